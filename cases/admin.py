@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from cases.models import Case, CaseEvent, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_nb", "name_en", "position"]
+    list_editable = ["position"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    """The timeline is an audit trail: readable here, never edited or deleted."""
+
+    list_display = ["created_at", "case", "kind", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["case", "actor"]
+    search_fields = ["case__reference"]
+    readonly_fields = ["case", "kind", "actor", "data", "note", "followup", "created_at"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases change through the staff screens, which write the timeline."""
+
+    list_display = ["reference", "status", "channel", "responsible_organisation", "created_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["reference"]
+    list_select_related = ["responsible_organisation"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

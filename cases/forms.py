@@ -1,0 +1,250 @@
+"""Forms only validate and normalise; services do the writing."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Note, Topic
+from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
+from contacts.selectors import staff_user_list
+
+MAX_CHILDREN = 12
+
+
+class EnquiryForm(forms.Form):
+    """What an enquiry records, whoever enters it."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send the receipt and our answer here."),
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language we should use with you"), choices=settings.LANGUAGES
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Where are you thinking of moving?"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("Not decided yet"),
+    )
+    locality = forms.ModelChoiceField(
+        label=_("Place (optional)"),
+        queryset=Locality.objects.select_related("municipality"),
+        required=False,
+        empty_label=_("Not decided yet"),
+    )
+    planned_move_date = forms.DateField(
+        label=_("When do you plan to move? (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    target_group = forms.ChoiceField(
+        label=_("Which describes you best?"), choices=Newcomer.TargetGroup.choices
+    )
+    occupation = forms.CharField(
+        label=_("Your occupation or competence (optional)"), max_length=200, required=False
+    )
+    has_partner = forms.BooleanField(label=_("I am moving with a partner"), required=False)
+    partner_needs_work = forms.BooleanField(
+        label=_("My partner is looking for work in the region"), required=False
+    )
+    partner_occupation = forms.CharField(
+        label=_("Partner's occupation or competence (optional)"), max_length=200, required=False
+    )
+    children_birth_years = forms.CharField(
+        label=_("Children's birth years (optional)"),
+        help_text=_("Separate them with commas, for example: 2016, 2020"),
+        max_length=100,
+        required=False,
+    )
+    interests = forms.CharField(
+        label=_("Interests and leisure activities (optional)"), max_length=500, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("What would you like help with?"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    heard_via = forms.ChoiceField(
+        label=_("How did you hear about us? (optional)"),
+        choices=[("", _("Choose…")), *Newcomer.HeardVia.choices],
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the newcomer team stores and uses this information to answer my enquiry."
+        ),
+        error_messages={"required": _("We can only handle your enquiry if you agree.")},
+    )
+    share_scopes = forms.MultipleChoiceField(
+        label=_("The team may share my enquiry with"),
+        choices=Consent.Scope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only those you tick will see your enquiry. You can withdraw this later."),
+    )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_planned_move_date(self) -> date | None:
+        value: date | None = self.cleaned_data["planned_move_date"]
+        today = timezone.localdate()
+        if value and not (today - timedelta(days=365) <= value <= today + timedelta(days=5 * 365)):
+            raise forms.ValidationError(_("Give a date within a year ago and five years ahead."))
+        return value
+
+    def clean_children_birth_years(self) -> list[int]:
+        raw = self.cleaned_data["children_birth_years"]
+        this_year = timezone.localdate().year
+        years: list[int] = []
+        for part in raw.replace(";", ",").replace(" ", ",").split(","):
+            if not part:
+                continue
+            if not part.isdigit() or not (this_year - 25 <= int(part) <= this_year):
+                raise forms.ValidationError(
+                    _("Write each birth year as four digits between %(first)s and %(last)s.")
+                    % {"first": this_year - 25, "last": this_year}
+                )
+            years.append(int(part))
+        if len(years) > MAX_CHILDREN:
+            raise forms.ValidationError(_("Give at most %(n)s birth years.") % {"n": MAX_CHILDREN})
+        return sorted(years)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        municipality, locality = data.get("municipality"), data.get("locality")
+        if locality and municipality and locality.municipality_id != municipality.pk:
+            self.add_error("locality", _("This place is not in the municipality you chose."))
+        if locality and not municipality:
+            data["municipality"] = locality.municipality
+        return data
+
+
+class IntakeForm(EnquiryForm):
+    """The public form. `website` is a honeypot: people never see it, bots fill it."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
+class StaffEnquiryForm(EnquiryForm):
+    """An enquiry recorded by staff from a phone call, an e-mail or an event."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in Case.Channel.choices if c[0] != Case.Channel.FORM],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")
+        self.fields["email"].required = False
+        self.fields["email"].help_text = _("Leave empty if the person gave none.")
+        self.fields["preferred_language"].label = _("Preferred language")
+        self.fields["consent"].label = _(
+            "The person has agreed that the team stores and uses this information."
+        )
+        self.fields["consent"].error_messages["required"] = _(
+            "Record the enquiry only when the person has agreed."
+        )
+        self.fields["share_scopes"].label = _("The person agreed to sharing with")
+        self.fields["message"].label = _("What they asked about")
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_user_list()
+        self.fields["owner"].label_from_instance = _person_label
+
+
+class OrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None"),
+    )
+
+
+class ShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Share with"), queryset=Organisation.objects.filter(is_active=True)
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Case.Status.choices)
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"),
+        choices=[("", _("Choose…")), *Case.ClosingReason.choices],
+        required=False,
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Note.Visibility.choices,
+        initial=Note.Visibility.TEAM,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write something first."))
+        return body
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=_("What needs doing"), max_length=200)
+    assignee = forms.ModelChoiceField(label=_("Who"), queryset=get_user_model().objects.none())
+    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_user_list()
+        self.fields["assignee"].label_from_instance = _person_label
+        self.fields["due_date"].initial = timezone.localdate() + timedelta(days=2)
+
+
+def _person_label(user: object) -> str:
+    full = user.get_full_name()  # type: ignore[attr-defined]
+    return full or user.get_username()  # type: ignore[attr-defined]

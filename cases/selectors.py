@@ -1,0 +1,133 @@
+"""Who may see what, written once, and the scoped reads built on it.
+
+Rules (see README, "Who sees what"):
+- Coordinators and administrators see every case.
+- Members see a case when its responsible organisation is theirs, it is shared with one of
+  their organisations, they own it, or they hold a follow-up on it.
+- A confidential note is seen only by members of its author's organisation (coordinators of
+  other organisations included: they do not see it).
+- Managing a case (owner, organisation, sharing, status, priority, follow-ups for others) is
+  for coordinators, the owner and members of the responsible organisation. Whoever sees a
+  case may add notes and complete their own follow-ups.
+Another organisation's case answers 404; a visible case a user may not manage answers 403.
+"""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cases.models import Case, CaseEvent, FollowUp, Note
+from contacts.selectors import staff_access
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def case_list_visible(*, user: User) -> QuerySet[Case]:
+    access = staff_access(user)
+    cases = Case.objects.all()
+    if access.sees_all:
+        return cases
+    if not user.is_authenticated:
+        return cases.none()
+    shared = Case.shared_with.through.objects.filter(
+        case_id=OuterRef("pk"), organisation_id__in=access.organisation_ids
+    )
+    holds_followup = FollowUp.objects.filter(case_id=OuterRef("pk"), assignee_id=user.pk)
+    # Exists() rather than joins: no duplicate rows, so no DISTINCT over the whole list.
+    return cases.filter(
+        Q(responsible_organisation_id__in=access.organisation_ids)
+        | Q(owner_id=user.pk)
+        | Exists(shared)
+        | Exists(holds_followup)
+    )
+
+
+def case_can_manage(*, user: User, case: Case) -> bool:
+    access = staff_access(user)
+    return (
+        access.sees_all
+        or (case.owner_id is not None and case.owner_id == user.pk)
+        or case.responsible_organisation_id in access.organisation_ids
+    )
+
+
+def get_case_for_user(*, user: User, pk: int, manage: bool = False) -> Case:
+    """The case if the user may see it (else 404); with manage=True also 403 unless they may
+    manage it."""
+    try:
+        case = (
+            case_list_visible(user=user)
+            .select_related("newcomer__municipality", "newcomer__locality", "owner")
+            .select_related("responsible_organisation")
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if manage and not case_can_manage(user=user, case=case):
+        raise PermissionDenied
+    return case
+
+
+def followup_can_complete(*, user: User, followup: FollowUp) -> bool:
+    return followup.assignee_id == user.pk or case_can_manage(user=user, case=followup.case)
+
+
+def note_visibility_q(*, user: User, prefix: str = "") -> Q:
+    """Q for the notes this user may read; `prefix` points at a note from another model."""
+    access = staff_access(user)
+    return Q(**{f"{prefix}visibility": Note.Visibility.TEAM}) | Q(
+        **{f"{prefix}organisation_id__in": access.organisation_ids}
+    )
+
+
+def case_timeline_visible(*, user: User, case: Case) -> QuerySet[CaseEvent]:
+    """The case's timeline without the confidential notes this user may not read."""
+    return (
+        CaseEvent.objects.filter(case=case)
+        .filter(Q(note__isnull=True) | note_visibility_q(user=user, prefix="note__"))
+        .select_related("actor", "note", "followup__assignee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
+    """The visible cases with what the list screen shows, in a fixed number of queries."""
+    overdue = FollowUp.objects.filter(
+        case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
+    )
+    return (
+        case_list_visible(user=user)
+        .select_related("newcomer__municipality", "owner", "responsible_organisation")
+        .prefetch_related("topics")
+        .annotate(has_overdue=Exists(overdue))
+    )
+
+
+def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(case=case).select_related("assignee", "done_by")
+
+
+def my_followups_open(*, user: User) -> QuerySet[FollowUp]:
+    """Open follow-ups assigned to the user, on cases they can still see, overdue first."""
+    return (
+        FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
+        .filter(case__in=case_list_visible(user=user))
+        .select_related("case__newcomer")
+        .order_by("due_date", "pk")
+    )
+
+
+def my_cases_open(*, user: User, today: date) -> QuerySet[Case]:
+    return (
+        case_list_for_screen(user=user, today=today)
+        .filter(owner_id=user.pk)
+        .exclude(status=Case.Status.CLOSED)
+        .order_by("-has_overdue", "created_at")
+    )
+
+
+def case_shared_organisations(*, case: Case) -> QuerySet:
+    return case.shared_with.all().order_by("name")

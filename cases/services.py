@@ -1,0 +1,437 @@
+"""Every write with business meaning on cases. Views, API, tasks and commands call these.
+
+Each service records its change as a CaseEvent in the same transaction, so the timeline is
+complete by construction.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, FollowUp, Note, ReferenceCounter, Topic
+from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, Newcomer, Organisation
+from contacts.selectors import (
+    consent_scopes_active,
+    organisation_is_covered,
+    staff_access,
+    user_is_covered,
+)
+from contacts.services import consent_record, household_add_members, newcomer_find_or_create
+
+# Allowed status changes. Closing needs a reason; a closed case can be reopened.
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    Case.Status.NEW: {Case.Status.OPEN, Case.Status.WAITING, Case.Status.CLOSED},
+    Case.Status.OPEN: {Case.Status.WAITING, Case.Status.CLOSED},
+    Case.Status.WAITING: {Case.Status.OPEN, Case.Status.CLOSED},
+    Case.Status.CLOSED: {Case.Status.OPEN},
+}
+
+
+def case_event_record(
+    *,
+    case: Case,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    data: dict[str, Any] | None = None,
+    note: Note | None = None,
+    followup: FollowUp | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, data=data or {}, note=note, followup=followup
+    )
+
+
+def case_reference_next(*, year: int) -> str:
+    """The next reference for the year, e.g. NR-2026-0042. Must run inside the transaction
+    that creates the case.
+
+    1. Make sure the year's counter row exists (an insert that ignores a conflict, so two
+       first cases of a year cannot both create it).
+    2. Increment it with one UPDATE: PostgreSQL holds the row lock until commit, so a
+       concurrent creator waits and then reads the next number; SQLite locks the database.
+    3. Read the value this transaction wrote.
+    """
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    ReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    number = ReferenceCounter.objects.values_list("last_number", flat=True).get(year=year)
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    newcomer: Newcomer,
+    channel: str,
+    message: str = "",
+    topics: Iterable[Topic] = (),
+    priority: str = Case.Priority.NORMAL,
+    actor: AbstractBaseUser | None = None,
+) -> Case:
+    now = timezone.now()
+    case = Case(
+        newcomer=newcomer,
+        channel=channel,
+        message=message.strip(),
+        priority=priority,
+        created_at=now,
+        reference=case_reference_next(year=timezone.localtime(now).year),
+    )
+    case.full_clean()
+    case.save()
+    case.topics.set(list(topics))
+    case_event_record(case=case, kind="cases.case.opened", actor=actor, data={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def intake_submit(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    preferred_language: str,
+    municipality: Any,
+    locality: Any,
+    planned_move_date: date | None,
+    target_group: str,
+    occupation: str,
+    has_partner: bool,
+    partner_needs_work: bool,
+    partner_occupation: str,
+    children_birth_years: list[int],
+    interests: str,
+    topics: Iterable[Topic],
+    message: str,
+    heard_via: str,
+    share_scopes: Iterable[str],
+    channel: str = Case.Channel.FORM,
+    actor: AbstractBaseUser | None = None,
+) -> Case:
+    """One enquiry: the newcomer (found by e-mail or created), their household and consents,
+    and a new case, in one transaction. The receipt e-mail is queued after commit."""
+    newcomer, _created = newcomer_find_or_create(
+        name=name,
+        email=email,
+        phone=phone,
+        preferred_language=preferred_language,
+        municipality=municipality,
+        locality=locality,
+        planned_move_date=planned_move_date,
+        target_group=target_group,
+        occupation=occupation,
+        partner_needs_work=partner_needs_work,
+        partner_occupation=partner_occupation,
+        interests=interests,
+        heard_via=heard_via,
+    )
+    household_add_members(
+        newcomer=newcomer,
+        has_partner=has_partner or partner_needs_work,
+        children_birth_years=children_birth_years,
+    )
+    consent_record(newcomer=newcomer, scopes=share_scopes)
+    case = case_open(
+        newcomer=newcomer, channel=channel, message=message, topics=topics, actor=actor
+    )
+    if newcomer.email:
+        from cases.tasks import case_send_receipt
+
+        case_id = case.pk
+        transaction.on_commit(lambda: case_send_receipt.delay(case_id))
+    return case
+
+
+def _mark_first_response(case: Case, now: Any) -> list[str]:
+    if case.first_response_at is None:
+        case.first_response_at = now
+        return ["first_response_at"]
+    return []
+
+
+@transaction.atomic
+def case_change_status(
+    *, case: Case, status: str, actor: AbstractBaseUser, closing_reason: str = ""
+) -> Case:
+    if status == case.status:
+        return case
+    if status not in STATUS_TRANSITIONS[case.status]:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": case.get_status_display(), "new": Case.Status(status).label}
+            }
+        )
+    if status == Case.Status.CLOSED and not closing_reason:
+        raise ValidationError({"closing_reason": _("Choose why the case is closed.")})
+    now = timezone.now()
+    old = case.status
+    case.status = status
+    case.closing_reason = closing_reason if status == Case.Status.CLOSED else ""
+    case.closed_at = now if status == Case.Status.CLOSED else None
+    fields = ["status", "closing_reason", "closed_at", *_mark_first_response(case, now)]
+    case.full_clean()
+    case.save(update_fields=fields)
+    data = {"from": old, "to": status}
+    if case.closing_reason:
+        data["reason"] = case.closing_reason
+    case_event_record(case=case, kind="cases.case.status_changed", actor=actor, data=data)
+    return case
+
+
+@transaction.atomic
+def case_assign_owner(
+    *, case: Case, owner: AbstractBaseUser | None, actor: AbstractBaseUser
+) -> Case:
+    """Gives the case to a staff member (or nobody). A new case is opened by it: taking a
+    case is the team's first response."""
+    if owner is not None and not staff_access(owner).is_staff_member:
+        raise ValidationError({"owner": _("This person is not a member of the team.")})
+    if owner is not None and not user_is_covered(
+        user=owner, scopes=consent_scopes_active(newcomer=case.newcomer)
+    ):
+        raise ValidationError(
+            {
+                "owner": _(
+                    "The newcomer has not consented to sharing with this person's organisation."
+                )
+            }
+        )
+    if case.owner_id == (owner.pk if owner else None):
+        return case
+    old_owner_id = case.owner_id
+    case.owner = owner
+    fields = ["owner"]
+    if case.status == Case.Status.NEW and owner is not None:
+        now = timezone.now()
+        case.status = Case.Status.OPEN
+        fields += ["status", *_mark_first_response(case, now)]
+        case_event_record(
+            case=case,
+            kind="cases.case.status_changed",
+            actor=actor,
+            data={"from": Case.Status.NEW, "to": Case.Status.OPEN},
+        )
+    case.save(update_fields=fields)
+    case_event_record(
+        case=case,
+        kind="cases.case.owner_changed",
+        actor=actor,
+        data={"from": old_owner_id, "to": owner.pk if owner else None},
+    )
+    return case
+
+
+def _require_consent(case: Case, organisation: Organisation, field: str) -> None:
+    if not organisation_is_covered(
+        organisation=organisation, scopes=consent_scopes_active(newcomer=case.newcomer)
+    ):
+        raise ValidationError(
+            {
+                field: _(
+                    "The newcomer has not consented to sharing their enquiry with "
+                    "%(kind)s, so it cannot go to %(name)s."
+                )
+                % {"kind": organisation.get_kind_display().lower(), "name": organisation.name}
+            }
+        )
+
+
+@transaction.atomic
+def case_set_organisation(
+    *, case: Case, organisation: Organisation | None, actor: AbstractBaseUser
+) -> Case:
+    if organisation is not None:
+        _require_consent(case, organisation, "organisation")
+    new_id = organisation.pk if organisation else None
+    if case.responsible_organisation_id == new_id:
+        return case
+    old_id = case.responsible_organisation_id
+    case.responsible_organisation = organisation
+    case.save(update_fields=["responsible_organisation"])
+    case_event_record(
+        case=case,
+        kind="cases.case.organisation_changed",
+        actor=actor,
+        data={"from": old_id, "to": new_id},
+    )
+    return case
+
+
+@transaction.atomic
+def case_share(*, case: Case, organisation: Organisation, actor: AbstractBaseUser) -> Case:
+    _require_consent(case, organisation, "organisation")
+    if case.shared_with.filter(pk=organisation.pk).exists():
+        return case
+    case.shared_with.add(organisation)
+    case_event_record(
+        case=case, kind="cases.case.shared", actor=actor, data={"organisation": organisation.pk}
+    )
+    return case
+
+
+@transaction.atomic
+def case_unshare(*, case: Case, organisation: Organisation, actor: AbstractBaseUser | None) -> Case:
+    if not case.shared_with.filter(pk=organisation.pk).exists():
+        return case
+    case.shared_with.remove(organisation)
+    case_event_record(
+        case=case,
+        kind="cases.case.unshared",
+        actor=actor,
+        data={"organisation": organisation.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_priority(*, case: Case, priority: str, actor: AbstractBaseUser) -> Case:
+    if priority == case.priority:
+        return case
+    old = case.priority
+    case.priority = priority
+    case.full_clean()
+    case.save(update_fields=["priority"])
+    case_event_record(
+        case=case,
+        kind="cases.case.priority_changed",
+        actor=actor,
+        data={"from": old, "to": priority},
+    )
+    return case
+
+
+@transaction.atomic
+def note_add(*, case: Case, body: str, visibility: str, actor: AbstractBaseUser) -> Note:
+    """A note on the timeline. A confidential note belongs to the author's organisation;
+    someone in several organisations writes it for the first (by id), and someone in none
+    cannot write one."""
+    organisation_id = min(staff_access(actor).organisation_ids, default=None)
+    if visibility == Note.Visibility.CONFIDENTIAL and organisation_id is None:
+        raise ValidationError(
+            {"visibility": _("You need an organisation to write a confidential note.")}
+        )
+    note = Note(
+        case=case,
+        author=actor,
+        organisation_id=organisation_id,
+        visibility=visibility,
+        body=body.strip(),
+    )
+    note.full_clean()
+    note.save()
+    case_event_record(
+        case=case,
+        kind="cases.note.added",
+        actor=actor,
+        data={"note": note.pk, "visibility": visibility},
+        note=note,
+    )
+    return note
+
+
+@transaction.atomic
+def followup_add(
+    *, case: Case, title: str, assignee: AbstractBaseUser, due_date: date, actor: AbstractBaseUser
+) -> FollowUp:
+    if not staff_access(assignee).is_staff_member:
+        raise ValidationError({"assignee": _("This person is not a member of the team.")})
+    if not user_is_covered(user=assignee, scopes=consent_scopes_active(newcomer=case.newcomer)):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "The newcomer has not consented to sharing with this person's organisation."
+                )
+            }
+        )
+    followup = FollowUp(
+        case=case, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor
+    )
+    followup.full_clean()
+    followup.save()
+    case_event_record(
+        case=case,
+        kind="cases.followup.added",
+        actor=actor,
+        data={"followup": followup.pk, "assignee": assignee.pk, "due": due_date.isoformat()},
+        followup=followup,
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_complete(*, followup: FollowUp, actor: AbstractBaseUser | None) -> FollowUp:
+    """Marks the follow-up done once; completing it again changes nothing."""
+    now = timezone.now()
+    claimed = FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
+        done_at=now, done_by=actor
+    )
+    followup.refresh_from_db()
+    if claimed:
+        case_event_record(
+            case=followup.case,
+            kind="cases.followup.completed",
+            actor=actor,
+            data={"followup": followup.pk},
+            followup=followup,
+        )
+    return followup
+
+
+@transaction.atomic
+def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: AbstractBaseUser | None) -> int:
+    """Withdraws one sharing consent and at once removes what it allowed, on every case of
+    the newcomer: shares with organisations of that kind, the responsible organisation if of
+    that kind, an owner no longer covered, and open follow-ups of people no longer covered
+    (closed, so nobody keeps seeing the case through them). Returns the number of consents
+    withdrawn (0 when none was active)."""
+    now = timezone.now()
+    withdrawn = Consent.objects.filter(newcomer=newcomer, scope=scope, withdrawn_at=None).update(
+        withdrawn_at=now
+    )
+    if not withdrawn:
+        return 0
+    scopes = consent_scopes_active(newcomer=newcomer)
+    kinds = [kind for kind, s in CONSENT_SCOPE_FOR_KIND.items() if s == scope]
+    for case in Case.objects.filter(newcomer=newcomer).select_related("owner"):
+        case_event_record(
+            case=case, kind="contacts.consent.withdrawn", actor=actor, data={"scope": scope}
+        )
+        for organisation in case.shared_with.filter(kind__in=kinds):
+            case_unshare(case=case, organisation=organisation, actor=actor)
+        if (
+            case.responsible_organisation_id
+            and Organisation.objects.filter(
+                pk=case.responsible_organisation_id, kind__in=kinds
+            ).exists()
+        ):
+            old_id = case.responsible_organisation_id
+            case.responsible_organisation = None
+            case.save(update_fields=["responsible_organisation"])
+            case_event_record(
+                case=case,
+                kind="cases.case.organisation_changed",
+                actor=actor,
+                data={"from": old_id, "to": None},
+            )
+        if case.owner is not None and not user_is_covered(user=case.owner, scopes=scopes):
+            old_owner = case.owner_id
+            case.owner = None
+            case.save(update_fields=["owner"])
+            case_event_record(
+                case=case,
+                kind="cases.case.owner_changed",
+                actor=actor,
+                data={"from": old_owner, "to": None},
+            )
+        for followup in case.followups.filter(done_at=None).select_related("assignee"):
+            if not user_is_covered(user=followup.assignee, scopes=scopes):
+                followup_complete(followup=followup, actor=actor)
+    return withdrawn

@@ -1,0 +1,123 @@
+"""Turns timeline rows into sentences for the screen.
+
+Events store ids (never names), so the names are looked up here in two batch queries,
+whatever the number of events.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, Note
+from contacts.models import Consent, Organisation
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    text: str
+    created_at: datetime
+    actor_name: str
+    note: Note | None
+
+
+def _label(choices: type, value: str | None) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def _person(user: object) -> str:
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
+    user_ids: set[int] = set()
+    org_ids: set[int] = set()
+    for event in events:
+        data = event.data
+        if event.kind in ("cases.case.owner_changed",):
+            user_ids.update(v for v in (data.get("from"), data.get("to")) if v)
+        if event.kind == "cases.followup.added" and data.get("assignee"):
+            user_ids.add(data["assignee"])
+        if event.kind == "cases.case.organisation_changed":
+            org_ids.update(v for v in (data.get("from"), data.get("to")) if v)
+        if event.kind in ("cases.case.shared", "cases.case.unshared"):
+            org_ids.add(data.get("organisation"))
+    users = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    nobody = _("nobody")
+    return [
+        TimelineEntry(
+            event=event,
+            text=_describe(event, users, orgs, nobody),
+            created_at=event.created_at,
+            actor_name=_person(event.actor) if event.actor else _("Tilflytt"),
+            note=event.note,
+        )
+        for event in events
+    ]
+
+
+def _format_day(value: str | None) -> str:
+    if not value:
+        return "—"
+    return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+
+
+def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
+    data = event.data
+    kind = event.kind
+    if kind == "cases.case.opened":
+        return _("Enquiry received (%(channel)s)") % {
+            "channel": _label(Case.Channel, data.get("channel"))
+        }
+    if kind == "cases.case.status_changed":
+        text = _("Status changed from %(old)s to %(new)s") % {
+            "old": _label(Case.Status, data.get("from")),
+            "new": _label(Case.Status, data.get("to")),
+        }
+        if data.get("reason"):
+            text += " (" + _label(Case.ClosingReason, data["reason"]) + ")"
+        return text
+    if kind == "cases.case.owner_changed":
+        return _("Owner changed to %(name)s") % {"name": users.get(data.get("to"), nobody)}
+    if kind == "cases.case.organisation_changed":
+        return _("Responsible organisation changed to %(name)s") % {
+            "name": orgs.get(data.get("to"), nobody)
+        }
+    if kind == "cases.case.shared":
+        return _("Shared with %(name)s") % {"name": orgs.get(data.get("organisation"), "—")}
+    if kind == "cases.case.unshared":
+        return _("No longer shared with %(name)s") % {
+            "name": orgs.get(data.get("organisation"), "—")
+        }
+    if kind == "cases.case.priority_changed":
+        return _("Priority changed to %(priority)s") % {
+            "priority": _label(Case.Priority, data.get("to"))
+        }
+    if kind == "cases.note.added":
+        if data.get("visibility") == Note.Visibility.CONFIDENTIAL:
+            return _("Confidential note")
+        return _("Note")
+    if kind == "cases.followup.added":
+        return _("Follow-up “%(title)s” for %(name)s, due %(due)s") % {
+            "title": event.followup.title if event.followup else "—",
+            "name": users.get(data.get("assignee"), "—"),
+            "due": _format_day(data.get("due")),
+        }
+    if kind == "cases.followup.completed":
+        return _("Follow-up “%(title)s” done") % {
+            "title": event.followup.title if event.followup else "—"
+        }
+    if kind == "contacts.consent.withdrawn":
+        return _("Consent to share with %(scope)s withdrawn") % {
+            "scope": _label(Consent.Scope, data.get("scope")).lower()
+        }
+    if kind == "cases.email.receipt_sent":
+        return _("Receipt e-mailed to the newcomer")
+    return kind

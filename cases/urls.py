@@ -1,0 +1,39 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("mine/", views.case_mine, name="mine"),
+    path("new/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/owner/", views.case_assign, name="assign"),
+    path("<int:pk>/organisation/", views.case_set_organisation, name="set-organisation"),
+    path("<int:pk>/share/", views.case_share, name="share"),
+    path("<int:pk>/unshare/", views.case_unshare, name="unshare"),
+    path("<int:pk>/status/", views.case_change_status, name="status"),
+    path("<int:pk>/priority/", views.case_set_priority, name="priority"),
+    path("<int:pk>/notes/", views.note_add, name="note-add"),
+    path("<int:pk>/followups/", views.followup_add, name="followup-add"),
+    path(
+        "<int:pk>/followups/<int:followup_pk>/done/",
+        views.followup_complete,
+        name="followup-complete",
+    ),
+    path(
+        "<int:pk>/consents/<str:scope>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
+]
+
+# The public intake lives under the language prefix (see config/urls.py).
+intake_patterns = (
+    [
+        path("", views.intake, name="form"),
+        path("received/", views.intake_received, name="received"),
+    ],
+    "intake",
+)

@@ -1,0 +1,325 @@
+"""Public intake and the staff case screens. Thin: fetch through the access helpers, bind
+the form, call a service, redirect."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from cases import selectors, services
+from cases.filters import CaseFilter
+from cases.forms import (
+    FollowUpForm,
+    IntakeForm,
+    NoteForm,
+    OrganisationForm,
+    OwnerForm,
+    PriorityForm,
+    ShareForm,
+    StaffEnquiryForm,
+    StatusForm,
+)
+from cases.models import Case, FollowUp
+from cases.timeline import timeline_entries
+from contacts.models import Consent
+from contacts.selectors import staff_access
+
+PAGE_SIZE = 25
+
+
+def _intake_rate(group: str, request: HttpRequest) -> str:
+    return settings.INTAKE_RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_intake_rate, method="POST", block=True)
+def intake(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST or None, initial={"preferred_language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("consent")
+        data.pop("website")
+        case = services.intake_submit(**data)
+        request.session["intake_reference"] = case.reference
+        return redirect("intake:received")
+    return render(request, "cases/intake_form.html", {"form": form})
+
+
+@require_GET
+def intake_received(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get("intake_reference")
+    if not reference:
+        return redirect("intake:form")
+    return render(request, "cases/intake_received.html", {"reference": reference})
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    base = selectors.case_list_for_screen(user=request.user, today=today)
+    case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
+    cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
+    if case_filter.is_bound and not case_filter.is_valid():
+        cases = base.none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter": case_filter, "page": page, "query": query.urlencode(), "today": today},
+    )
+
+
+@login_required
+@require_GET
+def case_mine(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/case_mine.html",
+        {
+            "followups": selectors.my_followups_open(user=request.user),
+            "cases": selectors.my_cases_open(user=request.user, today=today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_case_for_user(user=request.user, pk=pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    can_manage = selectors.case_can_manage(user=request.user, case=case)
+    return {
+        "case": case,
+        "newcomer": case.newcomer,
+        "household": list(case.newcomer.household.all()),
+        "consents": list(case.newcomer.consents.filter(withdrawn_at=None)),
+        "topics": list(case.topics.all()),
+        "shared": list(selectors.case_shared_organisations(case=case)),
+        "followups": list(selectors.followup_list_for_case(case=case)),
+        "timeline": timeline_entries(
+            list(selectors.case_timeline_visible(user=request.user, case=case))
+        ),
+        "can_manage": can_manage,
+        "today": timezone.localdate(),
+        "owner_form": forms.get("owner_form") or OwnerForm(initial={"owner": case.owner_id}),
+        "organisation_form": forms.get("organisation_form")
+        or OrganisationForm(initial={"organisation": case.responsible_organisation_id}),
+        "share_form": forms.get("share_form") or ShareForm(),
+        "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
+        "priority_form": forms.get("priority_form")
+        or PriorityForm(initial={"priority": case.priority}),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "followup_form": forms.get("followup_form")
+        or FollowUpForm(initial={"assignee": request.user.pk}),
+    }
+
+
+def _case_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type,
+    form_name: str,
+    apply: Callable[[Case, dict[str, Any]], object],
+    success: str,
+    manage: bool = True,
+) -> HttpResponse:
+    """The shape every case action shares: fetch with the access helper, validate, call the
+    service, and either redirect with a message or re-render the page with the errors."""
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=manage)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(case, form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, success)
+            return redirect("cases:detail", pk=case.pk)
+    context = _detail_context(request, case, **{form_name: form})
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=OwnerForm,
+        form_name="owner_form",
+        apply=lambda case, d: services.case_assign_owner(
+            case=case, owner=d["owner"], actor=request.user
+        ),
+        success=_("Owner updated."),
+    )
+
+
+@login_required
+@require_POST
+def case_set_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=OrganisationForm,
+        form_name="organisation_form",
+        apply=lambda case, d: services.case_set_organisation(
+            case=case, organisation=d["organisation"], actor=request.user
+        ),
+        success=_("Responsible organisation updated."),
+    )
+
+
+@login_required
+@require_POST
+def case_share(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=ShareForm,
+        form_name="share_form",
+        apply=lambda case, d: services.case_share(
+            case=case, organisation=d["organisation"], actor=request.user
+        ),
+        success=_("The case is shared."),
+    )
+
+
+@login_required
+@require_POST
+def case_unshare(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=ShareForm,
+        form_name="share_form",
+        apply=lambda case, d: services.case_unshare(
+            case=case, organisation=d["organisation"], actor=request.user
+        ),
+        success=_("The case is no longer shared with that organisation."),
+    )
+
+
+@login_required
+@require_POST
+def case_change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=StatusForm,
+        form_name="status_form",
+        apply=lambda case, d: services.case_change_status(
+            case=case, status=d["status"], closing_reason=d["closing_reason"], actor=request.user
+        ),
+        success=_("Status updated."),
+    )
+
+
+@login_required
+@require_POST
+def case_set_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=PriorityForm,
+        form_name="priority_form",
+        apply=lambda case, d: services.case_set_priority(
+            case=case, priority=d["priority"], actor=request.user
+        ),
+        success=_("Priority updated."),
+    )
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=NoteForm,
+        form_name="note_form",
+        manage=False,
+        apply=lambda case, d: services.note_add(
+            case=case, body=d["body"], visibility=d["visibility"], actor=request.user
+        ),
+        success=_("Note added."),
+    )
+
+
+@login_required
+@require_POST
+def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=FollowUpForm,
+        form_name="followup_form",
+        apply=lambda case, d: services.followup_add(case=case, actor=request.user, **d),
+        success=_("Follow-up added."),
+    )
+
+
+@login_required
+@require_POST
+def followup_complete(request: HttpRequest, pk: int, followup_pk: int) -> HttpResponse:
+    case = selectors.get_case_for_user(user=request.user, pk=pk)
+    followup = get_object_or_404(FollowUp.objects.select_related("case"), pk=followup_pk, case=case)
+    if not selectors.followup_can_complete(user=request.user, followup=followup):
+        raise PermissionDenied
+    services.followup_complete(followup=followup, actor=request.user)
+    messages.success(request, _("Follow-up marked as done."))
+    if request.POST.get("next") == "mine":
+        return redirect("cases:mine")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    if scope not in Consent.Scope.values:
+        raise Http404
+    services.consent_withdraw(newcomer=case.newcomer, scope=scope, actor=request.user)
+    messages.success(request, _("The consent is withdrawn and sharing based on it removed."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    if not staff_access(request.user).is_staff_member:
+        raise PermissionDenied
+    form = StaffEnquiryForm(request.POST or None, initial={"preferred_language": "nb"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("consent")
+        case = services.intake_submit(**data, actor=request.user)
+        messages.success(
+            request, _("Enquiry %(reference)s recorded.") % {"reference": case.reference}
+        )
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_create.html", {"form": form})

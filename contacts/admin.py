@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from contacts.models import (
+    Consent,
+    HouseholdMember,
+    Locality,
+    Membership,
+    Municipality,
+    Newcomer,
+    Organisation,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+class LocalityInline(admin.TabularInline):
+    model = Locality
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "number"]
+    inlines = [LocalityInline]
+
+
+class HouseholdInline(admin.TabularInline):
+    model = HouseholdMember
+    extra = 0
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    readonly_fields = ["scope", "text_version", "given_at", "withdrawn_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Newcomer)
+class NewcomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "lifecycle", "target_group", "created_at"]
+    list_filter = ["lifecycle", "target_group", "municipality"]
+    search_fields = ["name", "email"]
+    list_select_related = ["municipality"]
+    raw_id_fields = ["municipality", "locality"]
+    inlines = [HouseholdInline, ConsentInline]

@@ -1,0 +1,252 @@
+"""People and organisations: the team's agencies, their staff, and the newcomers.
+
+Personal data lives in this app only (see contacts.services for erasure and consent).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        SCHOOL = "school", _("School or kindergarten")
+        NAV = "nav", _("NAV")
+        EMPLOYER = "employer", _("Employer")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A staff user's place in an organisation. The role decides what they may see."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        COORDINATOR = "coordinator", _("Coordinator")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="contacts_membership_unique_user_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    number = models.CharField(_("municipality number"), max_length=4, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Locality(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="localities"
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("locality")
+        verbose_name_plural = _("localities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="contacts_locality_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality.name})"
+
+
+class Newcomer(models.Model):
+    """The household's contact person."""
+
+    class Lifecycle(models.TextChoices):
+        CONSIDERING = "considering", _("Considering")
+        PLANNING = "planning", _("Planning")
+        ARRIVED = "arrived", _("Arrived")
+        SETTLED = "settled", _("Settled")
+        LEFT = "left", _("Left")
+
+    class TargetGroup(models.TextChoices):
+        RETURNING = "returning", _("Returning local")
+        FAMILY = "family", _("Family with children")
+        EU_WORKER = "eu_worker", _("Labour migrant from the EU/EEA")
+        NON_EU_WORKER = "non_eu_worker", _("Labour migrant from outside the EU/EEA")
+        STUDENT = "student", _("Student or young adult")
+        PARTNER = "partner", _("Accompanying partner")
+        REFUGEE = "refugee", _("Refugee settled by the municipality")
+        OTHER = "other", _("Other")
+
+    class HeardVia(models.TextChoices):
+        PORTAL = "portal", _("The region's portal")
+        SOCIAL = "social", _("Social media")
+        EMPLOYER = "employer", _("Employer")
+        FRIENDS = "friends", _("Friends and family")
+        EVENT = "event", _("Job fair or event")
+        NAV = "nav", _("NAV")
+        SCHOOL = "school", _("School or university")
+        NEWS = "news", _("News media")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="nb"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="newcomers",
+    )
+    locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("locality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="newcomers",
+    )
+    planned_move_date = models.DateField(_("planned move date"), null=True, blank=True)
+    moved_at = models.DateField(_("actual move date"), null=True, blank=True)
+    lifecycle = models.CharField(
+        _("status"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.CONSIDERING
+    )
+    target_group = models.CharField(
+        _("target group"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.OTHER
+    )
+    occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    partner_needs_work = models.BooleanField(_("partner needs work"), default=False)
+    partner_occupation = models.CharField(
+        _("partner's occupation or competence"), max_length=200, blank=True
+    )
+    interests = models.CharField(_("interests"), max_length=500, blank=True)
+    heard_via = models.CharField(
+        _("heard of the team through"), max_length=20, choices=HeardVia.choices, blank=True
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("newcomer")
+        verbose_name_plural = _("newcomers")
+        constraints = [
+            # One newcomer per e-mail address, whatever its case; phone-only records may
+            # have none.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="contacts_newcomer_unique_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        CHILD = "child", _("Child")
+        OTHER = "other", _("Other")
+
+    newcomer = models.ForeignKey(Newcomer, on_delete=models.CASCADE, related_name="household")
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["relation", "birth_year", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.birth_year or ''}".strip()
+
+
+class Consent(models.Model):
+    """A newcomer's consent to share their enquiry with one kind of organisation.
+
+    One row per grant; withdrawing sets withdrawn_at and keeps the row as evidence.
+    """
+
+    class Scope(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipal services")
+        SCHOOL = "school", _("Schools and kindergartens")
+        NAV = "nav", _("NAV")
+        EMPLOYER = "employer", _("Employers")
+
+    newcomer = models.ForeignKey(Newcomer, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("shared with"), max_length=20, choices=Scope.choices)
+    text_version = models.CharField(_("consent text version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newcomer", "scope"],
+                condition=models.Q(withdrawn_at=None),
+                name="contacts_consent_one_active_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.text_version})"
+
+
+# The organisation kinds a consent scope covers. Associations and "other" organisations
+# are never covered: sharing with them is always refused.
+CONSENT_SCOPE_FOR_KIND: dict[str, str] = {
+    Organisation.Kind.MUNICIPALITY: Consent.Scope.MUNICIPALITY,
+    Organisation.Kind.SCHOOL: Consent.Scope.SCHOOL,
+    Organisation.Kind.NAV: Consent.Scope.NAV,
+    Organisation.Kind.EMPLOYER: Consent.Scope.EMPLOYER,
+}

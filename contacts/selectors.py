@@ -1,0 +1,101 @@
+"""Reads about staff access and newcomers' consents.
+
+`staff_access` is the one source of a user's organisations and reach; cases.selectors
+builds every visibility rule on it.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from contacts.models import (
+    CONSENT_SCOPE_FOR_KIND,
+    Consent,
+    Membership,
+    Municipality,
+    Newcomer,
+    Organisation,
+)
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    organisation_ids: frozenset[int]
+    sees_all: bool  # coordinators and administrators
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.sees_all or bool(self.organisation_ids)
+
+
+_NO_ACCESS = StaffAccess(organisation_ids=frozenset(), sees_all=False)
+
+
+def staff_access(user: AbstractBaseUser | AnonymousUser) -> StaffAccess:
+    """The user's organisations and whether they see every case; cached on the user object
+    so a request asks the database once."""
+    if not user.is_authenticated or not user.is_active:
+        return _NO_ACCESS
+    cached: StaffAccess | None = getattr(user, "_tilflytt_access", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+            "organisation_id", "role"
+        )
+    )
+    elevated = {Membership.Role.COORDINATOR, Membership.Role.ADMIN}
+    access = StaffAccess(
+        organisation_ids=frozenset(org_id for org_id, _role in rows),
+        sees_all=bool(getattr(user, "is_superuser", False))
+        or any(role in elevated for _org, role in rows),
+    )
+    user._tilflytt_access = access  # type: ignore[union-attr]
+    return access
+
+
+def consent_scopes_active(*, newcomer: Newcomer) -> set[str]:
+    return set(
+        Consent.objects.filter(newcomer=newcomer, withdrawn_at=None).values_list("scope", flat=True)
+    )
+
+
+def organisation_is_covered(*, organisation: Organisation, scopes: set[str]) -> bool:
+    """Whether a newcomer's active consent scopes cover sharing with this organisation."""
+    scope = CONSENT_SCOPE_FOR_KIND.get(organisation.kind)
+    return scope is not None and scope in scopes
+
+
+def user_is_covered(*, user: AbstractBaseUser, scopes: set[str]) -> bool:
+    """Whether a staff user may be given a case (as owner or assignee) under these scopes:
+    coordinators always, members only through an organisation the consent covers."""
+    access = staff_access(user)
+    if access.sees_all:
+        return True
+    kinds = Organisation.objects.filter(pk__in=access.organisation_ids).values_list(
+        "kind", flat=True
+    )
+    return any(CONSENT_SCOPE_FOR_KIND.get(kind) in scopes for kind in kinds)
+
+
+def newcomer_find_by_email(*, email: str) -> Newcomer | None:
+    if not email:
+        return None
+    return Newcomer.objects.filter(email__iexact=email).first()
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.prefetch_related("localities")
+
+
+def staff_user_list() -> QuerySet:
+    """Active users with a membership: the people a case or follow-up can be given to.
+    Bounded by the team's size, not by the data."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,0 +1,137 @@
+"""Writes to newcomers, their households and consents."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import Consent, HouseholdMember, Locality, Municipality, Newcomer
+from contacts.selectors import newcomer_find_by_email
+
+# Bump when the consent text shown on the intake changes; each consent stores the version.
+CONSENT_TEXT_VERSION = "2026-11"
+
+
+@transaction.atomic
+def newcomer_find_or_create(
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    preferred_language: str = "nb",
+    municipality: Municipality | None = None,
+    locality: Locality | None = None,
+    planned_move_date: date | None = None,
+    target_group: str = Newcomer.TargetGroup.OTHER,
+    occupation: str = "",
+    partner_needs_work: bool = False,
+    partner_occupation: str = "",
+    interests: str = "",
+    heard_via: str = "",
+) -> tuple[Newcomer, bool]:
+    """The newcomer with this e-mail (any case), or a new one.
+
+    An existing newcomer only gets the fields that were empty filled in: the public form is
+    unauthenticated, so knowing someone's address must not let a stranger overwrite their
+    record. What was sent stays readable on the new case.
+    """
+    values = {
+        "name": name.strip(),
+        "phone": phone.strip(),
+        "preferred_language": preferred_language,
+        "municipality": municipality,
+        "locality": locality,
+        "planned_move_date": planned_move_date,
+        "target_group": target_group,
+        "occupation": occupation.strip(),
+        "partner_needs_work": partner_needs_work,
+        "partner_occupation": partner_occupation.strip(),
+        "interests": interests.strip(),
+        "heard_via": heard_via,
+    }
+    email = email.strip().lower()
+    newcomer = newcomer_find_by_email(email=email)
+    if newcomer is None:
+        newcomer = Newcomer(email=email, **values)
+        newcomer.full_clean()
+        newcomer.save()
+        return newcomer, True
+
+    changed = False
+    for field, value in values.items():
+        current = getattr(newcomer, field)
+        empty = current in ("", None) or (
+            field == "target_group" and current == Newcomer.TargetGroup.OTHER
+        )
+        if value not in ("", None, False) and empty:
+            setattr(newcomer, field, value)
+            changed = True
+    if partner_needs_work and not newcomer.partner_needs_work:
+        newcomer.partner_needs_work = True
+        changed = True
+    if changed:
+        newcomer.updated_at = timezone.now()
+        newcomer.full_clean()
+        newcomer.save()
+    return newcomer, False
+
+
+def household_add_members(
+    *,
+    newcomer: Newcomer,
+    partner_name: str = "",
+    has_partner: bool = False,
+    children_birth_years: Iterable[int] = (),
+) -> list[HouseholdMember]:
+    """Adds the partner and children not yet recorded (a child is matched on birth year)."""
+    existing = list(newcomer.household.all())
+    added: list[HouseholdMember] = []
+    if (has_partner or partner_name) and not any(
+        m.relation == HouseholdMember.Relation.PARTNER for m in existing
+    ):
+        added.append(
+            HouseholdMember(
+                newcomer=newcomer,
+                relation=HouseholdMember.Relation.PARTNER,
+                name=partner_name.strip(),
+            )
+        )
+    known_years = [m.birth_year for m in existing if m.relation == HouseholdMember.Relation.CHILD]
+    for year in children_birth_years:
+        if year in known_years:
+            known_years.remove(year)  # a second child of the same year is still added
+            continue
+        added.append(
+            HouseholdMember(
+                newcomer=newcomer, relation=HouseholdMember.Relation.CHILD, birth_year=year
+            )
+        )
+    for member in added:
+        member.full_clean()
+    HouseholdMember.objects.bulk_create(added)
+    return added
+
+
+def consent_record(
+    *, newcomer: Newcomer, scopes: Iterable[str], text_version: str = CONSENT_TEXT_VERSION
+) -> None:
+    """Records consent to processing and to sharing with each scope not already active.
+
+    Never withdraws: a later enquiry with fewer boxes ticked is not a withdrawal, which takes
+    an explicit action (cases.services.consent_withdraw).
+    """
+    now = timezone.now()
+    active = set(
+        Consent.objects.filter(newcomer=newcomer, withdrawn_at=None).values_list("scope", flat=True)
+    )
+    new_rows = [
+        Consent(newcomer=newcomer, scope=scope, text_version=text_version, given_at=now)
+        for scope in sorted(set(scopes) - active)
+    ]
+    for row in new_rows:
+        row.full_clean(validate_constraints=False)
+    Consent.objects.bulk_create(new_rows)
+    newcomer.consent_given_at = now
+    newcomer.consent_text_version = text_version
+    newcomer.save(update_fields=["consent_given_at", "consent_text_version"])

@@ -1,0 +1,76 @@
+"""The test world: three organisations and personas who manage a case, can only read it,
+or cannot see it at all.
+
+- `kommune` (municipality) is responsible for `case`; `owner` is a member there and owns it.
+- `skole` (school) has the case shared with it: `reader` can see it but not manage it.
+- `nav` (NAV): the newcomer did not consent to NAV; `outsider` sees nothing.
+- `coordinator` is a coordinator in `kommune` and sees every case.
+- `nobody` is a logged-in user with no membership.
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from contacts.models import Consent, Membership, Organisation
+from tests import factories as f
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run in CI's PostgreSQL pass; elsewhere they are skipped with a
+    reason. With CI=true and DATABASE_URL pointing at PostgreSQL they must run: the
+    database fixture fails loudly if the server is missing."""
+    uses_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    for item in items:
+        if "postgres" in item.keywords and not uses_postgres:
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL (the CI PostgreSQL pass runs it)")
+            )
+
+
+@pytest.fixture
+def world(db):
+    kommune = f.make_organisation(name="Narvik kommune", kind=Organisation.Kind.MUNICIPALITY)
+    skole = f.make_organisation(name="Narvik skole", kind=Organisation.Kind.SCHOOL)
+    nav = f.make_organisation(name="NAV Narvik", kind=Organisation.Kind.NAV)
+    coordinator = f.make_user(
+        username="coordinator", organisation=kommune, role=Membership.Role.COORDINATOR
+    )
+    owner = f.make_user(username="owner", organisation=kommune)
+    reader = f.make_user(username="reader", organisation=skole)
+    outsider = f.make_user(username="outsider", organisation=nav)
+    nobody = f.make_user(username="nobody")
+    newcomer = f.make_newcomer(
+        name="Anna Kowalska",
+        email="anna@example.org",
+        scopes=(Consent.Scope.MUNICIPALITY, Consent.Scope.SCHOOL),
+    )
+    case = f.make_case(newcomer=newcomer, organisation=kommune, owner=owner, shared_with=(skole,))
+    return SimpleNamespace(
+        kommune=kommune,
+        skole=skole,
+        nav=nav,
+        coordinator=coordinator,
+        owner=owner,
+        reader=reader,
+        outsider=outsider,
+        nobody=nobody,
+        newcomer=newcomer,
+        case=case,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,79 @@
+"""Plain builders for test data. Each returns a saved object and takes only what varies."""
+
+from datetime import date
+from itertools import count
+
+from django.contrib.auth import get_user_model
+
+from cases import services as case_services
+from cases.models import Case, FollowUp
+from contacts.models import Consent, Membership, Newcomer, Organisation
+from contacts.services import consent_record
+
+_seq = count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_organisation(
+    *, name: str | None = None, kind: str = Organisation.Kind.MUNICIPALITY
+) -> Organisation:
+    return Organisation.objects.create(name=name or f"Organisation {next(_seq)}", kind=kind)
+
+
+def make_user(
+    *,
+    username: str | None = None,
+    organisation: Organisation | None = None,
+    role: str = Membership.Role.MEMBER,
+    **extra: object,
+):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_seq)}", password=PASSWORD, **extra
+    )
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_newcomer(
+    *,
+    email: str | None = None,
+    scopes: tuple[str, ...] = (Consent.Scope.MUNICIPALITY,),
+    **fields: object,
+) -> Newcomer:
+    n = next(_seq)
+    newcomer = Newcomer.objects.create(
+        name=fields.pop("name", f"Newcomer {n}"),
+        email=email if email is not None else f"newcomer{n}@example.org",
+        **fields,
+    )
+    consent_record(newcomer=newcomer, scopes=scopes)
+    return newcomer
+
+
+def make_case(
+    *,
+    newcomer: Newcomer | None = None,
+    organisation: Organisation | None = None,
+    owner=None,
+    shared_with: tuple[Organisation, ...] = (),
+    channel: str = Case.Channel.FORM,
+    message: str = "I would like to know about jobs.",
+) -> Case:
+    case = case_services.case_open(
+        newcomer=newcomer or make_newcomer(), channel=channel, message=message
+    )
+    if organisation is not None:
+        Case.objects.filter(pk=case.pk).update(responsible_organisation=organisation)
+    if owner is not None:
+        Case.objects.filter(pk=case.pk).update(owner=owner)
+    for org in shared_with:
+        case.shared_with.add(org)
+    case.refresh_from_db()
+    return case
+
+
+def make_followup(*, case: Case, assignee, due_date: date, title: str = "Call back") -> FollowUp:
+    return FollowUp.objects.create(
+        case=case, title=title, assignee=assignee, due_date=due_date, created_by=assignee
+    )
