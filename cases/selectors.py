@@ -3,7 +3,7 @@
 Rules (see README, "Who sees what"):
 - Coordinators and administrators see every case.
 - Members see a case when its responsible organisation is theirs, it is shared with one of
-  their organisations, they own it, or they hold a follow-up on it.
+  their organisations, they own it, or they hold an open follow-up on it.
 - A confidential note is seen only by members of its author's organisation (coordinators of
   other organisations included: they do not see it).
 - Managing a case (owner, organisation, sharing, status, priority, follow-ups for others) is
@@ -35,7 +35,10 @@ def case_list_visible(*, user: User) -> QuerySet[Case]:
     shared = Case.shared_with.through.objects.filter(
         case_id=OuterRef("pk"), organisation_id__in=access.organisation_ids
     )
-    holds_followup = FollowUp.objects.filter(case_id=OuterRef("pk"), assignee_id=user.pk)
+    # Only open follow-ups: someone brought in for one task keeps no access once it is done.
+    holds_followup = FollowUp.objects.filter(
+        case_id=OuterRef("pk"), assignee_id=user.pk, done_at__isnull=True
+    )
     # Exists() rather than joins: no duplicate rows, so no DISTINCT over the whole list.
     return cases.filter(
         Q(responsible_organisation_id__in=access.organisation_ids)

@@ -292,7 +292,8 @@ def followup_complete(request: HttpRequest, pk: int, followup_pk: int) -> HttpRe
         raise PermissionDenied
     services.followup_complete(followup=followup, actor=request.user)
     messages.success(request, _("Follow-up marked as done."))
-    if request.POST.get("next") == "mine":
+    still_visible = selectors.case_list_visible(user=request.user).filter(pk=case.pk).exists()
+    if request.POST.get("next") == "mine" or not still_visible:
         return redirect("cases:mine")
     return redirect("cases:detail", pk=case.pk)
 

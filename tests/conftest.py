@@ -17,17 +17,37 @@ from django.db import connection
 from contacts.models import Consent, Membership, Organisation
 from tests import factories as f
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests run in CI's PostgreSQL pass; elsewhere they are skipped with a
-    reason. With CI=true and DATABASE_URL pointing at PostgreSQL they must run: the
-    database fixture fails loudly if the server is missing."""
+    """Tests that need a real service.
+
+    - `postgres`: run when DATABASE_URL points at PostgreSQL (CI's second pass); on SQLite
+      they are skipped with a reason. A missing server then fails the database set-up.
+    - `redis`: run when Redis answers; with CI=true a missing Redis fails them instead of
+      skipping, so CI cannot pass without really using it.
+    """
     uses_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    redis_ok = None
     for item in items:
         if "postgres" in item.keywords and not uses_postgres:
-            item.add_marker(
-                pytest.mark.skip(reason="needs PostgreSQL (the CI PostgreSQL pass runs it)")
-            )
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (CI's PostgreSQL pass)"))
+        if "redis" in item.keywords and not in_ci:
+            if redis_ok is None:
+                redis_ok = _redis_reachable()
+            if not redis_ok:
+                item.add_marker(pytest.mark.skip(reason=f"needs Redis at {REDIS_URL}"))
 
 
 @pytest.fixture

@@ -23,3 +23,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 INTAKE_RATE_LIMIT = "1000/h"
+WHITENOISE_AUTOREFRESH = True  # serve from the source folders; no collectstatic in tests

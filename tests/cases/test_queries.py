@@ -1,0 +1,64 @@
+"""Pages run a fixed number of queries, whatever the number of cases, follow-ups or events."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from tests import factories as f
+
+
+def _grow(world, n):
+    """n more visible cases for the owner, each with follow-ups, notes and shares."""
+    today = timezone.localdate()
+    for i in range(n):
+        case = f.make_case(
+            organisation=world.kommune, owner=world.owner, shared_with=(world.skole,)
+        )
+        f.make_followup(case=case, assignee=world.owner, due_date=today - timedelta(days=i % 3))
+        f.make_followup(case=world.case, assignee=world.owner, due_date=today + timedelta(days=i))
+        services.note_add(case=world.case, body=f"Note {i}", visibility="team", actor=world.owner)
+        services.note_add(
+            case=world.case, body=f"Secret {i}", visibility="confidential", actor=world.owner
+        )
+        services.case_set_priority(
+            case=world.case, priority=("high", "low")[i % 2], actor=world.owner
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["owner", "coordinator", "reader"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["cases:list", "cases:mine", "cases:detail", "list-filtered", "list-searched"],
+)
+def test_queries_do_not_grow_with_the_data(world, login, persona, url_name):
+    client = login(getattr(world, persona))
+    if url_name == "cases:detail":
+        url = reverse(url_name, args=[world.case.pk])
+    elif url_name == "list-filtered":
+        url = (
+            reverse("cases:list")
+            + f"?status=new&overdue=true&organisation={world.kommune.pk}&ordering=-priority"
+        )
+    elif url_name == "list-searched":
+        url = reverse("cases:list") + "?q=newcomer"
+    else:
+        url = reverse(url_name)
+    _grow(world, 3)
+    small = _count(client, url)
+    _grow(world, 30)
+    large = _count(client, url)
+    assert large == small, (url, small, large)
+    assert small <= 25

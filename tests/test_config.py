@@ -1,0 +1,87 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import settings as project_settings
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_eager_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker_as_503(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    from config.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+    assert response.json()["database"] == "ok"
+
+
+def test_env_bool_rejects_a_typo(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "ture")
+    with pytest.raises(ImproperlyConfigured):
+        project_settings.env_bool("SOME_FLAG", False)
+    monkeypatch.setenv("SOME_FLAG", "Yes")
+    assert project_settings.env_bool("SOME_FLAG", False) is True
+
+
+def test_env_int_rejects_words(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        project_settings.env_int("SOME_NUMBER", 1)
+
+
+def test_env_str_reads_a_secret_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("SOME_SECRET_FILE", str(secret))
+    assert project_settings.env_str("SOME_SECRET") == "from-a-file"
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_settings_time_zone_and_languages():
+    assert project_settings.TIME_ZONE == "Europe/Oslo"
+    assert project_settings.LANGUAGE_CODE == "nb"
+    assert [code for code, _ in project_settings.LANGUAGES][:2] == ["nb", "en"]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_with_a_real_redis_broker(client, settings):
+    from config.celery import app
+    from tests.conftest import REDIS_URL
+
+    settings.CELERY_BROKER_URL = REDIS_URL
+    app.conf.broker_url = REDIS_URL
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
