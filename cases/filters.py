@@ -46,20 +46,19 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue follow-ups"), method="filter_overdue")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Newest first"),
         fields=(
             ("created_at", "created"),
             ("reference", "reference"),
-            ("status", "status"),
-            ("priority", "priority"),
             ("newcomer__name", "name"),
         ),
-        field_labels={
-            "created": _("Received"),
-            "reference": _("Reference"),
-            "status": _("Status"),
-            "priority": _("Priority"),
-            "name": _("Name"),
-        },
+        # Explicit choices: plain words in every language, and only orders that mean
+        # something (statuses and priorities would sort alphabetically).
+        choices=[
+            ("created", _("Oldest first")),
+            ("reference", _("Reference")),
+            ("name", _("Name")),
+        ],
     )
 
     class Meta:

@@ -46,7 +46,8 @@ class EnquiryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     target_group = forms.ChoiceField(
-        label=_("Which describes you best?"), choices=Newcomer.TargetGroup.choices
+        label=_("Which describes you best?"),
+        choices=[("", _("Choose…")), *Newcomer.TargetGroup.choices],
     )
     occupation = forms.CharField(
         label=_("Your occupation or competence (optional)"), max_length=200, required=False
@@ -171,6 +172,18 @@ class StaffEnquiryForm(EnquiryForm):
         )
         self.fields["share_scopes"].label = _("The person agreed to sharing with")
         self.fields["message"].label = _("What they asked about")
+        # The public form speaks to the newcomer; staff record someone else's answers.
+        self.fields["target_group"].label = _("Target group")
+        self.fields["occupation"].label = _("Occupation or competence (optional)")
+        self.fields["has_partner"].label = _("Moving with a partner")
+        self.fields["partner_needs_work"].label = _("The partner is looking for work")
+        self.fields["partner_occupation"].label = _("Partner's occupation (optional)")
+        self.fields["interests"].label = _("Interests (optional)")
+        self.fields["topics"].label = _("Topics")
+        self.fields["heard_via"].label = _("Heard of the team through (optional)")
+        self.fields["municipality"].label = _("Moving to")
+        self.fields["planned_move_date"].label = _("Planned move date (optional)")
+        self.fields["share_scopes"].help_text = _("Only the organisations ticked may see it.")
 
 
 class OwnerForm(forms.Form):
@@ -198,7 +211,9 @@ class OrganisationForm(forms.Form):
 
 class ShareForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Share with"), queryset=Organisation.objects.filter(is_active=True)
+        label=_("Share with"),
+        queryset=Organisation.objects.filter(is_active=True),
+        empty_label=_("Choose an organisation…"),
     )
 
 

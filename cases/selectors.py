@@ -132,5 +132,14 @@ def my_cases_open(*, user: User, today: date) -> QuerySet[Case]:
     )
 
 
+def case_triage_queue(*, user: User, today: date) -> QuerySet[Case]:
+    """New visible cases nobody owns yet, oldest first: what needs a first response."""
+    return (
+        case_list_for_screen(user=user, today=today)
+        .filter(status=Case.Status.NEW, owner__isnull=True)
+        .order_by("created_at", "pk")
+    )
+
+
 def case_shared_organisations(*, case: Case) -> QuerySet:
     return case.shared_with.all().order_by("name")

@@ -236,10 +236,10 @@ def _require_consent(case: Case, organisation: Organisation, field: str) -> None
         raise ValidationError(
             {
                 field: _(
-                    "The newcomer has not consented to sharing their enquiry with "
-                    "%(kind)s, so it cannot go to %(name)s."
+                    "The newcomer's consent does not cover sharing with %(name)s "
+                    "(%(kind)s), so the enquiry cannot go there."
                 )
-                % {"kind": organisation.get_kind_display().lower(), "name": organisation.name}
+                % {"kind": organisation.get_kind_display(), "name": organisation.name}
             }
         )
 

@@ -116,7 +116,7 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
         }
     if kind == "contacts.consent.withdrawn":
         return _("Consent to share with %(scope)s withdrawn") % {
-            "scope": _label(Consent.Scope, data.get("scope")).lower()
+            "scope": _label(Consent.Scope, data.get("scope"))
         }
     if kind == "cases.email.receipt_sent":
         return _("Receipt e-mailed to the newcomer")

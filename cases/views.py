@@ -36,6 +36,7 @@ from contacts.models import Consent
 from contacts.selectors import staff_access
 
 PAGE_SIZE = 25
+TRIAGE_SHOWN = 10
 
 
 def _intake_rate(group: str, request: HttpRequest) -> str:
@@ -91,10 +92,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    triage = selectors.case_triage_queue(user=request.user, today=today)
     return render(
         request,
         "cases/case_mine.html",
         {
+            "triage": triage[:TRIAGE_SHOWN],
+            "triage_count": triage.count(),
             "followups": selectors.my_followups_open(user=request.user),
             "cases": selectors.my_cases_open(user=request.user, today=today),
             "today": today,

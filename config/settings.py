@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "django_ratelimit",
     "contacts",
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     # Turns a rate-limit refusal into the readable 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
+
+# Form fields render through templates/django/forms/field.html (labels, help and errors).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
