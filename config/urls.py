@@ -9,13 +9,15 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("cases/", include("cases.urls")),
 ]
 
-# Public pages carry the language in the URL: /intake/ is bokmål, /en/intake/ English.
+# Every page carries its language in the URL: unprefixed is bokmål, /en/... English.
+# (With i18n_patterns, Django serves every unprefixed URL in the default language, so
+# staff pages need the prefix too for the language switch to work.)
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("intake/", include(intake_patterns)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("cases/", include("cases.urls")),
     prefix_default_language=False,
 )

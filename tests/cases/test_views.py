@@ -1,0 +1,187 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core import mail
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases.models import Case, CaseEvent
+from contacts.models import Newcomer, Organisation
+from tests import factories as f
+
+
+def _enquiry(**overrides):
+    data = {
+        "channel": "phone",
+        "name": "Jonas Berg",
+        "email": "",
+        "phone": "+47 911 11 111",
+        "preferred_language": "nb",
+        "target_group": "returning",
+        "message": "Called about housing in Ballangen.",
+        "consent": "on",
+        "share_scopes": ["municipality"],
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_create_records_a_phone_enquiry_without_email(world, login):
+    client = login(world.owner)
+    response = client.post(reverse("cases:create"), _enquiry())
+    case = Case.objects.get(newcomer__name="Jonas Berg")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert case.channel == "phone"
+    assert case.events.get(kind="cases.case.opened").actor == world.owner
+    assert mail.outbox == []  # no address, no receipt
+
+
+@pytest.mark.django_db
+def test_case_create_reuses_the_newcomer_with_that_email(world, login):
+    client = login(world.owner)
+    client.post(reverse("cases:create"), _enquiry(email="ANNA@example.org", channel="event"))
+    assert Newcomer.objects.filter(email="anna@example.org").count() == 1
+    assert world.newcomer.cases.count() == 2
+
+
+@pytest.mark.django_db
+def test_case_create_without_consent_stores_nothing(world, login):
+    before = Case.objects.count()
+    response = login(world.owner).post(reverse("cases:create"), _enquiry(consent=None))
+    assert response.status_code == 200
+    assert "consent" in response.context["form"].errors
+    assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_case_share_without_consent_shows_a_clear_error_and_changes_nothing(world, login):
+    client = login(world.coordinator)
+    events = CaseEvent.objects.count()
+    with translation.override("en"):
+        url = reverse("cases:share", args=[world.case.pk])
+    assert url.startswith("/en/cases/")
+    response = client.post(url, {"organisation": world.nav.pk})
+    assert response.status_code == 400
+    assert "consent does not cover sharing with NAV Narvik" in response.content.decode()
+    assert CaseEvent.objects.count() == events
+    assert not world.case.shared_with.filter(pk=world.nav.pk).exists()
+
+
+@pytest.mark.django_db
+def test_case_status_close_needs_a_reason_on_screen(world, login):
+    client = login(world.owner)
+    url = reverse("cases:status", args=[world.case.pk])
+    response = client.post(url, {"status": "closed"})
+    assert response.status_code == 400
+    assert "closing_reason" in response.context["status_form"].errors
+    response = client.post(url, {"status": "closed", "closing_reason": "answered"})
+    assert response.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.status == "closed"
+
+
+@pytest.mark.django_db
+def test_note_add_rejects_an_empty_note(world, login):
+    response = login(world.owner).post(
+        reverse("cases:note-add", args=[world.case.pk]), {"body": "   ", "visibility": "team"}
+    )
+    assert response.status_code == 400
+    assert not world.case.notes.exists()
+
+
+@pytest.mark.django_db
+def test_followup_done_by_a_helper_who_then_loses_access_goes_to_my_work(world, login):
+    other = f.make_case(newcomer=world.newcomer)
+    followup = f.make_followup(case=other, assignee=world.reader, due_date=timezone.localdate())
+    response = login(world.reader).post(
+        reverse("cases:followup-complete", args=[other.pk, followup.pk])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:mine")
+
+
+@pytest.mark.django_db
+def test_my_work_lists_overdue_first_and_the_triage_queue(world, login):
+    today = timezone.localdate()
+    later = f.make_followup(
+        case=world.case, assignee=world.owner, due_date=today + timedelta(5), title="Later"
+    )
+    overdue = f.make_followup(
+        case=world.case, assignee=world.owner, due_date=today - timedelta(2), title="Late"
+    )
+    new_case = f.make_case(organisation=world.kommune)
+    response = login(world.owner).get(reverse("cases:mine"))
+    assert [fu.pk for fu in response.context["followups"]] == [overdue.pk, later.pk]
+    assert new_case in response.context["triage"]
+    assert world.case in response.context["cases"]
+
+
+@pytest.mark.django_db
+def test_case_list_filters_search_and_paginate(world, login):
+    for i in range(30):
+        f.make_case(organisation=world.kommune, newcomer=f.make_newcomer(name=f"Person {i:02d}"))
+    client = login(world.coordinator)
+    first = client.get(reverse("cases:list"))
+    assert first.context["page"].paginator.count == 31
+    assert len(first.context["page"].object_list) == 25
+    second = client.get(reverse("cases:list") + "?page=2")
+    assert len(second.context["page"].object_list) == 6
+    assert not set(first.context["page"].object_list) & set(second.context["page"].object_list)
+
+    found = client.get(reverse("cases:list") + "?q=anna@example.org")
+    assert list(found.context["page"].object_list) == [world.case]
+    found = client.get(reverse("cases:list") + f"?q={world.case.reference}")
+    assert list(found.context["page"].object_list) == [world.case]
+    shared = client.get(reverse("cases:list") + f"?organisation={world.skole.pk}")
+    assert list(shared.context["page"].object_list) == [world.case]
+    f.make_followup(
+        case=world.case, assignee=world.owner, due_date=timezone.localdate() - timedelta(1)
+    )
+    overdue = client.get(reverse("cases:list") + "?overdue=true")
+    assert list(overdue.context["page"].object_list) == [world.case]
+    by_name = client.get(reverse("cases:list") + "?ordering=name")
+    names = [c.newcomer.name for c in by_name.context["page"].object_list]
+    assert names == sorted(names)
+
+
+@pytest.mark.django_db
+def test_case_list_invalid_filter_shows_nothing_rather_than_everything(world, login):
+    response = login(world.coordinator).get(reverse("cases:list") + "?status=bogus")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_login_and_password_reset_send_mail(world, client):
+    world.owner.email = "owner@example.org"
+    world.owner.save()
+    response = client.post(reverse("login"), {"username": "owner", "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:mine")
+    client.post(reverse("logout"))
+    response = client.post(reverse("password_reset"), {"email": "owner@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_staff_pages_switch_to_english(world, login):
+    client = login(world.owner)
+    assert "Mitt arbeid" in client.get(reverse("cases:mine")).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/cases/mine/"})
+    assert response["Location"] == "/en/cases/mine/"
+    assert "My work" in client.get(response["Location"]).content.decode()
+
+
+def test_admin_timeline_is_read_only():
+    request = RequestFactory().get("/admin/")
+    model_admin = site._registry[CaseEvent]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert Organisation in site._registry
