@@ -68,6 +68,12 @@ DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'tilfl
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
 CACHE_URL = env_str("CACHE_URL") or None
 EMAIL_URL_HOST = env_str("EMAIL_HOST") or None
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A hung SMTP server must not hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tilflytterteamet <tilflytt@localhost>")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo")
@@ -75,6 +81,11 @@ CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "NR")
 INTAKE_RATE_LIMIT = env_str("INTAKE_RATE_LIMIT", "10/h")
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 SECURE_SSL = env_bool("SECURE_SSL", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_SSL)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0)
+# A header holding one client address that the proxy overwrites (e.g. HTTP_X_REAL_IP);
+# unset: the connection's address.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 
 # --- Applications ------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -186,14 +197,8 @@ STORAGES = {
 if EMAIL_URL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = EMAIL_URL_HOST
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# A hung SMTP server must not hold a worker forever.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work ---------------------------------------------------------------------
@@ -220,18 +225,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if SECURE_SSL:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
 # django-ratelimit: counters live in the default cache, which must be shared in production
 # (set CACHE_URL to Redis); per-process memory is fine for one development server.
 RATELIMIT_VIEW = "cases.views.rate_limited"
-RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
-# Its system check warns about a per-process cache; that is only acceptable with DEBUG.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"] if DEBUG else []
+# W001 only says the library does not know Django's own RedisCache, which is shared. E003
+# (a per-process cache) is an error in production and acceptable with DEBUG.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {
