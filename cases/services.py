@@ -5,7 +5,7 @@ complete by construction.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -43,9 +43,16 @@ def case_event_record(
     data: dict[str, Any] | None = None,
     note: Note | None = None,
     followup: FollowUp | None = None,
+    at: datetime | None = None,
 ) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, data=data or {}, note=note, followup=followup
+        case=case,
+        kind=kind,
+        actor=actor,
+        data=data or {},
+        note=note,
+        followup=followup,
+        created_at=at or timezone.now(),
     )
 
 
@@ -74,8 +81,14 @@ def case_open(
     topics: Iterable[Topic] = (),
     priority: str = Case.Priority.NORMAL,
     actor: AbstractBaseUser | None = None,
+    received_at: datetime | None = None,
 ) -> Case:
+    """A new case. `received_at` is when the enquiry came in, if earlier than now (an e-mail
+    recorded the next morning); it also decides the year of the reference."""
     now = timezone.now()
+    if received_at is not None and received_at > now:
+        raise ValidationError({"received_at": _("An enquiry cannot be received in the future.")})
+    now = received_at or now
     case = Case(
         newcomer=newcomer,
         channel=channel,
@@ -87,7 +100,9 @@ def case_open(
     case.full_clean()
     case.save()
     case.topics.set(list(topics))
-    case_event_record(case=case, kind="cases.case.opened", actor=actor, data={"channel": channel})
+    case_event_record(
+        case=case, kind="cases.case.opened", actor=actor, data={"channel": channel}, at=now
+    )
     return case
 
 

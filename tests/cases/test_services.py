@@ -236,3 +236,18 @@ def test_every_change_writes_one_timeline_entry_with_actor_and_ids_only(world):
     followup = FollowUp.objects.get(title="Mail")
     services.followup_complete(followup=followup, actor=actor)
     assert case.events.filter(kind="cases.followup.completed", followup=followup).count() == 1
+
+
+@pytest.mark.django_db
+def test_case_open_received_earlier_takes_that_time_and_year(world):
+    received = timezone.now().replace(year=2025, month=6, day=2)
+    case = services.case_open(newcomer=world.newcomer, channel="email", received_at=received)
+    assert case.reference.startswith("NR-2025-")
+    assert case.created_at == received
+    assert case.events.get(kind="cases.case.opened").created_at == received
+    with pytest.raises(ValidationError):
+        services.case_open(
+            newcomer=world.newcomer,
+            channel="email",
+            received_at=timezone.now() + timedelta(hours=1),
+        )

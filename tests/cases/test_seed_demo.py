@@ -1,0 +1,178 @@
+"""seed_demo: the demo world `make run` loads, built through the services."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, FollowUp, Note
+from contacts.models import (
+    CONSENT_SCOPE_FOR_KIND,
+    Consent,
+    HouseholdMember,
+    Membership,
+    Newcomer,
+    Organisation,
+)
+
+DEMO_PASSWORD = "tilflytt-demo-2026"
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--newcomers", "10", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [
+        Organisation,
+        get_user_model(),
+        Membership,
+        Newcomer,
+        HouseholdMember,
+        Consent,
+        Case,
+        CaseEvent,
+        Note,
+        FollowUp,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_five_logins(debug):
+    out = seed()
+
+    memberships = {
+        m.user.username: (m.role, m.organisation.kind)
+        for m in Membership.objects.select_related("user", "organisation")
+    }
+    assert memberships == {
+        "koordinator": (Membership.Role.COORDINATOR, Organisation.Kind.MUNICIPALITY),
+        "kommune": (Membership.Role.MEMBER, Organisation.Kind.MUNICIPALITY),
+        "skole": (Membership.Role.MEMBER, Organisation.Kind.SCHOOL),
+        "nav": (Membership.Role.MEMBER, Organisation.Kind.NAV),
+        "naering": (Membership.Role.MEMBER, Organisation.Kind.EMPLOYER),
+    }
+    for user in get_user_model().objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.first_name and user.last_name and user.email
+        assert user.username in out
+    assert "http://127.0.0.1:8000/accounts/login/" in out
+    assert set(Organisation.objects.values_list("kind", flat=True)) == {
+        "municipality",
+        "school",
+        "nav",
+        "employer",
+        "association",
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_resets_the_password_of_an_existing_login(debug):
+    get_user_model().objects.create_user(username="koordinator", password="something-else")
+
+    out = seed("--password", "another-demo-password")
+
+    users = get_user_model().objects.filter(username="koordinator")
+    assert users.count() == 1
+    assert users.get().check_password("another-demo-password")
+    assert "another-demo-password" in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_second_run_creates_nothing(debug):
+    seed()
+    first = counts()
+    assert first["Newcomer"] == 10 and first["Case"] >= 10
+
+    out = seed()
+
+    assert counts() == first
+    assert "0 newcomers and 0 cases created" in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed()
+    assert not get_user_model().objects.exists()
+    assert not Newcomer.objects.exists()
+
+    seed("--force")
+    assert Newcomer.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_seed_demo_every_case_has_its_opened_event(debug):
+    seed()
+
+    cases = Case.objects.all()
+    assert cases.exists()
+    for case in cases:
+        opened = case.events.filter(kind="cases.case.opened")
+        assert opened.count() == 1
+        assert opened.get().created_at == case.created_at
+
+
+@pytest.mark.django_db
+def test_seed_demo_shares_only_where_consent_covers_it(debug):
+    seed()
+
+    shares = 0
+    for case in Case.objects.prefetch_related("shared_with"):
+        scopes = set(
+            Consent.objects.filter(newcomer=case.newcomer, withdrawn_at=None).values_list(
+                "scope", flat=True
+            )
+        )
+        for organisation in case.shared_with.all():
+            assert CONSENT_SCOPE_FOR_KIND.get(organisation.kind) in scopes
+            shares += 1
+        if case.responsible_organisation:
+            assert CONSENT_SCOPE_FOR_KIND.get(case.responsible_organisation.kind) in scopes
+    assert shares > 0  # the check above is not vacuous
+    assert not Case.objects.filter(shared_with__kind=Organisation.Kind.ASSOCIATION).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_spreads_the_history_over_the_past(debug):
+    seed()
+    now = timezone.now()
+
+    for case in Case.objects.prefetch_related("events", "notes", "followups"):
+        assert now - timedelta(days=560) < case.created_at < now
+        assert case.reference.rsplit("-", 2)[1] == str(timezone.localtime(case.created_at).year)
+        times = [e.created_at for e in case.events.all()]
+        assert case.created_at == min(times) and max(times) < now
+        if case.status == Case.Status.CLOSED:
+            assert case.closed_at == max(times)
+        if case.first_response_at:
+            assert case.first_response_at >= case.created_at
+        for note in case.notes.all():
+            assert case.created_at <= note.created_at < now
+        for followup in case.followups.all():
+            assert case.created_at <= followup.created_at
+            assert followup.due_date >= timezone.localtime(followup.created_at).date()
+            assert followup.done_at is None or followup.created_at <= followup.done_at < now
+    assert Case.objects.filter(created_at__lt=now - timedelta(days=90)).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_sends_no_mail(debug):
+    seed()
+
+    assert mail.outbox == []
