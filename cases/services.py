@@ -24,7 +24,12 @@ from contacts.selectors import (
     staff_access,
     user_is_covered,
 )
-from contacts.services import consent_record, household_add_members, newcomer_find_or_create
+from contacts.services import (
+    consent_record,
+    household_add_members,
+    newcomer_find_or_create,
+    newcomer_update,
+)
 
 # Allowed status changes. Closing needs a reason; a closed case can be reopened.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
@@ -450,3 +455,23 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: AbstractBaseUser 
             if not user_is_covered(user=followup.assignee, scopes=scopes):
                 followup_complete(followup=followup, actor=actor)
     return withdrawn
+
+
+@transaction.atomic
+def case_newcomer_update(
+    *, case: Case, changes: dict[str, Any], actor: AbstractBaseUser
+) -> list[str]:
+    """Staff edit the newcomer from one of their cases; the change is on that case's
+    timeline (field names only; a lifecycle step also records its codes)."""
+    # Compare with the stored row: a bound ModelForm has already copied its values onto the
+    # instance it was given.
+    newcomer = Newcomer.objects.select_for_update().get(pk=case.newcomer_id)
+    old_lifecycle = newcomer.lifecycle
+    changed = newcomer_update(newcomer=newcomer, changes=changes)
+    if changed:
+        data: dict[str, Any] = {"fields": changed}
+        if "lifecycle" in changed:
+            data["lifecycle"] = {"from": old_lifecycle, "to": newcomer.lifecycle}
+        case_event_record(case=case, kind="contacts.newcomer.updated", actor=actor, data=data)
+    case.newcomer = newcomer
+    return changed

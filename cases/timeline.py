@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Note
-from contacts.models import Consent, Organisation
+from contacts.models import Consent, Newcomer, Organisation
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,12 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
         return _("Consent to share with %(scope)s withdrawn") % {
             "scope": _label(Consent.Scope, data.get("scope"))
         }
+    if kind == "contacts.newcomer.updated":
+        if "lifecycle" in data:
+            return _("Newcomer's status changed to %(status)s") % {
+                "status": _label(Newcomer.Lifecycle, data["lifecycle"].get("to"))
+            }
+        return _("Newcomer's details updated")
     if kind == "cases.email.receipt_sent":
         return _("Receipt e-mailed to the newcomer")
     return kind

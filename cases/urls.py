@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.case_mine, name="mine"),
     path("new/", views.case_create, name="create"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/newcomer/", views.newcomer_edit, name="newcomer-edit"),
     path("<int:pk>/owner/", views.case_assign, name="assign"),
     path("<int:pk>/organisation/", views.case_set_organisation, name="set-organisation"),
     path("<int:pk>/share/", views.case_share, name="share"),

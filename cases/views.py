@@ -32,6 +32,7 @@ from cases.forms import (
 )
 from cases.models import Case, FollowUp
 from cases.timeline import timeline_entries
+from contacts.forms import NewcomerForm
 from contacts.models import Consent
 from contacts.selectors import staff_access
 
@@ -311,6 +312,18 @@ def consent_withdraw(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
     services.consent_withdraw(newcomer=case.newcomer, scope=scope, actor=request.user)
     messages.success(request, _("The consent is withdrawn and sharing based on it removed."))
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def newcomer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    form = NewcomerForm(request.POST or None, instance=case.newcomer)
+    if request.method == "POST" and form.is_valid():
+        services.case_newcomer_update(case=case, changes=form.cleaned_data, actor=request.user)
+        messages.success(request, _("The newcomer's details are saved."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "contacts/newcomer_form.html", {"form": form, "case": case})
 
 
 @login_required

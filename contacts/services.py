@@ -135,3 +135,17 @@ def consent_record(
     newcomer.consent_given_at = now
     newcomer.consent_text_version = text_version
     newcomer.save(update_fields=["consent_given_at", "consent_text_version"])
+
+
+def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[str]:
+    """Applies staff edits and returns the names of the fields that changed (for the
+    timeline, which records names of fields, never their values)."""
+    changed = [name for name, value in changes.items() if getattr(newcomer, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(newcomer, name, changes[name])
+    newcomer.updated_at = timezone.now()
+    newcomer.full_clean()
+    newcomer.save(update_fields=[*changed, "updated_at"])
+    return changed

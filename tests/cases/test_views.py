@@ -185,3 +185,59 @@ def test_admin_timeline_is_read_only():
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     assert Organisation in site._registry
+
+
+def _newcomer_body(newcomer, **overrides):
+    data = {
+        "name": newcomer.name,
+        "email": newcomer.email,
+        "phone": newcomer.phone,
+        "preferred_language": newcomer.preferred_language,
+        "lifecycle": newcomer.lifecycle,
+        "target_group": newcomer.target_group,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_newcomer_edit_records_the_lifecycle_step_without_values(world, login):
+    client = login(world.owner)
+    url = reverse("cases:newcomer-edit", args=[world.case.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        _newcomer_body(
+            world.newcomer, lifecycle="arrived", moved_at="2026-08-01", phone="+47 99 99 99 99"
+        ),
+    )
+    assert response.status_code == 302
+    world.newcomer.refresh_from_db()
+    assert world.newcomer.lifecycle == "arrived"
+    event = world.case.events.get(kind="contacts.newcomer.updated")
+    assert sorted(event.data["fields"]) == ["lifecycle", "moved_at", "phone"]
+    assert event.data["lifecycle"] == {"from": "considering", "to": "arrived"}
+    assert "+47" not in str(event.data)
+
+
+@pytest.mark.django_db
+def test_newcomer_edit_refuses_a_taken_email_and_arrival_without_date(world, login):
+    f.make_newcomer(email="taken@example.org")
+    client = login(world.owner)
+    url = reverse("cases:newcomer-edit", args=[world.case.pk])
+    response = client.post(url, _newcomer_body(world.newcomer, email="TAKEN@example.org"))
+    assert "email" in response.context["form"].errors
+    response = client.post(url, _newcomer_body(world.newcomer, lifecycle="settled"))
+    assert "moved_at" in response.context["form"].errors
+    world.newcomer.refresh_from_db()
+    assert world.newcomer.email == "anna@example.org"
+    assert not world.case.events.filter(kind="contacts.newcomer.updated").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "status"), [("reader", 403), ("outsider", 404)])
+def test_newcomer_edit_needs_manage_rights(world, login, persona, status):
+    client = login(getattr(world, persona))
+    url = reverse("cases:newcomer-edit", args=[world.case.pk])
+    assert client.get(url).status_code == status
+    assert client.post(url, _newcomer_body(world.newcomer, name="X")).status_code == status

@@ -44,6 +44,17 @@ def _posts(world):
             True,
         ),
         ("cases:note-add", {"body": "Hello", "visibility": "team"}, False),
+        (
+            "cases:newcomer-edit",
+            {
+                "name": "Anna K.",
+                "email": "anna@example.org",
+                "preferred_language": "en",
+                "lifecycle": "planning",
+                "target_group": "family",
+            },
+            True,
+        ),
         ("cases:followup-complete", {"_followup": followup.pk}, True),
         ("cases:consent-withdraw", {"_scope": "school"}, True),
     ]

@@ -1,0 +1,56 @@
+"""Forms only validate and normalise; contacts.services writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Newcomer
+
+NEWCOMER_EDITABLE_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "preferred_language",
+    "lifecycle",
+    "municipality",
+    "locality",
+    "planned_move_date",
+    "moved_at",
+    "target_group",
+    "occupation",
+    "partner_needs_work",
+    "partner_occupation",
+    "interests",
+    "heard_via",
+]
+
+
+class NewcomerForm(forms.ModelForm):
+    class Meta:
+        model = Newcomer
+        fields = NEWCOMER_EDITABLE_FIELDS
+        widgets = {
+            "planned_move_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "moved_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email and (
+            Newcomer.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(_("Another newcomer already has this e-mail address."))
+        return email
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        municipality, locality = data.get("municipality"), data.get("locality")
+        if locality and municipality and locality.municipality_id != municipality.pk:
+            self.add_error("locality", _("This place is not in the municipality you chose."))
+        if data.get("lifecycle") in (Newcomer.Lifecycle.ARRIVED, Newcomer.Lifecycle.SETTLED) and (
+            not data.get("moved_at")
+        ):
+            self.add_error("moved_at", _("Give the date they moved."))
+        return data
