@@ -50,6 +50,9 @@ RUN useradd --create-home --uid 10001 tilflytt
 
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
+# Stored files (welcome packs, e-mail attachments) are the one place the app writes; a named
+# volume mounted here takes this ownership on first use (see docker-compose.yml).
+RUN mkdir -p /app/var/media && chown tilflytt /app/var/media
 WORKDIR /app
 USER tilflytt
 

@@ -5,8 +5,9 @@ from cases.models import Case, CaseEvent, Topic
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_nb", "name_en", "position"]
+    list_display = ["slug", "name_nb", "name_en", "names", "position"]
     list_editable = ["position"]
+    fields = ["slug", "name_nb", "name_en", "names", "position"]
 
 
 @admin.register(CaseEvent)

@@ -43,7 +43,9 @@ class EnquiryForm(forms.Form):
     planned_move_date = forms.DateField(
         label=_("When do you plan to move? (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes ISO dates whatever the language (Polish would otherwise give
+        # 31.12.2026); the browser shows it in the reader's own format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     target_group = forms.ChoiceField(
         label=_("Which describes you best?"),
@@ -197,7 +199,7 @@ class OwnerForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_user_list()
-        self.fields["owner"].label_from_instance = _person_label
+        self.fields["owner"].label_from_instance = person_label
 
 
 class OrganisationForm(forms.Form):
@@ -256,10 +258,10 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_user_list()
-        self.fields["assignee"].label_from_instance = _person_label
+        self.fields["assignee"].label_from_instance = person_label
         self.fields["due_date"].initial = timezone.localdate() + timedelta(days=2)
 
 
-def _person_label(user: object) -> str:
+def person_label(user: object) -> str:
     full = user.get_full_name()  # type: ignore[attr-defined]
     return full or user.get_username()  # type: ignore[attr-defined]

@@ -15,6 +15,14 @@ class Topic(models.Model):
     slug = models.SlugField(_("key"), max_length=40, unique=True)
     name_nb = models.CharField(_("name (bokmål)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    # Names in the other languages of the public form, by language code ({"pl": "…"}), so
+    # that a new language is data, not a migration. A language without one gets English.
+    names = models.JSONField(
+        _("names in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('By language code, for example {"pl": "Mieszkanie", "uk": "Житло"}.'),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -27,7 +35,10 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_nb if (get_language() or "nb").startswith("nb") else self.name_en
+        language = (get_language() or "nb").split("-")[0]
+        if language == "nb":
+            return self.name_nb
+        return (self.names or {}).get(language) or self.name_en
 
 
 class ReferenceCounter(models.Model):

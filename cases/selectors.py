@@ -16,10 +16,12 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cases.models import Case, CaseEvent, FollowUp, Note
+from contacts.models import Newcomer
 from contacts.selectors import staff_access
 
 User = AbstractBaseUser | AnonymousUser
@@ -105,8 +107,29 @@ def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
         case_list_visible(user=user)
         .select_related("newcomer__municipality", "owner", "responsible_organisation")
         .prefetch_related("topics")
-        .annotate(has_overdue=Exists(overdue))
+        .annotate(has_overdue=Exists(overdue), **_plan_progress_annotations())
     )
+
+
+def _plan_progress_annotations() -> dict[str, Coalesce]:
+    """Onboarding progress per case (done, applicable) as two correlated counts, so a list
+    page needs no query per row. Imported here: onboarding builds on cases."""
+    from onboarding.models import PlanStep
+
+    def count(steps: QuerySet) -> Coalesce:
+        counted = (
+            steps.filter(plan__case_id=OuterRef("pk"))
+            .order_by()
+            .values("plan__case_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return {
+        "steps_done": count(PlanStep.objects.filter(status=PlanStep.Status.DONE)),
+        "steps_applicable": count(PlanStep.objects.exclude(status=PlanStep.Status.SKIPPED)),
+    }
 
 
 def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
@@ -143,3 +166,47 @@ def case_triage_queue(*, user: User, today: date) -> QuerySet[Case]:
 
 def case_shared_organisations(*, case: Case) -> QuerySet:
     return case.shared_with.all().order_by("name")
+
+
+def note_list_visible(*, user: User, case: Case) -> QuerySet[Note]:
+    """The case's notes this user may read, newest first."""
+    return (
+        Note.objects.filter(case=case)
+        .filter(note_visibility_q(user=user))
+        .select_related("author", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_followup_for_case(*, case: Case, pk: int) -> FollowUp:
+    """A follow-up of this (already visible) case; another case's follow-up is a 404."""
+    try:
+        followup = FollowUp.objects.select_related("assignee", "done_by").get(pk=pk, case=case)
+    except (FollowUp.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    followup.case = case
+    return followup
+
+
+def get_newcomer_for_user(*, user: User, pk: int) -> Newcomer:
+    """A newcomer is visible through a case the user can see (else 404), with their
+    household, active consents and those visible cases."""
+    visible_cases = case_list_visible(user=user)
+    try:
+        newcomer = (
+            Newcomer.objects.filter(
+                Exists(visible_cases.filter(newcomer_id=OuterRef("pk")).order_by())
+            )
+            .select_related("municipality", "locality")
+            .get(pk=pk)
+        )
+    except (Newcomer.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    newcomer.household_list = list(newcomer.household.all())  # type: ignore[attr-defined]
+    newcomer.consents_active = list(  # type: ignore[attr-defined]
+        newcomer.consents.filter(withdrawn_at=None).order_by("scope")
+    )
+    newcomer.cases_visible = list(  # type: ignore[attr-defined]
+        visible_cases.filter(newcomer=newcomer).order_by("-created_at", "-pk")
+    )
+    return newcomer

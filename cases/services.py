@@ -30,6 +30,7 @@ from contacts.services import (
     newcomer_find_or_create,
     newcomer_update,
 )
+from outbox.services import email_queue
 
 # Allowed status changes. Closing needs a reason; a closed case can be reopened.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
@@ -136,7 +137,7 @@ def intake_submit(
     actor: AbstractBaseUser | None = None,
 ) -> Case:
     """One enquiry: the newcomer (found by e-mail or created), their household and consents,
-    and a new case, in one transaction. The receipt e-mail is queued after commit."""
+    and a new case, in one transaction, with the receipt e-mail in the outbox."""
     newcomer, _created = newcomer_find_or_create(
         name=name,
         email=email,
@@ -162,10 +163,14 @@ def intake_submit(
         newcomer=newcomer, channel=channel, message=message, topics=topics, actor=actor
     )
     if newcomer.email:
-        from cases.tasks import case_send_receipt
-
-        case_id = case.pk
-        transaction.on_commit(lambda: case_send_receipt.delay(case_id))
+        email_queue(
+            kind="cases.intake_receipt",
+            to=newcomer.email,
+            template="intake_receipt",
+            language=newcomer.preferred_language,
+            context={"case": case, "newcomer": newcomer, "site_url": settings.SITE_URL},
+            case=case,
+        )
     return case
 
 
@@ -328,6 +333,29 @@ def case_set_priority(*, case: Case, priority: str, actor: AbstractBaseUser) -> 
     return case
 
 
+_UNCHANGED: Any = object()
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    priority: str | None = None,
+    responsible_organisation: Organisation | None = _UNCHANGED,
+) -> Case:
+    """Changes several fields at once, all or nothing (the API's partial update). A field
+    left out stays as it is; `responsible_organisation=None` removes the organisation."""
+    if priority is not None:
+        case_set_priority(case=case, priority=priority, actor=actor)
+    if responsible_organisation is not _UNCHANGED:
+        try:
+            case_set_organisation(case=case, organisation=responsible_organisation, actor=actor)
+        except ValidationError as exc:
+            raise ValidationError({"responsible_organisation": exc.messages}) from exc
+    return case
+
+
 @transaction.atomic
 def note_add(*, case: Case, body: str, visibility: str, actor: AbstractBaseUser) -> Note:
     """A note on the timeline. A confidential note belongs to the author's organisation;
@@ -473,5 +501,15 @@ def case_newcomer_update(
         if "lifecycle" in changed:
             data["lifecycle"] = {"from": old_lifecycle, "to": newcomer.lifecycle}
         case_event_record(case=case, kind="contacts.newcomer.updated", actor=actor, data=data)
+    if {"planned_move_date", "moved_at"} & set(changed):
+        # Plans count from the move date: open steps move with it (onboarding builds on
+        # cases, hence the import here).
+        from onboarding.models import OnboardingPlan
+        from onboarding.services import plan_reschedule
+
+        move_date = newcomer.moved_at or newcomer.planned_move_date
+        for plan in OnboardingPlan.objects.filter(case__newcomer=newcomer).select_related("case"):
+            if move_date is not None:
+                plan_reschedule(plan=plan, move_date=move_date, actor=actor)
     case.newcomer = newcomer
     return changed

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent, Note
 from contacts.models import Consent, Newcomer, Organisation
@@ -38,6 +39,7 @@ def _person(user: object) -> str:
 def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
     user_ids: set[int] = set()
     org_ids: set[int] = set()
+    step_ids: set[int] = set()
     for event in events:
         data = event.data
         if event.kind in ("cases.case.owner_changed",):
@@ -48,19 +50,73 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
             org_ids.update(v for v in (data.get("from"), data.get("to")) if v)
         if event.kind in ("cases.case.shared", "cases.case.unshared"):
             org_ids.add(data.get("organisation"))
+        if event.kind.startswith("onboarding.step.") and data.get("step"):
+            step_ids.add(data["step"])
+            if data.get("assignee"):
+                user_ids.add(data["assignee"])
+            if data.get("organisation"):
+                org_ids.add(data["organisation"])
     users = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    steps = _step_titles(step_ids)
     orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     nobody = _("nobody")
     return [
         TimelineEntry(
             event=event,
-            text=_describe(event, users, orgs, nobody),
+            text=_describe(event, users, orgs, nobody)
+            if not event.kind.startswith("onboarding.")
+            else _describe_onboarding(event, users, orgs, steps),
             created_at=event.created_at,
             actor_name=_person(event.actor) if event.actor else _("Tilflytt"),
             note=event.note,
         )
         for event in events
     ]
+
+
+def _step_titles(step_ids: set[int]) -> dict[int, str]:
+    if not step_ids:
+        return {}
+    # Imported here: onboarding builds on cases, not the other way round.
+    from onboarding.models import PlanStep
+
+    return {step.pk: step.title for step in PlanStep.objects.filter(pk__in=step_ids)}
+
+
+def _describe_onboarding(event: CaseEvent, users: dict, orgs: dict, steps: dict) -> str:
+    data = event.data
+    step = steps.get(data.get("step"), "—")
+    kind = event.kind
+    if kind == "onboarding.plan.started":
+        count = data.get("steps", 0)
+        return ngettext(
+            "Onboarding plan started with %(n)s step",
+            "Onboarding plan started with %(n)s steps",
+            count,
+        ) % {"n": count}
+    if kind == "onboarding.plan.rescheduled":
+        moved = data.get("moved", 0)
+        return ngettext(
+            "Move date changed to %(date)s; %(n)s open step moved",
+            "Move date changed to %(date)s; %(n)s open steps moved",
+            moved,
+        ) % {"date": _format_day(data.get("to")), "n": moved}
+    if kind == "onboarding.step.completed":
+        if data.get("by_newcomer"):
+            return _("Step “%(title)s” done by the newcomer") % {"title": step}
+        return _("Step “%(title)s” done") % {"title": step}
+    if kind == "onboarding.step.skipped":
+        return _("Step “%(title)s” skipped") % {"title": step}
+    if kind == "onboarding.step.reopened":
+        return _("Step “%(title)s” reopened") % {"title": step}
+    if kind == "onboarding.step.added":
+        return _("Step “%(title)s” added") % {"title": step}
+    if kind == "onboarding.step.reassigned":
+        who = users.get(data.get("assignee")) or orgs.get(data.get("organisation")) or _("nobody")
+        return _("Step “%(title)s” given to %(name)s") % {"title": step, "name": who}
+    if kind == "onboarding.welcome_pack.sent":
+        return _("Welcome pack e-mailed to the newcomer")
+    return kind
 
 
 def _format_day(value: str | None) -> str:
@@ -124,6 +180,4 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
                 "status": _label(Newcomer.Lifecycle, data["lifecycle"].get("to"))
             }
         return _("Newcomer's details updated")
-    if kind == "cases.email.receipt_sent":
-        return _("Receipt e-mailed to the newcomer")
     return kind

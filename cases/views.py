@@ -34,7 +34,10 @@ from cases.models import Case, FollowUp
 from cases.timeline import timeline_entries
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
-from contacts.selectors import staff_access
+from contacts.selectors import staff_access, staff_user_list
+from onboarding.selectors import my_plan_steps_open
+from onboarding.views import plan_context
+from outbox.selectors import email_list_for_case
 
 PAGE_SIZE = 25
 TRIAGE_SHOWN = 10
@@ -101,6 +104,7 @@ def case_mine(request: HttpRequest) -> HttpResponse:
             "triage": triage[:TRIAGE_SHOWN],
             "triage_count": triage.count(),
             "followups": selectors.my_followups_open(user=request.user),
+            "steps": my_plan_steps_open(user=request.user),
             "cases": selectors.my_cases_open(user=request.user, today=today),
             "today": today,
         },
@@ -127,6 +131,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "timeline": timeline_entries(
             list(selectors.case_timeline_visible(user=request.user, case=case))
         ),
+        "emails": list(email_list_for_case(case=case)),
         "can_manage": can_manage,
         "today": timezone.localdate(),
         "owner_form": forms.get("owner_form") or OwnerForm(initial={"owner": case.owner_id}),
@@ -139,6 +144,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "note_form": forms.get("note_form") or NoteForm(),
         "followup_form": forms.get("followup_form")
         or FollowUpForm(initial={"assignee": request.user.pk}),
+        "staff_people": list(staff_user_list()),
+        **plan_context(request=request, case=case),
     }
 
 

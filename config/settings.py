@@ -7,8 +7,10 @@ console) so that `make run` works on a machine with nothing but Python.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'tilflytt.sqlite3'}"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
+# Redis hands a task that is still unacknowledged after this many seconds to another worker:
+# longer than any task, retry countdown or outbox backoff (a check and a test hold this).
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+# Seconds between a worker's scans for such tasks (a killed worker's come back this way).
+BROKER_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10)
 CACHE_URL = env_str("CACHE_URL") or None
 EMAIL_URL_HOST = env_str("EMAIL_HOST") or None
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -76,6 +83,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tilflytterteamet <tilflytt@localhost>")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Stored files (welcome packs, e-mail attachments): web and worker must share this folder.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# E-mail outbox: attempts before an e-mail is failed; seconds after which a claim with no
+# outcome counts as abandoned (more than a send may take); the domain of Message-IDs.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
+OUTBOX_MESSAGE_ID_DOMAIN = (
+    env_str("OUTBOX_MESSAGE_ID_DOMAIN") or urlsplit(SITE_URL).hostname or "localhost"
+)
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo")
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "NR")
 INTAKE_RATE_LIMIT = env_str("INTAKE_RATE_LIMIT", "10/h")
@@ -86,6 +102,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else
 # A header holding one client address that the proxy overwrites (e.g. HTTP_X_REAL_IP);
 # unset: the connection's address.
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
+# Web origins (e.g. the region's portal) allowed to post to the JSON intake from a browser.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 
 # --- Applications ------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -99,13 +117,21 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "contacts",
     "cases",
+    "outbox",
     "onboarding",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer: CORS headers on the JSON intake only (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,7 +199,12 @@ LANGUAGE_CODE = "nb"
 LANGUAGES = [
     ("nb", _("Norwegian Bokmål")),
     ("en", _("English")),
+    ("pl", _("Polish")),
+    ("uk", _("Ukrainian")),
 ]
+# The staff screens are in these; the public intake, its receipt and e-mails and the welcome
+# pack are in every language above (the header's language switch offers them there).
+STAFF_LANGUAGES = ["nb", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -211,9 +242,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Longer than any task may run, or a slow task would be delivered twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Longer than any task may run, or a slow task would be delivered twice. Throttle 1: every
+# restore interval really scans (kombu's default scans every tenth).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": BROKER_UNACKED_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every minute: queue again e-mails whose task was lost, take back abandoned claims
+    # (`manage.py send_outbox` by hand). A sweep not started within 50 s is dropped: the
+    # next one does the same work.
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
+}
 
 # --- Security ----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -235,6 +280,51 @@ RATELIMIT_VIEW = "cases.views.rate_limited"
 # W001 only says the library does not know Django's own RedisCache, which is shared. E003
 # (a per-process cache) is an error in production and acceptable with DEBUG.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
+
+# --- REST API (/api/v1/) --------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # A token first, so a request without credentials gets a 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "contacts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.drf.Pagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.api.AutoSchema",
+    # Counters live in the default cache (shared once CACHE_URL is set), per user or per
+    # client address (found as for the intake limit: RATELIMIT_IP_META_KEY).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.drf.AnonThrottle",
+        "config.drf.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tilflytt API",
+    "DESCRIPTION": (
+        "Cases, newcomers and the public intake of the newcomer team. Authenticate with a "
+        "personal token (`Authorization: Bearer …`, made at /accounts/tokens/) or a session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Case.Channel, and the staff form's channels without the public form's: two enums.
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "cases.models.Case.Channel"},
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Cross-origin requests are answered only on the JSON intake, and only for the origins in
+# CORS_ALLOWED_ORIGINS; no cookies cross origins.
+CORS_URLS_REGEX = r"^/api/v1/intake/$"
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {

@@ -1,9 +1,11 @@
-"""Site-wide views: the health check and the start page."""
+"""Site-wide views: the health check, the start page and the accessibility statement."""
+
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 
@@ -39,3 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("cases:mine")
     return redirect("intake:form")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (tilgjengelighetserklæring), linked from every footer."""
+    feedback_email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return render(request, "accessibility.html", {"feedback_email": feedback_email})

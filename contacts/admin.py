@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from contacts.models import (
+    ApiToken,
     Consent,
     HouseholdMember,
     Locality,
@@ -59,3 +60,19 @@ class NewcomerAdmin(admin.ModelAdmin):
     list_select_related = ["municipality"]
     raw_id_fields = ["municipality", "locality"]
     inlines = [HouseholdInline, ConsentInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are made by their owner; an administrator may only revoke one by
+    setting "revoked"."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

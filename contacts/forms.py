@@ -54,3 +54,17 @@ class NewcomerForm(forms.ModelForm):
         ):
             self.add_error("moved_at", _("Give the date they moved."))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Portal” or “Spreadsheet export”."),
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give the token a name."))
+        return name

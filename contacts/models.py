@@ -250,3 +250,47 @@ CONSENT_SCOPE_FOR_KIND: dict[str, str] = {
     Organisation.Kind.NAV: Consent.Scope.NAV,
     Organisation.Kind.EMPLOYER: Consent.Scope.EMPLOYER,
 }
+
+
+class ApiToken(models.Model):
+    """A staff member's key for the REST API.
+
+    Only the SHA-256 hash of the secret is stored; the secret is shown once, when the token
+    is made (contacts.services.api_token_create). `prefix` is its first characters, so the
+    owner can tell tokens apart on their profile page.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            # Authentication looks a token up by this hash (the unique index serves it).
+            models.UniqueConstraint(fields=["key_hash"], name="contacts_apitoken_unique_hash"),
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at=None),
+                name="contacts_apitoken_unique_active_name",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at=None)
+                | models.Q(revoked_at__gte=models.F("created_at")),
+                name="contacts_apitoken_revoked_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from contacts.models import (
     CONSENT_SCOPE_FOR_KIND,
+    ApiToken,
     Consent,
     Membership,
     Municipality,
@@ -99,3 +100,24 @@ def staff_user_list() -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """The user's tokens, active ones first."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+    )
+
+
+def api_token_find_active(*, key_hash: str) -> ApiToken | None:
+    """The active token with this hash, with its user. Looking the token up by the hash of
+    the presented secret (not by the secret) means the database comparison reveals nothing
+    useful about any stored secret, so no constant-time comparison is needed."""
+    return (
+        ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at=None).first()
+    )
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation, inactive ones too (old timelines still name them)."""
+    return Organisation.objects.order_by("name", "pk")

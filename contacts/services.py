@@ -1,13 +1,18 @@
-"""Writes to newcomers, their households and consents."""
+"""Writes to newcomers, their households and consents, and to staff members' API tokens."""
 
+import hashlib
+import secrets
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from contacts.models import Consent, HouseholdMember, Locality, Municipality, Newcomer
-from contacts.selectors import newcomer_find_by_email
+from contacts.models import ApiToken, Consent, HouseholdMember, Locality, Municipality, Newcomer
+from contacts.selectors import newcomer_find_by_email, staff_access
 
 # Bump when the consent text shown on the intake changes; each consent stores the version.
 CONSENT_TEXT_VERSION = "2026-11"
@@ -149,3 +154,53 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
     newcomer.full_clean()
     newcomer.save(update_fields=[*changed, "updated_at"])
     return changed
+
+
+# A token is "tf_" and 43 URL-safe characters (256 random bits); the first 11 characters are
+# kept in clear so the owner can recognise it.
+API_TOKEN_PREFIX = "tf_"  # noqa: S105 (a label, not a secret)
+API_TOKEN_SHOWN_CHARS = 11
+# last_used_at is written at most this often per token, not on every request.
+API_TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new token for a staff member. Returns the token and its secret; the secret is not
+    stored and cannot be shown again."""
+    if not staff_access(user).is_staff_member:
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if ApiToken.objects.filter(user=user, name=name, revoked_at=None).exists():
+        raise ValidationError({"name": _("You already have a token with this name.")})
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=name, prefix=secret[:API_TOKEN_SHOWN_CHARS], key_hash=api_token_hash(secret)
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
+    """Revokes the token at once; revoking it again changes nothing. Only its owner may."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    # A conditional UPDATE, so two clicks keep the first revocation time.
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=now)
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def api_token_mark_used(*, token: ApiToken, now: datetime | None = None) -> None:
+    """Records that the token authenticated a request. Written at most once a minute per
+    token, so a busy client does not turn every read into a write."""
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_USE_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

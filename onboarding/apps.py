@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OnboardingConfig(AppConfig):
-    """Onboarding plans and welcome packs; filled in by the onboarding issue."""
+    """Onboarding plans, local offers and welcome packs."""
 
     name = "onboarding"
-    verbose_name = _("Onboarding")
+    verbose_name = _("Onboarding plans")

@@ -62,3 +62,43 @@ def test_queries_do_not_grow_with_the_data(world, login, persona, url_name):
     large = _count(client, url)
     assert large == small, (url, small, large)
     assert small <= 25
+
+
+@pytest.mark.django_db
+def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
+    from datetime import date
+
+    from onboarding import services as onboarding
+    from onboarding.models import OnboardingTemplate
+
+    template = OnboardingTemplate.objects.get(slug="moving-to-the-region")
+    client = login(world.owner)
+
+    def plan_for(case):
+        onboarding.plan_start(
+            case=case,
+            template=template,
+            move_date=date(2027, 5, 1),
+            from_abroad=True,
+            eu_eea=True,
+            long_stay=True,
+            importing_car=True,
+            actor=world.owner,
+        )
+
+    plan_for(world.case)
+    urls = [
+        reverse("cases:list"),
+        reverse("cases:mine"),
+        reverse("cases:detail", args=[world.case.pk]),
+    ]
+    for _ in range(3):
+        plan_for(f.make_case(organisation=world.kommune, owner=world.owner))
+    small = [_count(client, url) for url in urls]
+    for _ in range(12):
+        plan_for(f.make_case(organisation=world.kommune, owner=world.owner))
+    large = [_count(client, url) for url in urls]
+    assert small == large
+    listing = client.get(reverse("cases:list"))
+    row = next(c for c in listing.context["page"].object_list if c.pk == world.case.pk)
+    assert row.steps_applicable > 0 and row.steps_done == 0

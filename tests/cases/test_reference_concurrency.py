@@ -14,7 +14,7 @@ PER_WORKER = 5
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_case_reference_unique_under_concurrent_creation():
     assert connection.vendor == "postgresql"
     newcomer = f.make_newcomer()

@@ -28,7 +28,7 @@ def _enquiry(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_case_create_records_a_phone_enquiry_without_email(world, login):
     client = login(world.owner)
     response = client.post(reverse("cases:create"), _enquiry())

@@ -44,6 +44,7 @@ from cases.demo_data import (
     HEARD_VIA,
     HISTORY_DAYS,
     INTERESTS,
+    LOCAL_OFFERS,
     OCCUPATIONS,
     ORGANISATIONS,
     ORIGINS,
@@ -64,6 +65,7 @@ from cases.models import Case, CaseEvent, FollowUp, Note, Topic
 from cases.services import (
     case_assign_owner,
     case_change_status,
+    case_newcomer_update,
     case_open,
     case_set_organisation,
     case_share,
@@ -81,6 +83,8 @@ from contacts.models import (
     Organisation,
 )
 from contacts.services import consent_record, household_add_members, newcomer_find_or_create
+from onboarding.models import LocalOffer, PlanStep
+from onboarding.services import plan_start, step_complete, template_suggest
 
 
 @dataclass
@@ -501,6 +505,72 @@ class Builder:
         CaseEvent.objects.filter(case=case, created_at__gte=self.started).update(created_at=at)
 
 
+def _seed_offers() -> None:
+    places = {m.name: m for m in Municipality.objects.all()}
+    for name, kind, town, locality, ages, words, text_nb, text_en in LOCAL_OFFERS:
+        municipality = places.get(town)
+        LocalOffer.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "municipality": municipality,
+                "locality": municipality.localities.filter(name=locality).first()
+                if municipality and locality
+                else None,
+                "age_min": ages[0] if ages else None,
+                "age_max": ages[1] if ages else None,
+                "interests": words,
+                "partner_job_seekers": kind == "employer",
+                "description_nb": text_nb,
+                "description_en": text_en,
+            },
+        )
+
+
+def _seed_onboarding(newcomers: list[Newcomer], coordinator: Any) -> int:
+    """Every third new demo household whose latest case is still open decides to move: its
+    status and move date are set and a plan started from the suggested template, with the
+    steps already due mostly done. Dated today, as a coordinator catching up would."""
+    rng = random.Random(SEED + 1)
+    today = timezone.localdate()
+    started = 0
+    for index, newcomer in enumerate(sorted(newcomers, key=lambda n: n.email)):
+        case = newcomer.cases.order_by("-created_at").first()
+        if index % 3 or case is None or case.status == Case.Status.CLOSED:
+            continue
+        move_date = today + timedelta(days=rng.randint(-60, 120))
+        arrived = move_date <= today
+        case_newcomer_update(
+            case=case,
+            changes={
+                "lifecycle": Newcomer.Lifecycle.ARRIVED if arrived else Newcomer.Lifecycle.PLANNING,
+                "planned_move_date": move_date,
+                "moved_at": move_date if arrived else None,
+            },
+            actor=coordinator,
+        )
+        template = template_suggest(newcomer=newcomer)
+        if template is None or hasattr(case, "plan"):
+            continue
+        plan = plan_start(
+            case=case,
+            template=template,
+            move_date=move_date,
+            from_abroad=newcomer.target_group not in ("returning", "student", "other"),
+            eu_eea=newcomer.target_group in ("eu_worker", "partner"),
+            long_stay=rng.random() < 0.85,
+            importing_car=rng.random() < 0.3,
+            actor=coordinator,
+        )
+        for step in plan.steps.filter(due_date__lt=today).order_by("due_date"):
+            step.refresh_from_db()
+            waiting = step.depends_on_id and step.depends_on.status == PlanStep.Status.OPEN
+            if not waiting and rng.random() < 0.75:
+                step_complete(step=step, actor=coordinator)
+        started += 1
+    return started
+
+
 class Command(BaseCommand):
     help = "Loads demo organisations, logins and newcomers with case histories (idempotent)."
 
@@ -558,10 +628,13 @@ class Command(BaseCommand):
                 if index == 0:
                     built[plan.email] = builder.newcomer(plan)
                 builder.case(built[plan.email], plan.cases[index])
+            _seed_offers()
+            plans_started = _seed_onboarding(list(built.values()), users["koordinator"])
 
         self.stdout.write(
             f"Demo data: {len(todo)} newcomers and {len(queue)} cases created; "
-            f"{len(plans) - len(todo)} demo newcomers were already there.\n"
+            f"{len(plans) - len(todo)} demo newcomers were already there; "
+            f"{plans_started} onboarding plans started.\n"
         )
         self._print_logins(orgs, password)
 

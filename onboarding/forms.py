@@ -1,0 +1,61 @@
+"""Forms only validate and normalise; onboarding.services writes."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import person_label
+from contacts.models import Organisation
+from contacts.selectors import staff_user_list
+from onboarding.models import OnboardingTemplate, TemplateStep
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanStartForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=OnboardingTemplate.objects.filter(is_active=True)
+    )
+    move_date = forms.DateField(label=_("Move date (planned or actual)"), widget=DATE)
+    from_abroad = forms.BooleanField(label=_("Moving from abroad"), required=False)
+    eu_eea = forms.BooleanField(label=_("EU/EEA or Nordic citizen"), required=False)
+    long_stay = forms.BooleanField(
+        label=_("Staying 6 months or more"), required=False, initial=True
+    )
+    importing_car = forms.BooleanField(label=_("Bringing a car"), required=False)
+
+
+class MoveDateForm(forms.Form):
+    move_date = forms.DateField(label=_("New move date"), widget=DATE)
+
+
+class StepSkipForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it skipped?"), max_length=300)
+
+
+class StepReassignForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_user_list()
+        self.fields["assignee"].label_from_instance = person_label
+
+
+class StepAddForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=200)
+    due_date = forms.DateField(label=_("Due"), widget=DATE)
+    doer = forms.ChoiceField(
+        label=_("Who does it"), choices=TemplateStep.Doer.choices, initial=TemplateStep.Doer.TEAM
+    )

@@ -1,0 +1,84 @@
+"""Reads for onboarding: a case's plan, the offers that suit a household, progress."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case
+from contacts.models import Newcomer
+from onboarding.models import LocalOffer, OnboardingPlan, PlanStep
+from onboarding.services import household_of
+
+
+def plan_for_case(*, case: Case) -> OnboardingPlan | None:
+    return OnboardingPlan.objects.filter(case=case).select_related("template").first()
+
+
+def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
+    return plan.steps.select_related("organisation", "assignee", "depends_on", "member").order_by(
+        "due_date", "position", "pk"
+    )
+
+
+def plan_progress(*, plan: OnboardingPlan) -> tuple[int, int]:
+    """(done, applicable): skipped steps do not count as applicable."""
+    counts = plan.steps.aggregate(
+        done=Count("pk", filter=Q(status=PlanStep.Status.DONE)),
+        applicable=Count("pk", filter=~Q(status=PlanStep.Status.SKIPPED)),
+    )
+    return counts["done"], counts["applicable"]
+
+
+def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
+    """Offers in the newcomer's municipality and locality (or region-wide) that suit them:
+    an age range needs a child in it, interest words need one of theirs, an offer for job
+    seeking partners needs a partner who seeks work; an offer with none of these suits all."""
+    household = household_of(newcomer)
+    today = timezone.localdate()
+    ages = [today.year - child.birth_year for child in household.children]
+    interests = newcomer.interests.lower()
+    offers = LocalOffer.objects.filter(is_active=True).filter(
+        Q(municipality__isnull=True) | Q(municipality_id=newcomer.municipality_id)
+    )
+    offers = offers.filter(Q(locality__isnull=True) | Q(locality_id=newcomer.locality_id))
+    chosen = []
+    for offer in offers:
+        if offer.age_min is not None or offer.age_max is not None:
+            low = offer.age_min if offer.age_min is not None else 0
+            high = offer.age_max if offer.age_max is not None else 200
+            if not any(low <= age <= high for age in ages):
+                continue
+        if offer.interest_words and not any(word in interests for word in offer.interest_words):
+            continue
+        if offer.partner_job_seekers and not newcomer.partner_needs_work:
+            continue
+        chosen.append(offer)
+    return chosen
+
+
+def step_can_complete(*, user, step: PlanStep) -> bool:  # type: ignore[no-untyped-def]
+    """Whoever manages the case, the step's assignee, or a member of its organisation (who
+    already sees the case through cases.selectors)."""
+    from cases.selectors import case_can_manage
+    from contacts.selectors import staff_access
+
+    return (
+        case_can_manage(user=user, case=step.plan.case)
+        or step.assignee_id == user.pk
+        or step.organisation_id in staff_access(user).organisation_ids
+    )
+
+
+def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
+    return OnboardingPlan.objects.select_related("case")
+
+
+def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
+    """Open plan steps assigned to the user on cases they can see, soonest first."""
+    from cases.selectors import case_list_visible
+
+    return (
+        PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
+        .filter(plan__case__in=case_list_visible(user=user))
+        .select_related("plan__case__newcomer")
+        .order_by("due_date", "pk")
+    )

@@ -1,0 +1,538 @@
+"""Writes for onboarding plans and welcome packs. Each change is on the case's timeline."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from cases.services import case_event_record
+from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
+from contacts.selectors import consent_scopes_active
+from onboarding.models import (
+    OnboardingPlan,
+    OnboardingTemplate,
+    PlanStep,
+    TemplateStep,
+    WelcomePack,
+)
+
+Anchor = TemplateStep.Anchor
+Req = TemplateStep.Requirement
+
+
+@dataclass(frozen=True)
+class Household:
+    """What the template conditions look at, taken once from the database."""
+
+    newcomer: Newcomer
+    partner: HouseholdMember | None
+    children: list[HouseholdMember]
+
+
+def household_of(newcomer: Newcomer) -> Household:
+    members = list(newcomer.household.all())
+    partner = next((m for m in members if m.relation == HouseholdMember.Relation.PARTNER), None)
+    children = [m for m in members if m.relation == HouseholdMember.Relation.CHILD and m.birth_year]
+    return Household(newcomer=newcomer, partner=partner, children=children)
+
+
+def template_suggest(*, newcomer: Newcomer) -> OnboardingTemplate | None:
+    """The active template made for the newcomer's target group, else the general one."""
+    templates = list(OnboardingTemplate.objects.filter(is_active=True))
+    for template in templates:
+        if newcomer.target_group in template.target_groups:
+            return template
+    return next((t for t in templates if not t.target_groups), None)
+
+
+def _requirement(rule: str, value: bool) -> bool:
+    return rule == Req.ANY or (rule == Req.YES) == value
+
+
+def _age_on(member: HouseholdMember, day: date) -> int:
+    return day.year - (member.birth_year or day.year)
+
+
+def _in_range(age: int, low: int | None, high: int | None) -> bool:
+    return (low is None or age >= low) and (high is None or age <= high)
+
+
+def step_members(
+    step: TemplateStep, *, household: Household, plan: OnboardingPlan
+) -> list[HouseholdMember | None]:
+    """For whom a template step applies: [] when it does not, [None] for the household (or the
+    contact person), or the household members it is repeated for."""
+    newcomer = household.newcomer
+    if step.target_groups and newcomer.target_group not in step.target_groups:
+        return []
+    if not _requirement(step.requires_from_abroad, plan.from_abroad):
+        return []
+    if not _requirement(step.requires_eu_eea, plan.eu_eea):
+        return []
+    if not _requirement(step.requires_long_stay, plan.long_stay):
+        return []
+    if step.requires_car_import and not plan.importing_car:
+        return []
+    if step.requires_partner_job_seeking and not newcomer.partner_needs_work:
+        return []
+    if step.per_member == TemplateStep.PerMember.ADULT:
+        return [None, *([household.partner] if household.partner else [])]
+    has_age_rule = step.child_age_min is not None or step.child_age_max is not None
+    children = [
+        child
+        for child in household.children
+        if _in_range(_age_on(child, plan.move_date), step.child_age_min, step.child_age_max)
+    ]
+    if step.per_member == TemplateStep.PerMember.CHILD:
+        return list(children)
+    if has_age_rule and not children:
+        return []
+    return [None]
+
+
+def due_date_for(
+    *,
+    anchor: str,
+    offset_days: int,
+    move_date: date,
+    start: date,
+    fixed_month: int | None = None,
+    fixed_day: int | None = None,
+    child_age: int | None = None,
+    member: HouseholdMember | None = None,
+    dependency_due: date | None = None,
+) -> date:
+    """One rule for every due date; a move-date change reuses it for open steps."""
+    if anchor == Anchor.FIXED_YEARLY and fixed_month and fixed_day:
+        candidate = date(start.year, fixed_month, fixed_day)
+        return candidate if candidate >= start else date(start.year + 1, fixed_month, fixed_day)
+    if anchor == Anchor.AFTER_STEP and dependency_due is not None:
+        return dependency_due + timedelta(days=offset_days)
+    by_move = move_date + timedelta(days=offset_days)
+    if anchor == Anchor.CHILD_AGE and member is not None and member.birth_year and child_age:
+        reaches = date(member.birth_year + child_age, fixed_month or 1, fixed_day or 1)
+        return max(reaches, by_move)
+    return by_move
+
+
+def _owner_for(
+    step: TemplateStep, case: Case, candidates: list[Organisation], scopes: set[str]
+) -> Organisation | None:
+    """The organisation behind a step: the case's own organisation or one it is shared with
+    (`candidates`), if of the step's kind; else an active organisation of that kind the
+    newcomer's consent covers. A team step with none of these stays with the case's
+    responsible organisation; a newcomer's own step then has none."""
+    if step.responsible_kind:
+        for organisation in candidates:
+            if organisation.kind == step.responsible_kind:
+                return organisation
+        if CONSENT_SCOPE_FOR_KIND.get(step.responsible_kind) in scopes:
+            found = Organisation.objects.filter(kind=step.responsible_kind, is_active=True).first()
+            if found is not None:
+                candidates.append(found)  # later steps of this kind reuse it
+                return found
+    return case.responsible_organisation if step.doer == TemplateStep.Doer.TEAM else None
+
+
+def _title_for(step: TemplateStep, member: HouseholdMember | None) -> tuple[str, str]:
+    if member is None:
+        return step.title_nb, step.title_en
+    if member.relation == HouseholdMember.Relation.PARTNER:
+        return f"{step.title_nb} (partner)", f"{step.title_en} (partner)"
+    return (
+        f"{step.title_nb} (barn født {member.birth_year})",
+        f"{step.title_en} (child born {member.birth_year})",
+    )
+
+
+@transaction.atomic
+def plan_start(
+    *,
+    case: Case,
+    template: OnboardingTemplate,
+    move_date: date,
+    from_abroad: bool,
+    eu_eea: bool,
+    long_stay: bool,
+    importing_car: bool,
+    actor: AbstractBaseUser,
+) -> OnboardingPlan:
+    """Creates the plan and the steps that apply to this household, with owners and dates.
+
+    Steps are created in the template's order, but one that waits for another is created
+    after it, so its due date can follow the step it waits for."""
+    if OnboardingPlan.objects.filter(case=case).exists():
+        raise ValidationError({"template": _("This case already has an onboarding plan.")})
+    plan = OnboardingPlan(
+        case=case,
+        template=template,
+        move_date=move_date,
+        from_abroad=from_abroad,
+        eu_eea=eu_eea,
+        long_stay=long_stay,
+        importing_car=importing_car,
+        started_by=actor,
+    )
+    plan.full_clean()
+    plan.save()
+    household = household_of(case.newcomer)
+    scopes = consent_scopes_active(newcomer=case.newcomer)
+    start = timezone.localdate()
+    candidates = [
+        org for org in (case.responsible_organisation, *case.shared_with.all()) if org is not None
+    ]
+    pending = list(template.steps.all())
+    created: dict[tuple[int, int | None], PlanStep] = {}
+    skipped_ids: set[int] = set()
+    while pending:
+        progressed = False
+        for step in list(pending):
+            waits_for = step.depends_on_id
+            if (
+                waits_for
+                and waits_for not in skipped_ids
+                and not any(key[0] == waits_for for key in created)
+            ):
+                continue  # its dependency has not been handled yet
+            pending.remove(step)
+            progressed = True
+            members = step_members(step, household=household, plan=plan)
+            if not members:
+                skipped_ids.add(step.pk)
+                continue
+            for member in members:
+                dependency = None
+                if waits_for:
+                    member_key = member.pk if member else None
+                    dependency = created.get((waits_for, member_key)) or created.get(
+                        (waits_for, None)
+                    )
+                title_nb, title_en = _title_for(step, member)
+                organisation = _owner_for(step, case, candidates, scopes)
+                anchor = (
+                    step.anchor
+                    if dependency or step.anchor != Anchor.AFTER_STEP
+                    else Anchor.MOVE_DATE
+                )
+                plan_step = PlanStep(
+                    plan=plan,
+                    template_step=step,
+                    member=member,
+                    position=step.position,
+                    title_nb=title_nb,
+                    title_en=title_en,
+                    guidance_nb=step.guidance_nb,
+                    guidance_en=step.guidance_en,
+                    source_url=step.source_url,
+                    doer=step.doer,
+                    organisation=organisation,
+                    assignee=case.owner
+                    if step.doer == TemplateStep.Doer.TEAM
+                    and organisation is not None
+                    and organisation.pk == case.responsible_organisation_id
+                    else None,
+                    anchor=anchor,
+                    offset_days=step.offset_days,
+                    depends_on=dependency,
+                    due_date=due_date_for(
+                        anchor=anchor,
+                        offset_days=step.offset_days,
+                        move_date=move_date,
+                        start=start,
+                        fixed_month=step.fixed_month,
+                        fixed_day=step.fixed_day,
+                        child_age=step.child_age,
+                        member=member,
+                        dependency_due=dependency.due_date if dependency else None,
+                    ),
+                )
+                plan_step.save()
+                created[(step.pk, member.pk if member else None)] = plan_step
+        if not progressed:  # a dependency cycle in the template: refuse rather than loop
+            raise ValidationError(
+                {
+                    "template": _(
+                        "The template's steps wait for each other in a loop, so no plan "
+                        "can be made."
+                    )
+                }
+            )
+    case_event_record(
+        case=case,
+        kind="onboarding.plan.started",
+        actor=actor,
+        data={"plan": plan.pk, "template": template.pk, "steps": len(created)},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_reschedule(
+    *, plan: OnboardingPlan, move_date: date, actor: AbstractBaseUser | None
+) -> int:
+    """Moves the open steps with the new move date; done and skipped steps keep their dates.
+    Returns how many steps moved."""
+    if move_date == plan.move_date:
+        return 0
+    old = plan.move_date
+    plan.move_date = move_date
+    plan.save(update_fields=["move_date"])
+    start = timezone.localdate()
+    moved = 0
+    # Dependencies first (by due date), so a waiting step follows the step it waits for.
+    steps = list(plan.steps.select_related("template_step", "member", "depends_on"))
+    by_pk = {s.pk: s for s in steps}
+    for step in sorted(steps, key=lambda s: (s.depends_on_id is not None, s.due_date)):
+        if step.status != PlanStep.Status.OPEN:
+            continue
+        template_step = step.template_step
+        dependency = by_pk.get(step.depends_on_id) if step.depends_on_id else None
+        new_due = due_date_for(
+            anchor=step.anchor,
+            offset_days=step.offset_days,
+            move_date=move_date,
+            start=start,
+            fixed_month=template_step.fixed_month if template_step else None,
+            fixed_day=template_step.fixed_day if template_step else None,
+            child_age=template_step.child_age if template_step else None,
+            member=step.member,
+            dependency_due=dependency.due_date if dependency else None,
+        )
+        if step.anchor == Anchor.FIXED_YEARLY:
+            continue  # a yearly deadline does not move with the family
+        if new_due != step.due_date:
+            step.due_date = new_due
+            step.save(update_fields=["due_date"])
+            moved += 1
+    case_event_record(
+        case=plan.case,
+        kind="onboarding.plan.rescheduled",
+        actor=actor,
+        data={"from": old.isoformat(), "to": move_date.isoformat(), "moved": moved},
+    )
+    return moved
+
+
+def _close_step(
+    step: PlanStep, *, status: str, actor: AbstractBaseUser | None, reason: str = ""
+) -> bool:
+    """Claims the open step (once) and records it; False when it was not open."""
+    now = timezone.now()
+    claimed = PlanStep.objects.filter(pk=step.pk, status=PlanStep.Status.OPEN).update(
+        status=status, done_at=now, done_by=actor, skip_reason=reason
+    )
+    step.refresh_from_db()
+    return bool(claimed)
+
+
+@transaction.atomic
+def step_complete(
+    *, step: PlanStep, actor: AbstractBaseUser | None, by_newcomer: bool = False
+) -> PlanStep:
+    if step.depends_on_id and step.depends_on.status == PlanStep.Status.OPEN:
+        raise ValidationError(
+            {"step": _("This step waits for “%(title)s”.") % {"title": step.depends_on.title}}
+        )
+    if _close_step(step, status=PlanStep.Status.DONE, actor=actor):
+        data = {"step": step.pk}
+        if by_newcomer:
+            data["by_newcomer"] = True
+        case_event_record(
+            case=step.plan.case, kind="onboarding.step.completed", actor=actor, data=data
+        )
+    return step
+
+
+@transaction.atomic
+def step_skip(*, step: PlanStep, reason: str, actor: AbstractBaseUser) -> PlanStep:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the step is skipped.")})
+    if _close_step(step, status=PlanStep.Status.SKIPPED, actor=actor, reason=reason):
+        case_event_record(
+            case=step.plan.case, kind="onboarding.step.skipped", actor=actor, data={"step": step.pk}
+        )
+    return step
+
+
+@transaction.atomic
+def step_reopen(*, step: PlanStep, actor: AbstractBaseUser) -> PlanStep:
+    updated = (
+        PlanStep.objects.filter(pk=step.pk)
+        .exclude(status=PlanStep.Status.OPEN)
+        .update(status=PlanStep.Status.OPEN, done_at=None, done_by=None, skip_reason="")
+    )
+    step.refresh_from_db()
+    if updated:
+        case_event_record(
+            case=step.plan.case,
+            kind="onboarding.step.reopened",
+            actor=actor,
+            data={"step": step.pk},
+        )
+    return step
+
+
+@transaction.atomic
+def step_reassign(
+    *,
+    step: PlanStep,
+    organisation: Organisation | None,
+    assignee: AbstractBaseUser | None,
+    actor: AbstractBaseUser,
+) -> PlanStep:
+    from contacts.selectors import organisation_is_covered, user_is_covered
+
+    scopes = consent_scopes_active(newcomer=step.plan.case.newcomer)
+    if organisation is not None and not organisation_is_covered(
+        organisation=organisation, scopes=scopes
+    ):
+        raise ValidationError(
+            {
+                "organisation": _("The newcomer's consent does not cover %(name)s.")
+                % {"name": organisation.name}
+            }
+        )
+    if assignee is not None and not user_is_covered(user=assignee, scopes=scopes):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "The newcomer has not consented to sharing with this person's organisation."
+                )
+            }
+        )
+    if (step.organisation_id, step.assignee_id) == (
+        organisation.pk if organisation else None,
+        assignee.pk if assignee else None,
+    ):
+        return step
+    step.organisation = organisation
+    step.assignee = assignee
+    step.save(update_fields=["organisation", "assignee"])
+    case_event_record(
+        case=step.plan.case,
+        kind="onboarding.step.reassigned",
+        actor=actor,
+        data={
+            "step": step.pk,
+            "organisation": organisation.pk if organisation else None,
+            "assignee": assignee.pk if assignee else None,
+        },
+    )
+    return step
+
+
+@transaction.atomic
+def step_add(
+    *,
+    plan: OnboardingPlan,
+    title: str,
+    due_date: date,
+    doer: str,
+    actor: AbstractBaseUser,
+    guidance: str = "",
+) -> PlanStep:
+    """A step of the team's own, beyond the template; the same text serves both languages."""
+    step = PlanStep(
+        plan=plan,
+        title_nb=title.strip(),
+        title_en=title.strip(),
+        guidance_nb=guidance.strip(),
+        guidance_en=guidance.strip(),
+        doer=doer,
+        organisation=plan.case.responsible_organisation if doer == TemplateStep.Doer.TEAM else None,
+        assignee=actor if doer == TemplateStep.Doer.TEAM else None,
+        anchor=Anchor.MOVE_DATE,
+        offset_days=(due_date - plan.move_date).days,
+        due_date=due_date,
+        position=999,
+    )
+    step.full_clean()
+    step.save()
+    case_event_record(
+        case=plan.case, kind="onboarding.step.added", actor=actor, data={"step": step.pk}
+    )
+    return step
+
+
+@transaction.atomic
+def welcome_pack_request(*, case: Case, actor: AbstractBaseUser) -> WelcomePack:
+    """Records the request and builds and sends the pack in the background after commit
+    (onboarding.tasks.welcome_pack_send calls welcome_pack_deliver)."""
+    newcomer = case.newcomer
+    if not newcomer.email:
+        raise ValidationError({"recipient": _("The newcomer has no e-mail address.")})
+    pack = WelcomePack.objects.create(
+        case=case,
+        language=newcomer.preferred_language,
+        recipient=newcomer.email,
+        created_by=actor,
+    )
+    from onboarding.tasks import welcome_pack_send
+
+    pack_id = pack.pk
+    transaction.on_commit(lambda: welcome_pack_send.delay(pack_id))
+    return pack
+
+
+@transaction.atomic
+def welcome_pack_deliver(*, pack_id: int) -> bool:
+    """Builds the PDF, stores it and queues the e-mail, once.
+
+    1. Lock the pack row: a redelivered task waits here and then finds it done.
+    2. A pack no longer pending (queued or skipped) is left alone: idempotent.
+    3. A newcomer erased or without e-mail since the request gets no pack (skipped).
+    4. Render, store, queue the e-mail with the PDF attached, mark queued: all in this
+       transaction, so a crash leaves the pack pending for the next try.
+    """
+    from onboarding.pdf import render_welcome_pack
+    from outbox.services import email_queue
+
+    pack = (
+        WelcomePack.objects.select_for_update()
+        .select_related("case__newcomer")
+        .filter(pk=pack_id)
+        .first()
+    )
+    if pack is None or pack.status != WelcomePack.Status.PENDING:
+        return False
+    newcomer = pack.case.newcomer
+    if not newcomer.email:
+        pack.status = WelcomePack.Status.SKIPPED
+        pack.save(update_fields=["status"])
+        return False
+    content = render_welcome_pack(case=pack.case, language=pack.language)
+    pack.file.save(
+        f"welcome-pack-{pack.case.reference}-{pack.pk}.pdf", ContentFile(content), save=False
+    )
+    email_queue(
+        kind="onboarding.welcome_pack",
+        to=pack.recipient,
+        template="welcome_pack",
+        language=pack.language,
+        context={"case": pack.case, "newcomer": newcomer},
+        case=pack.case,
+        attachments=[
+            {
+                "filename": "velkomstpakke.pdf" if pack.language == "nb" else "welcome-pack.pdf",
+                "mimetype": "application/pdf",
+                "path": pack.file.name,
+            }
+        ],
+    )
+    pack.status = WelcomePack.Status.QUEUED
+    pack.queued_at = timezone.now()
+    pack.save(update_fields=["file", "status", "queued_at"])
+    case_event_record(
+        case=pack.case,
+        kind="onboarding.welcome_pack.sent",
+        actor=pack.created_by,
+        data={"pack": pack.pk, "language": pack.language},
+    )
+    return True

@@ -1,0 +1,12 @@
+"""Background work for onboarding. Tasks take ids and call services."""
+
+from celery import shared_task
+
+from onboarding.services import welcome_pack_deliver
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def welcome_pack_send(pack_id: int) -> None:
+    """Builds and queues one welcome pack. Must be idempotent: a redelivered message finds
+    the pack no longer pending and does nothing (see welcome_pack_deliver)."""
+    welcome_pack_deliver(pack_id=pack_id)

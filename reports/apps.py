@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """The coordinators' dashboard, its CSV exports and the monthly PDF report. Read-only:
+    it owns no models and writes nothing."""
+
+    name = "reports"
+    verbose_name = _("Reports")

@@ -1,0 +1,136 @@
+"""The dashboard's tables as header and rows: one definition for the CSV files and the PDF.
+
+Headers and labels are in the active language. Numbers stay numbers here; the CSV writer
+decides how they look.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from reports.formats import bucket_display, duration_hours
+from reports.selectors import Dashboard, Tally, Workload
+
+Rows = list[list[Any]]
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: Rows
+
+
+def _compare(label_header: str, rows: list[Tally]) -> tuple[list[str], Rows]:
+    return (
+        [label_header, _("This period"), _("Previous period")],
+        [[row.label, row.current, row.previous] for row in rows],
+    )
+
+
+def _workload(
+    label_header: str, rows: list[Workload], *, unowned: bool = True
+) -> tuple[list[str], Rows]:
+    if not unowned:  # per owner: only the "Nobody" row would have any
+        return (
+            [label_header, _("Open cases"), _("New")],
+            [[row.label, row.open, row.new] for row in rows],
+        )
+    return (
+        [label_header, _("Open cases"), _("New"), _("Without owner")],
+        [[row.label, row.open, row.new, row.unowned] for row in rows],
+    )
+
+
+def _summary(data: Dashboard) -> tuple[list[str], Rows]:
+    now, before = data.response, data.response_previous
+    return (
+        [_("Figure"), _("This period"), _("Previous period")],
+        [
+            [_("New enquiries"), data.enquiries.current, data.enquiries.previous],
+            [
+                _("Median time to first response (hours)"),
+                duration_hours(now.median),
+                duration_hours(before.median),
+            ],
+            [
+                _("90th percentile time to first response (hours)"),
+                duration_hours(now.p90),
+                duration_hours(before.p90),
+            ],
+            [_("Enquiries still without a response"), now.waiting, before.waiting],
+            [_("Open cases now"), data.open_cases, None],
+            [_("Overdue follow-ups now"), data.overdue.followups, None],
+            [_("Cases with overdue follow-ups now"), data.overdue.cases, None],
+        ],
+    )
+
+
+def _series(data: Dashboard) -> tuple[list[str], Rows]:
+    step = data.series.step
+    header = {"day": _("Day"), "week": _("Week"), "month": _("Month")}[step]
+    return (
+        [header, _("New enquiries")],
+        [[bucket_display(point.day, step), point.count] for point in data.series.points],
+    )
+
+
+def _funnel(data: Dashboard) -> tuple[list[str], Rows]:
+    reached = {row.key: row for row in data.funnel}
+    return (
+        [
+            _("Stage"),
+            _("Newcomers at this stage"),
+            _("Reached this stage or further"),
+            _("Previous period: at this stage"),
+        ],
+        [
+            [row.label, row.current, reached[row.key].current, row.previous]
+            for row in data.lifecycle
+        ],
+    )
+
+
+TABLES: dict[str, tuple[Callable[[], str], Callable[[Dashboard], tuple[list[str], Rows]]]] = {
+    "summary": (lambda: _("Key figures"), _summary),
+    "enquiries": (lambda: _("New enquiries over time"), _series),
+    "status": (
+        lambda: _("Open cases by status"),
+        lambda d: ([_("Status"), _("Cases")], [[r.label, r.current] for r in d.statuses]),
+    ),
+    "funnel": (lambda: _("Newcomers by stage"), _funnel),
+    "target-groups": (
+        lambda: _("Newcomers by target group"),
+        lambda d: _compare(_("Target group"), d.target_groups),
+    ),
+    "channels": (
+        lambda: _("Heard of the team through"),
+        lambda d: _compare(_("Channel"), d.channels),
+    ),
+    "topics": (lambda: _("Topics asked about"), lambda d: _compare(_("Topic"), d.topics)),
+    "occupations": (
+        lambda: _("Newcomers' occupations and competences"),
+        lambda d: _compare(_("Occupation or competence"), d.occupations),
+    ),
+    "partner-occupations": (
+        lambda: _("Partners who need work: occupations and competences"),
+        lambda d: _compare(_("Occupation or competence"), d.partner_occupations),
+    ),
+    "organisations": (
+        lambda: _("Workload per organisation"),
+        lambda d: _workload(_("Organisation"), d.organisations),
+    ),
+    "owners": (
+        lambda: _("Workload per owner"),
+        lambda d: _workload(_("Owner"), d.owners, unowned=False),
+    ),
+}
+
+
+def table_build(*, name: str, data: Dashboard) -> Table:
+    """One table by its name in the URL (/dashboard/export/<name>.csv); KeyError if none."""
+    title, build = TABLES[name]
+    headers, rows = build(data)
+    return Table(title=title(), headers=headers, rows=rows)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", views.export_csv, name="export"),
+    path("report.pdf", views.report_pdf, name="report-pdf"),
+]

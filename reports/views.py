@@ -1,0 +1,145 @@
+"""The dashboard, its CSV exports and the monthly PDF. Read-only: every view takes the
+period and filters from the URL, so a view can be bookmarked and shared."""
+
+import csv
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from contacts.selectors import StaffAccess, staff_access
+from reports import exports, pdf, selectors
+from reports.charts import dashboard_charts
+from reports.formats import period_display
+from reports.forms import DashboardFilters, DashboardForm, MonthForm
+from reports.periods import month_pair
+from reports.selectors import Dashboard
+
+# Characters that make a spreadsheet read a cell as a formula. Occupations come from the
+# public intake form, so a cell starting with one is prefixed with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _team_access(request: HttpRequest) -> StaffAccess:
+    """Anyone with a membership sees the dashboard (members over their own slice)."""
+    access = staff_access(request.user)
+    if not access.is_staff_member:
+        raise PermissionDenied
+    return access
+
+
+def _figures(request: HttpRequest) -> tuple[DashboardForm, Dashboard]:
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None)
+    data = selectors.dashboard_figures(
+        user=request.user, periods=form.periods(today=today), filters=form.filters(), today=today
+    )
+    return form, data
+
+
+def _overdue_url(filters: DashboardFilters) -> str:
+    """The case list with the same overdue cases (it has no target-group filter)."""
+    query = {"overdue": "true"}
+    if filters.municipality_id:
+        query["municipality"] = str(filters.municipality_id)
+    if filters.organisation_id:
+        query["organisation"] = str(filters.organisation_id)
+    return f"{reverse('cases:list')}?{urlencode(query)}"
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access = _team_access(request)
+    form, data = _figures(request)
+    this_month = timezone.localdate().replace(day=1)
+    series = exports.table_build(name="enquiries", data=data)
+    reached = {row.key: row.current for row in data.funnel}
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "charts": dashboard_charts(data),
+            "sees_all": access.sees_all,
+            "query": request.GET.urlencode(),
+            "current_label": period_display(data.periods.current),
+            "previous_label": period_display(data.periods.previous),
+            "overdue_url": _overdue_url(data.filters),
+            "series_header": series.headers[0],
+            "series_rows": series.rows,
+            "funnel_rows": [(row, reached.get(row.key, row.current)) for row in data.lifecycle],
+            "top": selectors.TOP_OCCUPATIONS,
+            "this_month": this_month.strftime("%Y-%m"),
+            "last_month": (this_month - date.resolution).strftime("%Y-%m"),
+        },
+    )
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_format(value, 1)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One table as CSV for Excel: UTF-8 with a byte-order mark, headers in the user's
+    language, and, in bokmål, semicolons and decimal commas as Norwegian Excel expects."""
+    _team_access(request)
+    if table not in exports.TABLES:
+        raise Http404
+    _form, data = _figures(request)
+    built = exports.table_build(name=table, data=data)
+    period = data.periods.current
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tilflytt-{table}-{period.first_day}-{period.last_day}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter="," if (get_language() or "").startswith("en") else ";")
+    writer.writerow(built.headers)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in built.rows)
+    return response
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The monthly report for the whole region (?month=YYYY-MM, default last month):
+    coordinators and administrators only."""
+    if not staff_access(request.user).sees_all:
+        raise PermissionDenied
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    month = (this_month - date.resolution).replace(day=1)
+    if "month" in request.GET:
+        form = MonthForm(request.GET)
+        if not form.is_valid() or form.cleaned_data["month"] > this_month:
+            return HttpResponseBadRequest(_("Give a month up to this one, as YYYY-MM."))
+        month = form.cleaned_data["month"]
+    data = selectors.dashboard_figures(
+        user=request.user,
+        periods=month_pair(month=month, today=today),
+        filters=DashboardFilters(),
+        today=today,
+    )
+    response = HttpResponse(pdf.render_monthly_report(data=data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tilflytt-report-{month.strftime("%Y-%m")}.pdf"'
+    )
+    return response

@@ -1,0 +1,30 @@
+// Progressive enhancement only: every page works without this file.
+// Loaded with `defer` (no inline script, so a strict Content-Security-Policy can forbid them).
+(function () {
+  "use strict";
+
+  // After a failed submit, take keyboard and screen-reader focus to the error summary, so
+  // the first thing announced is what to correct.
+  var summary = document.getElementById("error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+
+  // A summary link moves focus to its field, not only the scroll position (browsers do not
+  // focus an input reached through a fragment link), and keeps the field's label in view.
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var group = field.closest(".field") || field;
+    group.scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+})();

@@ -1,0 +1,146 @@
+"""A small region with known answers, on top of the `world` fixture.
+
+The clock stands at 15 February 2026, 12:00 in Oslo. "Last month" is January 2026, compared
+with December 2025:
+
+case  newcomer: stage, group, channel, job   created (Oslo)    reply  topics        org, status
+c1    A: considering, family, portal,         5 Jan 10:00       +2 h   jobs, housing kommune, closed
+         "Sykepleier", Narvik municipality
+c2    B: planning, EU worker, social,         10 Jan 09:00      +4 h   jobs          kommune+owner,
+         "sykepleier "; partner: "Lærer"                                           open
+c3    C: arrived, family, portal, Ingeniør    31 Jan 23:30      +10 h  school        skole, waiting
+c4    A again                                 20 Jan 08:00      none   housing       kommune, new
+d1    D: settled, returning, friends,         10 Dec 2025 12:00 +1 h   jobs          kommune, closed
+         Elektriker
+f1    E: considering, student, nav            1 Feb 00:30       none   -             -, new
+case  Anna (world): considering, other, -     10 Feb 09:00      none   -             kommune+owner,
+                                                                                   new
+
+c3 is the last-evening case (it is 22:30 UTC) and f1 the first-night one (still 31 January
+in UTC). Follow-ups: one overdue on c2, one due later on c3, one done on c4.
+"""
+
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cases.models import Case, FollowUp, Topic
+from contacts.models import Municipality
+from tests import factories as f
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOW = datetime(2026, 2, 15, 12, 0, tzinfo=OSLO)
+
+
+def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=OSLO)
+
+
+def place_case(
+    *,
+    newcomer,
+    created: datetime,
+    response_after: timedelta | None = None,
+    topics: tuple[str, ...] = (),
+    organisation=None,
+    owner=None,
+    status: str = Case.Status.NEW,
+) -> Case:
+    case = f.make_case(newcomer=newcomer, organisation=organisation, owner=owner)
+    case.topics.set(Topic.objects.filter(slug__in=topics))
+    fields: dict[str, object] = {
+        "created_at": created,
+        "first_response_at": created + response_after if response_after else None,
+        "status": status,
+    }
+    if status == Case.Status.CLOSED:
+        fields.update(closed_at=created + timedelta(days=1), closing_reason="answered")
+    Case.objects.filter(pk=case.pk).update(**fields)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def known(world, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    narvik = Municipality.objects.get(name="Narvik")
+    a = f.make_newcomer(
+        name="A",
+        lifecycle="considering",
+        target_group="family",
+        heard_via="portal",
+        occupation="Sykepleier",
+        municipality=narvik,
+    )
+    b = f.make_newcomer(
+        name="B",
+        lifecycle="planning",
+        target_group="eu_worker",
+        heard_via="social",
+        occupation="sykepleier ",
+        partner_needs_work=True,
+        partner_occupation="Lærer",
+    )
+    c = f.make_newcomer(
+        name="C",
+        lifecycle="arrived",
+        target_group="family",
+        heard_via="portal",
+        occupation="Ingeniør",
+    )
+    d = f.make_newcomer(
+        name="D",
+        lifecycle="settled",
+        target_group="returning",
+        heard_via="friends",
+        occupation="Elektriker",
+    )
+    e = f.make_newcomer(name="E", lifecycle="considering", target_group="student", heard_via="nav")
+    hours = lambda n: timedelta(hours=n)  # noqa: E731
+    c1 = place_case(
+        newcomer=a,
+        created=at(2026, 1, 5, 10),
+        response_after=hours(2),
+        topics=("jobs", "housing"),
+        organisation=world.kommune,
+        status=Case.Status.CLOSED,
+    )
+    c2 = place_case(
+        newcomer=b,
+        created=at(2026, 1, 10, 9),
+        response_after=hours(4),
+        topics=("jobs",),
+        organisation=world.kommune,
+        owner=world.owner,
+        status=Case.Status.OPEN,
+    )
+    c3 = place_case(
+        newcomer=c,
+        created=at(2026, 1, 31, 23, 30),
+        response_after=hours(10),
+        topics=("school",),
+        organisation=world.skole,
+        status=Case.Status.WAITING,
+    )
+    c4 = place_case(
+        newcomer=a, created=at(2026, 1, 20, 8), topics=("housing",), organisation=world.kommune
+    )
+    d1 = place_case(
+        newcomer=d,
+        created=at(2025, 12, 10),
+        response_after=hours(1),
+        topics=("jobs",),
+        organisation=world.kommune,
+        status=Case.Status.CLOSED,
+    )
+    f1 = place_case(newcomer=e, created=at(2026, 2, 1, 0, 30))
+    Case.objects.filter(pk=world.case.pk).update(created_at=at(2026, 2, 10, 9))
+    f.make_followup(case=c2, assignee=world.owner, due_date=NOW.date() - timedelta(days=5))
+    f.make_followup(case=c3, assignee=world.reader, due_date=NOW.date() + timedelta(days=5))
+    done = f.make_followup(case=c4, assignee=world.owner, due_date=NOW.date() - timedelta(days=14))
+    FollowUp.objects.filter(pk=done.pk).update(done_at=NOW, done_by=world.owner)
+    return SimpleNamespace(
+        world=world, narvik=narvik, a=a, b=b, c1=c1, c2=c2, c3=c3, c4=c4, d1=d1, f1=f1
+    )

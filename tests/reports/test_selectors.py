@@ -1,0 +1,169 @@
+"""Every dashboard figure on the known region (tests/reports/conftest.py), exactly."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import translation
+
+from reports.forms import DashboardFilters
+from reports.periods import period_pair_resolve
+from reports.selectors import Tally, Workload, dashboard_figures
+
+TODAY = date(2026, 2, 15)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels are compared in English (the catalogues may translate them any time)."""
+    with translation.override("en"):
+        yield
+
+
+def figures(user, kind="last_month", first=None, last=None, **filters):
+    return dashboard_figures(
+        user=user,
+        periods=period_pair_resolve(kind=kind, today=TODAY, first=first, last=last),
+        filters=DashboardFilters(**filters),
+        today=TODAY,
+    )
+
+
+def counts(rows):
+    """{key: (current, previous)} without the rows that are zero in both periods."""
+    return {r.key: (r.current, r.previous) for r in rows if r.current or r.previous}
+
+
+def test_dashboard_figures_last_month_every_figure(known):
+    data = figures(known.world.coordinator)
+
+    assert (data.enquiries.current, data.enquiries.previous) == (4, 1)
+    assert data.response.median == timedelta(hours=4)
+    assert data.response.p90 == timedelta(hours=8, minutes=48)  # 4 h + 0.8 * (10 h - 4 h)
+    assert (data.response.answered, data.response.waiting) == (3, 1)
+    assert data.response_previous.median == data.response_previous.p90 == timedelta(hours=1)
+    assert (data.response_previous.answered, data.response_previous.waiting) == (1, 0)
+
+    assert [(r.key, r.current) for r in data.statuses] == [("new", 3), ("open", 1), ("waiting", 1)]
+    assert data.open_cases == 5
+    assert (data.overdue.followups, data.overdue.cases) == (1, 1)
+
+    assert data.series.step == "day"
+    assert len(data.series.points) == 31
+    assert {p.day.day: p.count for p in data.series.points if p.count} == {
+        5: 1,
+        10: 1,
+        20: 1,
+        31: 1,
+    }
+
+    assert counts(data.lifecycle) == {
+        "considering": (1, 0),
+        "planning": (1, 0),
+        "arrived": (1, 0),
+        "settled": (0, 1),
+    }
+    assert [(r.key, r.current, r.previous) for r in data.funnel] == [
+        ("considering", 3, 1),
+        ("planning", 2, 1),
+        ("arrived", 1, 1),
+        ("settled", 0, 1),
+        ("left", 0, 0),
+    ]
+    assert counts(data.target_groups) == {
+        "family": (2, 0),
+        "eu_worker": (1, 0),
+        "returning": (0, 1),
+    }
+    assert counts(data.channels) == {"portal": (2, 0), "social": (1, 0), "friends": (0, 1)}
+    assert [r.key for r in data.channels][-1] == "other"  # no "not recorded" row in January
+    assert counts(data.topics) == {"jobs": (2, 1), "housing": (2, 0), "school": (1, 0)}
+    assert [r.key for r in data.topics][:3] == ["jobs", "housing", "school"]
+    assert data.occupations == [
+        Tally(key="sykepleier", label="Sykepleier", current=2, previous=0),
+        Tally(key="ingeniør", label="Ingeniør", current=1, previous=0),
+    ]
+    assert data.partner_occupations == [Tally(key="lærer", label="Lærer", current=1, previous=0)]
+
+    kommune, skole = known.world.kommune, known.world.skole
+    assert data.organisations == [
+        Workload(key=str(kommune.pk), label="Narvik kommune", open=3, new=2, unowned=1),
+        Workload(key=str(skole.pk), label="Narvik skole", open=1, new=0, unowned=1),
+        Workload(key="", label="No organisation yet", open=1, new=1, unowned=1),
+    ]
+    assert [(w.label, w.open, w.new) for w in data.owners] == [("Nobody", 3, 2), ("owner", 2, 1)]
+
+
+def test_dashboard_figures_month_border_in_oslo(known):
+    """c3 (23:30 on 31 January) is January's; f1 (00:30 on 1 February, 31 January in UTC)
+    is February's."""
+    january = figures(known.world.coordinator, kind="last_month")
+    assert {p.day for p in january.series.points if p.count} >= {date(2026, 1, 31)}
+    this_month = figures(known.world.coordinator, kind="month")
+    assert (this_month.enquiries.current, this_month.enquiries.previous) == (2, 2)
+    assert {p.day: p.count for p in this_month.series.points if p.count} == {
+        date(2026, 2, 1): 1,
+        date(2026, 2, 10): 1,
+    }
+    # Anna has no channel recorded: it shows as its own row.
+    assert this_month.channels[-1].key == ""
+    assert (this_month.channels[-1].current, this_month.channels[-1].previous) == (1, 0)
+
+
+def test_dashboard_figures_previous_period_for_longer_periods(known):
+    year = figures(known.world.coordinator, kind="year")
+    assert (year.enquiries.current, year.enquiries.previous) == (6, 0)
+    # 46 days so far: weekly bars, from the Monday before 1 January.
+    assert year.series.step == "week"
+    assert year.series.points[0].day == date(2025, 12, 29)
+    assert sum(p.count for p in year.series.points) == 6
+    custom = figures(
+        known.world.coordinator, kind="custom", first=date(2025, 9, 1), last=date(2026, 2, 28)
+    )
+    assert (custom.enquiries.current, custom.enquiries.previous) == (7, 0)
+    assert custom.series.step == "week"
+    longer = figures(
+        known.world.coordinator, kind="custom", first=date(2025, 3, 1), last=date(2026, 2, 28)
+    )
+    assert longer.series.step == "month"
+    assert [p.count for p in longer.series.points][-3:] == [1, 4, 2]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"municipality_id": "narvik"}, (2, 0)),  # A's cases c1 and c4
+        ({"organisation_id": "skole"}, (1, 0)),  # c3; Anna's shared case is February's
+        ({"organisation_id": "kommune"}, (3, 1)),
+        ({"target_group": "family"}, (3, 0)),  # A and C
+        ({"target_group": "refugee"}, (0, 0)),
+    ],
+)
+def test_dashboard_figures_filters(known, filters, expected):
+    resolved = {
+        key: {"narvik": known.narvik.pk, "skole": known.world.skole.pk}.get(value)
+        or {"kommune": known.world.kommune.pk}.get(value, value)
+        for key, value in filters.items()
+    }
+    data = figures(known.world.coordinator, **resolved)
+    assert (data.enquiries.current, data.enquiries.previous) == expected
+
+
+def test_dashboard_figures_members_see_their_slice(known):
+    reader = figures(known.world.reader)  # skole: c3, and Anna's case shared with skole
+    assert (reader.enquiries.current, reader.enquiries.previous) == (1, 0)
+    assert [(r.key, r.current) for r in reader.statuses] == [
+        ("new", 1),
+        ("open", 0),
+        ("waiting", 1),
+    ]
+    assert reader.occupations == [Tally(key="ingeniør", label="Ingeniør", current=1, previous=0)]
+    assert reader.overdue.followups == 0
+
+    owner = figures(known.world.owner)  # kommune's cases
+    assert (owner.enquiries.current, owner.enquiries.previous) == (3, 1)
+    assert owner.overdue.followups == 1
+    assert [w.label for w in owner.organisations] == ["Narvik kommune"]
+
+    outsider = figures(known.world.outsider)  # NAV sees none of them
+    assert (outsider.enquiries.current, outsider.open_cases) == (0, 0)
+    assert outsider.response.median is None
