@@ -17,11 +17,14 @@ from django.db import connection
 from contacts.models import Consent, Membership, Organisation
 from tests import factories as f
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Real-worker fixtures (smtp, broker, workers) for the integration tests.
+pytest_plugins = ["tests.integration"]
 
 
 def _redis_reachable() -> bool:
     import redis
+
+    from tests.integration import REDIS_URL
 
     try:
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
@@ -47,7 +50,7 @@ def pytest_collection_modifyitems(config, items):
             if redis_ok is None:
                 redis_ok = _redis_reachable()
             if not redis_ok:
-                item.add_marker(pytest.mark.skip(reason=f"needs Redis at {REDIS_URL}"))
+                item.add_marker(pytest.mark.skip(reason="needs Redis (TEST_REDIS_URL)"))
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def test_settings_time_zone_and_languages():
 @pytest.mark.django_db
 def test_healthz_with_a_real_redis_broker(client, settings):
     from config.celery import app
-    from tests.conftest import REDIS_URL
+    from tests.integration import REDIS_URL
 
     settings.CELERY_BROKER_URL = REDIS_URL
     app.conf.broker_url = REDIS_URL
