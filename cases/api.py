@@ -37,6 +37,7 @@ from cases.timeline import timeline_entries
 from config.api import MAX_ID, FormInputSerializer
 from contacts.api import OrganisationRefSerializer, PersonSerializer
 from contacts.selectors import staff_access
+from privacy.services import access_log_record
 
 # The HTML intake's django-ratelimit group: one limit per address across the form and the
 # API, so a client cannot double its rate by using both doors.
@@ -131,6 +132,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk)
+        access_log_record(user=request.user, action="open", obj=case)
         return Response(self.OutputSerializer(case, context={"request": request}).data)
 
 

@@ -1,17 +1,23 @@
 """The case list's filters, search and sorting: one definition for the screen and the API."""
 
+import re
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, FollowUp, Topic
-from contacts.models import Municipality, Organisation
+from contacts.models import Municipality, Newcomer, Organisation
 from contacts.selectors import staff_user_list
 
 
 def _staff(request: object) -> QuerySet:
     return staff_user_list()
+
+
+# What a case reference looks like (NR-2026-0042): such a search matches the reference only.
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z]+-\d{4}-\d+$")
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -44,6 +50,12 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("All municipalities"),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue follow-ups"), method="filter_overdue")
+    steps_overdue = django_filters.BooleanFilter(
+        label=_("Overdue plan steps"), method="filter_steps_overdue"
+    )
+    response_overdue = django_filters.BooleanFilter(
+        label=_("First response overdue"), method="filter_response_overdue"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -51,6 +63,7 @@ class CaseFilter(django_filters.FilterSet):
             ("created_at", "created"),
             ("reference", "reference"),
             ("newcomer__name", "name"),
+            ("first_response_due", "response_due"),
         ),
         # Explicit choices: plain words in every language, and only orders that mean
         # something (statuses and priorities would sort alphabetically).
@@ -58,6 +71,7 @@ class CaseFilter(django_filters.FilterSet):
             ("created", _("Oldest first")),
             ("reference", _("Reference")),
             ("name", _("Name")),
+            ("response_due", _("First response due")),
         ],
     )
 
@@ -69,12 +83,19 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__iexact=value)
-            | Q(newcomer__name__icontains=value)
-            | Q(newcomer__email__iexact=value)
-            | Q(newcomer__email__istartswith=value)
-        )
+        # One kind of match per search, never an OR across tables: a reference is looked up
+        # exactly, anything else through the newcomer's name or e-mail in a subquery on its
+        # own table, which PostgreSQL serves from trigram indexes
+        # (cases/migrations/0007_search_indexes.py) before it touches the cases.
+        if REFERENCE_PATTERN.match(value):
+            return queryset.filter(reference__iexact=value)
+        if "@" in value:
+            newcomers = Newcomer.objects.filter(email__istartswith=value)
+        else:
+            newcomers = Newcomer.objects.filter(
+                Q(name__icontains=value) | Q(email__istartswith=value)
+            )
+        return queryset.filter(newcomer_id__in=newcomers.values("pk"))
 
     def filter_organisation(
         self, queryset: QuerySet[Case], name: str, value: Organisation | None
@@ -95,6 +116,32 @@ class CaseFilter(django_filters.FilterSet):
             case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=timezone.localdate()
         )
         return queryset.filter(Exists(overdue))
+
+    def filter_steps_overdue(
+        self, queryset: QuerySet[Case], name: str, value: bool | None
+    ) -> QuerySet[Case]:
+        """Cases with an open onboarding plan step past its due date (the dashboard links
+        here). Imported here: onboarding builds on cases."""
+        if not value:
+            return queryset
+        from onboarding.models import PlanStep
+
+        overdue = PlanStep.objects.filter(
+            plan__case_id=OuterRef("pk"),
+            status=PlanStep.Status.OPEN,
+            due_date__lt=timezone.localdate(),
+        )
+        return queryset.filter(Exists(overdue))
+
+    def filter_response_overdue(
+        self, queryset: QuerySet[Case], name: str, value: bool | None
+    ) -> QuerySet[Case]:
+        """Open cases still without a first response after their target (reminders)."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            first_response_at=None, first_response_due__lt=timezone.now()
+        ).exclude(status=Case.Status.CLOSED)
 
     @property
     def qs(self) -> QuerySet[Case]:

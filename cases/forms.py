@@ -145,6 +145,9 @@ class IntakeForm(EnquiryForm):
     """The public form. `website` is a honeypot: people never see it, bots fill it."""
 
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+    reminders_wanted = forms.BooleanField(
+        label=_("Send me reminders before my deadlines"), required=False
+    )
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

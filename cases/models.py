@@ -116,13 +116,25 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # The first-response target (reminders.workingtime), set on opening and on a priority
+    # change; null for cases opened before targets existed.
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["status", "-created_at"], name="cases_case_status_created")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="cases_case_status_created"),
+            # send_reminders sweep (reminders-sweep): cases still waiting for a first
+            # response, by their target.
+            models.Index(
+                fields=["first_response_due"],
+                condition=models.Q(first_response_at=None),
+                name="cases_case_response_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -245,3 +257,20 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+
+class NewcomerMessage(models.Model):
+    """A message the newcomer sent the team from their own page (contacts.portal). On the
+    case's timeline (kind "contacts.newcomer.message"); seen by whoever sees the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="newcomer_messages")
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message from the newcomer")
+        verbose_name_plural = _("messages from the newcomer")
+
+    def __str__(self) -> str:
+        return f"{self.case} #{self.pk}"

@@ -28,9 +28,11 @@ from contacts.services import (
     consent_record,
     household_add_members,
     newcomer_find_or_create,
+    newcomer_link_issue,
     newcomer_update,
 )
 from outbox.services import email_queue
+from reminders.workingtime import response_due
 
 # Allowed status changes. Closing needs a reason; a closed case can be reopened.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
@@ -102,6 +104,7 @@ def case_open(
         priority=priority,
         created_at=now,
         reference=case_reference_next(year=timezone.localtime(now).year),
+        first_response_due=response_due(priority=priority, start=now),
     )
     case.full_clean()
     case.save()
@@ -135,9 +138,12 @@ def intake_submit(
     share_scopes: Iterable[str],
     channel: str = Case.Channel.FORM,
     actor: AbstractBaseUser | None = None,
+    reminders_wanted: bool = False,
 ) -> Case:
     """One enquiry: the newcomer (found by e-mail or created), their household and consents,
-    and a new case, in one transaction, with the receipt e-mail in the outbox."""
+    and a new case, in one transaction, with the receipt e-mail in the outbox.
+    `reminders_wanted` (public form) records when the newcomer asked for deadline reminders,
+    once: like other fields of a known newcomer, it only fills what is empty."""
     newcomer, _created = newcomer_find_or_create(
         name=name,
         email=email,
@@ -159,16 +165,29 @@ def intake_submit(
         children_birth_years=children_birth_years,
     )
     consent_record(newcomer=newcomer, scopes=share_scopes)
+    if reminders_wanted and newcomer.reminders_consent_at is None:
+        newcomer.reminders_consent_at = timezone.now()
+        Newcomer.objects.filter(pk=newcomer.pk, reminders_consent_at=None).update(
+            reminders_consent_at=newcomer.reminders_consent_at
+        )
     case = case_open(
         newcomer=newcomer, channel=channel, message=message, topics=topics, actor=actor
     )
     if newcomer.email:
+        # A fresh personal link to the newcomer's own page (contacts.portal); an older one
+        # stops working, and only this address receives the new one.
+        link_path = newcomer_link_issue(newcomer=newcomer, actor=actor)
         email_queue(
             kind="cases.intake_receipt",
             to=newcomer.email,
             template="intake_receipt",
             language=newcomer.preferred_language,
-            context={"case": case, "newcomer": newcomer, "site_url": settings.SITE_URL},
+            context={
+                "case": case,
+                "newcomer": newcomer,
+                "site_url": settings.SITE_URL,
+                "link_url": settings.SITE_URL + link_path,
+            },
             case=case,
         )
     return case
@@ -322,8 +341,10 @@ def case_set_priority(*, case: Case, priority: str, actor: AbstractBaseUser) -> 
         return case
     old = case.priority
     case.priority = priority
+    # The target counts from when the enquiry came in, at the new priority's pace.
+    case.first_response_due = response_due(priority=priority, start=case.created_at)
     case.full_clean()
-    case.save(update_fields=["priority"])
+    case.save(update_fields=["priority", "first_response_due"])
     case_event_record(
         case=case,
         kind="cases.case.priority_changed",
@@ -487,10 +508,15 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: AbstractBaseUser 
 
 @transaction.atomic
 def case_newcomer_update(
-    *, case: Case, changes: dict[str, Any], actor: AbstractBaseUser
+    *,
+    case: Case,
+    changes: dict[str, Any],
+    actor: AbstractBaseUser | None,
+    by_newcomer: bool = False,
 ) -> list[str]:
     """Staff edit the newcomer from one of their cases; the change is on that case's
-    timeline (field names only; a lifecycle step also records its codes)."""
+    timeline (field names only; a lifecycle step also records its codes). The newcomer's
+    own page calls it with actor None and `by_newcomer`."""
     # Compare with the stored row: a bound ModelForm has already copied its values onto the
     # instance it was given.
     newcomer = Newcomer.objects.select_for_update().get(pk=case.newcomer_id)
@@ -498,6 +524,8 @@ def case_newcomer_update(
     changed = newcomer_update(newcomer=newcomer, changes=changes)
     if changed:
         data: dict[str, Any] = {"fields": changed}
+        if by_newcomer:
+            data["by_newcomer"] = True
         if "lifecycle" in changed:
             data["lifecycle"] = {"from": old_lifecycle, "to": newcomer.lifecycle}
         case_event_record(case=case, kind="contacts.newcomer.updated", actor=actor, data=data)

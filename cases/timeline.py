@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import Case, CaseEvent, Note
+from cases.models import Case, CaseEvent, NewcomerMessage, Note
 from contacts.models import Consent, Newcomer, Organisation
 
 
@@ -23,6 +23,13 @@ class TimelineEntry:
     created_at: datetime
     actor_name: str
     note: Note | None
+    message: NewcomerMessage | None = None  # from the newcomer's own page
+
+
+def _ids(*values: object) -> set[int]:
+    """The integer ids among the values: an event row that holds something else (a hand-made
+    or migrated row) must not break the page."""
+    return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def _label(choices: type, value: str | None) -> str:
@@ -40,26 +47,30 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
     user_ids: set[int] = set()
     org_ids: set[int] = set()
     step_ids: set[int] = set()
+    message_ids: set[int] = set()
     for event in events:
         data = event.data
+        if event.kind == "contacts.newcomer.message" and data.get("message"):
+            message_ids.add(data["message"])
         if event.kind in ("cases.case.owner_changed",):
-            user_ids.update(v for v in (data.get("from"), data.get("to")) if v)
+            user_ids.update(_ids(data.get("from"), data.get("to")))
         if event.kind == "cases.followup.added" and data.get("assignee"):
-            user_ids.add(data["assignee"])
+            user_ids.update(_ids(data["assignee"]))
         if event.kind == "cases.case.organisation_changed":
-            org_ids.update(v for v in (data.get("from"), data.get("to")) if v)
+            org_ids.update(_ids(data.get("from"), data.get("to")))
         if event.kind in ("cases.case.shared", "cases.case.unshared"):
-            org_ids.add(data.get("organisation"))
+            org_ids.update(_ids(data.get("organisation")))
         if event.kind.startswith("onboarding.step.") and data.get("step"):
-            step_ids.add(data["step"])
+            step_ids.update(_ids(data["step"]))
             if data.get("assignee"):
-                user_ids.add(data["assignee"])
+                user_ids.update(_ids(data["assignee"]))
             if data.get("organisation"):
-                org_ids.add(data["organisation"])
+                org_ids.update(_ids(data["organisation"]))
     users = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     steps = _step_titles(step_ids)
     orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     nobody = _("nobody")
+    newcomer_messages = NewcomerMessage.objects.in_bulk(list(message_ids))
     return [
         TimelineEntry(
             event=event,
@@ -67,11 +78,21 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
             if not event.kind.startswith("onboarding.")
             else _describe_onboarding(event, users, orgs, steps),
             created_at=event.created_at,
-            actor_name=_person(event.actor) if event.actor else _("Tilflytt"),
+            actor_name=_person(event.actor)
+            if event.actor
+            else (_("The newcomer") if _by_newcomer(event) else _("Tilflytt")),
             note=event.note,
+            message=newcomer_messages.get(event.data.get("message"))
+            if event.kind == "contacts.newcomer.message"
+            else None,
         )
         for event in events
     ]
+
+
+def _by_newcomer(event: CaseEvent) -> bool:
+    """Done by the newcomer on their own page (contacts.portal), who has no user."""
+    return event.kind == "contacts.newcomer.message" or bool(event.data.get("by_newcomer"))
 
 
 def _step_titles(step_ids: set[int]) -> dict[int, str]:
@@ -179,5 +200,17 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
             return _("Newcomer's status changed to %(status)s") % {
                 "status": _label(Newcomer.Lifecycle, data["lifecycle"].get("to"))
             }
+        if data.get("by_newcomer"):
+            return _("The newcomer updated their details")
         return _("Newcomer's details updated")
+    if kind == "contacts.newcomer.message":
+        return _("Message from the newcomer")
+    if kind == "contacts.newcomer_link.issued":
+        return _("Personal link e-mailed to the newcomer")
+    if kind == "contacts.newcomer_link.revoked":
+        return _("Personal link revoked")
+    if kind == "contacts.newcomer.erased":
+        return _("Newcomer's personal data erased")
+    if kind == "reminders.response.breached":
+        return _("First-response target missed")
     return kind

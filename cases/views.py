@@ -34,13 +34,16 @@ from cases.models import Case, FollowUp
 from cases.timeline import timeline_entries
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
-from contacts.selectors import staff_access, staff_user_list
+from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
 from onboarding.selectors import my_plan_steps_open
 from onboarding.views import plan_context
 from outbox.selectors import email_list_for_case
+from privacy.services import access_log_record
+from reminders.selectors import followups_with_last_reminded
 
 PAGE_SIZE = 25
 TRIAGE_SHOWN = 10
+MINE_SHOWN = 30
 
 
 def _intake_rate(group: str, request: HttpRequest) -> str:
@@ -97,15 +100,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     triage = selectors.case_triage_queue(user=request.user, today=today)
+    followups = selectors.my_followups_open(user=request.user)
+    steps = my_plan_steps_open(user=request.user)
+    cases = selectors.my_cases_open(user=request.user, today=today)
+    # Each list shows the most pressing rows and a count, so the page stays the same size
+    # however much work someone has (the full lists are a filter on the case list away).
     return render(
         request,
         "cases/case_mine.html",
         {
             "triage": triage[:TRIAGE_SHOWN],
             "triage_count": triage.count(),
-            "followups": selectors.my_followups_open(user=request.user),
-            "steps": my_plan_steps_open(user=request.user),
-            "cases": selectors.my_cases_open(user=request.user, today=today),
+            "followups": followups[:MINE_SHOWN],
+            "followups_count": followups.count(),
+            "steps": steps[:MINE_SHOWN],
+            "steps_count": steps.count(),
+            "cases": cases[:MINE_SHOWN],
+            "cases_count": cases.count(),
             "today": today,
         },
     )
@@ -115,6 +126,7 @@ def case_mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk)
+    access_log_record(user=request.user, action="open", obj=case)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
@@ -127,7 +139,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "consents": list(case.newcomer.consents.filter(withdrawn_at=None)),
         "topics": list(case.topics.all()),
         "shared": list(selectors.case_shared_organisations(case=case)),
-        "followups": list(selectors.followup_list_for_case(case=case)),
+        "followups": followups_with_last_reminded(
+            list(selectors.followup_list_for_case(case=case))
+        ),
         "timeline": timeline_entries(
             list(selectors.case_timeline_visible(user=request.user, case=case))
         ),
@@ -145,6 +159,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "followup_form": forms.get("followup_form")
         or FollowUpForm(initial={"assignee": request.user.pk}),
         "staff_people": list(staff_user_list()),
+        "newcomer_link": newcomer_link_active(newcomer=case.newcomer) if can_manage else None,
         **plan_context(request=request, case=case),
     }
 
@@ -326,6 +341,8 @@ def consent_withdraw(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
 def newcomer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
     form = NewcomerForm(request.POST or None, instance=case.newcomer)
+    if request.method == "GET":
+        access_log_record(user=request.user, action="open", obj=case.newcomer)
     if request.method == "POST" and form.is_valid():
         services.case_newcomer_update(case=case, changes=form.cleaned_data, actor=request.user)
         messages.success(request, _("The newcomer's details are saved."))

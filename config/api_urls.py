@@ -5,6 +5,7 @@ from django.urls import path
 
 from cases import api as cases_api
 from contacts import api as contacts_api
+from onboarding import api as onboarding_api
 
 app_name = "api"
 
@@ -30,6 +31,33 @@ urlpatterns = [
     path("followups/mine/", cases_api.FollowUpMineApi.as_view(), name="followups-mine"),
     path("topics/", cases_api.TopicListApi.as_view(), name="topics-list"),
     path("intake/", cases_api.IntakeApi.as_view(), name="intake"),
+    path("cases/<int:pk>/plan/", onboarding_api.PlanDetailApi.as_view(), name="plans-detail"),
+    path("cases/<int:pk>/plan/steps/", onboarding_api.PlanStepListApi.as_view(), name="steps-list"),
+    path(
+        "cases/<int:pk>/plan/steps/<int:step_pk>/complete/",
+        onboarding_api.PlanStepCompleteApi.as_view(),
+        name="steps-complete",
+    ),
+    path(
+        "cases/<int:pk>/plan/steps/<int:step_pk>/skip/",
+        onboarding_api.PlanStepSkipApi.as_view(),
+        name="steps-skip",
+    ),
+    path(
+        "cases/<int:pk>/welcome-packs/",
+        onboarding_api.WelcomePackListApi.as_view(),
+        name="welcome-packs-list",
+    ),
+    path(
+        "cases/<int:pk>/welcome-packs/send/",
+        onboarding_api.WelcomePackSendApi.as_view(),
+        name="welcome-packs-send",
+    ),
+    path(
+        "cases/<int:pk>/welcome-packs/download/",
+        onboarding_api.WelcomePackDownloadApi.as_view(),
+        name="welcome-packs-download",
+    ),
     path("newcomers/<int:pk>/", contacts_api.NewcomerDetailApi.as_view(), name="newcomers-detail"),
     path("organisations/", contacts_api.OrganisationListApi.as_view(), name="organisations-list"),
 ]

@@ -6,6 +6,7 @@ console) so that `make run` works on a machine with nothing but Python.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -95,6 +96,12 @@ OUTBOX_MESSAGE_ID_DOMAIN = (
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo")
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "NR")
 INTAKE_RATE_LIMIT = env_str("INTAKE_RATE_LIMIT", "10/h")
+# The newcomer's own page (/my/<secret>/): a link stops working after this many days unused;
+# actions on the page per client address; requests for a fresh link per address and per
+# e-mail address (django-ratelimit syntax).
+NEWCOMER_LINK_IDLE_DAYS = env_int("NEWCOMER_LINK_IDLE_DAYS", 90)
+NEWCOMER_PAGE_RATE_LIMIT = env_str("NEWCOMER_PAGE_RATE_LIMIT", "30/h")
+NEWCOMER_LINK_REQUEST_RATE_LIMIT = env_str("NEWCOMER_LINK_REQUEST_RATE_LIMIT", "5/h")
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 SECURE_SSL = env_bool("SECURE_SSL", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_SSL)
@@ -104,6 +111,36 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 # Web origins (e.g. the region's portal) allowed to post to the JSON intake from a browser.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+# API requests allowed per minute: per signed-in user (or token), and per client address
+# without login. CI's schemathesis run raises the first for its one token.
+API_THROTTLE_USER = env_int("API_THROTTLE_USER", 600)
+API_THROTTLE_ANON = env_int("API_THROTTLE_ANON", 60)
+# Staff sign-in (accounts app): failed logins allowed per user name and address before a
+# pause of LOGIN_COOLOFF_MINUTES (django-axes); sessions end after SESSION_IDLE_TIMEOUT
+# seconds unused or SESSION_ABSOLUTE_TIMEOUT seconds in all; two-factor authentication
+# (TOTP) for everyone who can see cases, on by default but off with DEBUG so the demo
+# logins of `make run` work without a phone.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+# Reminders (reminders app): the local time immediate reminders go out on their day; the
+# office hours first-response targets count in (weekdays, Norwegian public holidays off);
+# a reminder still unsent this many days after it was due is marked missed, not sent late;
+# newcomers (with consent) hear this many days before a deadline of theirs; coordinators are
+# warned this many hours before a first-response target passes.
+REMINDERS_TIME = env_str("REMINDERS_TIME", "09:00")
+OFFICE_HOURS = env_str("OFFICE_HOURS", "08:00-16:00")
+REMINDERS_MISSED_AFTER_DAYS = env_int("REMINDERS_MISSED_AFTER_DAYS", 2)
+REMINDERS_NEWCOMER_DAYS_BEFORE = env_int("REMINDERS_NEWCOMER_DAYS_BEFORE", 7)
+REMINDERS_RESPONSE_WARNING_HOURS = env_int("REMINDERS_RESPONSE_WARNING_HOURS", 2)
+# Privacy notice: who is responsible for the newcomers' data (the data controller) and
+# where newcomers write to see or erase it (default: the sender address).
+PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "Narvik kommune")
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL") or None
+# Newcomers whose cases have all been closed this many months are anonymised.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
 
 # --- Applications ------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -121,27 +158,47 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "accounts",
     "contacts",
     "cases",
     "outbox",
     "onboarding",
     "reports",
+    "reminders",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, error pages included.
+    "csp.middleware.CSPMiddleware",
     # Before anything that may answer: CORS headers on the JSON intake only (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their cache lifetimes.
+    "config.middleware.NoStoreMiddleware",
+    "config.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API has no language prefix: Accept-Language decides there.
+    "config.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a rate-limit refusal into the readable 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Form fields render through templates/django/forms/field.html (labels, help and errors).
@@ -184,6 +241,12 @@ else:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:mine"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out user name and address before the password is
+# checked, and records each failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -250,6 +313,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every five minutes: plan due reminders, digests and response warnings, claim them and
+    # queue their e-mails (`manage.py send_reminders [--dry-run]` by hand). A sweep not
+    # started within 4 minutes is dropped: the next one does the same work.
+    "reminders-sweep": {
+        "task": "reminders.tasks.reminders_sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
     # Every minute: queue again e-mails whose task was lost, take back abandoned claims
     # (`manage.py send_outbox` by hand). A sweep not started within 50 s is dropped: the
     # next one does the same work.
@@ -258,7 +329,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every day at 03:15: anonymise newcomers whose cases have all been closed for
+    # RETENTION_MONTHS (`manage.py prune_newcomers [--dry-run]` by hand).
+    "prune-newcomers": {
+        "task": "privacy.tasks.newcomers_prune",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 1800},
+    },
+    # On the 1st of each month at 06:00 (TIME_ZONE): e-mail last month's report PDF to
+    # every active coordinator, once each (`manage.py send_monthly_report [--month YYYY-MM]
+    # [--dry-run]` by hand). No expiry: a run delayed by an outage still sends, and a
+    # repeated one sends nothing twice.
+    "monthly-report": {
+        "task": "reports.tasks.monthly_report_send_all",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
 }
+
+# First-response targets per case priority, in working hours (OFFICE_HOURS on weekdays that
+# are not Norwegian public holidays): 8 working hours are one working day.
+FIRST_RESPONSE_TARGET_HOURS = {"urgent": 4, "high": 8, "normal": 16, "low": 40}
 
 # --- Security ----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -269,6 +359,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The absolute session limit also caps the cookie; the idle limit is the middleware's
+# (accounts.sessions). Logout deletes the session row.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# The CSRF cookie stays readable by scripts (Swagger UI sends it back as a header on
+# /api/docs/); HttpOnly would not protect anything there (Django's docs agree).
+CSRF_COOKIE_SAMESITE = "Lax"
+# Forms and the JSON API take text only (no file uploads exist): 256 KiB is far more than an
+# enquiry; bigger bodies get 413 (config.middleware.RequestSizeMiddleware) or 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# No inline scripts or styles anywhere (static/js/tilflytt.js is a file; the QR code is an
+# SVG path); /api/docs/ alone loosens styles for Swagger UI (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# django-axes: lock out a user name *from one address* after LOGIN_FAILURE_LIMIT failures
+# (so nobody can lock a colleague out from elsewhere), for LOGIN_COOLOFF_MINUTES, not for
+# ever. Failures, lockouts and logins are its audit tables in the admin; no user names or
+# addresses go to the log (AXES_VERBOSE off).
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# django-otp: the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Tilflytt"
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -302,7 +431,10 @@ REST_FRAMEWORK = {
         "config.drf.AnonThrottle",
         "config.drf.UserThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": f"{API_THROTTLE_ANON}/minute",
+        "user": f"{API_THROTTLE_USER}/minute",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tilflytt API",
@@ -315,7 +447,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Case.Channel, and the staff form's channels without the public form's: two enums.
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "cases.models.Case.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "cases.models.Case.Channel",
+        # Three models have a "status": one name each.
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "PlanStepStatusEnum": "onboarding.models.PlanStep.Status",
+        "WelcomePackStatusEnum": "onboarding.models.WelcomePack.Status",
+    },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,7 +1,8 @@
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases.urls import intake_patterns
 from config import views
@@ -13,7 +14,15 @@ urlpatterns = [
     # The REST API has no language prefix: clients choose with Accept-Language.
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's start script as a separate file (the split view), so scripts stay 'self';
+    # its page has one inline <style> block and data: images, allowed on this page only.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
 
 # Every page carries its language in the URL: unprefixed is bokmål, /en/... English.
@@ -24,9 +33,15 @@ urlpatterns += i18n_patterns(
     path("intake/", include(intake_patterns)),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/tokens/", include("contacts.urls")),
+    path("accounts/reminders/", include("reminders.urls")),
+    path("accounts/two-factor/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("onboarding.urls")),
+    path("cases/", include("contacts.portal.staff_urls")),
+    # The newcomer's own page, by personal link (no login): /my/<secret>/.
+    path("my/", include("contacts.portal.urls")),
     path("dashboard/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
     prefix_default_language=False,
 )

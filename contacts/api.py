@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from cases.selectors import get_newcomer_for_user
 from contacts.selectors import organisation_list
+from privacy.services import access_log_record
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -112,4 +113,5 @@ class NewcomerDetailApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         newcomer = get_newcomer_for_user(user=request.user, pk=pk)
+        access_log_record(user=request.user, action="open", obj=newcomer)
         return Response(self.OutputSerializer(newcomer).data)

@@ -3,6 +3,8 @@
 Personal data lives in this app only (see contacts.services for erasure and consent).
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -168,8 +170,14 @@ class Newcomer(models.Model):
     )
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    # When the newcomer asked for e-mail reminders before their own deadlines (intake form);
+    # null: none are sent. Not a sharing consent (Consent), so it decides no visibility.
+    reminders_consent_at = models.DateTimeField(_("reminders wanted since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # Set when privacy.services masked the record (on request or by retention); the row
+    # stays so that cases and the dashboard keep their figures.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -294,3 +302,40 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class NewcomerLink(models.Model):
+    """The newcomer's personal link to their own page (contacts.portal), without a login.
+
+    Only the SHA-256 hash of the secret is stored; the secret is in the URL sent to the
+    newcomer (contacts.services.newcomer_link_issue). A link stops working when revoked, when
+    a newer one is issued, or after settings.NEWCOMER_LINK_IDLE_DAYS without use.
+    """
+
+    newcomer = models.ForeignKey(Newcomer, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        constraints = [
+            # The page looks a link up by this hash (the unique index serves it).
+            models.UniqueConstraint(
+                fields=["token_hash"], name="contacts_newcomerlink_unique_hash"
+            ),
+            models.UniqueConstraint(
+                fields=["newcomer"],
+                condition=models.Q(revoked_at=None),
+                name="contacts_newcomerlink_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.newcomer_id} ({self.created_at:%Y-%m-%d})"
+
+    def is_expired(self, now: datetime, idle_days: int) -> bool:
+        return (self.last_used_at or self.created_at) + timedelta(days=idle_days) < now

@@ -17,6 +17,7 @@ from contacts.models import (
     Membership,
     Municipality,
     Newcomer,
+    NewcomerLink,
     Organisation,
 )
 
@@ -121,3 +122,9 @@ def api_token_find_active(*, key_hash: str) -> ApiToken | None:
 def organisation_list() -> QuerySet[Organisation]:
     """Every organisation, inactive ones too (old timelines still name them)."""
     return Organisation.objects.order_by("name", "pk")
+
+
+def newcomer_link_active(*, newcomer: Newcomer) -> NewcomerLink | None:
+    """The newcomer's link that still works (not revoked; it may have expired unused, which
+    the case page shows from its last use)."""
+    return NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).first()

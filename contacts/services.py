@@ -1,17 +1,28 @@
-"""Writes to newcomers, their households and consents, and to staff members' API tokens."""
+"""Writes to newcomers, their households, consents and personal links, and to staff
+members' API tokens."""
 
 import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from contacts.models import ApiToken, Consent, HouseholdMember, Locality, Municipality, Newcomer
+from contacts.models import (
+    ApiToken,
+    Consent,
+    HouseholdMember,
+    Locality,
+    Municipality,
+    Newcomer,
+    NewcomerLink,
+)
 from contacts.selectors import newcomer_find_by_email, staff_access
 
 # Bump when the consent text shown on the intake changes; each consent stores the version.
@@ -204,3 +215,66 @@ def api_token_mark_used(*, token: ApiToken, now: datetime | None = None) -> None
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+# --- The newcomer's personal link (their own page, contacts.portal) ----------------------
+# last_used_at is written at most this often per link, not on every page view.
+NEWCOMER_LINK_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def newcomer_link_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def newcomer_link_issue(*, newcomer: Newcomer, actor: AbstractBaseUser | None) -> str:
+    """A new personal link for the newcomer; every older one stops working. Returns the
+    URL path with the secret, in the newcomer's language (e.g. /en/my/<secret>/). The secret
+    is not stored: whoever needs to send the link (receipt, re-issue, reminders) issues one.
+
+    The newcomer's row is locked first, so two issues at once cannot both leave an active
+    link (the partial unique constraint would refuse the second otherwise).
+    """
+    Newcomer.objects.select_for_update().filter(pk=newcomer.pk).first()
+    now = timezone.now()
+    NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(revoked_at=now)
+    secret = secrets.token_urlsafe(32)
+    link = NewcomerLink(newcomer=newcomer, token_hash=newcomer_link_hash(secret), created_at=now)
+    link.full_clean()
+    link.save()
+    with translation.override(newcomer.preferred_language):
+        return reverse("portal:page", kwargs={"secret": secret})
+
+
+def newcomer_link_revoke(*, newcomer: Newcomer, actor: AbstractBaseUser | None) -> int:
+    """Revokes the newcomer's active link (if any); returns how many were revoked."""
+    return NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+
+
+def newcomer_link_resolve(*, secret: str) -> Newcomer | None:
+    """The newcomer a secret belongs to, or None for a wrong, revoked, expired or erased one.
+
+    The lookup is by the hash of the presented secret, so the database comparison says
+    nothing about stored secrets, and each refusal costs the same one query: a wrong and a
+    revoked secret cannot be told apart by timing (tests/contacts/test_portal_links.py).
+    """
+    if not secret or len(secret) > 100:
+        return None
+    link = (
+        NewcomerLink.objects.select_related("newcomer")
+        .filter(token_hash=newcomer_link_hash(secret))
+        .first()
+    )
+    now = timezone.now()
+    if (
+        link is None
+        or link.revoked_at is not None
+        or link.is_expired(now, settings.NEWCOMER_LINK_IDLE_DAYS)
+        or getattr(link.newcomer, "erased_at", None) is not None
+    ):
+        return None
+    if link.last_used_at is None or now - link.last_used_at >= NEWCOMER_LINK_USE_RESOLUTION:
+        NewcomerLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return link.newcomer

@@ -72,10 +72,12 @@ def _person(user: object) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
-def render_welcome_pack(*, case: Case, language: str) -> bytes:
+def render_welcome_pack(*, case: Case, language: str, link_url: str | None = None) -> bytes:
     """The pack for the case's household in `language`: their names, the region, their
     contacts in the team, their plan as a dated checklist, the local offers that suit them
-    and practical links."""
+    and practical links. `link_url`, the newcomer's personal page, is printed only when
+    given: the newcomer's own download passes it; a stored or e-mailed pack must not hold
+    the link's secret."""
     from onboarding.selectors import offers_for_newcomer, plan_for_case, plan_steps
     from onboarding.services import household_of
 
@@ -117,6 +119,8 @@ def render_welcome_pack(*, case: Case, language: str) -> bytes:
         story.append(
             _p(_("Case reference: %(reference)s") % {"reference": case.reference}, "small")
         )
+        if link_url:
+            story.append(_p(_("Your personal page: %(url)s") % {"url": link_url}, "small"))
 
         story.append(_p(_("Your contacts in the team"), "h2"))
         contacts = []

@@ -23,6 +23,8 @@ from onboarding.forms import (
 )
 from onboarding.models import PlanStep
 from onboarding.pdf import render_welcome_pack
+from privacy.services import access_log_record
+from reminders.selectors import steps_with_last_reminded
 
 # Target groups that usually move from abroad: the start form's first guess, staff correct it.
 FROM_ABROAD_GROUPS = {"eu_worker", "non_eu_worker", "refugee", "partner"}
@@ -182,6 +184,7 @@ def welcome_pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk)
     language = request.GET.get("language") or case.newcomer.preferred_language
     content = render_welcome_pack(case=case, language=language)
+    access_log_record(user=request.user, action="pdf", obj=case)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="welcome-pack-{case.reference}.pdf"'
     return response
@@ -204,7 +207,7 @@ def plan_context(*, request: HttpRequest, case: Any) -> dict[str, Any]:
     plan = selectors.plan_for_case(case=case)
     if plan is None:
         return {"plan": None}
-    steps = list(selectors.plan_steps(plan=plan))
+    steps = steps_with_last_reminded(list(selectors.plan_steps(plan=plan)))
     done = sum(1 for s in steps if s.status == PlanStep.Status.DONE)
     applicable = sum(1 for s in steps if s.status != PlanStep.Status.SKIPPED)
     return {

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """The coordinators' dashboard, its CSV exports and the monthly PDF report. Read-only:
-    it owns no models and writes nothing."""
+    """The coordinators' dashboard, its CSV exports and the monthly PDF report. Read-only
+    but for one table: which coordinator was e-mailed which month's report."""
 
     name = "reports"
     verbose_name = _("Reports")

@@ -68,6 +68,22 @@ def _summary(data: Dashboard) -> tuple[list[str], Rows]:
     )
 
 
+def _onboarding(data: Dashboard) -> tuple[list[str], Rows]:
+    o = data.onboarding
+    return (
+        [_("Figure"), _("This period"), _("Previous period")],
+        [
+            [o.plans_started.label, o.plans_started.current, o.plans_started.previous],
+            [o.steps_done.label, o.steps_done.current, o.steps_done.previous],
+            [_("Plan steps due"), o.steps_due, o.steps_due_previous],
+            [_("Due steps done on time"), o.on_time, o.on_time_previous],
+            [_("Share done on time (%)"), o.on_time_share, o.on_time_share_previous],
+            [_("Overdue plan steps now"), o.overdue_steps, None],
+            [_("Cases with overdue plan steps now"), o.overdue_cases, None],
+        ],
+    )
+
+
 def _series(data: Dashboard) -> tuple[list[str], Rows]:
     step = data.series.step
     header = {"day": _("Day"), "week": _("Week"), "month": _("Month")}[step]
@@ -95,6 +111,7 @@ def _funnel(data: Dashboard) -> tuple[list[str], Rows]:
 
 TABLES: dict[str, tuple[Callable[[], str], Callable[[Dashboard], tuple[list[str], Rows]]]] = {
     "summary": (lambda: _("Key figures"), _summary),
+    "onboarding": (lambda: _("Onboarding progress"), _onboarding),
     "enquiries": (lambda: _("New enquiries over time"), _series),
     "status": (
         lambda: _("Open cases by status"),

@@ -3,7 +3,7 @@ language; shared by the page, the CSV files and the PDF."""
 
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from reports.periods import Period
@@ -28,6 +28,13 @@ def duration_display(value: timedelta | None) -> str:
 def duration_hours(value: timedelta | None) -> float | None:
     """Hours with one decimal, for the CSV files."""
     return None if value is None else round(value.total_seconds() / 3600, 1)
+
+
+def percent_display(value: float | None) -> str:
+    """'87.5 %' in the active language's number format; a dash when nothing was due."""
+    if value is None:
+        return DASH
+    return _("%(percent)s %%") % {"percent": number_format(value, 1)}
 
 
 def change_display(current: int, previous: int | None) -> str:

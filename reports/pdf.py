@@ -42,6 +42,7 @@ from reports.formats import (
     bucket_tick,
     change_display,
     duration_display,
+    percent_display,
     period_display,
 )
 from reports.selectors import Dashboard, Series, Tally
@@ -203,6 +204,29 @@ def _summary(data: Dashboard) -> Table:
     return _table(headers, rows)
 
 
+def _onboarding(data: Dashboard) -> Table:
+    o = data.onboarding
+    headers = [_("Figure"), _("This period"), _("Previous period"), _("Change")]
+    rows = [
+        _tally_rows([o.plans_started])[0],
+        _tally_rows([o.steps_done])[0],
+        [
+            _("Plan steps due"),
+            o.steps_due,
+            o.steps_due_previous,
+            change_display(o.steps_due, o.steps_due_previous),
+        ],
+        [
+            _("Share done on time"),
+            percent_display(o.on_time_share),
+            percent_display(o.on_time_share_previous),
+            "",
+        ],
+        [_("Overdue plan steps now"), o.overdue_steps, None, ""],
+    ]
+    return _table(headers, rows)
+
+
 def render_monthly_report(*, data: Dashboard) -> bytes:
     """The month's figures and charts for the whole region, compared with the month
     before; the document's title, author and language are set for readers and search."""
@@ -247,6 +271,7 @@ def render_monthly_report(*, data: Dashboard) -> bytes:
         ),
         Spacer(1, 8),
         _section(_("Key figures"), _summary(data)),
+        _section(_("Onboarding progress"), _onboarding(data)),
         _section(_("New enquiries over time"), _column_drawing(data.series)),
         _section(
             _("How far the newcomers got"),

@@ -46,9 +46,10 @@ def _figures(request: HttpRequest) -> tuple[DashboardForm, Dashboard]:
     return form, data
 
 
-def _overdue_url(filters: DashboardFilters) -> str:
-    """The case list with the same overdue cases (it has no target-group filter)."""
-    query = {"overdue": "true"}
+def _overdue_url(filters: DashboardFilters, flag: str = "overdue") -> str:
+    """The case list with the same overdue cases (it has no target-group filter): overdue
+    follow-ups, or with flag="steps_overdue" overdue plan steps."""
+    query = {flag: "true"}
     if filters.municipality_id:
         query["municipality"] = str(filters.municipality_id)
     if filters.organisation_id:
@@ -76,6 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "current_label": period_display(data.periods.current),
             "previous_label": period_display(data.periods.previous),
             "overdue_url": _overdue_url(data.filters),
+            "steps_overdue_url": _overdue_url(data.filters, "steps_overdue"),
             "series_header": series.headers[0],
             "series_rows": series.rows,
             "funnel_rows": [(row, reached.get(row.key, row.current)) for row in data.lifecycle],

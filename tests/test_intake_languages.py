@@ -53,6 +53,15 @@ INTAKE_TEMPLATES = [
     "templates/emails/welcome_pack-subject.txt",
     "templates/emails/welcome_pack-body.txt",
     "templates/emails/welcome_pack-body.html",
+    # The newcomer's own page (/my/) and the e-mail with its link.
+    "templates/contacts/portal_page.html",
+    "templates/contacts/portal_welcome_pack.html",
+    "templates/contacts/portal_request.html",
+    "templates/contacts/_portal_contacts.html",
+    "templates/contacts/_portal_household.html",
+    "templates/emails/newcomer_link-subject.txt",
+    "templates/emails/newcomer_link-body.txt",
+    "templates/emails/newcomer_link-body.html",
 ]
 # Python files and, where only part of one is public, the classes or assignments in it
 # whose strings the newcomer sees (None: the whole module).
@@ -61,6 +70,9 @@ INTAKE_PYTHON: dict[str, list[str] | None] = {
     "contacts/models.py": ["Newcomer.TargetGroup", "Newcomer.HeardVia", "Consent.Scope"],
     "config/settings.py": ["LANGUAGES"],
     "onboarding/pdf.py": None,
+    "contacts/portal/forms.py": None,
+    "contacts/portal/views.py": None,
+    "contacts/portal/services.py": None,
 }
 KEYWORDS = {
     **DEFAULT_KEYWORDS,

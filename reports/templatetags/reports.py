@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django import template
 
-from reports.formats import change_display, duration_display
+from reports.formats import change_display, duration_display, percent_display
 
 register = template.Library()
 
@@ -17,3 +17,8 @@ def duration(value: timedelta | None) -> str:
 @register.simple_tag
 def change(current: int, previous: int | None) -> str:
     return change_display(current, previous)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return percent_display(value)

@@ -102,3 +102,19 @@ def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
     listing = client.get(reverse("cases:list"))
     row = next(c for c in listing.context["page"].object_list if c.pk == world.case.pk)
     assert row.steps_applicable > 0 and row.steps_done == 0
+
+
+@pytest.mark.django_db
+def test_my_work_stays_the_same_size_however_much_work_there_is(world, login):
+    from cases.views import MINE_SHOWN
+
+    today = timezone.localdate()
+    for i in range(MINE_SHOWN + 5):
+        case = f.make_case(organisation=world.kommune, owner=world.owner)
+        f.make_followup(case=case, assignee=world.owner, due_date=today + timedelta(days=i))
+    response = login(world.owner).get(reverse("cases:mine"))
+    assert len(response.context["followups"]) == MINE_SHOWN
+    assert response.context["followups_count"] == MINE_SHOWN + 5
+    assert len(response.context["cases"]) == MINE_SHOWN
+    assert response.context["cases_count"] == MINE_SHOWN + 6  # with the world's case
+    assert f"?owner={world.owner.pk}" in response.content.decode()

@@ -241,3 +241,29 @@ def test_newcomer_edit_needs_manage_rights(world, login, persona, status):
     url = reverse("cases:newcomer-edit", args=[world.case.pk])
     assert client.get(url).status_code == status
     assert client.post(url, _newcomer_body(world.newcomer, name="X")).status_code == status
+
+
+@pytest.mark.django_db
+def test_case_detail_survives_a_timeline_row_with_unexpected_data(world, login):
+    CaseEvent.objects.create(
+        case=world.case, kind="cases.case.owner_changed", data={"from": "new", "to": "open"}
+    )
+    CaseEvent.objects.create(case=world.case, kind="cases.case.shared", data={})
+    response = login(world.owner).get(reverse("cases:detail", args=[world.case.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_case_list_search_by_reference_name_and_email_prefix(world, login):
+    other = f.make_case(newcomer=f.make_newcomer(name="Jonas Berg", email="jonas.berg@example.org"))
+    client = login(world.coordinator)
+
+    def found(query):
+        response = client.get(reverse("cases:list"), {"q": query})
+        return set(response.context["page"].object_list)
+
+    assert found(world.case.reference.lower()) == {world.case}
+    assert found("kowalska") == {world.case}
+    assert found("JONAS.BERG@") == {other}
+    assert found("jonas.berg@example.org") == {other}
+    assert found("nobody-here") == set()

@@ -18,9 +18,26 @@ case  Anna (world): considering, other, -     10 Feb 09:00      none   -        
 
 c3 is the last-evening case (it is 22:30 UTC) and f1 the first-night one (still 31 January
 in UTC). Follow-ups: one overdue on c2, one due later on c3, one done on c4.
+
+Onboarding plans (`place_plans`), started on c2 (12 Jan), c3 (1 Feb 00:30, still 31
+January in UTC: February's) and d1 (15 Dec), with steps:
+
+plan  step  due      state                                 counts for
+c2    s1    20 Jan   done 21 Jan 00:30 Oslo (20 Jan UTC)   done in Jan, late
+c2    s2    25 Jan   done 24 Jan                           done in Jan, on time
+c2    s3    28 Jan   skipped                               not due: not applicable
+c2    s4    10 Feb   open                                  overdue now
+c2    s5    20 Feb   open                                  -
+c3    s6    31 Jan   done 31 Jan 23:00 Oslo                done in Jan, on time
+c3    s7    15 Jan   open                                  due in Jan, overdue now
+d1    s8    20 Dec   done 19 Dec                           done in Dec, on time
+d1    s9    22 Dec   done 21 Dec                           done in Dec, on time
+
+January (coordinator): plans 1 (previous 1), steps done 3 (previous 2), due 4, on time 2
+(50 %; previous 2 of 2, 100 %), overdue now 2 steps on 2 cases.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -28,6 +45,7 @@ import pytest
 
 from cases.models import Case, FollowUp, Topic
 from contacts.models import Municipality
+from onboarding.models import OnboardingPlan, PlanStep
 from tests import factories as f
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -60,6 +78,45 @@ def place_case(
     Case.objects.filter(pk=case.pk).update(**fields)
     case.refresh_from_db()
     return case
+
+
+def place_plans(*, c2: Case, c3: Case, d1: Case, actor) -> dict[str, PlanStep]:
+    plans = {
+        case.pk: OnboardingPlan.objects.create(
+            case=case, move_date=started.date(), started_at=started, started_by=actor
+        )
+        for case, started in (
+            (c2, at(2026, 1, 12, 10)),
+            (c3, at(2026, 2, 1, 0, 30)),
+            (d1, at(2025, 12, 15)),
+        )
+    }
+    rows = [
+        ("s1", c2, (2026, 1, 20), "done", at(2026, 1, 21, 0, 30)),
+        ("s2", c2, (2026, 1, 25), "done", at(2026, 1, 24, 10)),
+        ("s3", c2, (2026, 1, 28), "skipped", at(2026, 1, 27)),
+        ("s4", c2, (2026, 2, 10), "open", None),
+        ("s5", c2, (2026, 2, 20), "open", None),
+        ("s6", c3, (2026, 1, 31), "done", at(2026, 1, 31, 23)),
+        ("s7", c3, (2026, 1, 15), "open", None),
+        ("s8", d1, (2025, 12, 20), "done", at(2025, 12, 19)),
+        ("s9", d1, (2025, 12, 22), "done", at(2025, 12, 21)),
+    ]
+    steps = {}
+    for key, case, due, status, done_at in rows:
+        steps[key] = PlanStep.objects.create(
+            plan=plans[case.pk],
+            title_nb=key,
+            title_en=key,
+            doer="team",
+            anchor="move_date",
+            due_date=date(*due),
+            status=status,
+            done_at=done_at,
+            done_by=actor if done_at else None,
+            skip_reason="Not needed" if status == "skipped" else "",
+        )
+    return steps
 
 
 @pytest.fixture
@@ -141,6 +198,7 @@ def known(world, time_machine):
     f.make_followup(case=c3, assignee=world.reader, due_date=NOW.date() + timedelta(days=5))
     done = f.make_followup(case=c4, assignee=world.owner, due_date=NOW.date() - timedelta(days=14))
     FollowUp.objects.filter(pk=done.pk).update(done_at=NOW, done_by=world.owner)
+    place_plans(c2=c2, c3=c3, d1=d1, actor=world.owner)
     return SimpleNamespace(
         world=world, narvik=narvik, a=a, b=b, c1=c1, c2=c2, c3=c3, c4=c4, d1=d1, f1=f1
     )

@@ -167,3 +167,61 @@ def test_dashboard_figures_members_see_their_slice(known):
     outsider = figures(known.world.outsider)  # NAV sees none of them
     assert (outsider.enquiries.current, outsider.open_cases) == (0, 0)
     assert outsider.response.median is None
+
+
+def onboarding(data):
+    o = data.onboarding
+    return {
+        "plans": (o.plans_started.current, o.plans_started.previous),
+        "done": (o.steps_done.current, o.steps_done.previous),
+        "due": (o.steps_due, o.steps_due_previous),
+        "on_time": (o.on_time, o.on_time_previous),
+        "share": (o.on_time_share, o.on_time_share_previous),
+        "overdue": (o.overdue_steps, o.overdue_cases),
+    }
+
+
+def test_dashboard_figures_onboarding_progress(known):
+    """s1 was done at 00:30 on 21 January in Oslo (20 January in UTC): late. c3's plan was
+    started at 00:30 on 1 February in Oslo: February's."""
+    assert onboarding(figures(known.world.coordinator)) == {
+        "plans": (1, 1),
+        "done": (3, 2),
+        "due": (4, 2),
+        "on_time": (2, 2),
+        "share": (50.0, 100.0),
+        "overdue": (2, 2),
+    }
+    this_month = figures(known.world.coordinator, kind="month")  # 1-15 Feb vs 1-15 Jan
+    assert onboarding(this_month) == {
+        "plans": (1, 1),
+        "done": (0, 0),
+        "due": (1, 1),  # s4; s7
+        "on_time": (0, 0),
+        "share": (0.0, 0.0),
+        "overdue": (2, 2),
+    }
+
+
+def test_dashboard_figures_onboarding_members_slice_and_filters(known):
+    reader = onboarding(figures(known.world.reader))  # c3 only
+    assert reader == {
+        "plans": (0, 0),
+        "done": (1, 0),
+        "due": (2, 0),
+        "on_time": (1, 0),
+        "share": (50.0, None),
+        "overdue": (1, 1),
+    }
+    owner = onboarding(figures(known.world.owner))  # kommune: c2 and d1
+    assert owner == {
+        "plans": (1, 1),
+        "done": (2, 2),
+        "due": (2, 2),
+        "on_time": (1, 2),
+        "share": (50.0, 100.0),
+        "overdue": (1, 1),
+    }
+    family = onboarding(figures(known.world.coordinator, target_group="family"))  # c3
+    assert family["overdue"] == (1, 1)
+    assert onboarding(figures(known.world.outsider))["overdue"] == (0, 0)

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from onboarding.models import OnboardingPlan, PlanStep
 from tests import factories as f
 
 
@@ -91,6 +92,19 @@ def test_dashboard_shows_the_figures(known, login):
     assert "Download PDF" in page  # coordinators get the monthly report
 
 
+def test_dashboard_shows_onboarding_progress(known, login):
+    client = login(known.world.coordinator)
+    response = client.get(en_url("reports:dashboard", query="period=last_month"))
+    page = response.content.decode()
+    assert "Onboarding progress" in page
+    assert "50.0 %" in page and "100.0 %" in page
+    assert "2 of 4 steps due" in page
+    url = response.context["steps_overdue_url"]
+    assert "steps_overdue=true" in url
+    listed = client.get(url).context["page"].object_list
+    assert {case.pk for case in listed} == {known.c2.pk, known.c3.pk}
+
+
 def test_dashboard_members_slice_and_notice(known, login):
     response = login(known.world.reader).get(en_url("reports:dashboard", query="period=last_month"))
     assert response.status_code == 200
@@ -160,6 +174,18 @@ def test_export_csv_summary_in_bokmal_for_excel(known, login):
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
+        (
+            "onboarding",
+            [
+                ["Onboarding plans started", "1", "1"],
+                ["Plan steps done", "3", "2"],
+                ["Plan steps due", "4", "2"],
+                ["Due steps done on time", "2", "2"],
+                ["Share done on time (%)", "50.0", "100.0"],
+                ["Overdue plan steps now", "2", ""],
+                ["Cases with overdue plan steps now", "2", ""],
+            ],
+        ),
         ("status", [["New", "3"], ["Open", "1"], ["Waiting", "1"]]),
         ("occupations", [["Sykepleier", "2", "0"], ["Ingeniør", "1", "0"]]),
         ("partner-occupations", [["Lærer", "1", "0"]]),
@@ -220,6 +246,10 @@ def test_report_pdf_contains_the_figures(known, login):
         "Lærer 1 0 +1",
         "The region's portal 2 0 +2",
         "Narvik kommune 3 2 1",
+        "Onboarding plans started 1 1 ±0",
+        "Plan steps done 3 2 +1",
+        "Share done on time 50.0 % 100.0 %",
+        "Overdue plan steps now 2",
     ):
         assert expected in text, expected
 
@@ -253,6 +283,18 @@ def _grow(world, n):
         )
         case.topics.set([1 + i % 5, 2 + i % 3])
         f.make_followup(case=case, assignee=world.owner, due_date=_today() - timedelta(days=i % 3))
+        plan = OnboardingPlan.objects.create(case=case, move_date=_today(), started_by=world.owner)
+        for offset in (-2, 0, 3):
+            PlanStep.objects.create(
+                plan=plan,
+                title_nb="Steg",
+                title_en="Step",
+                doer="team",
+                anchor="move_date",
+                due_date=_today() + timedelta(days=offset),
+                status="done" if offset == 0 and i % 2 else "open",
+                done_at=timezone.now() if offset == 0 and i % 2 else None,
+            )
 
 
 def _today():

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Staff sign-in security: session timeouts, two-factor authentication, lockout page,
+    private caching of personal pages and ending a deactivated user's sessions."""
+
+    name = "accounts"
+    verbose_name = _("Sign-in and sessions")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.sessions import session_stamp_login
+
+        # The one receiver in Tilflytt, and not domain flow: django.contrib.auth.login() is
+        # the single door every login passes (the form, the admin, the test client's
+        # force_login) and this signal is its only hook. It stamps when the session began,
+        # so the timeout middleware never has to write the session on a first request.
+        user_logged_in.connect(session_stamp_login, dispatch_uid="accounts.session_stamp")

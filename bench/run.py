@@ -1,0 +1,307 @@
+"""Measure the staff pages, the intake and the API against gunicorn on loopback.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/tilflytt_bench
+    .venv/bin/python bench/seed.py --cases 100000      # once; prints the API token
+    .venv/bin/python bench/run.py                      # seeds up to --cases if needed
+
+1. Seeds up to --cases (bench/seed.py) and starts gunicorn (bench.settings: the real
+   settings plus an X-Queries header and a floor view) on 127.0.0.1.
+2. Logs in as the bench coordinator (and member), then for each page: --requests
+   sequential requests (p50/p95 wall time, SQL queries, response size), then requests per
+   second with --concurrency clients for --seconds. Every page's p95 is also given as a
+   ratio to the floor: a view that runs only the first list page's query and renders
+   nothing, which holds steadier than milliseconds on a shared machine.
+3. Reads the gunicorn workers' peak resident memory (VmHWM), prints a table, writes it to
+   docs/benchmarks.md (with the machine, database and data size) and ends with one JSON line.
+Only loopback is contacted; every loop is bounded in count and time.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "bench-password-not-secret"  # noqa: S105 - the throwaway login bench/seed.py makes
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Session:
+    """A cookie-keeping client for one logged-in user (or anonymous)."""
+
+    def __init__(self, base: str, headers: dict[str, str] | None = None) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.headers = headers or {}
+
+    def clone(self) -> "Session":
+        other = Session(self.base, self.headers)
+        for cookie in self.jar:
+            other.jar.set_cookie(cookie)
+        return other
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, bytes, dict]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        # Only ever http://127.0.0.1:<port> (self.base), never a user-given scheme.
+        url = self.base + path
+        request = urllib.request.Request(url, data=body, headers=dict(self.headers))  # noqa: S310
+        if data is not None:
+            request.add_header("Referer", self.base + path)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+
+    def csrf(self, path: str) -> str:
+        _status, body, _headers = self.request(path)
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        return match.group(1).decode() if match else ""
+
+    def login(self, username: str) -> None:
+        token = self.csrf("/accounts/login/")
+        status, body, _ = self.request(
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        )
+        if b"Log in" in body and b"logout" not in body.lower():
+            raise SystemExit(f"login as {username} failed ({status})")
+
+
+def measure(session: Session, path: str, count: int, post=None) -> dict:  # type: ignore[no-untyped-def]
+    timings, queries, sizes = [], [], []
+    for _ in range(count):
+        data = post(session) if post else None
+        start = time.perf_counter()
+        status, body, headers = session.request(path, data)
+        timings.append((time.perf_counter() - start) * 1000)
+        if status >= 400:
+            raise SystemExit(f"{path} answered {status}")
+        queries.append(int(headers.get("X-Queries", 0)))
+        sizes.append(len(body))
+    timings.sort()
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+        "queries": max(queries),
+        "kb": round(statistics.median(sizes) / 1024, 1),
+    }
+
+
+def throughput(session: Session, path: str, clients: int, seconds: float, post=None) -> float:  # type: ignore[no-untyped-def]
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def run(slot: int) -> None:
+        own = session.clone()
+        while time.monotonic() < stop:
+            own.request(path, post(own) if post else None)
+            done[slot] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    return round(sum(done) / seconds, 1)
+
+
+def peak_rss_mb(master_pid: int) -> float:
+    children = subprocess.run(  # noqa: S603 - fixed arguments
+        ["/usr/bin/pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    peaks = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peaks.append(int(match.group(1)) / 1024)
+    return round(max(peaks, default=0.0), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    args = parser.parse_args()
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "SECURE_SSL": "false"}
+    env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+    seeded = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(ROOT / "bench" / "seed.py"), "--cases", str(args.cases)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    token = seeded.strip().splitlines()[-1].split(" ", 1)[1]
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env={**env, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false"},
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        coordinator = Session(base)
+        coordinator.login("bench-coordinator")
+        member = Session(base)
+        member.login("bench-member")
+        api = Session(base, {"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        anonymous = Session(base)
+
+        import django
+
+        os.environ.update({k: v for k, v in env.items() if k == "DATABASE_URL"})
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+        django.setup()
+        from django.db import connection
+
+        from cases.models import Case
+        from contacts.models import Organisation
+
+        busiest = (
+            Case.objects.filter(reference__startswith="RUN-")
+            .order_by("-created_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        organisation = (
+            Organisation.objects.filter(name="Run school").values_list("pk", flat=True).first()
+        )
+        vendor = connection.vendor
+        cases_total = Case.objects.count()
+
+        def intake_post(session: Session) -> dict:
+            token = session.csrf("/en/intake/")
+            return {
+                "csrfmiddlewaretoken": token,
+                "name": "Bench Person",
+                "email": "bench-intake@example.org",
+                "preferred_language": "en",
+                "target_group": "family",
+                "consent": "on",
+                "message": "Benchmark enquiry",
+            }
+
+        pages = [
+            ("floor", coordinator, "/bench/floor/", None),
+            ("intake GET", anonymous, "/en/intake/", None),
+            ("intake POST", anonymous, "/en/intake/", intake_post),
+            ("case list", coordinator, "/cases/", None),
+            (
+                "case list, filtered",
+                coordinator,
+                f"/cases/?status=open&organisation={organisation}",
+                None,
+            ),
+            ("case list, searched", coordinator, "/cases/?q=Kowalska", None),
+            ("case list, member", member, "/cases/", None),
+            ("case detail", coordinator, f"/cases/{busiest}/", None),
+            ("my work", coordinator, "/cases/mine/", None),
+            ("dashboard", coordinator, "/dashboard/", None),
+            ("API case list", api, "/api/v1/cases/", None),
+        ]
+        results = {}
+        for name, session, path, post in pages:
+            session.request(path, post(session) if post else None)  # warm-up
+            figures = measure(session, path, args.requests, post)
+            figures["rps"] = throughput(session, path, args.concurrency, args.seconds, post)
+            results[name] = figures
+        floor = results["floor"]["p95_ms"] or 1.0
+        for figures in results.values():
+            figures["x_floor"] = round(figures["p95_ms"] / floor, 1)
+        memory = peak_rss_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    header = (
+        f"{'page':<22}{'p50 ms':>8}{'p95 ms':>8}{'x floor':>9}{'req/s':>8}{'queries':>9}{'KB':>7}"
+    )
+    lines = [header, "-" * len(header)]
+    for name, f in results.items():
+        cells = f"{f['p50_ms']:>8}{f['p95_ms']:>8}{f['x_floor']:>9}{f['rps']:>8}"
+        lines.append(f"{name:<22}{cells}{f['queries']:>9}{f['kb']:>7}")
+    cpu = platform.processor() or platform.machine()
+    machine = f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    context = (
+        f"{vendor}, {cases_total} cases, {args.workers} gunicorn workers, "
+        f"concurrency {args.concurrency}"
+    )
+    table = "\n".join(lines)
+    print(table)
+    print(f"peak worker memory: {memory} MB; {machine}; {context}")
+    if not args.no_write:
+        docs = ROOT / "docs" / "benchmarks.md"
+        previous = docs.read_text() if docs.exists() else ""
+        notes = previous.split("## Notes", 1)[1] if "## Notes" in previous else "\n"
+        docs.write_text(
+            "# Benchmarks\n\nWritten by `bench/run.py` "
+            f"on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n"
+            f"- Machine: {machine}\n- Run: {context}\n"
+            f"- Peak gunicorn worker memory: {memory} MB\n\n"
+            f"```\n{table}\n```\n\n## Notes" + notes
+        )
+    print(
+        json.dumps(
+            {"pages": results, "peak_worker_mb": memory, "cases": cases_total, "database": vendor}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Forms of the newcomer's own page: they only validate and normalise."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message to the team"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The team answers by e-mail or phone. Do not send passwords or ID numbers."),
+        error_messages={"required": _("Write a message.")},
+    )
+
+
+class DetailsForm(forms.Form):
+    """Move date and contact details; the move date is left out once they have moved."""
+
+    planned_move_date = forms.DateField(
+        label=_("Planned move date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Your plan's dates move with it."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language for e-mails and this page"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args: object, moved: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if moved:
+            del self.fields["planned_move_date"]
+
+    def clean_phone(self) -> str:
+        return " ".join(self.cleaned_data["phone"].split())
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The address you gave when you contacted us."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -1,0 +1,117 @@
+"""Reads for reminders: a staff member's digest and when items were last reminded."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases.models import Case, CaseEvent, FollowUp
+from cases.selectors import case_list_visible, my_followups_open
+from contacts.selectors import staff_access
+from onboarding.models import PlanStep
+from onboarding.selectors import my_plan_steps_open
+from reminders.models import Reminder, ReminderPreference
+
+
+@dataclass
+class Digest:
+    followups: list[FollowUp] = field(default_factory=list)
+    steps: list[PlanStep] = field(default_factory=list)
+    assigned: list[Case] = field(default_factory=list)
+    unassigned: list[Case] = field(default_factory=list)
+    today: Any = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.followups or self.steps or self.assigned or self.unassigned)
+
+
+def digest_for_user(*, user: Any, now: datetime) -> Digest:
+    """What the user's digest says: their open follow-ups and plan steps due today or
+    overdue, cases given to them by someone else and new unowned cases of their
+    organisations (coordinators: also those with no organisation) since their last digest
+    (or a day), all on cases they can still see. Links are SITE_URL addresses."""
+    today = timezone.localdate(now)
+    last = (
+        Reminder.objects.filter(kind=Reminder.Kind.DIGEST, user=user, status="sent")
+        .exclude(day=today)
+        .aggregate(at=Max("sent_at"))["at"]
+    )
+    since = last or now - timedelta(days=1)
+    visible = case_list_visible(user=user)
+    assigned_ids = CaseEvent.objects.filter(
+        kind="cases.case.owner_changed", data__to=user.pk, created_at__gte=since
+    ).exclude(actor=user)
+    access = staff_access(user)
+    for_organisation = Q(responsible_organisation_id__in=access.organisation_ids)
+    if access.sees_all:
+        for_organisation |= Q(responsible_organisation=None)
+    digest = Digest(
+        followups=list(my_followups_open(user=user).filter(due_date__lte=today)),
+        steps=list(my_plan_steps_open(user=user).filter(due_date__lte=today)),
+        assigned=list(
+            visible.filter(owner=user, pk__in=assigned_ids.values("case_id"))
+            .exclude(status=Case.Status.CLOSED)
+            .order_by("created_at")
+        ),
+        unassigned=list(
+            visible.filter(for_organisation, status=Case.Status.NEW, owner=None)
+            .filter(created_at__gte=since)
+            .order_by("created_at")
+        ),
+        today=today,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for followup in digest.followups:
+            followup.link = _case_link(followup.case_id)  # type: ignore[attr-defined]
+        for step in digest.steps:
+            step.link = _case_link(step.plan.case_id)  # type: ignore[attr-defined]
+        for case in [*digest.assigned, *digest.unassigned]:
+            case.link = _case_link(case.pk)  # type: ignore[attr-defined]
+    return digest
+
+
+def _case_link(case_id: int) -> str:
+    return settings.SITE_URL + reverse("cases:detail", kwargs={"pk": case_id})
+
+
+def followups_with_last_reminded(followups: list[FollowUp]) -> list[FollowUp]:
+    """The follow-ups, each with `last_reminded_at` (None if never), in one query."""
+    last = _last_sent("followup_id", [f.pk for f in followups])
+    for followup in followups:
+        followup.last_reminded_at = last.get(followup.pk)  # type: ignore[attr-defined]
+    return followups
+
+
+def steps_with_last_reminded(steps: list[PlanStep]) -> list[PlanStep]:
+    """The plan steps, each with `last_reminded_at` (None if never), in one query."""
+    last = _last_sent("step_id", [s.pk for s in steps])
+    for step in steps:
+        step.last_reminded_at = last.get(step.pk)  # type: ignore[attr-defined]
+    return steps
+
+
+def _last_sent(field_name: str, ids: list[int]) -> dict[int, datetime]:
+    """One query: the last time a reminder about each item went out (staff or newcomer)."""
+    if not ids:
+        return {}
+    rows = (
+        Reminder.objects.filter(**{f"{field_name}__in": ids}, status=Reminder.Status.SENT)
+        .values(field_name)
+        .annotate(at=Max("sent_at"))
+        .order_by()
+    )
+    return {row[field_name]: row["at"] for row in rows}
+
+
+def reminder_preference_for(*, user: Any) -> ReminderPreference:
+    """The stored preference, or an unsaved one with the defaults."""
+    return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
+
+
+def reminder_list_for_user(*, user: Any) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(user=user).order_by("-due_at", "-pk")

@@ -1,0 +1,36 @@
+from datetime import date, datetime, time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
+from reminders.workingtime import local_at
+
+
+@pytest.fixture
+def staff_emails(world):
+    """Every persona gets an address (the sweep skips staff without one)."""
+    get_user_model().objects.update(email=Concat(F("username"), Value("@example.org")))
+    return world
+
+
+def at(day: date, hh: int, mm: int = 0) -> datetime:
+    """An aware local (Europe/Oslo) moment."""
+    return local_at(day, time(hh, mm))
+
+
+def make_step(*, case, due_date: date, assignee=None, doer=TemplateStep.Doer.TEAM, title="Step"):
+    plan, _created = OnboardingPlan.objects.get_or_create(
+        case=case, defaults={"move_date": due_date}
+    )
+    return PlanStep.objects.create(
+        plan=plan,
+        title_nb=title,
+        title_en=title,
+        doer=doer,
+        assignee=assignee,
+        anchor=TemplateStep.Anchor.MOVE_DATE,
+        due_date=due_date,
+    )

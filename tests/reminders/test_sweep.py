@@ -1,0 +1,300 @@
+"""The sweep under a controlled clock: each reminder once, at its time, to the right people."""
+
+from datetime import UTC, date, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases import services as case_services
+from cases.models import Case, CaseEvent
+from contacts.models import Newcomer
+from onboarding.models import TemplateStep
+from outbox.models import OutboundEmail
+from reminders.models import Reminder, ReminderPreference
+from reminders.services import reminders_sweep
+from tests import factories as f
+from tests.reminders.conftest import at, make_step
+
+WED = date(2026, 6, 10)
+
+
+def sweep_at(moment):
+    with time_machine.travel(moment, tick=False):
+        return reminders_sweep()
+
+
+def mails(kind):
+    return OutboundEmail.objects.filter(kind=f"reminders.{kind}")
+
+
+@pytest.fixture
+def quiet(staff_emails):
+    """No digests and no response targets, so a test sees only what it sets up."""
+    w = staff_emails
+    for user in (w.owner, w.coordinator, w.reader, w.outsider):
+        ReminderPreference.objects.create(user=user, digest=False)
+    Case.objects.update(first_response_due=None)
+    return w
+
+
+def test_sweep_followup_due_sends_once_at_reminder_time(quiet):
+    followup = f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    sweep_at(at(WED, 8, 55))
+    assert not mails("followup_due").exists()
+    sweep_at(at(WED, 9, 0))
+    sweep_at(at(WED, 9, 0))
+    sweep_at(at(WED, 9, 5))
+    sent = mails("followup_due").get()
+    assert sent.to == "owner@example.org"
+    assert quiet.case.reference in sent.subject
+    assert "Anna" not in sent.subject
+    assert f"/cases/{quiet.case.pk}/" in sent.body_text
+    reminder = Reminder.objects.get(followup=followup)
+    assert reminder.status == Reminder.Status.SENT
+    assert reminder.sent_at == at(WED, 9, 0)
+
+
+def test_sweep_followup_overdue_at_most_once_a_day(quiet):
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    for day in (WED + timedelta(days=1), WED + timedelta(days=2)):
+        for minute in (0, 5, 30):
+            sweep_at(at(day, 9, minute))
+    assert mails("followup_overdue").count() == 2
+    assert mails("followup_due").count() == 0  # the due day was never swept
+
+
+def test_sweep_nothing_for_done_followup(quiet):
+    followup = f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    case_services.followup_complete(followup=followup, actor=quiet.owner)
+    sweep_at(at(WED, 9, 0))
+    assert not OutboundEmail.objects.filter(kind__startswith="reminders.").exists()
+
+
+def test_sweep_step_due_and_overdue(quiet):
+    make_step(case=quiet.case, due_date=WED, assignee=quiet.owner)
+    sweep_at(at(WED, 9, 0))
+    sweep_at(at(WED + timedelta(days=1), 9, 0))
+    sweep_at(at(WED + timedelta(days=1), 9, 5))
+    assert mails("step_due").count() == 1
+    assert mails("step_overdue").count() == 1
+
+
+def test_sweep_immediate_off_sends_no_item_reminders(quiet):
+    ReminderPreference.objects.filter(user=quiet.owner).update(immediate=False)
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    sweep_at(at(WED, 9, 0))
+    assert not mails("followup_due").exists()
+
+
+def test_sweep_digest_at_the_chosen_time_once(staff_emails):
+    w = staff_emails
+    Case.objects.update(first_response_due=None)
+    ReminderPreference.objects.create(user=w.owner, digest_time="07:45", immediate=False)
+    f.make_followup(case=w.case, assignee=w.owner, due_date=WED - timedelta(days=1), title="Ring")
+    sweep_at(at(WED, 7, 40))
+    assert not mails("digest").filter(to="owner@example.org").exists()
+    sweep_at(at(WED, 7, 45))
+    sweep_at(at(WED, 7, 50))
+    digest = mails("digest").get(to="owner@example.org")
+    assert "Ring" in digest.body_text
+    assert "Ring" not in digest.subject
+    assert f"/cases/{w.case.pk}/" in digest.body_html
+
+
+def test_sweep_digest_nothing_to_say_sends_nothing(staff_emails):
+    w = staff_emails
+    Case.objects.update(first_response_due=None, status=Case.Status.OPEN)
+    sweep_at(at(WED, 7, 30))
+    sweep_at(at(WED, 7, 35))
+    assert not mails("digest").filter(to="reader@example.org").exists()
+    row = Reminder.objects.get(kind="digest", user=w.reader)
+    assert row.status == Reminder.Status.SKIPPED
+
+
+def test_sweep_digest_lists_new_unassigned_case_for_organisation(staff_emails):
+    w = staff_emails
+    Case.objects.update(first_response_due=None, status=Case.Status.OPEN)
+    with time_machine.travel(at(WED, 6, 0), tick=False):
+        new = f.make_case(organisation=w.kommune)
+    sweep_at(at(WED, 7, 30))
+    body = mails("digest").get(to="owner@example.org").body_text
+    assert new.reference in body
+
+
+def test_sweep_digest_lists_case_newly_assigned(staff_emails):
+    w = staff_emails
+    Case.objects.update(first_response_due=None)
+    with time_machine.travel(at(WED, 6, 0), tick=False):
+        other = f.make_case(organisation=w.kommune)
+        case_services.case_assign_owner(case=other, owner=w.owner, actor=w.coordinator)
+    sweep_at(at(WED, 7, 30))
+    assert other.reference in mails("digest").get(to="owner@example.org").body_text
+
+
+def test_sweep_no_mail_on_weekend_when_chosen(quiet):
+    ReminderPreference.objects.filter(user=quiet.owner).update(skip_days_off=True, digest=True)
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=date(2026, 6, 12))  # Fri
+    saturday, monday = date(2026, 6, 13), date(2026, 6, 15)
+    sweep_at(at(saturday, 9, 0))
+    assert not OutboundEmail.objects.filter(to="owner@example.org").exists()
+    sweep_at(at(monday, 9, 0))
+    assert mails("followup_overdue").filter(to="owner@example.org").count() == 1
+    assert mails("digest").filter(to="owner@example.org").count() == 1
+
+
+def test_sweep_weekend_mail_by_default(quiet):
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=date(2026, 6, 13))  # Sat
+    sweep_at(at(date(2026, 6, 13), 9, 0))
+    assert mails("followup_due").count() == 1
+
+
+def test_sweep_no_mail_on_public_holiday_when_chosen(quiet):
+    ReminderPreference.objects.filter(user=quiet.owner).update(skip_days_off=True)
+    holiday = date(2027, 5, 17)  # Constitution Day, a Monday
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=holiday)
+    sweep_at(at(holiday, 9, 0))
+    assert not mails("followup_due").exists()
+    sweep_at(at(holiday + timedelta(days=1), 9, 0))
+    assert mails("followup_overdue").count() == 1
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)])
+def test_sweep_dst_day_09_00_reminder_fires_exactly_once(quiet, day):
+    """Sweeps every five minutes (in UTC) from local midnight to noon on the day the clocks
+    change, the skipped (spring) or repeated (autumn) hour included: one reminder, 09:00."""
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=day)
+    moment = at(day, 0, 0).astimezone(UTC)  # steps in UTC: real five-minute intervals
+    end = at(day, 12, 0).astimezone(UTC)
+    sweeps = 0
+    while moment < end:
+        sweep_at(moment)
+        moment += timedelta(minutes=5)
+        sweeps += 1
+    assert sweeps == (11 if day.month == 3 else 13) * 12
+    reminder = Reminder.objects.get(kind="followup_due")
+    assert reminder.sent_at == at(day, 9, 0)
+    assert mails("followup_due").count() == 1
+
+
+def test_sweep_newcomer_deadline_with_consent_in_their_language(quiet):
+    Newcomer.objects.filter(pk=quiet.newcomer.pk).update(
+        reminders_consent_at=at(WED, 8), preferred_language="pl"
+    )
+    deadline = date(2027, 3, 1)
+    make_step(case=quiet.case, due_date=deadline, doer=TemplateStep.Doer.NEWCOMER)
+    sweep_at(at(deadline - timedelta(days=8), 9, 0))
+    assert not mails("newcomer_deadline").exists()
+    sweep_at(at(deadline - timedelta(days=7), 9, 0))
+    sweep_at(at(deadline - timedelta(days=6), 9, 0))
+    sent = mails("newcomer_deadline").get()
+    assert sent.to == "anna@example.org"
+    assert sent.language == "pl"
+    assert "Anna" not in sent.subject
+
+
+def test_sweep_newcomer_deadline_without_consent_sends_nothing(quiet):
+    deadline = date(2027, 3, 1)
+    make_step(case=quiet.case, due_date=deadline, doer=TemplateStep.Doer.NEWCOMER)
+    sweep_at(at(deadline - timedelta(days=7), 9, 0))
+    assert not mails("newcomer_deadline").exists()
+    assert not Reminder.objects.filter(kind="newcomer_deadline").exists()
+
+
+def test_sweep_missed_after_outage_no_flood(quiet):
+    """A row left pending by a sweep that died, found three days later, is marked missed;
+    an item overdue all along gets one reminder for today, not one per missed day."""
+    followup = f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    Reminder.objects.create(
+        kind="followup_due",
+        item=f"followup:{followup.pk}",
+        recipient=f"user:{quiet.owner.pk}",
+        day=WED,
+        due_at=at(WED, 9, 0),
+        followup=followup,
+        user=quiet.owner,
+    )
+    result = sweep_at(at(WED + timedelta(days=3), 9, 0))
+    assert len(result.missed) == 1
+    assert Reminder.objects.get(kind="followup_due").status == Reminder.Status.MISSED
+    assert not mails("followup_due").exists()
+    assert mails("followup_overdue").count() == 1
+
+
+def test_sweep_response_warning_to_organisation_coordinators_then_breach_once(staff_emails):
+    w = staff_emails
+    Case.objects.exclude(pk=w.case.pk).delete()
+    for user in (w.owner, w.coordinator, w.reader, w.outsider):
+        ReminderPreference.objects.create(user=user, digest=False)
+    with time_machine.travel(at(WED, 9, 0), tick=False):
+        case = case_services.case_open(
+            newcomer=w.newcomer, channel=Case.Channel.FORM, priority=Case.Priority.URGENT
+        )
+    Case.objects.filter(pk=case.pk).update(responsible_organisation=w.kommune)
+    Case.objects.filter(pk=w.case.pk).update(first_response_due=None)
+    case.refresh_from_db()
+    assert case.first_response_due == at(WED, 13, 0)
+    sweep_at(at(WED, 10, 55))
+    assert not mails("response_warning").exists()
+    sweep_at(at(WED, 11, 0))
+    sweep_at(at(WED, 11, 5))
+    assert list(mails("response_warning").values_list("to", flat=True)) == [
+        "coordinator@example.org"
+    ]
+    for minute in (0, 5, 10):
+        sweep_at(at(WED, 13, minute))
+    assert CaseEvent.objects.filter(case=case, kind="reminders.response.breached").count() == 1
+
+
+def test_sweep_no_breach_after_first_response(quiet):
+    with time_machine.travel(at(WED, 9, 0), tick=False):
+        case = case_services.case_open(newcomer=quiet.newcomer, channel=Case.Channel.PHONE)
+        case_services.case_assign_owner(case=case, owner=quiet.coordinator, actor=quiet.coordinator)
+    sweep_at(at(WED + timedelta(days=5), 9, 0))
+    assert not CaseEvent.objects.filter(kind="reminders.response.breached").exists()
+
+
+def test_case_set_priority_recomputes_first_response_due(quiet):
+    with time_machine.travel(at(WED, 9, 0), tick=False):
+        case = case_services.case_open(newcomer=quiet.newcomer, channel=Case.Channel.PHONE)
+    assert case.first_response_due == at(WED + timedelta(days=2), 9, 0)
+    case_services.case_set_priority(case=case, priority="urgent", actor=quiet.coordinator)
+    case.refresh_from_db()
+    assert case.first_response_due == at(WED, 13, 0)
+
+
+def test_sweep_query_count_does_not_grow_with_items_not_due(quiet):
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            sweep_at(at(WED, 9, 0))
+        return len(ctx.captured_queries)
+
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED + timedelta(days=30))
+    few = count_queries()
+    for n in range(40):
+        f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED + timedelta(days=n + 1))
+        make_step(case=quiet.case, due_date=WED + timedelta(days=n + 1), assignee=quiet.owner)
+    Reminder.objects.all().delete()
+    many = count_queries()
+    assert few == many
+
+
+def test_send_reminders_command_dry_run_writes_nothing(quiet, capsys):
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    with time_machine.travel(at(WED, 9, 0), tick=False):
+        call_command("send_reminders", "--dry-run")
+    assert "Would plan 1" in capsys.readouterr().out
+    assert not Reminder.objects.exists()
+    with time_machine.travel(at(WED, 9, 0), tick=False):
+        call_command("send_reminders")
+    assert "sent 1" in capsys.readouterr().out
+    assert mails("followup_due").count() == 1
+
+
+def test_timeline_describes_the_breach(quiet, login):
+    Case.objects.filter(pk=quiet.case.pk).update(first_response_due=at(WED, 9, 0))
+    sweep_at(at(WED, 10, 0))
+    response = login(quiet.coordinator).get(f"/en/cases/{quiet.case.pk}/")
+    assert b"First-response target missed" in response.content
