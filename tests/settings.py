@@ -26,3 +26,4 @@ INTAKE_RATE_LIMIT = "1000/h"
 WHITENOISE_AUTOREFRESH = True  # serve from the source folders; no collectstatic in tests
 # Tests log in with force_login (no device); tests/accounts/ turn it on where they check it.
 TWO_FACTOR_REQUIRED = False
+WHITENOISE_USE_FINDERS = True  # serve from static/ directly: no collectstatic before tests
