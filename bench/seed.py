@@ -198,7 +198,10 @@ def seed(n: int) -> None:
             steps = []
             for plan in plans:
                 for k in range(rng.randint(8, 14)):
-                    done = rng.random() < 0.6
+                    due = plan.move_date + timedelta(days=k * 7)
+                    # Steps are done around their due date; none is done in the future.
+                    done_on = due + timedelta(days=rng.randint(-10, 14))
+                    done = rng.random() < 0.85 and done_on < now.date()
                     steps.append(
                         PlanStep(
                             plan=plan,
@@ -209,9 +212,13 @@ def seed(n: int) -> None:
                             assignee=rng.choice(owners) if rng.random() < 0.3 else None,
                             anchor="move_date",
                             offset_days=k * 7,
-                            due_date=plan.move_date + timedelta(days=k * 7),
+                            due_date=due,
                             status="done" if done else "open",
-                            done_at=now if done else None,
+                            done_at=now.replace(
+                                year=done_on.year, month=done_on.month, day=done_on.day
+                            )
+                            if done
+                            else None,
                         )
                     )
             PlanStep.objects.bulk_create(steps)
