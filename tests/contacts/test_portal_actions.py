@@ -201,8 +201,6 @@ def test_portal_action_details_invalid_date(client, world, portal):
 
 @pytest.mark.django_db
 def test_portal_action_turn_reminders_off_and_on(client, world, portal):
-    if not hasattr(Newcomer, "reminders_consent_at"):
-        pytest.skip("reminders app not in this tree")
     Newcomer.objects.filter(pk=portal.newcomer.pk).update(
         reminders_consent_at=world.case.created_at
     )

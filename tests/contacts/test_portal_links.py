@@ -87,8 +87,6 @@ def test_portal_link_expires_after_idle_days_without_use(client, world):
 
 @pytest.mark.django_db
 def test_portal_link_erased_newcomer_is_not_found(world):
-    if not hasattr(Newcomer, "erased_at"):
-        pytest.skip("erasure (privacy) not in this tree")
     secret = _secret(newcomer_link_issue(newcomer=world.newcomer, actor=None))
     Newcomer.objects.filter(pk=world.newcomer.pk).update(erased_at=timezone.now())
     assert newcomer_link_resolve(secret=secret) is None
