@@ -62,6 +62,9 @@ INTAKE_TEMPLATES = [
     "templates/emails/newcomer_link-subject.txt",
     "templates/emails/newcomer_link-body.txt",
     "templates/emails/newcomer_link-body.html",
+    "templates/emails/reminder_newcomer_deadline-subject.txt",
+    "templates/emails/reminder_newcomer_deadline-body.txt",
+    "templates/emails/reminder_newcomer_deadline-body.html",
 ]
 # Python files and, where only part of one is public, the classes or assignments in it
 # whose strings the newcomer sees (None: the whole module).
