@@ -36,6 +36,18 @@ def _errors_to_messages(request: HttpRequest, errors: dict[str, list[str]]) -> N
             messages.error(request, error)
 
 
+def _submit(
+    request: HttpRequest, form_class: type, action: Callable[..., object], success: str
+) -> None:
+    """Validates the posted form and calls the service with its data; errors of either
+    become messages on the case page, which every action redirects back to."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        _run(request, lambda: action(**form.cleaned_data), success)
+    else:
+        _errors_to_messages(request, form.errors)
+
+
 def _run(request: HttpRequest, action: Callable[[], object], success: str) -> None:
     try:
         action()
@@ -124,15 +136,12 @@ def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @require_POST
 def step_skip(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=True)
-    form = StepSkipForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.step_skip(step=step, actor=request.user, **form.cleaned_data),
-            _("Step skipped."),
-        )
-    else:
-        _errors_to_messages(request, form.errors)
+    _submit(
+        request,
+        StepSkipForm,
+        lambda **data: services.step_skip(step=step, actor=request.user, **data),
+        _("Step skipped."),
+    )
     return redirect("cases:detail", pk=pk)
 
 
@@ -149,15 +158,12 @@ def step_reopen(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @require_POST
 def step_reassign(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=True)
-    form = StepReassignForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.step_reassign(step=step, actor=request.user, **form.cleaned_data),
-            _("Step reassigned."),
-        )
-    else:
-        _errors_to_messages(request, form.errors)
+    _submit(
+        request,
+        StepReassignForm,
+        lambda **data: services.step_reassign(step=step, actor=request.user, **data),
+        _("Step reassigned."),
+    )
     return redirect("cases:detail", pk=pk)
 
 
@@ -166,15 +172,12 @@ def step_reassign(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     plan = get_object_or_404(selectors.plan_for_case_queryset(), case=case)
-    form = StepAddForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.step_add(plan=plan, actor=request.user, **form.cleaned_data),
-            _("Step added."),
-        )
-    else:
-        _errors_to_messages(request, form.errors)
+    _submit(
+        request,
+        StepAddForm,
+        lambda **data: services.step_add(plan=plan, actor=request.user, **data),
+        _("Step added."),
+    )
     return redirect("cases:detail", pk=pk)
 
 
