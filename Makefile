@@ -47,7 +47,7 @@ check: lint
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(PY) manage.py check
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
-	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders -ll -q
+	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations -ll -q
 
 clean:
 	rm -rf $(VENV) var

@@ -93,6 +93,33 @@ OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
 OUTBOX_MESSAGE_ID_DOMAIN = (
     env_str("OUTBOX_MESSAGE_ID_DOMAIN") or urlsplit(SITE_URL).hostname or "localhost"
 )
+# Conversations by e-mail (conversations): the team's mailbox address, set as Reply-To on
+# messages to newcomers; replies are read from it over IMAP. Without IMAP_HOST nothing is
+# polled. IMAP_SECURITY is ssl (port 993), starttls (143) or none (loopback tests only).
+# Authentication is IMAP_PASSWORD, or OAuth2 (XOAUTH2, as Microsoft 365 requires) with a
+# token fetched from IMAP_OAUTH2_TOKEN_URL by the client-credentials grant.
+CONVERSATIONS_ADDRESS = env_str("CONVERSATIONS_ADDRESS") or None
+IMAP_HOST = env_str("IMAP_HOST") or None
+IMAP_SECURITY = env_str("IMAP_SECURITY", "ssl")
+IMAP_PORT = env_int("IMAP_PORT", {"ssl": 993}.get(IMAP_SECURITY or "", 143))
+IMAP_USER = env_str("IMAP_USER", "")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD", "")
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+IMAP_OAUTH2_TOKEN_URL = env_str("IMAP_OAUTH2_TOKEN_URL") or None
+IMAP_OAUTH2_CLIENT_ID = env_str("IMAP_OAUTH2_CLIENT_ID", "")
+IMAP_OAUTH2_CLIENT_SECRET = env_str("IMAP_OAUTH2_CLIENT_SECRET", "")
+IMAP_OAUTH2_SCOPE = env_str("IMAP_OAUTH2_SCOPE", "https://outlook.office365.com/.default")
+# Mails read per poll (the next poll takes the rest); the largest attachment kept, in bytes;
+# new cases one unknown sender may open per day (more are refused: no case storms).
+IMAP_POLL_BATCH = env_int("IMAP_POLL_BATCH", 50)
+CONVERSATIONS_ATTACHMENT_MAX_BYTES = env_int("CONVERSATIONS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY = env_int(
+    "CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY", 3
+)
+if IMAP_SECURITY not in {"ssl", "starttls", "none"}:
+    raise ImproperlyConfigured(
+        f"IMAP_SECURITY must be ssl, starttls or none, not {IMAP_SECURITY!r}"
+    )
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo")
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "NR")
 INTAKE_RATE_LIMIT = env_str("INTAKE_RATE_LIMIT", "10/h")
@@ -171,6 +198,7 @@ INSTALLED_APPS = [
     "reports",
     "reminders",
     "privacy",
+    "conversations",
 ]
 
 MIDDLEWARE = [

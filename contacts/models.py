@@ -178,6 +178,9 @@ class Newcomer(models.Model):
     # Set when privacy.services masked the record (on request or by retention); the row
     # stays so that cases and the dashboard keep their figures.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # Made from an e-mail from an address nobody knew (conversations): the name is whatever
+    # the mail said. Staff confirm who it is on the case, which clears the flag.
+    is_unverified = models.BooleanField(_("not yet verified"), default=False)
 
     class Meta:
         ordering = ["name"]

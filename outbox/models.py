@@ -33,6 +33,22 @@ def validate_attachments(value: Any) -> None:
         )
 
 
+# Headers a caller may set; everything else (From, To, Subject, Message-ID) is the outbox's.
+ALLOWED_HEADERS = {"In-Reply-To", "References", "Reply-To", "Auto-Submitted"}
+
+
+def validate_headers(value: Any) -> None:
+    """A dict of ALLOWED_HEADERS to single-line strings (no header injection)."""
+    if not isinstance(value, dict) or not all(
+        key in ALLOWED_HEADERS and isinstance(text, str) and "\n" not in text and "\r" not in text
+        for key, text in value.items()
+    ):
+        raise ValidationError(
+            "Headers must map In-Reply-To, References, Reply-To or Auto-Submitted to one line.",
+            code="invalid_headers",
+        )
+
+
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -60,6 +76,11 @@ class OutboundEmail(models.Model):
     )
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, validators=[validate_attachments]
+    )
+    # Extra headers sent with every attempt: In-Reply-To and References for a conversation
+    # (conversations), Reply-To for the team's mailbox. Message-ID is the field above.
+    headers = models.JSONField(
+        _("headers"), default=dict, blank=True, validators=[validate_headers]
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING

@@ -79,6 +79,8 @@ def email_queue(
     context: dict[str, Any],
     case: Case | None = None,
     attachments: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    automatic: bool = True,
 ) -> OutboundEmail:
     """Queues one e-mail and returns its row.
 
@@ -96,6 +98,10 @@ def email_queue(
       after retries).
     - The context is not stored, only the rendered message, so a case changed before the
       message goes out does not change what the action said.
+    - `headers`: In-Reply-To, References, Reply-To (outbox.models.ALLOWED_HEADERS).
+    - `automatic`: the message is machine-made (receipts, reminders, notices) and says so
+      with `Auto-Submitted: auto-generated` (RFC 3834), so that out-of-office replies are
+      not sent back to it; a message a person wrote passes False.
     """
     rendered = email_render(template=template, language=language, context=context)
     now = timezone.now()
@@ -109,6 +115,7 @@ def email_queue(
         message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
         case=case,
         attachments=attachments or [],
+        headers={**(headers or {}), **({"Auto-Submitted": "auto-generated"} if automatic else {})},
         created_at=now,
         next_attempt_at=now,
     )
@@ -213,7 +220,7 @@ def _deliver(email: OutboundEmail) -> None:
         subject=email.subject,
         body=email.body_text,
         to=[email.to],
-        headers={"Message-ID": email.message_id},
+        headers={**email.headers, "Message-ID": email.message_id},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
