@@ -200,6 +200,19 @@ def _mark_first_response(case: Case, now: Any) -> list[str]:
     return []
 
 
+def case_mark_first_response(*, case: Case, at: datetime | None = None) -> bool:
+    """Records the team's first response to the case (a message to the newcomer, say) unless
+    there already is one. One conditional UPDATE, so two first responses at once keep the
+    earlier writer's time. Returns whether this call recorded it."""
+    if case.first_response_at is not None:
+        return False
+    at = at or timezone.now()
+    marked = Case.objects.filter(pk=case.pk, first_response_at=None).update(first_response_at=at)
+    if marked:
+        case.first_response_at = at
+    return bool(marked)
+
+
 @transaction.atomic
 def case_change_status(
     *, case: Case, status: str, actor: AbstractBaseUser, closing_reason: str = ""

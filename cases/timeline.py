@@ -6,6 +6,7 @@ whatever the number of events.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.formats import date_format
@@ -24,6 +25,11 @@ class TimelineEntry:
     actor_name: str
     note: Note | None
     message: NewcomerMessage | None = None  # from the newcomer's own page
+    conversation: Any = None  # a conversations.CaseMessage (e-mail either way)
+
+
+# Events whose data["message"] is a conversations.CaseMessage.
+CONVERSATION_KINDS = ("conversations.message.sent", "conversations.message.received")
 
 
 def _ids(*values: object) -> set[int]:
@@ -48,8 +54,11 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
     org_ids: set[int] = set()
     step_ids: set[int] = set()
     message_ids: set[int] = set()
+    conversation_ids: set[int] = set()
     for event in events:
         data = event.data
+        if event.kind in CONVERSATION_KINDS:
+            conversation_ids.update(_ids(data.get("message")))
         if event.kind == "contacts.newcomer.message" and data.get("message"):
             message_ids.add(data["message"])
         if event.kind in ("cases.case.owner_changed",):
@@ -71,28 +80,55 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
     orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     nobody = _("nobody")
     newcomer_messages = NewcomerMessage.objects.in_bulk(list(message_ids))
-    return [
-        TimelineEntry(
-            event=event,
-            text=_describe(event, users, orgs, nobody)
-            if not event.kind.startswith("onboarding.")
-            else _describe_onboarding(event, users, orgs, steps),
-            created_at=event.created_at,
-            actor_name=_person(event.actor)
-            if event.actor
-            else (_("The newcomer") if _by_newcomer(event) else _("Tilflytt")),
-            note=event.note,
-            message=newcomer_messages.get(event.data.get("message"))
-            if event.kind == "contacts.newcomer.message"
-            else None,
+    conversations = _conversation_messages(conversation_ids, {e.case_id for e in events})
+    entries = []
+    for event in events:
+        conversation = (
+            conversations.get(event.data.get("message"))
+            if event.kind in CONVERSATION_KINDS
+            else None
         )
-        for event in events
-    ]
+        if event.actor:
+            actor_name = _person(event.actor)
+        elif conversation is not None and not conversation.sender_known:
+            actor_name = conversation.sender or _("Unknown sender")
+        else:
+            actor_name = _("The newcomer") if _by_newcomer(event) else _("Tilflytt")
+        entries.append(
+            TimelineEntry(
+                event=event,
+                text=_describe(event, users, orgs, nobody)
+                if not event.kind.startswith("onboarding.")
+                else _describe_onboarding(event, users, orgs, steps),
+                created_at=event.created_at,
+                actor_name=actor_name,
+                note=event.note,
+                message=newcomer_messages.get(event.data.get("message"))
+                if event.kind == "contacts.newcomer.message"
+                else None,
+                conversation=conversation,
+            )
+        )
+    return entries
+
+
+def _conversation_messages(ids: set[int], case_ids: set[int]) -> dict[int, Any]:
+    """The e-mails of the conversation events, with their attachments and outbox rows, in
+    two queries whatever their number (none without such events)."""
+    if not ids:
+        return {}
+    # Imported here: conversations builds on cases, not the other way round.
+    from conversations.selectors import message_in_bulk
+
+    return message_in_bulk(ids=ids, case_ids=case_ids)
 
 
 def _by_newcomer(event: CaseEvent) -> bool:
     """Done by the newcomer on their own page (contacts.portal), who has no user."""
-    return event.kind == "contacts.newcomer.message" or bool(event.data.get("by_newcomer"))
+    return event.kind in (
+        "contacts.newcomer.message",
+        "conversations.message.received",
+    ) or bool(event.data.get("by_newcomer"))
 
 
 def _step_titles(step_ids: set[int]) -> dict[int, str]:
@@ -205,6 +241,12 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
         return _("Newcomer's details updated")
     if kind == "contacts.newcomer.message":
         return _("Message from the newcomer")
+    if kind == "conversations.message.sent":
+        return _("E-mail to the newcomer")
+    if kind == "conversations.message.received":
+        return _("E-mail from the newcomer")
+    if kind == "contacts.newcomer.verified":
+        return _("The newcomer's identity was confirmed")
     if kind == "contacts.newcomer_link.issued":
         return _("Personal link e-mailed to the newcomer")
     if kind == "contacts.newcomer_link.revoked":

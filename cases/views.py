@@ -35,6 +35,7 @@ from cases.timeline import timeline_entries
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
 from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
+from conversations.views import composer_context
 from onboarding.selectors import my_plan_steps_open
 from onboarding.views import plan_context
 from outbox.selectors import email_list_for_case
@@ -161,6 +162,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "staff_people": list(staff_user_list()),
         "newcomer_link": newcomer_link_active(newcomer=case.newcomer) if can_manage else None,
         **plan_context(request=request, case=case),
+        **composer_context(request=request, case=case, can_manage=can_manage),
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 
 from cases import api as cases_api
 from contacts import api as contacts_api
+from conversations import api as conversations_api
 from onboarding import api as onboarding_api
 
 app_name = "api"
@@ -57,6 +58,16 @@ urlpatterns = [
         "cases/<int:pk>/welcome-packs/download/",
         onboarding_api.WelcomePackDownloadApi.as_view(),
         name="welcome-packs-download",
+    ),
+    path(
+        "cases/<int:pk>/messages/",
+        conversations_api.MessageListApi.as_view(),
+        name="messages-list",
+    ),
+    path(
+        "cases/<int:pk>/messages/send/",
+        conversations_api.MessageSendApi.as_view(),
+        name="messages-send",
     ),
     path("newcomers/<int:pk>/", contacts_api.NewcomerDetailApi.as_view(), name="newcomers-detail"),
     path("organisations/", contacts_api.OrganisationListApi.as_view(), name="organisations-list"),

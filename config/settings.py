@@ -357,6 +357,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every minute: read unseen mail in the team's mailbox and put each reply on its case,
+    # once (`manage.py poll_mailbox [--limit N] [--dry-run]` by hand). Nothing without
+    # IMAP_HOST. A poll not started within 50 s is dropped: the next one reads the same mail.
+    "conversations-poll": {
+        "task": "conversations.tasks.conversations_poll",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
     # Every day at 03:15: anonymise newcomers whose cases have all been closed for
     # RETENTION_MONTHS (`manage.py prune_newcomers [--dry-run]` by hand).
     "prune-newcomers": {

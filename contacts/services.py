@@ -278,3 +278,26 @@ def newcomer_link_resolve(*, secret: str) -> Newcomer | None:
     if link.last_used_at is None or now - link.last_used_at >= NEWCOMER_LINK_USE_RESOLUTION:
         NewcomerLink.objects.filter(pk=link.pk).update(last_used_at=now)
     return link.newcomer
+
+
+@transaction.atomic
+def newcomer_verify(*, newcomer: Newcomer, actor: AbstractBaseUser) -> bool:
+    """Staff confirm who a newcomer made from an e-mail from an unknown address is
+    (conversations): the flag is cleared, with an event on each of their cases. Only someone
+    who manages one of those cases may. Returns whether the flag was set."""
+    # Imported here: cases builds on contacts, not the other way round.
+    from cases.models import Case
+    from cases.selectors import case_can_manage
+    from cases.services import case_event_record
+
+    cases = list(Case.objects.filter(newcomer=newcomer).order_by("pk"))
+    if not any(case_can_manage(user=actor, case=case) for case in cases):
+        raise PermissionDenied
+    if not Newcomer.objects.filter(pk=newcomer.pk, is_unverified=True).update(
+        is_unverified=False, updated_at=timezone.now()
+    ):
+        return False
+    newcomer.is_unverified = False
+    for case in cases:
+        case_event_record(case=case, kind="contacts.newcomer.verified", actor=actor)
+    return True

@@ -14,6 +14,7 @@ from cases.models import Case
 KIND_LABELS = {
     "cases.intake_receipt": _("Receipt for the enquiry"),
     "onboarding.welcome_pack": _("Welcome pack"),
+    "conversations.message": _("Message to the newcomer"),
 }
 
 ATTACHMENT_KEYS = {"filename", "mimetype", "path"}

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, CaseEvent, FollowUp, Note
 from contacts.models import Newcomer
+from conversations.models import CaseMessage
 from onboarding.models import PlanStep, WelcomePack
 from outbox.models import OutboundEmail
 from privacy.models import AccessLogEntry, DataRequest
@@ -61,8 +62,8 @@ def _iso(value: Any) -> str | None:
 def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
     """Everything stored about the newcomer, for the data subject: their record, household,
     consents, cases with their timeline, every note (confidential ones too: the export is
-    theirs), follow-ups, plan steps, e-mails sent, welcome packs and who accessed their
-    data. A fixed number of queries per case."""
+    theirs), follow-ups, plan steps, e-mail conversations, e-mails sent, welcome packs and
+    who accessed their data. A fixed number of queries per case."""
     fields = [
         "id",
         "name",
@@ -99,7 +100,14 @@ def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
     )
     case_ids = [case.pk for case in cases]
     by_case: dict[int, dict[str, list[Any]]] = {
-        pk: {"events": [], "notes": [], "followups": [], "plan_steps": [], "welcome_packs": []}
+        pk: {
+            "events": [],
+            "notes": [],
+            "followups": [],
+            "plan_steps": [],
+            "welcome_packs": [],
+            "messages": [],
+        }
         for pk in case_ids
     }
     for event in CaseEvent.objects.filter(case_id__in=case_ids).select_related("actor"):
@@ -146,6 +154,21 @@ def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
                 "status": pack.status,
                 "created_at": _iso(pack.created_at),
                 "sent_at": _iso(pack.queued_at),
+            }
+        )
+    # E-mail conversations on the cases, both ways (conversations), with attachment names.
+    for message in (
+        CaseMessage.objects.filter(case_id__in=case_ids)
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    ):
+        by_case[message.case_id]["messages"].append(
+            {
+                "direction": message.direction,
+                "at": _iso(message.created_at),
+                "from": message.sender,
+                "text": message.body,
+                "attachments": [a.filename for a in message.attachments.all()],
             }
         )
     emails = [

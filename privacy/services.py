@@ -24,6 +24,7 @@ from cases.models import Case, FollowUp, Note
 from cases.services import case_event_record
 from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
+from conversations.models import CaseMessage, CaseMessageAttachment
 from onboarding.models import PlanStep, WelcomePack
 from outbox.models import OutboundEmail
 from privacy.models import AccessLogEntry, DataRequest
@@ -156,6 +157,14 @@ def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, 
     WelcomePack.objects.filter(case__in=cases, status=WelcomePack.Status.PENDING).update(
         status=WelcomePack.Status.SKIPPED
     )
+    # Conversations: the texts and senders of messages go; the rows stay for the timeline.
+    # Attachment files are deleted once the masking has committed, their rows at once.
+    messages = CaseMessage.objects.filter(case__in=cases)
+    messages.update(body=ERASED_TEXT, sender="")
+    attachments = CaseMessageAttachment.objects.filter(message__case__in=cases)
+    attachment_files = list(attachments.values_list("path", flat=True))
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in attachment_files])
+    attachments.delete()
     emails = OutboundEmail.objects.filter(case__in=cases)
     # Unsent e-mails must not go out to a masked address: they fail, marked as erased.
     emails.filter(status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING]).update(

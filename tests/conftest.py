@@ -9,6 +9,7 @@ or cannot see it at all.
 """
 
 import os
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -32,6 +33,13 @@ def _redis_reachable() -> bool:
         return False
 
 
+def _dovecot_installed() -> bool:
+    """As tests/conversations/conftest.py finds it (DOVECOT overrides; /usr/sbin may not be
+    on PATH)."""
+    path = os.environ.get("DOVECOT") or shutil.which("dovecot") or "/usr/sbin/dovecot"
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need a real service.
 
@@ -39,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
       they are skipped with a reason. A missing server then fails the database set-up.
     - `redis`: run when Redis answers; with CI=true a missing Redis fails them instead of
       skipping, so CI cannot pass without really using it.
+    - `imap`: run when dovecot is installed (the `dovecot` fixture starts its own); with
+      CI=true they run anyway and the fixture fails them when it is missing.
     """
     uses_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     in_ci = os.environ.get("CI", "").lower() == "true"
@@ -51,6 +61,12 @@ def pytest_collection_modifyitems(config, items):
                 redis_ok = _redis_reachable()
             if not redis_ok:
                 item.add_marker(pytest.mark.skip(reason="needs Redis (TEST_REDIS_URL)"))
+        if "imap" in item.keywords and not in_ci and not _dovecot_installed():
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs dovecot (apt-get install dovecot-imapd dovecot-lmtpd)"
+                )
+            )
 
 
 @pytest.fixture

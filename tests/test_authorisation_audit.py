@@ -109,6 +109,9 @@ TEAM = {
     "api:followups-mine",
     "api:topics-list",
     "api:organisations-list",
+    "conversations:template-list",
+    "conversations:template-create",
+    "conversations:template-edit",
 }
 # The world's case or its newcomer: another organisation's member gets 404 (or 403).
 CASE = {
@@ -160,6 +163,11 @@ CASE = {
     "api:welcome-packs-list",
     "api:welcome-packs-send",
     "api:welcome-packs-download",
+    "conversations:send",
+    "conversations:attachment",
+    "conversations:newcomer-confirm",
+    "api:messages-list",
+    "api:messages-send",
 }
 # Routes whose `pk` is the newcomer's, not the case's.
 NEWCOMER_PK = {
@@ -207,6 +215,7 @@ def urls(world):
         "pk": world.case.pk,
         "followup_pk": followup.pk,
         "step_pk": 1,
+        "attachment_pk": 1,
         "scope": Consent.Scope.MUNICIPALITY,
         "table": "topics",
         "secret": "not-a-real-link",

@@ -65,6 +65,10 @@ INTAKE_TEMPLATES = [
     "templates/emails/reminder_newcomer_deadline-subject.txt",
     "templates/emails/reminder_newcomer_deadline-body.txt",
     "templates/emails/reminder_newcomer_deadline-body.html",
+    # A message staff write to the newcomer: the text is theirs, the frame is ours.
+    "templates/emails/conversation_message-subject.txt",
+    "templates/emails/conversation_message-body.txt",
+    "templates/emails/conversation_message-body.html",
 ]
 # Python files and, where only part of one is public, the classes or assignments in it
 # whose strings the newcomer sees (None: the whole module).

@@ -1,0 +1,301 @@
+"""Reads the team's mailbox over IMAP and hands each new mail to conversations.receive.
+
+The beat task conversations_poll (every minute) and `manage.py poll_mailbox` (cron) both
+call mailbox_poll. The mailbox itself is the queue: a mail is "to do" while it is unseen,
+and it becomes seen only after its processing has committed.
+"""
+
+import contextlib
+import imaplib
+import ipaddress
+import json
+import logging
+import ssl
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import InterfaceError, OperationalError
+
+from conversations import receive
+
+logger = logging.getLogger(__name__)
+
+# Seconds any one socket operation (connect, each IMAP command, the token request) may take.
+# imaplib keeps the connect timeout on its socket, so it covers every later command too.
+TIMEOUT = 30
+
+# What the unseen mail is searched with: a mail the poller gave up on is flagged (see
+# mailbox_poll) and no longer matches.
+SEARCH = ("UNSEEN", "UNFLAGGED")
+
+# Failures of the moment, not of the mail: the database went away or is locked (SQLite),
+# the disk or the network failed. Such a mail is simply tried again by the next poll.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
+
+
+class MailboxError(Exception):
+    """The mailbox cannot be read: settings, the token endpoint or the server refused."""
+
+
+@dataclass
+class PollResult:
+    seen: int = 0  # mails fetched (with PEEK) by this poll
+    processed: int = 0  # new mails processed and marked seen
+    duplicates: int = 0  # processed before (the Message-ID is known), now marked seen
+    failed: int = 0  # processing raised: left unseen (flagged when given up on)
+
+
+def mailbox_poll(*, limit: int | None = None, dry_run: bool = False) -> PollResult:
+    """Reads up to `limit` (default IMAP_POLL_BATCH) unseen mails, oldest first.
+
+    Exactly once, with no lock: the unique Message-ID in the database decides, IMAP's \\Seen
+    only saves work.
+
+    1. UID SEARCH UNSEEN UNFLAGGED, then for each uid UID FETCH (BODY.PEEK[]): PEEK, so that
+       reading a mail does not mark it seen.
+    2. receive.inbound_process(raw=...) runs its own transaction and has committed when it
+       returns; a Message-ID it has seen before is a no-op reported as created=False. So this
+       must be called outside any transaction (autocommit), as the task and command do.
+    3. Only then UID STORE +FLAGS (\\Seen). A crash (or a lost connection) between 2 and 3
+       leaves the mail unseen: the next poll reads it again, 2 reports a duplicate and 3
+       marks it seen. Two polls at once end the same way. Nothing is lost, nothing doubled.
+
+    One bad mail does not stop the others. When processing raises, the mail stays unseen,
+    counts as failed and is logged by uid and exception class only (an exception's text may
+    quote an address or a subject). Then:
+
+    - a transient error (TRANSIENT_ERRORS) leaves it as it is: the next poll tries again;
+    - any other error is taken to be about this mail (a parse failure, a value the database
+      refuses), and trying again every minute would only repeat it. The mail is flagged
+      (\\Flagged) and the search above skips it from then on: unread and flagged in the
+      mailbox, it shows a person which mail needs handling by hand, and removing the flag
+      (after a fix) has it processed by the next poll. A system flag rather than a keyword of
+      our own, and no failure counter: Microsoft 365 does not keep custom IMAP keywords, and
+      a deterministic error would not pass on a second try anyway. The price: a mail a person
+      flags before it is polled is skipped too, so give Tilflytt a mailbox (or folder) of
+      its own.
+
+    IMAP errors (the connection dropped, the server said NO) end the poll with the
+    exception: what was committed is committed, the rest waits for the next poll.
+
+    dry_run: the folder is opened read-only (EXAMINE) and the mails are fetched with PEEK and
+    counted as seen; nothing is processed, marked or flagged.
+    """
+    if not settings.IMAP_HOST:
+        raise ImproperlyConfigured("IMAP_HOST is not set: there is no mailbox to poll.")
+    batch = limit if limit is not None else settings.IMAP_POLL_BATCH
+    result = PollResult()
+    conn = mailbox_connect()
+    try:
+        mailbox_login(conn)
+        _check(conn.select(_quoted(settings.IMAP_FOLDER), readonly=dry_run), "SELECT")
+        data = _check(conn.uid("SEARCH", *SEARCH), "SEARCH")
+        uids = sorted(int(uid) for uid in (data[0] or b"").split())[:batch]
+        for uid in uids:
+            raw = _fetch(conn, uid)
+            if raw is None:  # expunged since the search
+                continue
+            result.seen += 1
+            if not dry_run:
+                _process_one(conn, uid, raw, result)
+    finally:
+        _logout(conn)
+    if result.seen:
+        logger.info(
+            "conversations: mailbox poll%s: %s seen, %s processed, %s duplicates, %s failed",
+            " (dry run)" if dry_run else "",
+            result.seen,
+            result.processed,
+            result.duplicates,
+            result.failed,
+        )
+    return result
+
+
+def _process_one(conn: imaplib.IMAP4, uid: int, raw: bytes, result: PollResult) -> None:
+    try:
+        outcome = receive.inbound_process(raw=raw)
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: not this mail's fault
+    except TRANSIENT_ERRORS as exc:
+        result.failed += 1
+        logger.warning(
+            "conversations: mail uid %s not processed (%s); left unseen for the next poll",
+            uid,
+            _where(exc),
+        )
+        return
+    except Exception as exc:
+        result.failed += 1
+        logger.error(
+            "conversations: mail uid %s not processed (%s); flagged and left unseen, not "
+            "tried again until the flag is removed",
+            uid,
+            _where(exc),
+        )
+        _check(conn.uid("STORE", str(uid), "+FLAGS", r"(\Flagged)"), "STORE")
+        return
+    # Committed: from here on a crash only makes the next poll see a duplicate.
+    _check(conn.uid("STORE", str(uid), "+FLAGS", r"(\Seen)"), "STORE")
+    if outcome.created:
+        result.processed += 1
+    else:
+        result.duplicates += 1
+
+
+def _where(exc: BaseException) -> str:
+    """The exception's class and the line that raised it, never its text (personal data)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename}:{last.lineno}"
+
+
+def _fetch(conn: imaplib.IMAP4, uid: int) -> bytes | None:
+    data = _check(conn.uid("FETCH", str(uid), "(BODY.PEEK[])"), "FETCH")
+    for part in data:
+        # [(b'1 (UID 1 BODY[] {342}', b'<the message>'), b')']
+        if isinstance(part, tuple) and len(part) == 2:
+            return bytes(part[1])
+    return None
+
+
+def _check(response: tuple[str, list[object]], command: str) -> list[object]:
+    status, data = response
+    if status != "OK":
+        raise MailboxError(f"IMAP {command} answered {status}")
+    return data
+
+
+def _quoted(folder: str) -> str:
+    """imaplib sends arguments as they are: quote the folder name (spaces, quotes)."""
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _logout(conn: imaplib.IMAP4) -> None:
+    # A connection that is gone already: the server drops the session itself.
+    with contextlib.suppress(imaplib.IMAP4.error, OSError):
+        conn.logout()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def mailbox_connect() -> imaplib.IMAP4:
+    """A connection per IMAP_SECURITY: ssl (IMAP4_SSL), starttls (STARTTLS before login),
+    both with the default context (certificate and host name checked); none only to a
+    loopback address, since the password would cross the network in clear."""
+    host, port, security = settings.IMAP_HOST, settings.IMAP_PORT, settings.IMAP_SECURITY
+    if security == "ssl":
+        return imaplib.IMAP4_SSL(
+            host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT
+        )
+    if security == "none" and not _is_loopback(host):
+        raise ImproperlyConfigured(
+            "IMAP_SECURITY=none is only allowed to a loopback address: use ssl or starttls."
+        )
+    conn = imaplib.IMAP4(host, port, timeout=TIMEOUT)
+    if security == "starttls":
+        try:
+            conn.starttls(ssl_context=ssl.create_default_context())
+        except BaseException:
+            _logout(conn)
+            raise
+    return conn
+
+
+def mailbox_login(conn: imaplib.IMAP4) -> None:
+    """IMAP_PASSWORD with LOGIN, or, when IMAP_OAUTH2_TOKEN_URL is set, a fresh OAuth2 token
+    with AUTHENTICATE XOAUTH2 (Microsoft 365 accepts nothing else)."""
+    user = settings.IMAP_USER
+    if settings.IMAP_OAUTH2_TOKEN_URL:
+        token = oauth2_token_fetch()
+        conn.authenticate("XOAUTH2", xoauth2_responder(user=user, token=token))
+    else:
+        conn.login(user, settings.IMAP_PASSWORD)
+
+
+def xoauth2_string(*, user: str, token: str) -> bytes:
+    """The SASL XOAUTH2 initial response (imaplib base64-encodes it)."""
+    return f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
+
+
+def xoauth2_responder(*, user: str, token: str) -> Callable[[bytes], bytes]:
+    """imaplib's authobject: the XOAUTH2 string to the first challenge. A refused token gets
+    a second challenge (a JSON error) that takes an empty answer; the server then says NO,
+    which imaplib raises."""
+    answers = iter([xoauth2_string(user=user, token=token)])
+
+    def respond(challenge: bytes) -> bytes:
+        return next(answers, b"")
+
+    return respond
+
+
+def oauth2_token_fetch() -> str:
+    """An access token by the OAuth2 client-credentials grant (RFC 6749 4.4), form-posted
+    to IMAP_OAUTH2_TOKEN_URL. One per poll: a poll a minute is far below the token
+    endpoint's limits, and nothing has to keep a secret between polls. The token never goes
+    into a log line or an exception."""
+    url = settings.IMAP_OAUTH2_TOKEN_URL or ""
+    parts = urllib.parse.urlsplit(url)
+    if not (
+        parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname or ""))
+    ):
+        raise ImproperlyConfigured("IMAP_OAUTH2_TOKEN_URL must be an https:// address.")
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_id": settings.IMAP_OAUTH2_CLIENT_ID,
+            "client_secret": settings.IMAP_OAUTH2_CLIENT_SECRET,
+            "scope": settings.IMAP_OAUTH2_SCOPE,
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url,
+        data=form,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    try:
+        # The scheme is checked above: https, or http to loopback (tests).
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310  # nosec B310
+            payload = json.load(response)
+    except urllib.error.HTTPError as exc:
+        raise MailboxError(
+            f"OAuth2 token endpoint answered {exc.code}: {_oauth2_error(exc)}"
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise MailboxError(f"OAuth2 token endpoint not usable: {type(exc).__name__}") from None
+    token = payload.get("access_token") if isinstance(payload, dict) else None
+    if not isinstance(token, str) or not token:
+        raise MailboxError("OAuth2 token endpoint answered without an access_token")
+    return token
+
+
+def _oauth2_error(exc: urllib.error.HTTPError) -> str:
+    """The RFC 6749 error code (invalid_client, invalid_scope...) and its description, as
+    the endpoint says them: they name the set-up problem, and hold no secret."""
+    try:
+        body = json.loads(exc.read() or b"{}")
+    except (ValueError, OSError):
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    error = str(body.get("error") or "no error code")
+    description = str(body.get("error_description") or "").split("\n")[0][:300]
+    return f"{error} {description}".strip()

@@ -1,0 +1,142 @@
+"""The composer on the case page, attachment downloads, and the coordinators' reply
+templates. Thin: access helper, form, service, redirect."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import Case
+from cases.selectors import get_case_for_user
+from contacts.selectors import staff_access
+from contacts.services import newcomer_verify
+from conversations import selectors, services
+from conversations.forms import MessageForm, ReplyTemplateForm
+from conversations.models import ReplyTemplate
+from privacy.services import access_log_record
+
+
+def composer_context(
+    *, request: HttpRequest, case: Case, can_manage: bool, form: MessageForm | None = None
+) -> dict[str, Any]:
+    """What the composer on the case page needs (cases.views adds it to the page). Only for
+    those who manage the case, when the newcomer can be written to. A template picked with
+    the GET form (?reply_template=<id>, no JavaScript needed) pre-fills the text."""
+    newcomer = case.newcomer
+    if not can_manage or not newcomer.email or newcomer.erased_at is not None:
+        return {"composer": None}
+    templates = list(
+        selectors.reply_template_list_for_language(language=newcomer.preferred_language)
+    )
+    picked = next(
+        (t for t in templates if str(t.pk) == request.GET.get("reply_template", "")), None
+    )
+    if form is None:
+        initial = (
+            {"body": services.reply_template_fill(template=picked, case=case)} if picked else {}
+        )
+        form = MessageForm(initial=initial)
+    return {
+        "composer": {
+            "form": form,
+            "templates_own": [t for t in templates if t.language == newcomer.preferred_language],
+            "templates_other": [t for t in templates if t.language != newcomer.preferred_language],
+            "picked": picked,
+        }
+    }
+
+
+@login_required
+@require_POST
+def message_send(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(user=request.user, pk=pk, manage=True)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_send(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The message is on its way to the newcomer."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#timeline-heading")
+    # Imported here: the case page imports this module for composer_context.
+    from cases.views import _detail_context
+
+    context = _detail_context(request, case)
+    context.update(composer_context(request=request, case=case, can_manage=True, form=form))
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def newcomer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(user=request.user, pk=pk, manage=True)
+    newcomer_verify(newcomer=case.newcomer, actor=request.user)
+    messages.success(request, _("The person is confirmed."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    case = get_case_for_user(user=request.user, pk=pk)
+    attachment = selectors.get_attachment_for_case(case=case, pk=attachment_pk)
+    try:
+        handle = default_storage.open(attachment.path, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    access_log_record(user=request.user, action="open", obj=case)
+    # Always a download, never shown inline: the file came from outside, and its type is
+    # what the sender's mail said. nosniff stops a browser guessing a runnable type.
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.mimetype or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Reply templates: kept by coordinators and administrators, used by every member ----
+
+
+@login_required
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    if not staff_access(request.user).sees_all:
+        raise PermissionDenied
+    templates = selectors.reply_template_list()
+    return render(request, "conversations/template_list.html", {"templates": templates})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not staff_access(request.user).sees_all:
+        raise PermissionDenied
+    template = get_object_or_404(ReplyTemplate, pk=pk) if pk is not None else None
+    initial = (
+        {f: getattr(template, f) for f in ("name", "language", "body", "is_active")}
+        if template
+        else None
+    )
+    form = ReplyTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_template_save(template=template, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The reply template is saved."))
+            return redirect("conversations:template-list")
+    return render(request, "conversations/template_form.html", {"form": form, "template": template})

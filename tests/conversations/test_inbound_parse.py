@@ -1,0 +1,326 @@
+"""conversations.inbound: reading one raw mail, without the database."""
+
+import hashlib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import pytest
+
+from conversations.inbound import TEXT_MAX_CHARS, inbound_parse, reply_trim
+
+
+def make_raw(
+    *,
+    body: str | None = "Hello",
+    html: str | None = None,
+    sender: str = "Anna Kowalska <Anna@Example.org>",
+    subject: str = "Re: Your enquiry",
+    message_id: str | None = "<reply-1@mail.example.org>",
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "team@tilflytt.example"
+    msg["Subject"] = subject
+    msg["Date"] = "Fri, 27 Nov 2026 09:30:00 +0100"
+    if message_id:
+        msg["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    if body is not None:
+        msg.set_content(body)
+        if html is not None:
+            msg.add_alternative(html, subtype="html")
+    elif html is not None:
+        msg.set_content(html, subtype="html")
+    return msg.as_bytes()
+
+
+def test_inbound_parse_headers():
+    raw = make_raw(
+        headers={
+            "In-Reply-To": "<out-2@tilflytt.example>",
+            "References": "<out-1@tilflytt.example> <out-2@tilflytt.example>",
+        }
+    )
+    parsed = inbound_parse(raw)
+    assert parsed.message_id == "<reply-1@mail.example.org>"
+    assert parsed.in_reply_to == "<out-2@tilflytt.example>"
+    assert parsed.references == ["<out-1@tilflytt.example>", "<out-2@tilflytt.example>"]
+    assert parsed.sender == "anna@example.org"
+    assert parsed.sender_name == "Anna Kowalska"
+    assert parsed.subject == "Re: Your enquiry"
+    assert parsed.date == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+    assert parsed.text == "Hello"
+    assert parsed.kind == "reply"
+    assert parsed.attachments == []
+
+
+def test_inbound_parse_missing_message_id_is_stable():
+    raw = make_raw(message_id=None)
+    parsed = inbound_parse(raw)
+    assert parsed.message_id == f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"
+    assert inbound_parse(raw).message_id == parsed.message_id
+
+
+def test_inbound_parse_bare_message_id_is_bracketed():
+    assert inbound_parse(make_raw(message_id="abc@example.org")).message_id == ("<abc@example.org>")
+
+
+def test_inbound_parse_bad_date_and_unknown_charset():
+    raw = (
+        b"From: x@example.org\r\nSubject: Hi\r\nDate: not a date\r\nMessage-ID: <c@x>\r\n"
+        b"Content-Type: text/plain; charset=x-unknown-8\r\n\r\nHei p\xe5 deg\r\n"
+    )
+    parsed = inbound_parse(raw)
+    assert parsed.date is None
+    assert parsed.text == "Hei p\ufffd deg"
+
+
+def test_inbound_parse_latin1_body():
+    raw = (
+        b"From: x@example.org\r\nMessage-ID: <l@x>\r\n"
+        b"Content-Type: text/plain; charset=iso-8859-1\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\nHei p=E5 deg, bl=E5b=E6r\r\n"
+    )
+    assert inbound_parse(raw).text == "Hei på deg, blåbær"
+
+
+def test_inbound_parse_caps_text():
+    parsed = inbound_parse(make_raw(body="x" * (TEXT_MAX_CHARS + 500)))
+    assert len(parsed.text) == TEXT_MAX_CHARS
+
+
+# --- Trimming -----------------------------------------------------------------------------
+
+
+def test_reply_trim_gmail():
+    text = (
+        "Thanks, that works for us.\n\n"
+        "On Tue, 3 Nov 2026 at 10:00, Tilflytterteamet <tilflytt@example.org>\n"
+        "wrote:\n\n> Could you send the form?\n> Best regards\n"
+    )
+    assert reply_trim(text) == "Thanks, that works for us."
+
+
+def test_reply_trim_gmail_single_line():
+    text = "Yes please.\n\nOn Tue, Nov 3, 2026 at 10:00 AM Kari <kari@example.org> wrote:\n> Hi"
+    assert reply_trim(text) == "Yes please."
+
+
+def test_reply_trim_outlook_header_block():
+    text = (
+        "We arrive on 1 March.\n\n"
+        "________________________________\n"
+        "From: Tilflytterteamet <tilflytt@example.org>\n"
+        "Sent: Tuesday, November 3, 2026 10:00\n"
+        "To: Anna <anna@example.org>\n"
+        "Subject: Your enquiry\n\nOld text"
+    )
+    assert reply_trim(text) == "We arrive on 1 March."
+
+
+def test_reply_trim_outlook_original_message():
+    text = "See below.\n-----Original Message-----\nFrom: x\nOld text"
+    assert reply_trim(text) == "See below."
+
+
+def test_reply_trim_norwegian():
+    assert reply_trim(
+        "Takk for svar!\n\nDen 3. nov. 2026 kl. 10:00 skrev Tilflytterteamet <t@example.org>:\n"
+        "> Hei"
+    ) == ("Takk for svar!")
+    assert reply_trim(
+        "Det passer fint.\n\ntir. 3. nov. 2026 kl. 10:15 skrev Kari Nordmann <k@example.org>:\n"
+        "> Hei"
+    ) == ("Det passer fint.")
+    assert (
+        reply_trim(
+            "Hei igjen.\n\nFra: Tilflytterteamet <t@example.org>\nSendt: tirsdag 3. november\n"
+            "Til: Anna\nEmne: Din henvendelse\n\nGammel tekst"
+        )
+        == "Hei igjen."
+    )
+    assert reply_trim("Ja.\n-----Opprinnelig melding-----\nFra: x\nGammel") == "Ja."
+
+
+def test_reply_trim_signatures():
+    assert reply_trim("Sounds good.\n\n-- \nAnna Kowalska\n+47 900 00 000") == "Sounds good."
+    assert reply_trim("Fint.\n\nSendt fra min iPhone\n\n> Hei") == "Fint."
+    assert reply_trim("Fine.\n\nSent from my iPhone") == "Fine."
+
+
+def test_reply_trim_keeps_inline_answers_and_lists():
+    text = "> Do you have children?\nYes, two.\n- one is 4\n- one is 7\nThanks for asking!\nBye"
+    assert reply_trim(text) == "Yes, two.\n- one is 4\n- one is 7\nThanks for asking!\nBye"
+
+
+def test_reply_trim_keeps_own_sentences_that_look_like_history():
+    text = "On Monday my employer wrote:\nyou start in March.\nDen 3. mars skrev jeg under:\nok"
+    assert reply_trim(text) == text
+    text = "On the 3rd at 10:00 we met.\nMy boss wrote:\nwelcome"
+    assert reply_trim(text) == text
+
+
+def test_reply_trim_all_quoted_keeps_everything():
+    assert reply_trim("> only a quote") == "> only a quote"
+
+
+def test_inbound_parse_html_only_is_safe_text():
+    html = (
+        "<html><head><style>p { color: red }</style><title>T</title></head><body>"
+        "<script>alert('x')</script><p>Hei <b>team</b>,</p><p>vi kommer&nbsp;i mars &amp; "
+        "april.<br>Hilsen Anna</p><!-- a comment -->"
+        '<div class="gmail_quote"><div class="gmail_attr">On Tue ... wrote:</div>'
+        "<blockquote>Old question</blockquote></div>"
+        "<blockquote>Another quote</blockquote></body></html>"
+    )
+    parsed = inbound_parse(make_raw(body=None, html=html))
+    assert parsed.text == "Hei team,\n\nvi kommer i mars & april.\nHilsen Anna"
+    for leftover in ("<", "alert", "color", "Old question", "Another quote", "comment"):
+        assert leftover not in parsed.text
+
+
+def test_inbound_parse_html_outlook_history():
+    html = (
+        "<div>Ja, takk.</div><hr><div id='divRplyFwdMsg'><b>Fra:</b> Team<br>"
+        "<b>Sendt:</b> i går</div><div>Old message</div>"
+    )
+    assert inbound_parse(make_raw(body=None, html=html)).text == "Ja, takk."
+
+
+def test_inbound_parse_html_outlook_history_after_a_wrapper():
+    html = (
+        "<div><p>Svar her.</p><div id='appendonsend'></div></div>"
+        "<div><b>From:</b> Team</div><div>Old message</div>"
+    )
+    assert inbound_parse(make_raw(body=None, html=html)).text == "Svar her."
+
+
+def test_inbound_parse_prefers_plain_text():
+    parsed = inbound_parse(make_raw(body="Plain answer", html="<p>HTML answer</p>"))
+    assert parsed.text == "Plain answer"
+    assert parsed.attachments == []
+
+
+def test_inbound_parse_attachments():
+    msg = EmailMessage()
+    msg["From"] = "anna@example.org"
+    msg["Message-ID"] = "<att@x>"
+    msg.set_content("See attached")
+    msg.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="../a.pdf")
+    msg.add_attachment(b"\x89PNG", maintype="image", subtype="png", filename="photo.png")
+    parsed = inbound_parse(msg.as_bytes())
+    assert parsed.text == "See attached"
+    assert [(a.filename, a.content_type, a.content) for a in parsed.attachments] == [
+        ("a.pdf", "application/pdf", b"%PDF-1.4 ..."),
+        ("photo.png", "image/png", b"\x89PNG"),
+    ]
+
+
+# --- Kind ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "subject"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, "Re: Your enquiry"),
+        ({"X-Autoreply": "yes"}, "Re: Your enquiry"),
+        ({"X-Autorespond": "1"}, "Re: Your enquiry"),
+        ({"Precedence": "bulk"}, "Re: Your enquiry"),
+        ({"Precedence": "auto_reply"}, "Re: Your enquiry"),
+        ({"List-Id": "<news.example.org>"}, "Newsletter"),
+        ({"List-Unsubscribe": "<mailto:u@example.org>"}, "Newsletter"),
+        ({"X-Auto-Response-Suppress": "All"}, "Re: Your enquiry"),
+        ({"X-Auto-Response-Suppress": "DR, OOF"}, "Re: Your enquiry"),
+        ({}, "Automatic reply: Your enquiry"),
+        ({}, "Out of Office: Your enquiry"),
+        ({}, "Autosvar: Din henvendelse"),
+        ({}, "Fraværende: Din henvendelse"),
+        ({}, "Abwesend: Ihre Anfrage"),
+    ],
+)
+def test_inbound_parse_auto_reply(headers, subject):
+    assert inbound_parse(make_raw(headers=headers, subject=subject)).kind == "auto_reply"
+
+
+def test_inbound_parse_auto_submitted_no_is_a_reply():
+    assert inbound_parse(make_raw(headers={"Auto-Submitted": "no"})).kind == "reply"
+
+
+DSN = b"""\
+Return-Path: <>
+From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+To: team@tilflytt.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <20261127093000.1A2B3C@mx.example.org>
+Date: Fri, 27 Nov 2026 09:30:00 +0100 (CET)
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="1A2B3C.1764232200/mx.example.org"
+
+This is a MIME-encapsulated message.
+
+--1A2B3C.1764232200/mx.example.org
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<gone@example.org>: host mx.example.org said: 550 5.1.1 User unknown
+
+--1A2B3C.1764232200/mx.example.org
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+Arrival-Date: Fri, 27 Nov 2026 09:29:58 +0100 (CET)
+
+Final-Recipient: rfc822; gone@example.org
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 User unknown
+
+--1A2B3C.1764232200/mx.example.org
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+From: Tilflytterteamet <tilflytt@example.org>
+To: gone@example.org
+Subject: Your enquiry NR-2026-0001
+
+--1A2B3C.1764232200/mx.example.org--
+""".replace(b"\n", b"\r\n")
+
+
+def test_inbound_parse_bounce_dsn():
+    # The DSN alone, without the headers that also give it away.
+    raw = DSN.replace(b"Return-Path: <>\r\n", b"").replace(b"MAILER-DAEMON", b"notify")
+    assert inbound_parse(raw).kind == "bounce"
+    assert inbound_parse(DSN).kind == "bounce"
+
+
+@pytest.mark.parametrize(
+    ("sender", "headers"),
+    [
+        ("anna@example.org", {"X-Failed-Recipients": "gone@example.org"}),
+        ("postmaster@example.org", {}),
+        ("anna@example.org", {"Return-Path": "<>"}),
+    ],
+)
+def test_inbound_parse_bounce_headers(sender, headers):
+    assert inbound_parse(make_raw(sender=sender, headers=headers)).kind == "bounce"
+
+
+def test_inbound_parse_loop(settings):
+    settings.CONVERSATIONS_ADDRESS = "Team <Team@Tilflytt.example>"
+    settings.DEFAULT_FROM_EMAIL = "Tilflytterteamet <noreply@tilflytt.example>"
+    settings.OUTBOX_MESSAGE_ID_DOMAIN = "tilflytt.example"
+    assert inbound_parse(make_raw(sender="team@tilflytt.example")).kind == "loop"
+    assert inbound_parse(make_raw(sender="NoReply@tilflytt.example")).kind == "loop"
+    assert inbound_parse(make_raw(message_id="<123.456@tilflytt.example>")).kind == "loop"
+    assert inbound_parse(make_raw()).kind == "reply"
+    settings.OUTBOX_MESSAGE_ID_DOMAIN = "127.0.0.1"
+    assert inbound_parse(make_raw(message_id="<1.2@127.0.0.1>")).kind == "reply"

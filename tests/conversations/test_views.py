@@ -1,0 +1,251 @@
+"""The composer on the case page, the timeline of the conversation, attachment downloads
+and confirming an unverified newcomer, against the personas of tests/conftest.py."""
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent
+from contacts.models import Newcomer
+from conversations.models import CaseMessage
+from conversations.services import message_send
+from outbox.models import OutboundEmail
+from tests import factories as f
+from tests.conversations.builders import attachment, incoming, reply_template
+
+pytestmark = pytest.mark.django_db
+
+
+def _detail(world):
+    return reverse("cases:detail", args=[world.case.pk])
+
+
+def _send_url(world):
+    return reverse("conversations:send", args=[world.case.pk])
+
+
+# --- Composer ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["owner", "coordinator"])
+def test_views_composer_is_shown_to_who_manages_the_case(world, login, persona):
+    response = login(getattr(world, persona)).get(_detail(world))
+    body = response.content.decode()
+    assert 'id="composer"' in body
+    assert _send_url(world) in body
+    assert "anna@example.org" in body and "Polish" not in body  # nb page: language in nb
+
+
+def test_views_composer_is_not_shown_to_a_reader(world, login):
+    body = login(world.reader).get(_detail(world)).content.decode()
+    assert 'id="composer"' not in body
+
+
+@pytest.mark.parametrize("change", [{"email": ""}, {"erased_at": timezone.now()}])
+def test_views_composer_needs_a_newcomer_to_write_to(world, login, change):
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(**change)
+    body = login(world.owner).get(_detail(world)).content.decode()
+    assert 'id="composer"' not in body
+
+
+def test_views_composer_lists_templates_in_the_newcomers_language_first(world, login):
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(preferred_language="pl")
+    other = reply_template(name="Aaa English", language="en")
+    own = reply_template(name="Zzz Polish", language="pl")
+    reply_template(name="Retired", language="pl", active=False)
+    response = login(world.owner).get(_detail(world))
+    composer = response.context["composer"]
+    assert composer["templates_own"] == [own]
+    assert composer["templates_other"] == [other]
+    assert "Retired" not in response.content.decode()
+
+
+def test_views_composer_picked_template_fills_the_text(world, login):
+    template = reply_template(body="Hello {first_name}, about {reference}.")
+    response = login(world.owner).get(_detail(world) + f"?reply_template={template.pk}")
+    assert response.status_code == 200
+    expected = f"Hello Anna, about {world.case.reference}."
+    assert response.context["composer"]["form"].initial["body"] == expected
+    assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["999999", "x", ""])
+def test_views_composer_ignores_a_wrong_template(world, login, value):
+    reply_template(active=False)
+    response = login(world.owner).get(_detail(world) + f"?reply_template={value}")
+    assert response.status_code == 200
+    assert response.context["composer"]["picked"] is None
+
+
+def test_views_send_happy_path(world, login, django_capture_on_commit_callbacks):
+    client = login(world.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_send_url(world), {"body": "See you on Monday.", "then_wait": "on"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(_detail(world))
+    assert CaseMessage.objects.get().body == "See you on Monday."
+    assert mail.outbox[0].to == ["anna@example.org"]
+    world.case.refresh_from_db()
+    assert world.case.status == Case.Status.WAITING
+    page = client.get(_detail(world)).content.decode()
+    assert "See you on Monday." in page
+
+
+def test_views_send_keeps_the_text_when_refused(world, login):
+    response = login(world.owner).post(_send_url(world), {"body": "x" * 5001})
+    assert response.status_code == 400
+    assert response.context["composer"]["form"].errors["body"]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_views_send_shows_a_service_refusal_on_the_form(world, login):
+    Case.objects.filter(pk=world.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now(), closing_reason="moved"
+    )
+    response = login(world.owner).post(_send_url(world), {"body": "Hi", "then_wait": "on"})
+    assert response.status_code == 400
+    assert "Hi" in response.content.decode()
+    assert not CaseMessage.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "code"), [("reader", 403), ("outsider", 404), ("nobody", 404)])
+def test_views_send_refuses_personas_without_management(world, login, persona, code):
+    response = login(getattr(world, persona)).post(_send_url(world), {"body": "Hi"})
+    assert response.status_code == code
+    assert not CaseMessage.objects.exists()
+
+
+def test_views_send_wrong_method(world, login):
+    assert login(world.owner).get(_send_url(world)).status_code == 405
+
+
+# --- Unverified newcomers ---------------------------------------------------------------
+
+
+def test_views_unverified_newcomer_notice_and_confirm(world, login):
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(is_unverified=True)
+    client = login(world.owner)
+    page = client.get(_detail(world)).content.decode()
+    confirm = reverse("conversations:newcomer-confirm", args=[world.case.pk])
+    assert confirm in page
+    assert client.post(confirm).status_code == 302
+    world.newcomer.refresh_from_db()
+    assert not world.newcomer.is_unverified
+    assert CaseEvent.objects.filter(case=world.case, kind="contacts.newcomer.verified").exists()
+    assert confirm not in client.get(_detail(world)).content.decode()
+
+
+@pytest.mark.parametrize(("persona", "code"), [("reader", 403), ("outsider", 404)])
+def test_views_confirm_refused(world, login, persona, code):
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(is_unverified=True)
+    url = reverse("conversations:newcomer-confirm", args=[world.case.pk])
+    assert login(getattr(world, persona)).post(url).status_code == code
+    world.newcomer.refresh_from_db()
+    assert world.newcomer.is_unverified
+
+
+# --- Timeline ----------------------------------------------------------------------------
+
+
+def test_views_timeline_shows_both_directions(world, login, django_capture_on_commit_callbacks):
+    world.owner.first_name = "Ola"
+    world.owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(case=world.case, body="Line one\nline <two>", actor=world.owner)
+    incoming(case=world.case, body="Thanks, we come on Monday.")
+    incoming(
+        case=world.case, body="I am her neighbour.", sender_known=False, sender="eve@example.com"
+    )
+    body = login(world.reader).get(_detail(world)).content.decode()
+    assert "Line one<br>line &lt;two&gt;" in body
+    assert "Sent" in body or "Sendt" in body  # the outbox status, in bokmål or English
+    assert "Thanks, we come on Monday." in body
+    assert "eve@example.com" in body
+    assert body.count('class="notice small"') == 1  # the warning, for the unknown sender only
+
+
+def test_views_timeline_queries_do_not_grow_with_messages(world, login, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client = login(world.owner)
+
+    def grow(n):
+        for i in range(n):
+            message_send(case=world.case, body=f"Out {i}", actor=world.owner)
+            reply = incoming(case=world.case, body=f"In {i}")
+            attachment(message=reply, path=f"conversations/{reply.pk}.pdf")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(_detail(world))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(1)
+    one = count()
+    grow(9)
+    ten = count()
+    assert one == ten
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored(world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    path = default_storage.save("conversations/abc123", ContentFile(b"%PDF-1.4 letter"))
+    reply = incoming(case=world.case)
+    return attachment(message=reply, path=path, filename="brev fra NAV.pdf", size=15)
+
+
+def _attachment_url(case, item):
+    return reverse("conversations:attachment", args=[case.pk, item.pk])
+
+
+def test_views_attachment_downloads_for_whoever_sees_the_case(world, login, stored):
+    response = login(world.reader).get(_attachment_url(world.case, stored))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "brev" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    page = login(world.reader).get(_detail(world)).content.decode()
+    assert _attachment_url(world.case, stored) in page
+
+
+@pytest.mark.parametrize("persona", ["outsider", "nobody"])
+def test_views_attachment_of_an_invisible_case_is_404(world, login, stored, persona):
+    assert (
+        login(getattr(world, persona)).get(_attachment_url(world.case, stored)).status_code == 404
+    )
+
+
+def test_views_attachment_through_another_case_is_404(world, login, stored):
+    other = f.make_case(organisation=world.kommune, owner=world.owner)
+    assert login(world.owner).get(_attachment_url(other, stored)).status_code == 404
+
+
+def test_views_attachment_missing_file_is_404(world, login, stored):
+    default_storage.delete(stored.path)
+    assert login(world.owner).get(_attachment_url(world.case, stored)).status_code == 404
+
+
+def test_views_attachment_wrong_method(world, login, stored):
+    assert login(world.owner).post(_attachment_url(world.case, stored)).status_code == 405
+
+
+def test_views_case_page_ids_stay_unique_with_the_composer(world, login):
+    import re
+    from collections import Counter
+
+    reply_template()
+    body = login(world.owner).get(_detail(world)).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', body))
+    # The note form's text field is "body" too: the composer's labels must not point at it.
+    mine = ["composer", "message_body", "message_then_wait", "id_reply_template", "id_body"]
+    assert {name: ids[name] for name in mine} == dict.fromkeys(mine, 1)
