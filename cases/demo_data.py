@@ -424,3 +424,58 @@ LOCAL_OFFERS = [
         "A yearly evening for new residents with clubs and associations.",
     ),
 ]
+
+# Reply templates the team keeps (conversations): (name, language, text). Placeholders are
+# filled from the case when a template is picked on the case page.
+REPLY_TEMPLATES: list[tuple[str, str, str]] = [
+    (
+        "Takk for henvendelsen",
+        "nb",
+        "Hei {first_name},\n\ntakk for at du tok kontakt med tilflytterteamet. Jeg er din "
+        "kontaktperson og ser på spørsmålene dine nå. Du hører fra meg innen et par "
+        "arbeidsdager.\n\nVennlig hilsen\n{owner_name}\n{team}",
+    ),
+    (
+        "Thanks for your enquiry",
+        "en",
+        "Hello {first_name},\n\nthank you for contacting the newcomer team. I am your contact "
+        "person and I am looking at your questions now. You will hear from me within a couple "
+        "of working days.\n\nBest regards\n{owner_name}\n{team}",
+    ),
+    (
+        "Dziękujemy za zapytanie",
+        "pl",
+        "Dzień dobry {first_name},\n\ndziękujemy za kontakt z zespołem dla nowych "
+        "mieszkańców. Jestem Twoją osobą kontaktową i odpowiem w ciągu kilku dni "
+        "roboczych.\n\nPozdrawiam\n{owner_name}\n{team}",
+    ),
+    (
+        "Дякуємо за звернення",
+        "uk",
+        "Вітаємо, {first_name}!\n\nДякуємо, що звернулися до команди підтримки новоприбулих. "
+        "Я ваша контактна особа і відповім протягом кількох робочих днів.\n\nЗ повагою\n"
+        "{owner_name}\n{team}",
+    ),
+    (
+        "Barnehageplass",
+        "nb",
+        "Hei {first_name},\n\nsøknadsfristen for barnehageplass fra august er 1. mars. Du søker "
+        "på kommunens nettsider; si fra om du vil ha hjelp. Flyttedatoen vi har for dere er "
+        "{move_date}.\n\nVennlig hilsen\n{owner_name}",
+    ),
+    (
+        "Kindergarten place",
+        "en",
+        "Hello {first_name},\n\nthe deadline to apply for a kindergarten place from August is "
+        "1 March. You apply on the municipality's website; tell me if you would like help. "
+        "The move date we have for you is {move_date}.\n\nBest regards\n{owner_name}",
+    ),
+]
+# What the demo newcomers answer (conversations): the reply read from the mailbox is
+# trimmed, so the quoted history below the answer does not reach the case.
+DEMO_REPLIES: dict[str, str] = {
+    "nb": "Tusen takk! Vi gleder oss. Kan dere også si noe om fritidstilbud for barn?",
+    "en": "Thank you! We look forward to it. Can you also tell us about activities for children?",
+    "pl": "Dziękuję bardzo! Czy mogą Państwo też powiedzieć coś o zajęciach dla dzieci?",
+    "uk": "Щиро дякую! Чи можете також розповісти про гуртки для дітей?",
+}

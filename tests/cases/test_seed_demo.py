@@ -19,6 +19,7 @@ from contacts.models import (
     Newcomer,
     Organisation,
 )
+from conversations.models import CaseMessage, InboundEmail, ReplyTemplate
 
 DEMO_PASSWORD = "tilflytt-demo-2026"
 
@@ -172,7 +173,34 @@ def test_seed_demo_spreads_the_history_over_the_past(debug):
 
 
 @pytest.mark.django_db
-def test_seed_demo_sends_no_mail(debug):
-    seed()
+def test_seed_demo_sends_no_mail(debug, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        seed("--newcomers", "40")
 
+    assert callbacks  # the outbox tasks of the demo conversations ran, and sent nothing
+    assert CaseMessage.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_seed_demo_conversations_go_out_and_come_back_trimmed(debug):
+    seed("--newcomers", "40")
+
+    templates = ReplyTemplate.objects.filter(is_active=True)
+    assert set(templates.values_list("language", flat=True)) == {"nb", "en", "pl", "uk"}
+    sent = CaseMessage.objects.filter(direction=CaseMessage.Direction.OUTGOING)
+    received = CaseMessage.objects.filter(direction=CaseMessage.Direction.INCOMING)
+    assert sent.exists()
+    assert set(sent.values_list("case", flat=True)) == set(received.values_list("case", flat=True))
+    for message in received:
+        # The answer only: the quoted message below it was trimmed away.
+        assert "> " not in message.body and "wrote:" not in message.body
+        assert message.sender == message.case.newcomer.email
+        assert message.inbound.outcome == InboundEmail.Outcome.ATTACHED
+    for message in sent:
+        assert message.email.language == message.case.newcomer.preferred_language
+        assert message.case.newcomer.name.split()[0] in message.body  # filled template
+
+    out = seed("--newcomers", "40")
+    assert "0 e-mail conversations" in out
+    assert CaseMessage.objects.count() == sent.count() + received.count()

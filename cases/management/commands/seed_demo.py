@@ -22,6 +22,8 @@ import contextlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +40,7 @@ from cases.demo_data import (
     CLOSING,
     CONFIDENTIAL_NOTES,
     DEFAULT_PASSWORD,
+    DEMO_REPLIES,
     EVENTS,
     FOLLOWUPS,
     GENERIC_NOTES,
@@ -50,6 +53,7 @@ from cases.demo_data import (
     ORIGINS,
     PRIORITIES,
     REFERRERS,
+    REPLY_TEMPLATES,
     SEED,
     STUDENT,
     SUBJECTS,
@@ -83,8 +87,12 @@ from contacts.models import (
     Organisation,
 )
 from contacts.services import consent_record, household_add_members, newcomer_find_or_create
+from conversations.models import ReplyTemplate
+from conversations.receive import inbound_process
+from conversations.services import message_send, reply_template_fill, reply_template_save
 from onboarding.models import LocalOffer, PlanStep
 from onboarding.services import plan_start, step_complete, template_suggest
+from outbox.models import OutboundEmail
 
 
 @dataclass
@@ -571,6 +579,70 @@ def _seed_onboarding(newcomers: list[Newcomer], coordinator: Any) -> int:
     return started
 
 
+def _seed_reply_templates(coordinator: Any) -> None:
+    for name, language, body in REPLY_TEMPLATES:
+        if not ReplyTemplate.objects.filter(name=name, language=language).exists():
+            reply_template_save(
+                name=name, language=language, body=body, is_active=True, actor=coordinator
+            )
+
+
+def _seed_conversations(newcomers: list[Newcomer]) -> int:
+    """A few new demo newcomers with an open, owned case get a message from their owner
+    (a reply template, through the outbox) and answer it by e-mail, read as the mailbox
+    poll would: the answer quotes the message, which the trimming leaves out. Each
+    conversation is one transaction, after the cases have committed."""
+    started = 0
+    for newcomer in sorted(newcomers, key=lambda n: n.email):
+        if started == 6:
+            break
+        case = (
+            newcomer.cases.filter(status=Case.Status.OPEN, owner__isnull=False)
+            .select_related("owner", "newcomer")
+            .first()
+        )
+        # The first demo template of the newcomer's language: the "thank you" one.
+        names = [
+            name for name, language, _ in REPLY_TEMPLATES if language == newcomer.preferred_language
+        ]
+        template = ReplyTemplate.objects.filter(
+            language=newcomer.preferred_language, name__in=names[:1], is_active=True
+        ).first()
+        if case is None or template is None or not newcomer.email:
+            continue
+        with transaction.atomic():
+            started += _seed_conversation(case=case, template=template)
+    return started
+
+
+def _seed_conversation(*, case: Case, template: ReplyTemplate) -> int:
+    newcomer = case.newcomer
+    sent = message_send(
+        case=case, body=reply_template_fill(template=template, case=case), actor=case.owner
+    )
+    reply = EmailMessage()
+    reply["From"] = f"{newcomer.name} <{newcomer.email}>"
+    reply["To"] = settings.CONVERSATIONS_ADDRESS or settings.DEFAULT_FROM_EMAIL
+    reply["Subject"] = f"Re: {sent.email.subject}"
+    reply["Message-ID"] = make_msgid(domain="example.org")
+    reply["In-Reply-To"] = sent.message_id
+    reply["References"] = sent.message_id
+    quoted = "\n".join(f"> {line}" for line in sent.body.splitlines())
+    reply.set_content(
+        f"{DEMO_REPLIES[newcomer.preferred_language]}\n\n"
+        f"On {timezone.localtime():%a, %d %b %Y at %H:%M}, {settings.DEFAULT_FROM_EMAIL} "
+        f"wrote:\n{quoted}\n"
+    )
+    inbound_process(raw=reply.as_bytes())
+    # The demo addresses are made up: nothing goes out. The message and the owner's notice
+    # are recorded as sent, so the outbox task that runs after commit finds nothing to claim.
+    now = timezone.now()
+    OutboundEmail.objects.filter(case=case, status=OutboundEmail.Status.PENDING).update(
+        status=OutboundEmail.Status.SENT, attempts=1, claimed_at=now, sent_at=now
+    )
+    return 1
+
+
 class Command(BaseCommand):
     help = "Loads demo organisations, logins and newcomers with case histories (idempotent)."
 
@@ -630,11 +702,16 @@ class Command(BaseCommand):
                 builder.case(built[plan.email], plan.cases[index])
             _seed_offers()
             plans_started = _seed_onboarding(list(built.values()), users["koordinator"])
+            _seed_reply_templates(users["koordinator"])
+        # After the cases have committed: each conversation is its own action, as the
+        # mailbox poll would process the answers one by one.
+        conversations = _seed_conversations(list(built.values()))
 
         self.stdout.write(
             f"Demo data: {len(todo)} newcomers and {len(queue)} cases created; "
             f"{len(plans) - len(todo)} demo newcomers were already there; "
-            f"{plans_started} onboarding plans started.\n"
+            f"{plans_started} onboarding plans started; {conversations} e-mail "
+            "conversations.\n"
         )
         self._print_logins(orgs, password)
 
