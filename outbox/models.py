@@ -15,6 +15,16 @@ KIND_LABELS = {
     "cases.intake_receipt": _("Receipt for the enquiry"),
     "onboarding.welcome_pack": _("Welcome pack"),
     "conversations.message": _("Message to the newcomer"),
+    "conversations.reply_notice": _("Notice of the newcomer's reply"),
+    "contacts.newcomer_link": _("Link to the newcomer's own page"),
+    "contacts.newcomer_message": _("Notice of the newcomer's message"),
+    "reminders.followup_due": _("Follow-up due today"),
+    "reminders.followup_overdue": _("Follow-up overdue"),
+    "reminders.step_due": _("Plan step due today"),
+    "reminders.step_overdue": _("Plan step overdue"),
+    "reminders.response_warning": _("First response due soon"),
+    "reminders.response_breach": _("First response target missed"),
+    "reminders.newcomer_deadline": _("Deadline reminder to the newcomer"),
 }
 
 ATTACHMENT_KEYS = {"filename", "mimetype", "path"}
