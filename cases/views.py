@@ -103,7 +103,6 @@ def case_mine(request: HttpRequest) -> HttpResponse:
     triage = selectors.case_triage_queue(user=request.user, today=today)
     followups = selectors.my_followups_open(user=request.user)
     steps = my_plan_steps_open(user=request.user)
-    cases = selectors.my_cases_open(user=request.user, today=today)
     # Each list shows the most pressing rows and a count, so the page stays the same size
     # however much work someone has (the full lists are a filter on the case list away).
     return render(
@@ -116,8 +115,10 @@ def case_mine(request: HttpRequest) -> HttpResponse:
             "followups_count": followups.count(),
             "steps": steps[:MINE_SHOWN],
             "steps_count": steps.count(),
-            "cases": cases[:MINE_SHOWN],
-            "cases_count": cases.count(),
+            "cases": selectors.my_cases_open_first(
+                user=request.user, today=today, limit=MINE_SHOWN
+            ),
+            "cases_count": selectors.my_cases_open(user=request.user).count(),
             "today": today,
         },
     )

@@ -74,11 +74,11 @@ def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
 
 def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
     """Open plan steps assigned to the user on cases they can see, soonest first."""
-    from cases.selectors import case_list_visible
+    from cases.selectors import visible_through
 
+    steps = PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
     return (
-        PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
-        .filter(plan__case__in=case_list_visible(user=user))
+        visible_through(steps, user=user, field="plan__case")
         .select_related("plan__case__newcomer")
         .order_by("due_date", "pk")
     )

@@ -195,6 +195,18 @@ def dashboard_cases(*, user: User, filters: DashboardFilters) -> QuerySet[Case]:
     return cases
 
 
+def _of_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet[Any]:
+    """`rows` narrowed to those of `cases` through `field` (a path to a case id).
+
+    When `cases` has no condition at all (a coordinator without filters: every case) the
+    narrowing is skipped: every row already belongs to a case, and PostgreSQL cannot tell,
+    so `IN (SELECT id FROM cases_case)` hashed all 100,000 cases for nothing, a third of the
+    dashboard's database time (docs/benchmarks.md). Members and filters keep the subquery."""
+    if not cases.query.has_filters():
+        return rows
+    return rows.filter(**{f"{field}__in": cases.values("pk")})
+
+
 def _created_in(period: Period) -> Q:
     return Q(created_at__gte=period.start, created_at__lt=period.end)
 
@@ -267,9 +279,12 @@ def _percentile(cases: QuerySet[Case], n: int, fraction: float) -> timedelta | N
 
 
 def followup_overdue_counts(*, cases: QuerySet[Case], today: date) -> Overdue:
-    row = FollowUp.objects.filter(
-        case__in=cases.values("pk"), done_at__isnull=True, due_date__lt=today
-    ).aggregate(followups=Count("pk"), cases=Count("case_id", distinct=True))
+    followups = FollowUp.objects.filter(done_at__isnull=True, due_date__lt=today)
+    # COUNT(*), not COUNT(id): cases_followup_overdue (cases/migrations/0008) then answers
+    # from the index alone.
+    row = _of_cases(followups, "case", cases).aggregate(
+        followups=Count("*"), cases=Count("case_id", distinct=True)
+    )
     return Overdue(followups=row["followups"], cases=row["cases"])
 
 
@@ -279,7 +294,7 @@ def _day_in(field: str, period: Period) -> Q:
 
 def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: date) -> Onboarding:
     """Plans started and steps done in each period, the share of the period's due steps
-    done on time, and open steps overdue now: two aggregate queries.
+    done on time, and open steps overdue now: three aggregate queries.
 
     - "Due in the period": due date within the period's days; skipped steps do not count
       (they were not applicable, as in the plan's progress).
@@ -287,7 +302,7 @@ def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: dat
     - A running period ends today, so steps due later are not counted yet."""
     tz = timezone.get_default_timezone()
     current, previous = periods.current, periods.previous
-    plans = OnboardingPlan.objects.filter(case__in=cases.values("pk")).aggregate(
+    plans = _of_cases(OnboardingPlan.objects.all(), "case", cases).aggregate(
         current=Count("pk", filter=Q(started_at__gte=current.start, started_at__lt=current.end)),
         previous=Count("pk", filter=Q(started_at__gte=previous.start, started_at__lt=previous.end)),
     )
@@ -300,14 +315,17 @@ def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: dat
     def done_in(period: Period) -> Q:
         return done & Q(done_at__gte=period.start, done_at__lt=period.end)
 
-    steps = (
-        PlanStep.objects.filter(plan__case__in=cases.values("pk"))
-        .filter(
+    # Two queries, each served by its own index (reports/migrations/0002): the steps of the
+    # two periods (by due date or done time), and the open steps overdue now, which pile up
+    # over the years (51,000 of 363,000 steps in the bench data). Together they made one
+    # scan of every step: 60-70 ms at 100,000 cases, against 12 + 11 ms apart.
+    steps = _of_cases(PlanStep.objects.all(), "plan__case", cases)
+    in_periods = (
+        steps.filter(
             done_in(current)
             | done_in(previous)
             | _day_in("due_date", current)
             | _day_in("due_date", previous)
-            | overdue
         )
         .annotate(done_day=TruncDate("done_at", tzinfo=tz))
         .aggregate(
@@ -317,9 +335,12 @@ def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: dat
             due_previous=Count("pk", filter=applicable & _day_in("due_date", previous)),
             on_time=Count("pk", filter=on_time & _day_in("due_date", current)),
             on_time_previous=Count("pk", filter=on_time & _day_in("due_date", previous)),
-            overdue=Count("pk", filter=overdue),
-            overdue_cases=Count("plan__case_id", distinct=True, filter=overdue),
         )
+    )
+    # A plan belongs to one case (one-to-one), so counting plans counts cases without
+    # joining the plans. COUNT(*), not COUNT(id): the index holds no id.
+    overdue_now = steps.filter(overdue).aggregate(
+        steps=Count("*"), cases=Count("plan_id", distinct=True)
     )
     return Onboarding(
         plans_started=Tally(
@@ -331,15 +352,15 @@ def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: dat
         steps_done=Tally(
             key="steps",
             label=_("Plan steps done"),
-            current=steps["done"],
-            previous=steps["done_previous"],
+            current=in_periods["done"],
+            previous=in_periods["done_previous"],
         ),
-        steps_due=steps["due"],
-        steps_due_previous=steps["due_previous"],
-        on_time=steps["on_time"],
-        on_time_previous=steps["on_time_previous"],
-        overdue_steps=steps["overdue"],
-        overdue_cases=steps["overdue_cases"],
+        steps_due=in_periods["due"],
+        steps_due_previous=in_periods["due_previous"],
+        on_time=in_periods["on_time"],
+        on_time_previous=in_periods["on_time_previous"],
+        overdue_steps=overdue_now["steps"],
+        overdue_cases=overdue_now["cases"],
     )
 
 
@@ -484,9 +505,12 @@ def occupation_counts(
     window = _window(cases, periods)
     if partner:
         window = window.filter(newcomer__partner_needs_work=True)
+    # Blank occupations form one group, dropped here rather than excluded in the WHERE
+    # clause: there PostgreSQL computed LOWER(TRIM()) for every newcomer in the region
+    # before joining the period's few thousand (31 of its 44 ms at 100,000 cases). One
+    # row more is read so that fifteen remain once the blank group is gone.
     rows = (
         window.annotate(key=Lower(Trim(field)))
-        .exclude(key="")
         .values("key")
         .annotate(
             label=Min(Trim(field)),
@@ -494,12 +518,13 @@ def occupation_counts(
             previous=Count("newcomer_id", distinct=True, filter=_created_in(periods.previous)),
         )
         .filter(current__gt=0)
-        .order_by("-current", "key")[:TOP_OCCUPATIONS]
+        .order_by("-current", "key")[: TOP_OCCUPATIONS + 1]
     )
     return [
         Tally(key=row["key"], label=row["label"], current=row["current"], previous=row["previous"])
         for row in rows
-    ]
+        if row["key"]
+    ][:TOP_OCCUPATIONS]
 
 
 @dataclass(frozen=True)
@@ -575,7 +600,7 @@ def _workload(
 def dashboard_figures(
     *, user: User, periods: PeriodPair, filters: DashboardFilters, today: date
 ) -> Dashboard:
-    """Every figure on the dashboard in eleven queries whatever the data size (fifteen on
+    """Every figure on the dashboard in twelve queries whatever the data size (sixteen on
     SQLite, for the percentiles; PostgreSQL adds SET LOCAL, BEGIN and COMMIT). One
     transaction, so on PostgreSQL every figure comes from the same snapshot."""
     cases = dashboard_cases(user=user, filters=filters)
@@ -585,14 +610,22 @@ def dashboard_figures(
 
 
 def _without_jit(using: str) -> None:
-    """PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and the
-    members' visibility test (OR of EXISTS) makes the estimates high although the queries
-    read a few thousand rows: compiling then took 200 ms of a 250 ms query at 100,000
-    cases. These short aggregates gain nothing from JIT, so it is off for this transaction
-    only (SET LOCAL ends with it)."""
+    """Planner settings for this transaction only (is_local: they end with it).
+
+    - jit off: PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and
+      the members' visibility test (OR of EXISTS) makes the estimates high although the
+      queries read a few thousand rows: compiling then took 200 ms of a 250 ms query at
+      100,000 cases. These short aggregates gain nothing from JIT.
+    - random_page_cost 1.1 (default 4, which assumes spinning disks): with the default the
+      planner joined the period's 3,000 cases to the newcomers by hashing all 100,000
+      newcomers, rather than looking up 3,000 by primary key; the three newcomer tables
+      took 30, 24 and 17 ms at 100,000 cases, and 17, 14 and 12 ms with 1.1, the usual
+      value when the data are on SSD or in memory (docs/benchmarks.md, Notes)."""
     if connections[using].vendor == "postgresql":
         with connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)"
+            )
 
 
 def _figures(

@@ -267,3 +267,20 @@ def test_case_list_search_by_reference_name_and_email_prefix(world, login):
     assert found("JONAS.BERG@") == {other}
     assert found("jonas.berg@example.org") == {other}
     assert found("nobody-here") == set()
+
+
+@pytest.mark.django_db
+def test_my_work_lists_owned_open_cases_overdue_first_then_oldest(world, login):
+    today = timezone.localdate()
+    older = f.make_case(organisation=world.kommune, owner=world.owner)
+    Case.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=10))
+    late = f.make_case(organisation=world.kommune, owner=world.owner)
+    f.make_followup(case=late, assignee=world.owner, due_date=today - timedelta(days=1))
+    done = f.make_case(organisation=world.kommune, owner=world.owner)
+    Case.objects.filter(pk=done.pk).update(status="closed", closed_at=timezone.now())
+    f.make_case(organisation=world.kommune, owner=world.reader)  # someone else's
+    response = login(world.owner).get(reverse("cases:mine"))
+    rows = list(response.context["cases"])
+    assert [c.pk for c in rows] == [late.pk, older.pk, world.case.pk]
+    assert [c.has_overdue for c in rows] == [True, False, False]
+    assert response.context["cases_count"] == 3

@@ -225,3 +225,26 @@ def test_dashboard_figures_onboarding_members_slice_and_filters(known):
     family = onboarding(figures(known.world.coordinator, target_group="family"))  # c3
     assert family["overdue"] == (1, 1)
     assert onboarding(figures(known.world.outsider))["overdue"] == (0, 0)
+
+
+def test_dashboard_figures_occupations_top_list_leaves_out_blanks(world):
+    """Blank occupations are the largest group here; they are dropped after grouping, and
+    the top list still has its fifteen rows."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.models import Case
+    from reports.selectors import TOP_OCCUPATIONS
+    from tests import factories as f
+
+    created = datetime(2026, 2, 10, 12, tzinfo=ZoneInfo("Europe/Oslo"))
+    jobs = [""] * 20 + ["  "] * 3 + [f"Job {i:02d}" for i in range(TOP_OCCUPATIONS + 1)]
+    jobs += ["job 00 "]  # the same occupation as "Job 00", spelled otherwise
+    for job in jobs:
+        case = f.make_case(newcomer=f.make_newcomer(occupation=job), organisation=world.kommune)
+        Case.objects.filter(pk=case.pk).update(created_at=created)
+    rows = figures(world.coordinator, kind="month").occupations
+    assert len(rows) == TOP_OCCUPATIONS
+    assert all(row.key for row in rows)
+    assert (rows[0].key, rows[0].current) == ("job 00", 2)
+    assert [row.key for row in rows[1:]] == [f"job {i:02d}" for i in range(1, TOP_OCCUPATIONS)]
