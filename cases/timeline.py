@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +28,8 @@ class TimelineEntry:
     note: Note | None
     message: NewcomerMessage | None = None  # from the newcomer's own page
     conversation: Any = None  # a conversations.CaseMessage (e-mail either way)
+    # An incoming e-mail's files that were not kept, said in a sentence ("" if none).
+    attachments_refused: str = ""
 
 
 # Events whose data["message"] is a conversations.CaseMessage.
@@ -91,15 +95,24 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
         if event.actor:
             actor_name = _person(event.actor)
         elif conversation is not None and not conversation.sender_known:
-            actor_name = conversation.sender or _("Unknown sender")
+            actor_name = (
+                _("Unverified sender (%(address)s)") % {"address": conversation.sender}
+                if conversation.sender
+                else _("Unknown sender")
+            )
         else:
             actor_name = _("The newcomer") if _by_newcomer(event) else _("Tilflytt")
+        if conversation is not None and not conversation.sender_known:
+            # Not the newcomer's address: the timeline must not say it is theirs.
+            text = _("E-mail from another address")
+        elif event.kind.startswith("onboarding."):
+            text = _describe_onboarding(event, users, orgs, steps)
+        else:
+            text = _describe(event, users, orgs, nobody)
         entries.append(
             TimelineEntry(
                 event=event,
-                text=_describe(event, users, orgs, nobody)
-                if not event.kind.startswith("onboarding.")
-                else _describe_onboarding(event, users, orgs, steps),
+                text=text,
                 created_at=event.created_at,
                 actor_name=actor_name,
                 note=event.note,
@@ -107,9 +120,29 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
                 if event.kind == "contacts.newcomer.message"
                 else None,
                 conversation=conversation,
+                attachments_refused=_attachments_refused(conversation),
             )
         )
     return entries
+
+
+def _attachments_refused(conversation: Any) -> str:
+    """How many files of an incoming e-mail were not kept, and why."""
+    inbound = getattr(conversation, "inbound", None) if conversation is not None else None
+    count = inbound.attachments_refused if inbound is not None else 0
+    if not count:
+        return ""
+    if not conversation.sender_known:
+        return ngettext(
+            "%(n)s attachment not kept: the sender is not the newcomer",
+            "%(n)s attachments not kept: the sender is not the newcomer",
+            count,
+        ) % {"n": count}
+    return ngettext(
+        "%(n)s attachment not kept (only PDF, JPEG or PNG up to %(size)s)",
+        "%(n)s attachments not kept (only PDF, JPEG or PNG up to %(size)s)",
+        count,
+    ) % {"n": count, "size": filesizeformat(settings.CONVERSATIONS_ATTACHMENT_MAX_BYTES)}
 
 
 def _conversation_messages(ids: set[int], case_ids: set[int]) -> dict[int, Any]:
@@ -245,6 +278,8 @@ def _describe(event: CaseEvent, users: dict, orgs: dict, nobody: str) -> str:
         return _("E-mail to the newcomer")
     if kind == "conversations.message.received":
         return _("E-mail from the newcomer")
+    if kind == "conversations.message.bounced":
+        return _("The e-mail to the newcomer could not be delivered")
     if kind == "contacts.newcomer.verified":
         return _("The newcomer's identity was confirmed")
     if kind == "contacts.newcomer_link.issued":

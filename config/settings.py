@@ -109,6 +109,9 @@ IMAP_OAUTH2_TOKEN_URL = env_str("IMAP_OAUTH2_TOKEN_URL") or None
 IMAP_OAUTH2_CLIENT_ID = env_str("IMAP_OAUTH2_CLIENT_ID", "")
 IMAP_OAUTH2_CLIENT_SECRET = env_str("IMAP_OAUTH2_CLIENT_SECRET", "")
 IMAP_OAUTH2_SCOPE = env_str("IMAP_OAUTH2_SCOPE", "https://outlook.office365.com/.default")
+# A mail above this size (RFC822.SIZE, in bytes) is not fetched but flagged for a person:
+# one huge mail must not exhaust the worker's memory or the poll's time limit every minute.
+IMAP_MAX_MESSAGE_BYTES = env_int("IMAP_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
 # Mails read per poll (the next poll takes the rest); the largest attachment kept, in bytes;
 # new cases one unknown sender may open per day (more are refused: no case storms).
 IMAP_POLL_BATCH = env_int("IMAP_POLL_BATCH", 50)

@@ -5,6 +5,7 @@ builds every visibility rule on it.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,6 +21,9 @@ from contacts.models import (
     NewcomerLink,
     Organisation,
 )
+
+if TYPE_CHECKING:  # cases builds on contacts, not the other way round
+    from cases.models import Case
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,28 @@ def newcomer_find_by_email(*, email: str) -> Newcomer | None:
     if not email:
         return None
     return Newcomer.objects.filter(email__iexact=email).first()
+
+
+def address_is_staff(address: str) -> bool:
+    """Whether the e-mail address is an active staff user's or an organisation's: mail from
+    it is the team's own (a colleague forwarding something), never a newcomer's."""
+    if not address or "@" not in address:
+        return False
+    return (
+        get_user_model().objects.filter(is_active=True, email__iexact=address).exists()
+        or Organisation.objects.filter(email__iexact=address).exists()
+    )
+
+
+def case_staff_address(*, case: "Case") -> str:
+    """Where a notice about a case goes: its owner (an active user with an address), else
+    its responsible organisation's address; "" when there is neither. Expects owner and
+    responsible_organisation loaded or loadable."""
+    owner = case.owner
+    if owner is not None and owner.is_active and owner.email:
+        return str(owner.email)
+    organisation = case.responsible_organisation
+    return organisation.email if organisation is not None else ""
 
 
 def municipality_list() -> QuerySet[Municipality]:

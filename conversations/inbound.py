@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Literal
@@ -24,10 +24,22 @@ Kind = Literal["reply", "auto_reply", "bounce", "loop"]
 
 # Longest reply text kept; a longer one is cut (a pasted document, a runaway quote).
 TEXT_MAX_CHARS = 20_000
+# Longest whole text kept (with the quoted history the reply trimmed away).
+FULL_TEXT_MAX_CHARS = 100_000
 # References beyond this many (oldest first) are ignored: a thread is matched by its most
 # recent messages, and a crafted header must not turn into a huge query.
 REFERENCES_MAX = 50
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# RFC 5322 msg-id without obsolete forms or comments: printable ASCII except "<", ">" and
+# space, one "@". Anything else (a decoded encoded-word with CR LF in it) is not trusted:
+# these ids go back out in In-Reply-To and References of our own mail.
+_MESSAGE_ID_STRICT = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")
+MESSAGE_ID_MAX_CHARS = 255
+
+
+def message_id_valid(value: str) -> bool:
+    """Whether `value` is one "<left@right>" Message-ID that is safe to put in a header."""
+    return len(value) <= MESSAGE_ID_MAX_CHARS and bool(_MESSAGE_ID_STRICT.fullmatch(value))
 
 
 @dataclass(frozen=True)
@@ -46,9 +58,15 @@ class ParsedEmail:
     sender: str  # lowercased address, "" when there is none
     sender_name: str
     date: datetime | None
-    text: str
+    text: str  # the reply's own text (reply_trim)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     kind: Kind = "reply"
+    # The whole text as sent, quoted history and signature included (staff can read it when
+    # the trimming took too much).
+    full_text: str = ""
+    # A bounce: the Message-ID of the mail that could not be delivered, from the report's
+    # message/rfc822 or text/rfc822-headers part, when it has one.
+    bounced_message_id: str | None = None
 
 
 def inbound_parse(raw: bytes) -> ParsedEmail:
@@ -56,23 +74,26 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
     msg = message_from_bytes(raw, policy=policy.default)
     assert isinstance(msg, EmailMessage)  # noqa: S101 (policy.default makes EmailMessage)
     sender_name, sender = _sender(msg)
-    message_id = _message_ids(_header(msg, "Message-ID"))
-    if not message_id or len(message_id[0]) > 255:
+    message_id = _message_ids(_raw_header(msg, "Message-ID"))
+    if not message_id:
         # Stable, so the same mail read twice is still recognised as the same one.
         message_id = [f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"]
-    in_reply_to = _message_ids(_header(msg, "In-Reply-To"))
-    body_parts, text = _text(msg)
+    in_reply_to = _message_ids(_raw_header(msg, "In-Reply-To"))
+    body_parts, text, full_text = _text(msg)
+    kind = _kind(msg, sender=sender, message_id=message_id[0])
     return ParsedEmail(
         message_id=message_id[0],
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=_message_ids(_header(msg, "References"))[-REFERENCES_MAX:],
-        subject=" ".join(_header(msg, "Subject").split())[:998],
+        references=_message_ids(_raw_header(msg, "References"))[-REFERENCES_MAX:],
+        subject=_clean(" ".join(_header(msg, "Subject").split()))[:998],
         sender=sender,
         sender_name=sender_name,
         date=_date(_header(msg, "Date")),
         text=text,
+        full_text=full_text,
         attachments=_attachments(msg, body_parts),
-        kind=_kind(msg, sender=sender, message_id=message_id[0]),
+        kind=kind,
+        bounced_message_id=_bounced_message_id(msg) if kind == "bounce" else None,
     )
 
 
@@ -88,23 +109,38 @@ def _header(msg: Message, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
+def _raw_header(msg: Message, name: str) -> str:
+    """The header's value as it came, unfolded and not decoded. Message-IDs are read from
+    it: policy.default would decode an encoded-word in them, CR LF included."""
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return re.sub(r"\r?\n[ \t]", " ", str(value)).strip()
+    return ""
+
+
 def _message_ids(value: str) -> list[str]:
-    """Message-IDs in a header, in order, as "<id>"; a bare id without brackets (some
-    broken clients) is bracketed."""
+    """The valid Message-IDs in a raw header, in order, as "<id>"; a bare id without
+    brackets (some broken clients) is bracketed. Ids that fail message_id_valid are left
+    out."""
     ids = _MESSAGE_ID.findall(value)
     if not ids and value and " " not in value and "@" in value:
         ids = [f"<{value.strip('<>')}>"]
-    return ids
+    return [i for i in ids if message_id_valid(i)]
+
+
+def _clean(value: str) -> str:
+    """Without NUL characters, which PostgreSQL refuses in text."""
+    return value.replace("\x00", "")
 
 
 def _sender(msg: Message) -> tuple[str, str]:
     value = _header(msg, "From")
     addresses = getaddresses([value]) if value else []
     name, address = addresses[0] if addresses else parseaddr(value)
-    address = address.strip().lower()
+    address = _clean(address).strip().lower()
     if "@" not in address:
         address = ""
-    return " ".join(name.split())[:200], address
+    return _clean(" ".join(name.split()))[:200], address
 
 
 def _date(value: str) -> datetime | None:
@@ -179,27 +215,42 @@ def _kind(msg: Message, *, sender: str, message_id: str) -> Kind:
 
 def _decoded(part: Message) -> str:
     """A text part's content: transfer encoding undone, charset decoded with errors
-    replaced, an unknown charset read as UTF-8."""
-    payload = part.get_payload(decode=True)
+    replaced, without NUL characters. A charset that is unknown or not a text encoding
+    (base64, hex, rot13 and zlib are codecs too, but bytes-to-bytes ones; idna raises on
+    most text) is read as UTF-8."""
+    try:
+        payload = part.get_payload(decode=True)
+        charset = part.get_content_charset() or "utf-8"
+    except Exception:  # a broken Content-Type or transfer encoding
+        return ""
     if not isinstance(payload, bytes):
         return ""
-    charset = part.get_content_charset() or "utf-8"
     try:
-        codecs.lookup(charset)
-    except LookupError:
-        charset = "utf-8"
-    return payload.decode(charset, errors="replace")
+        info = codecs.lookup(charset)
+        if not getattr(info, "_is_text_encoding", True):
+            raise LookupError(charset)
+        text = payload.decode(info.name, errors="replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        text = payload.decode("utf-8", errors="replace")
+    return _clean(text)
 
 
-def _text(msg: EmailMessage) -> tuple[list[Message], str]:
-    """The body parts used, and the reply's text: the plain part trimmed, or the HTML
-    part made text and trimmed when there is no plain text."""
-    plain = msg.get_body(preferencelist=("plain",))
-    html = msg.get_body(preferencelist=("html",))
-    text = reply_trim(_decoded(plain)) if plain is not None else ""
+def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
+    """The body parts used, the reply's text (the plain part trimmed, or the HTML part
+    made text and trimmed when there is no plain text) and the whole text untrimmed."""
+    try:
+        plain = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+    except Exception:  # a structure the standard library cannot walk
+        return [], "", ""
+    full = _decoded(plain).strip() if plain is not None else ""
+    text = reply_trim(full) if full else ""
     if not text and html is not None:
-        text = reply_trim(html_to_text(_decoded(html)))
-    return [part for part in (plain, html) if part is not None], text[:TEXT_MAX_CHARS]
+        markup = _decoded(html)
+        full = html_to_text(markup, keep_history=True)
+        text = reply_trim(html_to_text(markup))
+    parts = [part for part in (plain, html) if part is not None]
+    return parts, text[:TEXT_MAX_CHARS], full[:FULL_TEXT_MAX_CHARS]
 
 
 # Dropped with everything inside them: code, styling, and what is never shown.
@@ -214,15 +265,16 @@ _PARAGRAPH_TAGS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "ul"
 _LINE_TAGS = ["div", "li", "tr"]
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML mail, without its quoted history. The result is plain text
-    (entities decoded, no markup); the templates that show it escape it like any text."""
+def html_to_text(html: str, *, keep_history: bool = False) -> str:
+    """Visible text of an HTML mail, without its quoted history unless `keep_history`. The
+    result is plain text (entities decoded, no markup); the templates that show it escape
+    it like any text."""
     soup = BeautifulSoup(html, "html.parser")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for selector in _HISTORY_FROM_SELECTORS:
+    for selector in [] if keep_history else _HISTORY_FROM_SELECTORS:
         start = soup.select_one(selector)
         if start is None:
             continue
@@ -234,7 +286,7 @@ def html_to_text(html: str) -> str:
         for node in list(start.next_elements):
             node.extract()
         start.decompose()
-    for selector in _QUOTE_SELECTORS:
+    for selector in [] if keep_history else _QUOTE_SELECTORS:
         for tag in soup.select(selector):
             tag.decompose()
     for br in soup.find_all("br"):
@@ -248,36 +300,35 @@ def html_to_text(html: str) -> str:
 
 
 # Where the quoted history starts in a plain-text reply. Each is a whole line.
-# The "wrote:" lines must also hold a time or an address, so that a newcomer's own
-# "On Monday my employer wrote:" or "Den 3. mars skrev jeg under:" is not taken for one.
-_TIME_OR_ADDRESS = r"(?=.*(?:\d{1,2}[:.]\d{2}|@))"
-_HISTORY_STARTS = [
+# A "wrote:" line ends the reply only when it holds the quoted author's address, or a time
+# and quoted (">") lines follow it: a newcomer's own "Den 3. mars kl. 10:00 skrev jeg til
+# NAV:" followed by their own text is not taken for one.
+_WROTE = [
     # Gmail, Apple Mail, Thunderbird: "On Tue, 3 Nov 2026 at 10:00, Kari <k@x> wrote:"
-    re.compile(_TIME_OR_ADDRESS + r"^On\b.{4,300}\bwrote:$", re.IGNORECASE),
+    re.compile(r"^On\b.{4,300}\bwrote:$", re.IGNORECASE),
     # Norwegian and Danish: "Den 3. nov. 2026 kl. 10:00 skrev Kari <k@x>:",
-    # Gmail in bokmål: "tir. 3. nov. 2026 kl. 10:00 skrev Kari <k@x>:"
-    re.compile(
-        _TIME_OR_ADDRESS + r"^(den|man|tir|ons|tor|fre|lør|søn|\d).{4,300}\bskrev\b.{0,300}:$",
-        re.IGNORECASE,
-    ),
-    re.compile(_TIME_OR_ADDRESS + r"^Am\b.{4,300}\bschrieb\b.{0,300}:$", re.IGNORECASE),
-    # Outlook and others: "-----Original Message-----", "-----Opprinnelig melding-----"
-    re.compile(
-        r"^-{2,}\s*(original message|opprinnelig melding|oprindelig meddelelse"
-        r"|ursprüngliche nachricht|forwarded message|videresendt melding)\s*-{2,}$",
-        re.IGNORECASE,
-    ),
-    # Outlook's separator line above its header block.
-    re.compile(r"^_{10,}$"),
+    # Gmail in bokmål: "tir. 3. nov. 2026 kl. 10:15 skrev Kari <k@x>:"
+    re.compile(r"^(den|man|tir|ons|tor|fre|lør|søn|\d).{4,300}\bskrev\b.{0,300}:$", re.IGNORECASE),
+    re.compile(r"^Am\b.{4,300}\bschrieb\b.{0,300}:$", re.IGNORECASE),
 ]
-# Outlook's header block: "From: …" followed within a few lines by "Sent: …" (or Date,
-# To, Subject), in English, Norwegian or German.
-_HEADER_FROM = re.compile(r"^\**(from|fra|von)\s*:\**\s*\S", re.IGNORECASE)
-_HEADER_NEXT = re.compile(
-    r"^\**(sent|date|to|subject|sendt|dato|til|emne|gesendet|an|betreff)\s*:", re.IGNORECASE
+_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_ORIGINAL_MESSAGE = re.compile(
+    # Outlook and others: "-----Original Message-----", "-----Opprinnelig melding-----"
+    r"^-{2,}\s*(original message|opprinnelig melding|oprindelig meddelelse"
+    r"|ursprüngliche nachricht|forwarded message|videresendt melding)\s*-{2,}$",
+    re.IGNORECASE,
 )
-# The signature: RFC 3676's "-- " line, and phones' and Outlook's one-line footers.
-_SIGNATURE = re.compile(r"^--\s*$")
+# Outlook's separator line above its header block.
+_SEPARATOR = re.compile(r"^_{10,}$")
+# Outlook's header block: after a separator or a blank line, "From: name <address>"
+# followed within a few lines by "Sent: …" (or Date), in English, Norwegian or German.
+# The address and the date line are both required: "Fra: Kraków\nTil: Narvik" in a
+# newcomer's own text is not a header block.
+_HEADER_FROM = re.compile(r"^\**(from|fra|von)\s*:\**\s*\S.*@", re.IGNORECASE)
+_HEADER_SENT = re.compile(r"^\**(sent|date|sendt|dato|gesendet|datum)\s*:", re.IGNORECASE)
+# The signature: only RFC 3676's exact "-- " line ("--" alone is often a dash in the
+# text), and phones' and Outlook's one-line footers.
+_SIGNATURE = "-- "
 _SENT_FROM = re.compile(
     r"^(sent from my|sendt fra min|sent from outlook|sendt fra outlook|get outlook for"
     r"|hent outlook for|sent from mail for windows|sendt fra e-post for windows)\b.{0,60}$",
@@ -285,11 +336,51 @@ _SENT_FROM = re.compile(
 )
 
 
+def _next_is_quote(lines: list[str], start: int) -> bool:
+    """Whether the first non-blank line from `start` on is a ">" quoted one."""
+    for line in lines[start:]:
+        if line.strip():
+            return line.lstrip().startswith(">")
+    return False
+
+
+def _wrote_line(text: str, lines: list[str], after: int) -> bool:
+    return any(p.match(text) for p in _WROTE) and (
+        "@" in text or (bool(_TIME.search(text)) and _next_is_quote(lines, after))
+    )
+
+
+def _history_starts(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    stripped = line.strip()
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    previous = lines[index - 1].strip() if index > 0 else ""
+    return (
+        _wrote_line(stripped, lines, index + 1)
+        # a "wrote:" line that the client wrapped in two (not a sentence of the reply)
+        or (
+            bool(following)
+            and not stripped.endswith((".", "!", "?"))
+            and _wrote_line(f"{stripped} {following}", lines, index + 2)
+        )
+        or bool(_ORIGINAL_MESSAGE.match(stripped))
+        or bool(_SEPARATOR.match(stripped))
+        or line.rstrip("\r") == _SIGNATURE
+        or bool(_SENT_FROM.match(stripped))
+        or (
+            (index == 0 or not previous or bool(_SEPARATOR.match(previous)))
+            and bool(_HEADER_FROM.match(stripped))
+            and any(_HEADER_SENT.match(nxt.strip()) for nxt in lines[index + 1 : index + 4])
+        )
+    )
+
+
 def reply_trim(text: str) -> str:
     """The newest part of a plain-text reply: everything from the first line where quoted
     history, a forwarded block or the signature starts is dropped, and so are ">" quoted
     lines above it (inline answers between quotes are kept). If that leaves nothing (a mail
-    that is all quotes), the whole text is kept rather than losing what was sent.
+    that is all quotes), the whole text is kept rather than losing what was sent. The whole
+    text is kept as well (ParsedEmail.full_text), so a wrong cut loses nothing.
 
     Hand-written rather than a library: mail-parser-reply (the maintained option) has no
     Norwegian, and it treats any line starting with "Thanks" or "- " as the start of a
@@ -298,32 +389,35 @@ def reply_trim(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
     for index, line in enumerate(lines):
-        stripped = line.strip()
-        joined = " ".join([stripped, lines[index + 1].strip()]) if index + 1 < len(lines) else ""
-        if (
-            any(p.match(stripped) for p in _HISTORY_STARTS)
-            # a "wrote:" line that the client wrapped in two (not a sentence of the reply)
-            or (
-                joined
-                and not stripped.endswith((".", "!", "?"))
-                and any(p.match(joined) for p in _HISTORY_STARTS[:3])
-            )
-            or _SIGNATURE.match(stripped)
-            or _SENT_FROM.match(stripped)
-            or (
-                _HEADER_FROM.match(stripped)
-                and any(
-                    _HEADER_NEXT.match(following.strip())
-                    for following in lines[index + 1 : index + 4]
-                )
-            )
-        ):
+        if _history_starts(lines, index):
             break
-        if stripped.startswith(">"):
+        if line.strip().startswith(">"):
             continue
         kept.append(line.rstrip())
     result = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     return result or text.strip()
+
+
+def _bounced_message_id(msg: Message) -> str | None:
+    """The Message-ID of the mail a delivery report is about: from its returned copy
+    (message/rfc822) or returned headers (text/rfc822-headers), if either has a valid one."""
+    for part in msg.walk():
+        content_type = part.get_content_type()
+        value = ""
+        try:
+            if content_type == "message/rfc822":
+                inner = part.get_payload()
+                if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                    value = _raw_header(inner[0], "Message-ID")
+            elif content_type == "text/rfc822-headers":
+                headers = message_from_string(_decoded(part), policy=policy.compat32)
+                value = _raw_header(headers, "Message-ID")
+        except Exception:  # a broken report part: nothing to read in it
+            value = ""
+        ids = _message_ids(value)
+        if ids:
+            return ids[0]
+    return None
 
 
 # --- Attachments --------------------------------------------------------------------------
@@ -357,4 +451,4 @@ def _filename(part: Message) -> str:
     except Exception:  # a broken RFC 2231 parameter
         return ""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
+    return "".join(ch for ch in _clean(name) if ch.isprintable()).strip()[:255]

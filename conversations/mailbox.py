@@ -2,7 +2,8 @@
 
 The beat task conversations_poll (every minute) and `manage.py poll_mailbox` (cron) both
 call mailbox_poll. The mailbox itself is the queue: a mail is "to do" while it is unseen,
-and it becomes seen only after its processing has committed.
+and it becomes seen only after its processing has committed. So the mailbox (or
+IMAP_FOLDER) must be Tilflytt's alone: see mailbox_poll.
 """
 
 import contextlib
@@ -10,7 +11,9 @@ import imaplib
 import ipaddress
 import json
 import logging
+import re
 import ssl
+import time
 import traceback
 import urllib.error
 import urllib.parse
@@ -39,6 +42,16 @@ SEARCH = ("UNSEEN", "UNFLAGGED")
 # the disk or the network failed. Such a mail is simply tried again by the next poll.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
 
+# imaplib's exceptions, as they are at import (tests stand in for the IMAP4 class).
+IMAP_ERROR, IMAP_ABORT = imaplib.IMAP4.error, imaplib.IMAP4.abort
+
+# One line of a UID FETCH (RFC822.SIZE) answer: b'3 (UID 7 RFC822.SIZE 4211)', in either order.
+_UID = re.compile(rb"\bUID (\d+)")
+_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+# The response code of a refused login, e.g. [AUTHENTICATIONFAILED] (RFC 5530): it names
+# the problem; the text after it is the server's own and is not passed on.
+_RESPONSE_CODE = re.compile(r"\[([A-Z][A-Z0-9-]*)\]")
+
 
 class MailboxError(Exception):
     """The mailbox cannot be read: settings, the token endpoint or the server refused."""
@@ -49,16 +62,28 @@ class PollResult:
     seen: int = 0  # mails fetched (with PEEK) by this poll
     processed: int = 0  # new mails processed and marked seen
     duplicates: int = 0  # processed before (the Message-ID is known), now marked seen
+    held: int = 0  # receive.InboundHeld: waits for a person, flagged, left unseen
+    too_large: int = 0  # above IMAP_MAX_MESSAGE_BYTES: not fetched, flagged
     failed: int = 0  # processing raised: left unseen (flagged when given up on)
 
 
-def mailbox_poll(*, limit: int | None = None, dry_run: bool = False) -> PollResult:
+def mailbox_poll(
+    *, limit: int | None = None, dry_run: bool = False, stop_after: float | None = None
+) -> PollResult:
     """Reads up to `limit` (default IMAP_POLL_BATCH) unseen mails, oldest first.
+
+    The mailbox (or IMAP_FOLDER) must be Tilflytt's own. A mail is work to do while it is
+    unseen and unflagged: a mail a person opens in a mail client first is marked seen there
+    and is never processed, and one a person flags is skipped. Where people must read the
+    same mail, have a server rule copy (or redirect) the newcomers' replies into a folder
+    only Tilflytt reads, and set IMAP_FOLDER to it.
 
     Exactly once, with no lock: the unique Message-ID in the database decides, IMAP's \\Seen
     only saves work.
 
-    1. UID SEARCH UNSEEN UNFLAGGED, then for each uid UID FETCH (BODY.PEEK[]): PEEK, so that
+    1. UID SEARCH UNSEEN UNFLAGGED, then UID FETCH (RFC822.SIZE) for the batch: a mail above
+       IMAP_MAX_MESSAGE_BYTES is not fetched but flagged (\\Flagged), for a person, and
+       counted as too_large. Then for each other uid UID FETCH (BODY.PEEK[]): PEEK, so that
        reading a mail does not mark it seen.
     2. receive.inbound_process(raw=...) runs its own transaction and has committed when it
        returns; a Message-ID it has seen before is a no-op reported as created=False. So this
@@ -66,6 +91,10 @@ def mailbox_poll(*, limit: int | None = None, dry_run: bool = False) -> PollResu
     3. Only then UID STORE +FLAGS (\\Seen). A crash (or a lost connection) between 2 and 3
        leaves the mail unseen: the next poll reads it again, 2 reports a duplicate and 3
        marks it seen. Two polls at once end the same way. Nothing is lost, nothing doubled.
+
+    A mail inbound_process holds for a person (receive.InboundHeld, raised with nothing
+    committed, e.g. an unknown sender past the day's new-case limit) is flagged and left
+    unseen, and counted as held: it shows in the mailbox as unread and flagged.
 
     One bad mail does not stop the others. When processing raises, the mail stays unseen,
     counts as failed and is logged by uid and exception class only (an exception's text may
@@ -78,18 +107,23 @@ def mailbox_poll(*, limit: int | None = None, dry_run: bool = False) -> PollResu
       mailbox, it shows a person which mail needs handling by hand, and removing the flag
       (after a fix) has it processed by the next poll. A system flag rather than a keyword of
       our own, and no failure counter: Microsoft 365 does not keep custom IMAP keywords, and
-      a deterministic error would not pass on a second try anyway. The price: a mail a person
-      flags before it is polled is skipped too, so give Tilflytt a mailbox (or folder) of
-      its own.
+      a deterministic error would not pass on a second try anyway.
+    - the task's soft time limit (SoftTimeLimitExceeded) while a mail is processed: that
+      mail is flagged before the exception goes on, so the next poll goes on with later
+      mail instead of dying on the same one every minute. `stop_after` (seconds) makes the
+      poll start no new mail once that much time has passed, so that the mail the limit
+      hits has had the rest of the time to itself and is not blamed for the batch before it.
 
     IMAP errors (the connection dropped, the server said NO) end the poll with the
     exception: what was committed is committed, the rest waits for the next poll.
 
     dry_run: the folder is opened read-only (EXAMINE) and the mails are fetched with PEEK and
-    counted as seen; nothing is processed, marked or flagged.
+    counted as seen (too large ones counted as too_large); nothing is processed, marked or
+    flagged.
     """
     if not settings.IMAP_HOST:
         raise ImproperlyConfigured("IMAP_HOST is not set: there is no mailbox to poll.")
+    started = time.monotonic()
     batch = limit if limit is not None else settings.IMAP_POLL_BATCH
     result = PollResult()
     conn = mailbox_connect()
@@ -98,22 +132,42 @@ def mailbox_poll(*, limit: int | None = None, dry_run: bool = False) -> PollResu
         _check(conn.select(_quoted(settings.IMAP_FOLDER), readonly=dry_run), "SELECT")
         data = _check(conn.uid("SEARCH", *SEARCH), "SEARCH")
         uids = sorted(int(uid) for uid in (data[0] or b"").split())[:batch]
+        sizes = _sizes(conn, uids)
         for uid in uids:
+            if stop_after is not None and time.monotonic() - started > stop_after:
+                break  # the next poll takes the rest
+            size = sizes.get(uid)
+            if size is None:  # expunged since the search
+                continue
+            if size > settings.IMAP_MAX_MESSAGE_BYTES:
+                result.too_large += 1
+                logger.error(
+                    "conversations: mail uid %s is %s bytes, above IMAP_MAX_MESSAGE_BYTES: "
+                    "not fetched; flagged for a person",
+                    uid,
+                    size,
+                )
+                if not dry_run:
+                    _flag(conn, uid)
+                continue
             raw = _fetch(conn, uid)
-            if raw is None:  # expunged since the search
+            if raw is None:  # expunged since the size fetch
                 continue
             result.seen += 1
             if not dry_run:
                 _process_one(conn, uid, raw, result)
     finally:
         _logout(conn)
-    if result.seen:
+    if result.seen or result.too_large:
         logger.info(
-            "conversations: mailbox poll%s: %s seen, %s processed, %s duplicates, %s failed",
+            "conversations: mailbox poll%s: %s seen, %s processed, %s duplicates, %s held, "
+            "%s too large, %s failed",
             " (dry run)" if dry_run else "",
             result.seen,
             result.processed,
             result.duplicates,
+            result.held,
+            result.too_large,
             result.failed,
         )
     return result
@@ -123,7 +177,27 @@ def _process_one(conn: imaplib.IMAP4, uid: int, raw: bytes, result: PollResult) 
     try:
         outcome = receive.inbound_process(raw=raw)
     except SoftTimeLimitExceeded:
-        raise  # the task's time is up: not this mail's fault
+        # The task's time ran out on this mail (mailbox_poll's stop_after gave it the rest
+        # of the time to itself). Unflagged, it would be the oldest unseen mail again and
+        # every poll would die on it. inbound_process rolled back, or (if the limit hit
+        # after its commit) a person's unflagging gives a duplicate: nothing is doubled.
+        logger.error(
+            "conversations: mail uid %s not processed within the poll's time limit; "
+            "flagged and left unseen, not tried again until the flag is removed",
+            uid,
+        )
+        try:
+            _flag(conn, uid)
+        except (IMAP_ERROR, OSError) as exc:
+            logger.error("conversations: mail uid %s could not be flagged (%s)", uid, _where(exc))
+        raise
+    except receive.InboundHeld:
+        # Nothing was committed: the mail waits for a person, flagged and unseen. The log
+        # has the uid only; the person reads the reason in the mail itself.
+        result.held += 1
+        logger.warning("conversations: mail uid %s held for a person; flagged and left unseen", uid)
+        _flag(conn, uid)
+        return
     except TRANSIENT_ERRORS as exc:
         result.failed += 1
         logger.warning(
@@ -140,7 +214,7 @@ def _process_one(conn: imaplib.IMAP4, uid: int, raw: bytes, result: PollResult) 
             uid,
             _where(exc),
         )
-        _check(conn.uid("STORE", str(uid), "+FLAGS", r"(\Flagged)"), "STORE")
+        _flag(conn, uid)
         return
     # Committed: from here on a crash only makes the next poll see a duplicate.
     _check(conn.uid("STORE", str(uid), "+FLAGS", r"(\Seen)"), "STORE")
@@ -148,6 +222,10 @@ def _process_one(conn: imaplib.IMAP4, uid: int, raw: bytes, result: PollResult) 
         result.processed += 1
     else:
         result.duplicates += 1
+
+
+def _flag(conn: imaplib.IMAP4, uid: int) -> None:
+    _check(conn.uid("STORE", str(uid), "+FLAGS", r"(\Flagged)"), "STORE")
 
 
 def _where(exc: BaseException) -> str:
@@ -168,6 +246,24 @@ def _fetch(conn: imaplib.IMAP4, uid: int) -> bytes | None:
     return None
 
 
+def _sizes(conn: imaplib.IMAP4, uids: list[int]) -> dict[int, int]:
+    """uid -> RFC822.SIZE for the batch, in one command; a uid expunged meanwhile is absent.
+    Lines without both items (an unsolicited FETCH of another session's flag change) are
+    skipped."""
+    if not uids:
+        return {}
+    data = _check(conn.uid("FETCH", ",".join(map(str, uids)), "(RFC822.SIZE)"), "FETCH")
+    sizes: dict[int, int] = {}
+    for part in data:
+        line = part[0] if isinstance(part, tuple) else part
+        if not isinstance(line, bytes):
+            continue
+        uid, size = _UID.search(line), _SIZE.search(line)
+        if uid and size:
+            sizes[int(uid[1])] = int(size[1])
+    return sizes
+
+
 def _check(response: tuple[str, list[object]], command: str) -> list[object]:
     status, data = response
     if status != "OK":
@@ -182,7 +278,7 @@ def _quoted(folder: str) -> str:
 
 def _logout(conn: imaplib.IMAP4) -> None:
     # A connection that is gone already: the server drops the session itself.
-    with contextlib.suppress(imaplib.IMAP4.error, OSError):
+    with contextlib.suppress(IMAP_ERROR, OSError):
         conn.logout()
 
 
@@ -219,14 +315,57 @@ def mailbox_connect() -> imaplib.IMAP4:
 
 
 def mailbox_login(conn: imaplib.IMAP4) -> None:
-    """IMAP_PASSWORD with LOGIN, or, when IMAP_OAUTH2_TOKEN_URL is set, a fresh OAuth2 token
-    with AUTHENTICATE XOAUTH2 (Microsoft 365 accepts nothing else)."""
-    user = settings.IMAP_USER
-    if settings.IMAP_OAUTH2_TOKEN_URL:
-        token = oauth2_token_fetch()
-        conn.authenticate("XOAUTH2", xoauth2_responder(user=user, token=token))
-    else:
-        conn.login(user, settings.IMAP_PASSWORD)
+    """IMAP_USER and IMAP_PASSWORD, or, when IMAP_OAUTH2_TOKEN_URL is set, a fresh OAuth2
+    token with AUTHENTICATE XOAUTH2 (Microsoft 365 accepts nothing else).
+
+    The password goes by AUTHENTICATE PLAIN (RFC 4616), which carries it in UTF-8: imaplib's
+    LOGIN sends ASCII only, and a password with æ, ø or å raised a UnicodeEncodeError quoting
+    the character and its position. IMAP4rev1 servers must offer PLAIN (over TLS);
+    LOGIN is the fallback for one that does not, for ASCII credentials only.
+
+    A refused login is MailboxError("IMAP login refused (<response code>)"), raised `from
+    None`: neither its text nor the exception chain holds the password or a part of it.
+    """
+    user = settings.IMAP_USER or ""
+    try:
+        if settings.IMAP_OAUTH2_TOKEN_URL:
+            token = oauth2_token_fetch()
+            conn.authenticate("XOAUTH2", xoauth2_responder(user=user, token=token))
+        elif "AUTH=PLAIN" in conn.capabilities:
+            conn.authenticate(
+                "PLAIN", plain_responder(user=user, password=settings.IMAP_PASSWORD or "")
+            )
+        elif user.isascii() and (settings.IMAP_PASSWORD or "").isascii():
+            conn.login(user, settings.IMAP_PASSWORD)
+        else:
+            raise MailboxError(
+                "IMAP login impossible: the server offers no AUTHENTICATE PLAIN, and LOGIN "
+                "takes ASCII only (IMAP_USER or IMAP_PASSWORD is not)"
+            )
+    except IMAP_ABORT as exc:
+        raise MailboxError(f"IMAP connection lost during login ({type(exc).__name__})") from None
+    except IMAP_ERROR as exc:
+        code = _RESPONSE_CODE.search(str(exc))
+        raise MailboxError("IMAP login refused" + (f" ({code[1]})" if code else "")) from None
+    except UnicodeError:  # a lone surrogate (undecodable bytes in the environment) is quoted
+        raise MailboxError("IMAP login failed: the credentials could not be sent") from None
+
+
+def _responder(first: bytes) -> Callable[[bytes], bytes]:
+    """imaplib's authobject: `first` to the first challenge. A refused login may get a
+    second challenge (XOAUTH2: a JSON error) that takes an empty answer; the server then
+    says NO, which imaplib raises."""
+    answers = iter([first])
+
+    def respond(challenge: bytes) -> bytes:
+        return next(answers, b"")
+
+    return respond
+
+
+def plain_responder(*, user: str, password: str) -> Callable[[bytes], bytes]:
+    """SASL PLAIN (RFC 4616): no authorisation identity, then user and password, UTF-8."""
+    return _responder(f"\0{user}\0{password}".encode())
 
 
 def xoauth2_string(*, user: str, token: str) -> bytes:
@@ -235,15 +374,8 @@ def xoauth2_string(*, user: str, token: str) -> bytes:
 
 
 def xoauth2_responder(*, user: str, token: str) -> Callable[[bytes], bytes]:
-    """imaplib's authobject: the XOAUTH2 string to the first challenge. A refused token gets
-    a second challenge (a JSON error) that takes an empty answer; the server then says NO,
-    which imaplib raises."""
-    answers = iter([xoauth2_string(user=user, token=token)])
-
-    def respond(challenge: bytes) -> bytes:
-        return next(answers, b"")
-
-    return respond
+    """imaplib's authobject for XOAUTH2 (a refused token gets the empty second answer)."""
+    return _responder(xoauth2_string(user=user, token=token))
 
 
 def oauth2_token_fetch() -> str:

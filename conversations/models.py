@@ -82,6 +82,9 @@ class CaseMessage(models.Model):
     sender = models.EmailField(_("from"), blank=True)
     sender_known = models.BooleanField(_("sender is the newcomer"), default=True)
     body = models.TextField(_("text"))
+    # Incoming: the whole text as it came, quoted history and signature included; `body` is
+    # the reply's own part (conversations.inbound.reply_trim), which may cut too much.
+    full_text = models.TextField(_("whole e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -124,7 +127,9 @@ class CaseMessageAttachment(models.Model):
 class InboundEmail(models.Model):
     """One row per incoming mail ever processed: the Message-ID is unique, so the same mail
     read twice (a poll that died before marking it seen, two polls at once) is processed
-    once. Ignored mail keeps no sender or text, only why it was ignored."""
+    once. Ignored mail keeps no sender or text, only why it was ignored. A mail held for a
+    person (conversations.receive.InboundHeld) gets no row: it stays in the mailbox.
+    A bounce of one of our e-mails has its case set."""
 
     class Outcome(models.TextChoices):
         ATTACHED = "attached", _("Added to its case")
@@ -132,7 +137,7 @@ class InboundEmail(models.Model):
         AUTO_REPLY = "auto_reply", _("Ignored: automatic reply")
         BOUNCE = "bounce", _("Ignored: delivery failure")
         LOOP = "loop", _("Ignored: sent by Tilflytt itself")
-        REFUSED = "refused", _("Ignored: too many messages from this sender")
+        STAFF = "staff", _("Ignored: from a team member's address")
 
     message_id = models.CharField(_("Message-ID"), max_length=255)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)

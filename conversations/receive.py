@@ -22,6 +22,7 @@ from cases.filters import REFERENCE_PATTERN
 from cases.models import Case
 from cases.services import case_change_status, case_event_record, case_open
 from contacts.models import Newcomer
+from contacts.selectors import address_is_staff, case_staff_address
 from conversations.inbound import ParsedEmail, inbound_parse
 from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail
 from outbox.models import OutboundEmail
@@ -29,6 +30,18 @@ from outbox.services import email_queue
 from privacy.files import file_check
 
 logger = logging.getLogger(__name__)
+
+
+class InboundHeld(Exception):
+    """Raised by inbound_process for a mail a person must handle: it matches no case and no
+    new case may be opened for it (no usable sender address, or its sender opened
+    CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY cases in 24 hours). Nothing was committed.
+
+    The poller catches it and sets \\Flagged on the mail WITHOUT \\Seen, and does not
+    process a flagged mail again: it stays in the mailbox for a person. The message (a
+    reason) holds no personal data and may be logged.
+    """
+
 
 Outcome = InboundEmail.Outcome
 
@@ -67,6 +80,8 @@ def inbound_process(*, raw: bytes, now: datetime | None = None) -> InboundResult
     3. The work (case, message, files, event, status, notice) is done in the same
        transaction and the row updated with its outcome. Stored files are not part of the
        transaction: if it fails, the files written so far are deleted.
+    4. A mail that must wait for a person raises InboundHeld out of the transaction:
+       nothing is committed, not even the InboundEmail row.
     """
     now = now or timezone.now()
     parsed = inbound_parse(raw)
@@ -79,13 +94,15 @@ def inbound_process(*, raw: bytes, now: datetime | None = None) -> InboundResult
             inbound = InboundEmail(
                 message_id=parsed.message_id,
                 # Provisional, replaced below in this transaction: nobody sees it.
-                outcome=_IGNORED.get(parsed.kind, Outcome.REFUSED),
+                outcome=_IGNORED.get(parsed.kind, Outcome.ATTACHED),
                 received_at=_sane_date(parsed.date, now),
                 processed_at=now,
             )
             inbound.full_clean(validate_unique=False, validate_constraints=False)
             inbound.save()
-            if parsed.kind == "reply" and _is_ours(parsed.message_id):
+            if parsed.kind == "bounce":
+                _handle_bounce(inbound=inbound, parsed=parsed)
+            elif parsed.kind == "reply" and _is_ours(parsed.message_id):
                 inbound.outcome = Outcome.LOOP
                 inbound.save(update_fields=["outcome"])
             elif parsed.kind == "reply":
@@ -111,26 +128,30 @@ def inbound_process(*, raw: bytes, now: datetime | None = None) -> InboundResult
 def _handle_reply(
     *, inbound: InboundEmail, parsed: ParsedEmail, now: datetime, written: list[str]
 ) -> None:
+    """Where a reply goes, in this order (_case_for, _subject_case_for, _newcomer_case_for):
+    1. The case of a mail the team sent to the newcomer, found by its headers.
+    2. From a staff user's or an organisation's address: nothing (outcome "staff").
+    3. The case whose reference is in the subject.
+    4. A known newcomer's newest case that is not closed, else a new case for them.
+    5. A new case for a new, unverified newcomer, within the per-sender daily limit;
+       without a usable address or over the limit, InboundHeld (nothing is kept).
+    """
     sender = _valid_address(parsed.sender)
     received_at = inbound.received_at or now
-    case, sender_known = _case_for(parsed=parsed, sender=sender)
-    if case is not None:
+    match = _case_for(parsed=parsed, sender=sender)
+    if match is None and address_is_staff(sender):
+        inbound.outcome = Outcome.STAFF
+        inbound.save(update_fields=["outcome"])
+        return
+    if match is None:
+        match = _subject_case_for(parsed=parsed, sender=sender)
+    if match is not None:
         inbound.outcome = Outcome.ATTACHED
+        case, sender_known, trusted = match
     else:
-        newcomer = _newcomer_for(parsed=parsed, sender=sender, now=now)
-        if newcomer is None:
-            inbound.outcome = Outcome.REFUSED
-            inbound.save(update_fields=["outcome"])
-            return
-        case = case_open(
-            newcomer=newcomer,
-            channel=Case.Channel.EMAIL,
-            message=parsed.text[:CASE_MESSAGE_MAX_CHARS],
-            # case_open refuses a time after its own now (a `now` passed by a test).
-            received_at=received_at if received_at <= timezone.now() else None,
-        )
-        sender_known = True
-        inbound.outcome = Outcome.NEW_CASE
+        case, opened = _newcomer_case_for(parsed=parsed, sender=sender, now=now, at=received_at)
+        sender_known, trusted = True, True
+        inbound.outcome = Outcome.NEW_CASE if opened else Outcome.ATTACHED
     message = CaseMessage(
         case=case,
         direction=CaseMessage.Direction.INCOMING,
@@ -138,15 +159,20 @@ def _handle_reply(
         sender=sender,
         sender_known=sender_known,
         body=parsed.text,
+        full_text=parsed.full_text,
         created_at=received_at,
     )
     # An empty body is allowed here: a mail may be only an attachment. Uniqueness of the
     # Message-ID is already held by the InboundEmail row inserted first.
     message.full_clean(exclude=["body"], validate_unique=False, validate_constraints=False)
     message.save()
-    inbound.attachments_refused = _attachments_store(
-        message=message, parsed=parsed, written=written
-    )
+    if trusted:
+        inbound.attachments_refused = _attachments_store(
+            message=message, parsed=parsed, written=written
+        )
+    else:
+        # Anybody can type a reference in a subject: their files are not kept.
+        inbound.attachments_refused = min(len(parsed.attachments), 32767)
     case_event_record(
         case=case,
         kind="conversations.message.received",
@@ -155,10 +181,41 @@ def _handle_reply(
         at=received_at,
     )
     if inbound.outcome == Outcome.ATTACHED:
-        _reopen_and_notify(case=case)
+        if trusted:
+            _reopen(case=case)
+        _notify(case=case)
     inbound.case = case
     inbound.case_message = message
     inbound.save(update_fields=["outcome", "case", "case_message", "attachments_refused"])
+
+
+def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
+    """A delivery report about one of our e-mails: that e-mail is marked failed
+    ("bounced"), once, and when it went to the case's newcomer the case's timeline says so.
+    The claim is a conditional update, so a report read twice (or two reports for one
+    e-mail) changes it once; only a sent e-mail is marked."""
+    if not parsed.bounced_message_id:
+        return
+    email = (
+        OutboundEmail.objects.filter(message_id=parsed.bounced_message_id, case__isnull=False)
+        .select_related("case__newcomer")
+        .first()
+    )
+    if email is None or email.case is None:
+        return
+    inbound.case = email.case
+    inbound.save(update_fields=["case"])
+    claimed = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENT).update(
+        status=OutboundEmail.Status.FAILED, sent_at=None, last_error="bounced"
+    )
+    newcomer_email = email.case.newcomer.email.strip().lower()
+    if claimed and newcomer_email and email.to.strip().lower() == newcomer_email:
+        case_event_record(
+            case=email.case,
+            kind="conversations.message.bounced",
+            actor=None,
+            data={"email": email.pk},
+        )
 
 
 def _is_ours(message_id: str) -> bool:
@@ -185,75 +242,138 @@ def _valid_address(address: str) -> str:
     return address if len(address) <= 254 else ""
 
 
-def _case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case | None, bool]:
-    """The case the mail answers, and whether its sender is taken to be the newcomer.
+def _locked_case(pk: int) -> Case | None:
+    """The case, locked with its newcomer's row, unless the newcomer is erased.
 
-    1. By headers: the newest Message-ID in In-Reply-To, then References from the newest,
-       that is a message on a case or an e-mail the outbox sent for one (the intake
-       receipt, a reminder). Having the Message-ID shows the sender got our mail.
-    2. By a case reference in the subject. Anybody can type one, so a sender who is not
-       the case's newcomer is marked unknown (staff see a warning), but kept on the case.
-    Cases of erased newcomers are never matched: the mail becomes a new case instead.
+    newcomer_erase locks the newcomer's row; locking it here too makes the two wait for
+    each other, so a mail cannot land on a case whose newcomer was erased after it was
+    looked up (the erasure committed between the look-up and our insert). The check is
+    made on the row read under the lock. SQLite serialises writers and ignores the lock.
+    """
+    case = (
+        Case.objects.select_related("newcomer", "owner", "responsible_organisation")
+        .select_for_update(of=("self", "newcomer"))
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None or case.newcomer.erased_at is not None:
+        return None
+    return case
+
+
+def _is_newcomers(case: Case, sender: str) -> bool:
+    return bool(sender) and sender == case.newcomer.email.strip().lower()
+
+
+def _case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | None:
+    """The case the mail answers by its headers, whether its sender is the newcomer, and
+    whether it is trusted (True: it answers our mail).
+
+    The newest Message-ID in In-Reply-To, then References from the newest, that is a
+    message the team sent to the newcomer: an outgoing CaseMessage, or an e-mail of the
+    outbox addressed to the case's newcomer (the intake receipt, a reminder). Notices the
+    outbox sent to staff do not count: an owner answering one is not the newcomer.
+    Having the Message-ID shows the sender got our mail, so a reply from another address
+    (a partner) is kept on the case, with its sender marked as not the newcomer.
+    Cases of erased newcomers are never matched.
     """
     ids = [i for i in dict.fromkeys([parsed.in_reply_to, *reversed(parsed.references)]) if i]
-    if ids:
-        found: dict[str, int] = dict(
-            CaseMessage.objects.filter(message_id__in=ids).values_list("message_id", "case_id")
-        )
-        for message_id, case_id in OutboundEmail.objects.filter(
-            message_id__in=ids, case__isnull=False
-        ).values_list("message_id", "case_id"):
+    if not ids:
+        return None
+    found: dict[str, int] = dict(
+        CaseMessage.objects.filter(
+            message_id__in=ids, direction=CaseMessage.Direction.OUTGOING
+        ).values_list("message_id", "case_id")
+    )
+    for message_id, case_id, to, newcomer_email in OutboundEmail.objects.filter(
+        message_id__in=ids, case__isnull=False
+    ).values_list("message_id", "case_id", "to", "case__newcomer__email"):
+        if newcomer_email and to.strip().lower() == newcomer_email.strip().lower():
             found.setdefault(message_id, case_id)
-        cases = Case.objects.select_related("newcomer", "owner").in_bulk(set(found.values()))
-        for message_id in ids:
-            case = cases.get(found.get(message_id, -1))
-            if case is not None and case.newcomer.erased_at is None:
-                return case, True
+    for message_id in ids:
+        if message_id in found:
+            case = _locked_case(found[message_id])
+            if case is not None:
+                return case, _is_newcomers(case, sender), True
+    return None
+
+
+def _subject_case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | None:
+    """The case whose reference is in the subject. Anybody can type one: from the
+    newcomer's own address it is trusted, from any other it is kept on the case for staff
+    to see but changes nothing (no reopening, no files)."""
     for reference in SUBJECT_REFERENCE.findall(parsed.subject):
-        case = (
-            Case.objects.select_related("newcomer", "owner")
-            .filter(reference__iexact=reference, newcomer__erased_at=None)
+        pk = (
+            Case.objects.filter(reference__iexact=reference, newcomer__erased_at=None)
+            .values_list("pk", flat=True)
             .first()
         )
+        case = _locked_case(pk) if pk is not None else None
         if case is not None:
-            known = bool(sender) and sender == case.newcomer.email.strip().lower()
-            return case, known
-    return None, False
+            known = _is_newcomers(case, sender)
+            return case, known, known
+    return None
 
 
-def _newcomer_for(*, parsed: ParsedEmail, sender: str, now: datetime) -> Newcomer | None:
-    """Who a new case is for: the newcomer with the sender's address, or a new unverified
-    one. None (refused) without a usable address, or when the address has already opened
-    CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY cases in 24 hours: a mail loop with an
-    unknown auto-responder, or a flood, must not fill the case list. The count is not
-    locked: two mails at the same instant may both pass, which is fine for a brake."""
+def _newcomer_case_for(
+    *, parsed: ParsedEmail, sender: str, now: datetime, at: datetime
+) -> tuple[Case, bool]:
+    """The case for a mail that answers none: a known newcomer's newest case that is not
+    closed (several mails with one document each make one case), else a new case; True
+    when it was opened.
+
+    Only a new case for an unknown or unverified sender counts towards
+    CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY in 24 hours (a loop with an unknown
+    auto-responder, or a flood, must not fill the case list). Over it, or without a usable
+    address, InboundHeld: the mail stays in the mailbox for a person. The count is not
+    locked: two mails at the same instant may both pass, which is fine for a brake.
+    """
     if not sender:
-        return None
-    recent = InboundEmail.objects.filter(
-        outcome=Outcome.NEW_CASE,
-        processed_at__gt=now - timedelta(hours=24),
-        case_message__sender__iexact=sender,
-    ).count()
-    if recent >= settings.CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY:
-        return None
+        raise InboundHeld("no usable sender address")
     newcomer = (
-        Newcomer.objects.filter(email__iexact=sender, erased_at=None)
+        Newcomer.objects.select_for_update()
+        .filter(email__iexact=sender, erased_at=None)
         .order_by("-updated_at", "-pk")
         .first()
     )
     if newcomer is not None:
-        return newcomer
-    # The name is whatever the mail claims; staff confirm who it is (is_unverified).
-    newcomer = Newcomer(
-        name=parsed.sender_name or sender.split("@")[0],
-        email=sender,
-        is_unverified=True,
-        created_at=now,
-        updated_at=now,
+        open_case = (
+            Case.objects.filter(newcomer=newcomer)
+            .exclude(status=Case.Status.CLOSED)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        case = _locked_case(open_case) if open_case is not None else None
+        if case is not None:
+            return case, False
+    if newcomer is None or newcomer.is_unverified:
+        recent = InboundEmail.objects.filter(
+            outcome=Outcome.NEW_CASE,
+            processed_at__gt=now - timedelta(hours=24),
+            case_message__sender__iexact=sender,
+        ).count()
+        if recent >= settings.CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY:
+            raise InboundHeld("too many new cases from this sender today")
+    if newcomer is None:
+        # The name is whatever the mail claims; staff confirm who it is (is_unverified).
+        newcomer = Newcomer(
+            name=parsed.sender_name or sender.split("@")[0],
+            email=sender,
+            is_unverified=True,
+            created_at=now,
+            updated_at=now,
+        )
+        newcomer.full_clean()
+        newcomer.save()
+    case = case_open(
+        newcomer=newcomer,
+        channel=Case.Channel.EMAIL,
+        message=parsed.text[:CASE_MESSAGE_MAX_CHARS],
+        # case_open refuses a time after its own now (a `now` passed by a test).
+        received_at=at if at <= timezone.now() else None,
     )
-    newcomer.full_clean()
-    newcomer.save()
-    return newcomer
+    return case, True
 
 
 def _attachments_store(*, message: CaseMessage, parsed: ParsedEmail, written: list[str]) -> int:
@@ -285,19 +405,24 @@ def _attachments_store(*, message: CaseMessage, parsed: ParsedEmail, written: li
     return refused
 
 
-def _reopen_and_notify(*, case: Case) -> None:
-    """A reply puts a waiting or closed case back in the team's work, and tells its owner.
-    The notice has the reference and a link only: nothing the newcomer wrote."""
+def _reopen(*, case: Case) -> None:
+    """A reply puts a waiting or closed case back in the team's work."""
     if case.status in (Case.Status.WAITING, Case.Status.CLOSED):
         case_change_status(case=case, status=Case.Status.OPEN, actor=None)
-    owner = case.owner
-    if owner is None or not owner.is_active or not owner.email:
+
+
+def _notify(*, case: Case) -> None:
+    """Tells the case's owner (else its responsible organisation, the rule of the
+    newcomer's own page) that an e-mail arrived. The notice has the reference and a link
+    only: nothing the mail said, nor who sent it."""
+    to = case_staff_address(case=case)
+    if not to:
         return
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("cases:detail", kwargs={"pk": case.pk})
     email_queue(
         kind="conversations.reply_notice",
-        to=owner.email,
+        to=to,
         template="conversation_reply_notice",
         language=settings.LANGUAGE_CODE,
         context={"case": case, "case_url": settings.SITE_URL + path},

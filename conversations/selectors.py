@@ -20,7 +20,8 @@ def message_list_for_case(*, case: Case) -> QuerySet[CaseMessage]:
 
 
 def message_in_bulk(*, ids: set[int], case_ids: set[int]) -> dict[int, CaseMessage]:
-    """Messages by id for a page of timeline events, in one query plus one for all their
+    """Messages by id for a page of timeline events (with their outbox row, and the
+    InboundEmail row that counts refused attachments), in one query plus one for all their
     attachments. Limited to the events' cases, so an event cannot show another case's
     message."""
     if not ids:
@@ -28,7 +29,7 @@ def message_in_bulk(*, ids: set[int], case_ids: set[int]) -> dict[int, CaseMessa
     return {
         message.pk: message
         for message in CaseMessage.objects.filter(pk__in=ids, case_id__in=case_ids)
-        .select_related("email")
+        .select_related("email", "inbound")
         .prefetch_related("attachments")
     }
 

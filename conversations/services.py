@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.selectors import case_can_manage
 from cases.services import case_change_status, case_event_record, case_mark_first_response
 from contacts.selectors import staff_access
+from conversations.inbound import message_id_valid
 from conversations.models import CaseMessage, ReplyTemplate
 from outbox.services import email_queue
 
@@ -45,15 +46,19 @@ def _angle(message_id: str) -> str:
 
 def _thread_headers(case: Case) -> dict[str, str]:
     """Reply-To the team's mailbox, and In-Reply-To/References that thread the message
-    with the conversation on the case (RFC 5322 3.6.4)."""
+    with the conversation on the case (RFC 5322 3.6.4). A stored Message-ID that is not
+    a strict "<left@right>" (a row from before conversations.inbound checked them, a hand-
+    made one) is left out: one bad id must not make every later message fail."""
     headers: dict[str, str] = {}
     if settings.CONVERSATIONS_ADDRESS:
         headers["Reply-To"] = settings.CONVERSATIONS_ADDRESS
-    ids = list(
-        CaseMessage.objects.filter(case=case)
+    ids = [
+        (direction, _angle(mid))
+        for direction, mid in CaseMessage.objects.filter(case=case)
         .order_by("created_at", "pk")
         .values_list("direction", "message_id")
-    )
+        if mid and message_id_valid(_angle(mid))
+    ]
     if not ids:
         return headers
     newest_in = next(
@@ -61,12 +66,11 @@ def _thread_headers(case: Case) -> dict[str, str]:
         None,
     )
     if newest_in:
-        headers["In-Reply-To"] = _angle(newest_in)
-    kept = [mid for _direction, mid in ids if mid]
+        headers["In-Reply-To"] = newest_in
+    kept = [mid for _direction, mid in ids]
     if len(kept) > REFERENCES_KEPT:
         kept = [kept[0], *kept[-(REFERENCES_KEPT - 1) :]]
-    if kept:
-        headers["References"] = " ".join(_angle(mid) for mid in kept)
+    headers["References"] = " ".join(kept)
     return headers
 
 

@@ -6,12 +6,15 @@ from django.conf import settings
 from conversations.mailbox import mailbox_poll
 
 # One poll reads at most IMAP_POLL_BATCH mails, each socket operation bounded by
-# mailbox.TIMEOUT (30 s). The soft limit ends a slow poll between two mails' steps (what
-# was committed stays, the rest waits unseen); the hard limit kills a stuck one. Both stay
-# far below the broker's visibility timeout, and a poll that overlaps the next one is
-# harmless: the unique Message-ID makes the second see duplicates.
+# mailbox.TIMEOUT (30 s) and each mail by IMAP_MAX_MESSAGE_BYTES. The poll starts no new
+# mail after POLL_STOP_AFTER seconds, so a mail the soft limit hits has had at least the
+# remaining 75 s to itself: that mail is flagged (not blamed for the batch before it) and
+# the next poll goes on with later mail. The hard limit kills a stuck poll. Both stay far
+# below the broker's visibility timeout, and a poll that overlaps the next one is harmless:
+# the unique Message-ID makes the second see duplicates.
 POLL_SOFT_TIME_LIMIT = 150
 POLL_TIME_LIMIT = 180
+POLL_STOP_AFTER = POLL_SOFT_TIME_LIMIT / 2
 
 
 @shared_task(soft_time_limit=POLL_SOFT_TIME_LIMIT, time_limit=POLL_TIME_LIMIT)
@@ -20,4 +23,4 @@ def conversations_poll() -> None:
     Without IMAP_HOST there is no mailbox: nothing to do."""
     if not settings.IMAP_HOST:
         return
-    mailbox_poll()
+    mailbox_poll(stop_after=POLL_STOP_AFTER)

@@ -15,7 +15,7 @@ KIND_LABELS = {
     "cases.intake_receipt": _("Receipt for the enquiry"),
     "onboarding.welcome_pack": _("Welcome pack"),
     "conversations.message": _("Message to the newcomer"),
-    "conversations.reply_notice": _("Notice of the newcomer's reply"),
+    "conversations.reply_notice": _("Notice of a new e-mail on the case"),
     "contacts.newcomer_link": _("Link to the newcomer's own page"),
     "contacts.newcomer_message": _("Notice of the newcomer's message"),
     "reminders.followup_due": _("Follow-up due today"),
@@ -55,7 +55,7 @@ def validate_headers(value: Any) -> None:
         for key, text in value.items()
     ):
         raise ValidationError(
-            "Headers must map In-Reply-To, References, Reply-To or Auto-Submitted to one line.",
+            _("Headers must map In-Reply-To, References, Reply-To or Auto-Submitted to one line."),
             code="invalid_headers",
         )
 

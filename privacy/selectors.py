@@ -168,6 +168,7 @@ def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
                 "at": _iso(message.created_at),
                 "from": message.sender,
                 "text": message.body,
+                "full_text": message.full_text,
                 "attachments": [a.filename for a in message.attachments.all()],
             }
         )

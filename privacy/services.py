@@ -126,6 +126,21 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
+def _files_delete(names: list[str]) -> None:
+    """Deletes stored files after the erasure committed. Each file on its own: one that
+    cannot be deleted (a storage error) must not keep the others, nor turn the committed
+    erasure into an error page. What is left is logged by count only (no names: they may
+    say whose file it was) for an administrator to clean up."""
+    failed = 0
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            failed += 1
+    if failed:
+        logger.error("privacy: %d of %d erased files could not be deleted", failed, len(names))
+
+
 def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, cause: str) -> None:
     """Replaces identifiers and free text; keeps every code the dashboard counts (status,
     channel, target group, topics, lifecycle, dates, municipality)."""
@@ -152,7 +167,7 @@ def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, 
     files = list(
         WelcomePack.objects.filter(case__in=cases).exclude(file="").values_list("file", flat=True)
     )
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    transaction.on_commit(lambda: _files_delete(files))
     WelcomePack.objects.filter(case__in=cases).update(recipient=ERASED_EMAIL, file="")
     WelcomePack.objects.filter(case__in=cases, status=WelcomePack.Status.PENDING).update(
         status=WelcomePack.Status.SKIPPED
@@ -160,10 +175,10 @@ def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, 
     # Conversations: the texts and senders of messages go; the rows stay for the timeline.
     # Attachment files are deleted once the masking has committed, their rows at once.
     messages = CaseMessage.objects.filter(case__in=cases)
-    messages.update(body=ERASED_TEXT, sender="")
+    messages.update(body=ERASED_TEXT, full_text=ERASED_TEXT, sender="")
     attachments = CaseMessageAttachment.objects.filter(message__case__in=cases)
     attachment_files = list(attachments.values_list("path", flat=True))
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in attachment_files])
+    transaction.on_commit(lambda: _files_delete(attachment_files))
     attachments.delete()
     emails = OutboundEmail.objects.filter(case__in=cases)
     # Unsent e-mails must not go out to a masked address: they fail, marked as erased.

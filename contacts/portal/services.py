@@ -17,6 +17,7 @@ from cases.models import Case, NewcomerMessage
 from cases.services import case_event_record, case_newcomer_update, consent_withdraw
 from contacts.models import Newcomer
 from contacts.portal.selectors import portal_case
+from contacts.selectors import case_staff_address
 from contacts.services import newcomer_link_issue, newcomer_link_revoke, newcomer_update
 from onboarding.models import PlanStep
 from onboarding.services import step_complete
@@ -84,9 +85,7 @@ def newcomer_message_send(*, newcomer: Newcomer, body: str) -> NewcomerMessage:
     case_event_record(
         case=case, kind="contacts.newcomer.message", actor=None, data={"message": message.pk}
     )
-    to = (case.owner.email if case.owner else "") or (
-        case.responsible_organisation.email if case.responsible_organisation else ""
-    )
+    to = case_staff_address(case=case)
     if to:
         email_queue(
             kind="contacts.newcomer_message",

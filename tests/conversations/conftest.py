@@ -1,9 +1,10 @@
 """Conversation fixtures: a real IMAP and LMTP server (Debian's dovecot) on loopback.
 
 - `dovecot` starts a dovecot of its own (`dovecot -F -c <tmp>/dovecot.conf`) on free
-  loopback ports (IMAP and LMTP), with one test user, plaintext login (ssl = no) and a
-  maildir in a temporary folder; it never touches /etc/dovecot or a system dovecot on port
-  143. The Django settings IMAP_* point at it (pytest-django's `settings`).
+  loopback ports (IMAP and LMTP), with the test user (and UTF8_USER, whose password has
+  æøå), plaintext login (ssl = no) and a maildir in a temporary folder; it never touches
+  /etc/dovecot or a system dovecot on port 143. The Django settings IMAP_* point at it
+  (pytest-django's `settings`).
 - `oauth2` is a token endpoint on loopback; dovecot accepts XOAUTH2 with the tokens it
   issues (it asks the same server, by RFC 7662 introspection), as Microsoft 365 would.
 - `inbound` records (and can make fail) each call of conversations.receive.inbound_process.
@@ -42,6 +43,10 @@ from conversations.receive import InboundResult
 DOVECOT = os.environ.get("DOVECOT") or shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER = "team@tilflytt.test"
 PASSWORD = "mailbox-test-password"
+# A second mailbox whose password is not ASCII (IMAP LOGIN cannot send it; AUTHENTICATE
+# PLAIN can). dovecot's PLAIN scheme compares the UTF-8 bytes.
+UTF8_USER = "postkasse@tilflytt.test"
+UTF8_PASSWORD = "Blåbærsyltetøy-Ærlig"
 WAIT = 30  # seconds
 
 
@@ -250,7 +255,10 @@ def dovecot(settings, oauth2) -> Iterator[Dovecot]:
         config, mail_user = _config(root, imap_port=imap_port, lmtp_port=lmtp_port)
         (root / "dovecot.conf").write_text(config)
         (root / "oauth2.conf").write_text(_oauth2_config(oauth2.introspection_url))
-        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        (root / "passwd").write_text(
+            f"{USER}:{{PLAIN}}{PASSWORD}\n{UTF8_USER}:{{PLAIN}}{UTF8_PASSWORD}\n",
+            encoding="utf-8",
+        )
         for folder in ("mail", "home"):
             (root / folder).mkdir()
             os.chown(root / folder, mail_user.pw_uid, mail_user.pw_gid)

@@ -324,3 +324,129 @@ def test_inbound_parse_loop(settings):
     assert inbound_parse(make_raw()).kind == "reply"
     settings.OUTBOX_MESSAGE_ID_DOMAIN = "127.0.0.1"
     assert inbound_parse(make_raw(message_id="<1.2@127.0.0.1>")).kind == "reply"
+
+
+# --- Robustness (review items 1, 6, 7, 12) ------------------------------------------------
+
+
+def test_inbound_parse_message_id_with_encoded_crlf_is_not_trusted():
+    # Raw bytes: EmailMessage would decode the encoded-words when the test sets them.
+    raw = (
+        b"From: x@example.org\r\nMessage-ID: =?utf-8?q?x=0D=0AX-Evil:1?=@b.no\r\n"
+        b"In-Reply-To: <=?utf-8?q?y=0D=0AX-Evil:2?=@b.no>\r\n"
+        b"References: =?utf-8?q?<z=0D=0AX-Evil:3@b.no>?=\r\nSubject: Hi\r\n\r\nHei\r\n"
+    )
+    parsed = inbound_parse(raw)
+    # Read undecoded: the encoded-word stays as it came, without CR LF in it.
+    assert parsed.message_id == "<=?utf-8?q?x=0D=0AX-Evil:1?=@b.no>"
+    assert parsed.in_reply_to == "<=?utf-8?q?y=0D=0AX-Evil:2?=@b.no>"
+    assert parsed.references == ["<z=0D=0AX-Evil:3@b.no>"]  # the literal text, harmless
+    for value in (parsed.message_id, parsed.in_reply_to, *parsed.references):
+        assert "\r" not in value and "\n" not in value
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Message-ID: <x\r\n X-Evil:1@b.no>",  # folded inside the brackets
+        b"Message-ID: <no-at-sign>",
+        b"Message-ID: <" + b"a" * 250 + b"@b.no>",
+        b"Message-ID: <a\xc3\xa5@b.no>",
+    ],
+)
+def test_inbound_parse_invalid_message_id_falls_back_to_the_hash(header):
+    raw = b"From: x@example.org\r\n" + header + b"\r\nSubject: Hi\r\n\r\nHei\r\n"
+    assert inbound_parse(raw).message_id == f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"
+
+
+def test_inbound_parse_references_skip_invalid_ids():
+    raw = (
+        b"From: x@example.org\r\nMessage-ID: <r@x>\r\n"
+        b"References: <a@tilflytt.example> <bad id@x> <no-at> <b@tilflytt.example>\r\n\r\nHei\r\n"
+    )
+    assert inbound_parse(raw).references == ["<a@tilflytt.example>", "<b@tilflytt.example>"]
+
+
+@pytest.mark.parametrize("charset", ["base64", "hex", "rot13", "zlib", "idna", "x-unknown"])
+def test_inbound_parse_non_text_charset_is_read_as_utf8(charset):
+    raw = (
+        b"From: x@example.org\r\nMessage-ID: <cs@x>\r\n"
+        b"Content-Type: text/plain; charset=" + charset.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\nHei p\xc3\xa5 deg, bl\xe5\r\n"
+    )
+    assert inbound_parse(raw).text == "Hei på deg, bl\ufffd"
+
+
+def test_inbound_parse_strips_nul_characters():
+    raw = (
+        b"From: =?utf-8?q?Anna=00_K?= <anna@example.org>\r\nMessage-ID: <nul@x>\r\n"
+        b"Subject: =?utf-8?q?Hei=00der?=\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\nHei=00 p=C3=A5 deg\r\n"
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename*=utf-8''brev%00.pdf\r\n\r\n%PDF-1.4\r\n"
+        b"--b--\r\n"
+    )
+    parsed = inbound_parse(raw)
+    assert parsed.text == "Hei på deg"
+    assert parsed.full_text == "Hei på deg"
+    assert parsed.subject == "Heider"
+    assert parsed.sender_name == "Anna K"
+    assert [a.filename for a in parsed.attachments] == ["brev.pdf"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The finding's three examples: the newcomer's own text, not quoted history.
+        "Hei! Vi flytter i mars.\nFra: Kraków\nTil: Narvik\nVi er to voksne og to barn.",
+        "Hei,\n--\nVi er tre personer og trenger bolig.",
+        "Hei.\nDen 3. mars kl. 10:00 skrev jeg til NAV:\nJeg har ikke fått svar.",
+        # A From: line with an address but no Sent/Date line, not after a blank line.
+        "Kontakt:\nFra: kari@example.org\nTil: NAV\nEmne: bolig",
+    ],
+)
+def test_reply_trim_keeps_the_newcomers_own_text(text):
+    assert reply_trim(text) == text
+    assert inbound_parse(make_raw(body=text)).text == text
+
+
+def test_reply_trim_wrote_line_without_address_needs_a_quote_after_it():
+    text = "Ja.\n\nDen 03.11.2026 kl. 10:00, skrev Kari Nordmann:\n> Hei"
+    assert reply_trim(text) == "Ja."
+
+
+def test_reply_trim_outlook_block_needs_a_blank_line_or_separator():
+    block = "From: Team <t@example.org>\nSent: Tuesday\nTo: Anna\n\nOld text"
+    assert reply_trim("We come.\n\n" + block) == "We come."
+    assert reply_trim("We come.\n" + block).startswith("We come.\nFrom: Team")
+
+
+def test_inbound_parse_keeps_the_whole_text():
+    body = "Takk!\n\n-- \nAnna\n\nOn Tue, 3 Nov 2026 at 10:00, Team <t@x> wrote:\n> Hei"
+    parsed = inbound_parse(make_raw(body=body))
+    assert parsed.text == "Takk!"
+    assert parsed.full_text == body
+
+
+def test_inbound_parse_html_keeps_the_whole_text():
+    html = "<p>Ja, takk.</p><blockquote>Old question</blockquote>"
+    parsed = inbound_parse(make_raw(body=None, html=html))
+    assert parsed.text == "Ja, takk."
+    assert "Old question" in parsed.full_text
+
+
+def test_inbound_parse_bounce_finds_the_original_message_id():
+    headers = DSN.replace(
+        b"To: gone@example.org\r\n",
+        b"To: gone@example.org\r\nMessage-ID: <out-7@tilflytt.example>\r\n",
+    )
+    assert inbound_parse(headers).bounced_message_id == "<out-7@tilflytt.example>"
+    assert inbound_parse(DSN).bounced_message_id is None
+    returned = DSN.replace(b"Content-Type: text/rfc822-headers", b"Content-Type: message/rfc822")
+    returned = returned.replace(
+        b"To: gone@example.org\r\n",
+        b"To: gone@example.org\r\nMessage-ID: <out-8@tilflytt.example>\r\n",
+    ).replace(b"NR-2026-0001\r\n", b"NR-2026-0001\r\n\r\nHei Anna\r\n")
+    assert inbound_parse(returned).bounced_message_id == "<out-8@tilflytt.example>"

@@ -5,6 +5,7 @@ import imaplib
 import re
 import smtplib
 import ssl
+import traceback
 from collections.abc import Iterator
 from email.message import EmailMessage
 from io import StringIO
@@ -18,25 +19,25 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
-from conversations import mailbox
+from conversations import mailbox, receive
 from conversations.mailbox import MailboxError, mailbox_poll
 from conversations.models import InboundEmail
-from conversations.tasks import conversations_poll
-from tests.conversations.conftest import OAuth2Server
+from conversations.tasks import POLL_STOP_AFTER, conversations_poll
+from tests.conversations.conftest import UTF8_PASSWORD, UTF8_USER, OAuth2Server
 
 imap = pytest.mark.imap
 SEEN = b"\\Seen"
 FLAGGED = b"\\Flagged"
 
 
-def mail(n: int, *, sender: str = "olena@example.org") -> bytes:
+def mail(n: int, *, sender: str = "olena@example.org", padding: int = 0) -> bytes:
     message = EmailMessage()
     message["From"] = f"Olena Kovalenko <{sender}>"
     message["To"] = "team@tilflytt.test"
     message["Subject"] = f"Spørsmål om barnehage {n}"
     message["Message-ID"] = f"<m{n}@example.org>"
     message["Date"] = "Fri, 27 Nov 2026 10:00:00 +0100"
-    message.set_content(f"Hei, dette er melding {n}.\n")
+    message.set_content(f"Hei, dette er melding {n}.\n" + "Vedlegg.\n" * padding)
     return bytes(message)
 
 
@@ -123,14 +124,115 @@ def test_mailbox_poll_flags_a_mail_that_breaks_processing_and_stops_trying_it(
 
 @imap
 @pytest.mark.django_db
-def test_mailbox_poll_time_limit_is_not_blamed_on_the_mail(dovecot, inbound):
+def test_mailbox_poll_time_limit_flags_the_mail_and_the_next_poll_goes_on(dovecot, inbound, caplog):
+    """Left unflagged, the oldest unseen mail would be fetched first by every poll and the
+    time limit would hit it every minute: no later mail would ever be read."""
     dovecot.append(mail(1))
+    dovecot.append(mail(2))
     inbound.failing["<m1@example.org>"] = SoftTimeLimitExceeded()
 
     with pytest.raises(SoftTimeLimitExceeded):
         mailbox_poll()
 
-    assert dovecot.flags() == {mid(1): set()}  # neither seen nor flagged: read next time
+    assert dovecot.flags() == {mid(1): {FLAGGED}, mid(2): set()}
+    assert "uid 1 not processed within the poll's time limit" in caplog.text
+    assert "olena" not in caplog.text.lower()
+
+    inbound.failing.clear()
+    second = mailbox_poll()
+
+    assert (second.seen, second.processed) == (1, 1)
+    assert inbound.calls == ["<m1@example.org>", "<m2@example.org>"]
+    assert dovecot.flags() == {mid(1): {FLAGGED}, mid(2): {SEEN}}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@imap
+@pytest.mark.django_db
+def test_mailbox_poll_starts_no_mail_after_stop_after(dovecot, inbound, monkeypatch):
+    """So that the mail the soft time limit hits has had the rest of the time to itself."""
+    for n in (1, 2, 3):
+        dovecot.append(mail(n))
+    clock = Clock()
+    monkeypatch.setattr(mailbox, "time", clock)
+    recorded = receive.inbound_process
+
+    def slow(*, raw):
+        clock.now += 50
+        return recorded(raw=raw)
+
+    monkeypatch.setattr(receive, "inbound_process", slow)
+
+    result = mailbox_poll(stop_after=75)  # m1 starts at 0 s, m2 at 50 s, m3 would at 100 s
+
+    assert (result.seen, result.processed) == (2, 2)
+    assert dovecot.flags() == {mid(1): {SEEN}, mid(2): {SEEN}, mid(3): set()}
+
+
+@imap
+@pytest.mark.django_db
+def test_mailbox_poll_flags_a_mail_above_the_size_cap_without_fetching_it(
+    dovecot, inbound, settings, monkeypatch, caplog
+):
+    dovecot.append(mail(1))
+    dovecot.append(mail(2, padding=1000))  # about 9 kB
+    dovecot.append(mail(3))
+    settings.IMAP_MAX_MESSAGE_BYTES = 5000
+    real_uid = imaplib.IMAP4.uid
+    fetched = []
+
+    def uid(self, command, *args):
+        if command == "FETCH" and "BODY.PEEK[]" in args[1]:
+            fetched.append(args[0])
+        return real_uid(self, command, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "uid", uid)
+
+    dry = mailbox_poll(dry_run=True)
+
+    assert (dry.seen, dry.too_large) == (2, 1)
+    assert dovecot.flags() == {mid(1): set(), mid(2): set(), mid(3): set()}
+
+    fetched.clear()
+    first = mailbox_poll()
+    second = mailbox_poll()
+
+    assert (first.seen, first.processed, first.too_large, first.failed) == (2, 2, 1, 0)
+    assert fetched == ["1", "3"]
+    assert inbound.calls == ["<m1@example.org>", "<m3@example.org>"]
+    assert dovecot.flags() == {mid(1): {SEEN}, mid(2): {FLAGGED}, mid(3): {SEEN}}
+    assert re.search(r"mail uid 2 is \d+ bytes, above IMAP_MAX_MESSAGE_BYTES", caplog.text)
+    assert "olena" not in caplog.text.lower()
+    assert "barnehage" not in caplog.text
+    assert (second.seen, second.too_large) == (0, 0)  # flagged: a person's now
+
+
+def test_imap_max_message_bytes_defaults_to_25_mib():
+    assert django_settings.IMAP_MAX_MESSAGE_BYTES == 25 * 1024 * 1024
+
+
+@imap
+@pytest.mark.django_db
+def test_mailbox_poll_flags_a_held_mail_for_a_person(dovecot, inbound, caplog):
+    dovecot.append(mail(1))
+    dovecot.append(mail(2))
+    inbound.failing["<m1@example.org>"] = receive.InboundHeld("olena@example.org: 3 cases")
+
+    first = mailbox_poll()
+    second = mailbox_poll()
+
+    assert (first.seen, first.processed, first.held, first.failed) == (2, 1, 1, 0)
+    assert dovecot.flags() == {mid(1): {FLAGGED}, mid(2): {SEEN}}
+    assert "mail uid 1 held for a person" in caplog.text
+    assert "olena" not in caplog.text.lower()
+    assert second.seen == 0
 
 
 @imap
@@ -193,7 +295,7 @@ def test_mailbox_poll_dry_run_changes_nothing(dovecot, inbound):
     call_command("poll_mailbox", "--dry-run", "--limit", "1", stdout=out)
 
     assert (result.seen, result.processed, result.failed) == (2, 0, 0)
-    assert out.getvalue().strip() == "Would process 1 unseen mails."
+    assert out.getvalue().strip() == "Would process 1 unseen mails and flag 0 too large ones."
     assert inbound.calls == []
     assert InboundEmail.objects.count() == 0
     assert dovecot.flags() == {mid(1): set(), mid(2): set()}
@@ -208,7 +310,9 @@ def test_poll_mailbox_command_reports_counts(dovecot, inbound):
 
     call_command("poll_mailbox", "--limit", "1", stdout=out)
 
-    assert out.getvalue().strip() == "Read 1: processed 1, duplicates 0, failed 0."
+    assert out.getvalue().strip() == (
+        "Read 1: processed 1, duplicates 0, held 0, failed 0; 0 too large, flagged."
+    )
     assert dovecot.flags() == {mid(1): {SEEN}, mid(2): set()}
 
 
@@ -232,10 +336,38 @@ def test_mailbox_connect_keeps_a_timeout_on_the_socket(dovecot):
 
 
 @imap
-def test_mailbox_poll_wrong_password_is_an_error(dovecot, settings):
-    settings.IMAP_PASSWORD = "wrong"
-    with pytest.raises(imaplib.IMAP4.error):
-        mailbox_poll()
+@pytest.mark.django_db
+def test_mailbox_poll_logs_in_with_a_non_ascii_password(dovecot, inbound, settings):
+    """IMAP LOGIN sends ASCII only: this needs AUTHENTICATE PLAIN (UTF-8)."""
+    settings.IMAP_USER, settings.IMAP_PASSWORD = UTF8_USER, UTF8_PASSWORD
+    with smtplib.LMTP(dovecot.host, dovecot.lmtp_port, timeout=30) as lmtp:
+        lmtp.sendmail("olena@example.org", [UTF8_USER], mail(1))
+
+    assert mailbox_poll().processed == 1
+    assert inbound.calls == ["<m1@example.org>"]
+
+
+def _traces(text: str, password: str) -> list[str]:
+    """The password's 4-character pieces and its non-ASCII characters (also as the \\xe5
+    escapes a UnicodeEncodeError quotes) that occur in text."""
+    pieces = {password[i : i + 4] for i in range(len(password) - 3)}
+    for char in password:
+        if not char.isascii():
+            pieces |= {char, ascii(char)[1:-1]}
+    return sorted(piece for piece in pieces if piece in text)
+
+
+@imap
+def test_mailbox_poll_wrong_password_is_refused_without_a_trace_of_it(dovecot, settings, caplog):
+    settings.IMAP_PASSWORD = UTF8_PASSWORD  # another mailbox's: wrong for this user
+
+    with pytest.raises(MailboxError) as raised:
+        conversations_poll.apply().get()
+
+    assert str(raised.value) == "IMAP login refused (AUTHENTICATIONFAILED)"
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    told = "".join(traceback.format_exception(raised.value)) + caplog.text
+    assert _traces(told, UTF8_PASSWORD) == []
 
 
 @imap
@@ -259,7 +391,7 @@ def test_mailbox_poll_logs_in_with_xoauth2_and_a_client_credentials_token(
 def test_mailbox_poll_refused_token_is_an_error(dovecot, oauth2, settings):
     settings.IMAP_OAUTH2_TOKEN_URL = oauth2.token_url
     oauth2.valid = "another-token"
-    with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+    with pytest.raises(MailboxError, match=r"^IMAP login refused \(AUTHENTICATIONFAILED\)$"):
         mailbox_poll()
 
 
@@ -271,12 +403,16 @@ class FakeIMAP:
 
     made: list["FakeIMAP"] = []
 
+    capabilities = ("IMAP4REV1", "AUTH=PLAIN")
+    refusal: str | None = None  # the text of a NO to AUTHENTICATE
+
     def __init__(self, host, port, *, ssl_context=None, timeout=None):
         self.kind = type(self).__name__
         self.host, self.port, self.timeout = host, port, timeout
         self.ssl_context = ssl_context
         self.starttls_context = None
         self.authenticated = None
+        self.logged_in = None
         FakeIMAP.made.append(self)
 
     def starttls(self, ssl_context=None):
@@ -284,6 +420,11 @@ class FakeIMAP:
 
     def authenticate(self, mechanism, authobject):
         self.authenticated = (mechanism, authobject(b""), authobject(b'{"status":"401"}'))
+        if self.refusal is not None:
+            raise mailbox.IMAP_ERROR(self.refusal)
+
+    def login(self, user, password):
+        self.logged_in = (user, password)
 
 
 class FakeIMAP4_SSL(FakeIMAP):
@@ -369,6 +510,50 @@ def test_mailbox_login_authenticates_with_xoauth2_and_the_fetched_token(
     assert second == b""  # a refused token's error challenge gets the empty answer
 
 
+def test_mailbox_login_sends_the_password_utf8_encoded_with_authenticate_plain(fake_imap, settings):
+    settings.IMAP_USER, settings.IMAP_PASSWORD = "team@example.org", "Rødgrøt-med-fløte-7"
+    conn = mailbox.mailbox_connect()
+    mailbox.mailbox_login(conn)
+    assert conn.authenticated == ("PLAIN", "\0team@example.org\0Rødgrøt-med-fløte-7".encode(), b"")
+    assert conn.logged_in is None
+
+
+def test_mailbox_login_refusal_does_not_pass_on_the_servers_text(fake_imap, settings, monkeypatch):
+    settings.IMAP_USER, settings.IMAP_PASSWORD = "team@example.org", "Rødgrøt-med-fløte-7"
+    monkeypatch.setattr(
+        FakeIMAP, "refusal", "[AUTHENTICATIONFAILED] Bad password Rødgrøt-med-fløte-7"
+    )
+    with pytest.raises(MailboxError) as raised:
+        mailbox.mailbox_login(mailbox.mailbox_connect())
+    assert str(raised.value) == "IMAP login refused (AUTHENTICATIONFAILED)"
+    assert _traces("".join(traceback.format_exception(raised.value)), "Rødgrøt-med-fløte-7") == []
+
+
+def test_mailbox_login_credentials_that_cannot_be_encoded_leave_no_trace(fake_imap, settings):
+    settings.IMAP_PASSWORD = "Rødgrøt-\udcc3\udcb8-7"  # undecodable bytes in the environment
+    with pytest.raises(MailboxError, match="could not be sent") as raised:
+        mailbox.mailbox_login(mailbox.mailbox_connect())
+    told = "".join(traceback.format_exception(raised.value))
+    assert _traces(told, "Rødgrøt-\udcc3\udcb8-7") == []
+
+
+def test_mailbox_login_without_auth_plain_uses_login_for_ascii_only(
+    fake_imap, settings, monkeypatch
+):
+    monkeypatch.setattr(FakeIMAP, "capabilities", ("IMAP4REV1",))
+    settings.IMAP_USER, settings.IMAP_PASSWORD = "team@example.org", "ascii-only-2026"
+    conn = mailbox.mailbox_connect()
+    mailbox.mailbox_login(conn)
+    assert conn.logged_in == ("team@example.org", "ascii-only-2026")
+
+    settings.IMAP_PASSWORD = "Rødgrøt-med-fløte-7"
+    conn = mailbox.mailbox_connect()
+    with pytest.raises(MailboxError, match="no AUTHENTICATE PLAIN") as raised:
+        mailbox.mailbox_login(conn)
+    assert conn.logged_in is None
+    assert _traces(str(raised.value), "Rødgrøt-med-fløte-7") == []
+
+
 def test_oauth2_token_fetch_errors_name_the_problem_not_the_secret(token_endpoint):
     token_endpoint.token_reply = (
         401,
@@ -406,6 +591,17 @@ def test_conversations_poll_does_nothing_without_imap_host(settings, monkeypatch
 
     monkeypatch.setattr("conversations.tasks.mailbox_poll", poll)
     assert conversations_poll.apply().get() is None
+
+
+def test_conversations_poll_task_stops_taking_mail_before_its_soft_time_limit(
+    settings, monkeypatch
+):
+    settings.IMAP_HOST = "imap.example.org"
+    called = []
+    monkeypatch.setattr("conversations.tasks.mailbox_poll", lambda **kw: called.append(kw))
+    conversations_poll.apply().get()
+    assert called == [{"stop_after": POLL_STOP_AFTER}]
+    assert 0 < POLL_STOP_AFTER < conversations_poll.soft_time_limit
 
 
 def test_poll_mailbox_command_without_imap_host(settings):

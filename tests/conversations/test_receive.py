@@ -158,6 +158,97 @@ def test_inbound_process_subject_reference_from_unknown_sender_is_flagged(world)
     assert not Newcomer.objects.filter(email="ola@example.net").exists()
 
 
+def test_inbound_process_subject_reference_from_another_sender_changes_nothing(thread):
+    Case.objects.filter(pk=thread.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now(), closing_reason="answered"
+    )
+    raw = make_raw(
+        subject=f"Re: {thread.case.reference}",
+        sender="spam@evil.example",
+        attachments=((small_pdf(), "application/pdf", "faktura.pdf"),),
+    )
+    inbound = inbound_process(raw=raw).inbound
+    assert inbound.outcome == Outcome.ATTACHED
+    assert inbound.case_message.sender_known is False
+    assert inbound.case_message.attachments.count() == 0
+    assert inbound.attachments_refused == 1
+    thread.case.refresh_from_db()
+    assert thread.case.status == Case.Status.CLOSED
+    assert not CaseEvent.objects.filter(kind="cases.case.status_changed").exists()
+    # Staff must see it: the owner is told, without it claiming to be the newcomer.
+    notice = OutboundEmail.objects.get(kind=NOTICE)
+    assert notice.to == "owner@kommune.example"
+    for text in (notice.subject, notice.body_text):
+        assert "nykommer" not in text.lower() and "newcomer" not in text.lower()
+
+
+def test_inbound_process_header_match_from_another_sender(thread):
+    """A partner answering our mail to the newcomer: kept on the case (it answers our
+    mail), reopens it and keeps its files, but is not taken for the newcomer."""
+    Case.objects.filter(pk=thread.case.pk).update(status=Case.Status.WAITING)
+    raw = make_raw(
+        sender="Piotr <piotr@example.org>",
+        in_reply_to="<out-1@tilflytt.example>",
+        attachments=((small_pdf(), "application/pdf", "kontrakt.pdf"),),
+    )
+    inbound = inbound_process(raw=raw).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.ATTACHED, thread.case)
+    assert inbound.case_message.sender == "piotr@example.org"
+    assert inbound.case_message.sender_known is False
+    assert inbound.case_message.attachments.count() == 1
+    thread.case.refresh_from_db()
+    assert thread.case.status == Case.Status.OPEN
+
+
+def test_inbound_process_outbox_mail_to_someone_else_does_not_thread(world):
+    OutboundEmail.objects.create(
+        kind="cases.intake_receipt",
+        to="other@example.net",
+        subject="Kvittering",
+        body_text="…",
+        language="nb",
+        message_id="<receipt-2@tilflytt.example>",
+        case=world.case,
+    )
+    raw = make_raw(sender="other@example.net", in_reply_to="<receipt-2@tilflytt.example>")
+    assert inbound_process(raw=raw).inbound.outcome == Outcome.NEW_CASE
+
+
+def test_inbound_process_notice_falls_back_to_the_organisation(world):
+    Case.objects.filter(pk=world.case.pk).update(owner=None)
+    world.kommune.email = "post@narvik.kommune.example"
+    world.kommune.save()
+    inbound_process(raw=make_raw(subject=world.case.reference))
+    assert OutboundEmail.objects.get(kind=NOTICE).to == "post@narvik.kommune.example"
+
+
+def test_inbound_process_keeps_the_whole_text(thread):
+    body = "Ja.\n\nDen 3. nov. 2026 kl. 10:00 skrev Team <t@x>:\n> Hei Anna"
+    message = inbound_process(
+        raw=make_raw(body=body, in_reply_to="<out-1@tilflytt.example>")
+    ).inbound.case_message
+    assert message.body == "Ja."
+    assert message.full_text == body
+
+
+def test_inbound_process_crafted_message_id_does_not_break_sending(
+    thread, django_capture_on_commit_callbacks
+):
+    from conversations.services import message_send
+
+    # Replaced in the bytes: EmailMessage would decode the encoded-word when set.
+    raw = make_raw(
+        in_reply_to="<out-1@tilflytt.example>", message_id="<placeholder@mail.example.org>"
+    ).replace(b"<placeholder@mail.example.org>", b"=?utf-8?q?x=0D=0AX-Evil:1?=@b.no")
+    message = inbound_process(raw=raw).inbound.case_message
+    assert message.message_id == "<=?utf-8?q?x=0D=0AX-Evil:1?=@b.no>"
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = message_send(case=thread.case, body="Takk!", actor=thread.owner)
+    sent.email.refresh_from_db()
+    assert sent.email.status == OutboundEmail.Status.SENT
+    assert sent.email.headers["In-Reply-To"] == message.message_id
+
+
 def test_inbound_process_erased_newcomers_case_is_not_matched(thread):
     Newcomer.objects.filter(pk=thread.newcomer.pk).update(
         email="", name="Erased", erased_at=timezone.now()
@@ -168,6 +259,24 @@ def test_inbound_process_erased_newcomers_case_is_not_matched(thread):
     assert inbound.case != thread.case
     assert inbound.case.newcomer.email == "anna@example.org"
     assert inbound.case.newcomer.is_unverified is True
+
+
+def test_inbound_process_newcomer_erased_after_the_lookup(thread, monkeypatch):
+    """The erasure commits between finding the case and writing to it: the check is made
+    again on the locked row, so nothing lands on the erased newcomer's case."""
+    real = receive._locked_case
+
+    def erased_meanwhile(pk):
+        Newcomer.objects.filter(pk=thread.newcomer.pk).update(
+            email="", name="Erased", erased_at=timezone.now()
+        )
+        return real(pk)
+
+    monkeypatch.setattr(receive, "_locked_case", erased_meanwhile)
+    inbound = inbound_process(raw=make_raw(in_reply_to="<out-1@tilflytt.example>")).inbound
+    assert inbound.outcome == Outcome.NEW_CASE
+    assert inbound.case != thread.case
+    assert not CaseMessage.objects.filter(case=thread.case, direction="in").exists()
 
 
 # --- Status and notice --------------------------------------------------------------------
@@ -302,6 +411,56 @@ def test_inbound_process_our_own_message_coming_back_is_a_loop(thread, settings)
     assert CaseMessage.objects.count() == 1
 
 
+def _dsn_for(message_id: str) -> bytes:
+    from tests.conversations.test_inbound_parse import DSN
+
+    return DSN.replace(
+        b"To: gone@example.org\r\nSubject:",
+        b"To: anna@example.org\r\nMessage-ID: " + message_id.encode() + b"\r\nSubject:",
+    )
+
+
+def _sent_email(case, *, to="anna@example.org", message_id="<msg-1@tilflytt.example>"):
+    return OutboundEmail.objects.create(
+        kind="conversations.message",
+        to=to,
+        subject="Din henvendelse",
+        body_text="…",
+        language="nb",
+        message_id=message_id,
+        case=case,
+        status=OutboundEmail.Status.SENT,
+        attempts=1,
+        sent_at=timezone.now(),
+    )
+
+
+def test_inbound_process_bounce_marks_our_email_failed(world):
+    email = _sent_email(world.case)
+    inbound = inbound_process(raw=_dsn_for(email.message_id)).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.BOUNCE, world.case)
+    email.refresh_from_db()
+    assert (email.status, email.last_error, email.sent_at) == (
+        OutboundEmail.Status.FAILED,
+        "bounced",
+        None,
+    )
+    event = CaseEvent.objects.get(kind="conversations.message.bounced")
+    assert (event.case, event.data, event.actor) == (world.case, {"email": email.pk}, None)
+    # A second report for the same e-mail changes nothing more.
+    again = _dsn_for(email.message_id).replace(b"1A2B3C@mx", b"9Z9Z9Z@mx")
+    assert inbound_process(raw=again).created
+    assert CaseEvent.objects.filter(kind="conversations.message.bounced").count() == 1
+
+
+def test_inbound_process_bounce_of_a_staff_notice_has_no_newcomer_event(world):
+    email = _sent_email(world.case, to="owner@kommune.example")
+    inbound_process(raw=_dsn_for(email.message_id))
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert not CaseEvent.objects.filter(kind="conversations.message.bounced").exists()
+
+
 def test_inbound_process_ignores_a_real_dsn(world):
     from tests.conversations.test_inbound_parse import DSN
 
@@ -341,43 +500,145 @@ def test_inbound_process_unknown_sender_without_name_uses_the_local_part(world):
     assert inbound.case.newcomer.name == "kari.n"
 
 
-def test_inbound_process_known_newcomer_gets_a_new_case(world):
-    raw = make_raw(sender="anna@EXAMPLE.org", subject="Et nytt spørsmål", body="Om skole.")
-    inbound = inbound_process(raw=raw).inbound
-    assert inbound.outcome == Outcome.NEW_CASE
-    assert inbound.case != world.case
-    assert inbound.case.newcomer == world.newcomer
-    assert Newcomer.objects.count() == 1
+def test_inbound_process_known_newcomer_mail_goes_onto_their_open_case(world):
+    """Four mails with one document each make no new case: they go onto the open one."""
+    for n in range(4):
+        raw = make_raw(
+            sender="anna@EXAMPLE.org",
+            subject=f"Dokument {n}",
+            attachments=((small_pdf(), "application/pdf", f"doc{n}.pdf"),),
+        )
+        inbound = inbound_process(raw=raw).inbound
+        assert inbound.outcome == Outcome.ATTACHED
+        assert inbound.case == world.case
+        assert inbound.case_message.sender_known is True
+    assert Case.objects.count() == 1
+    assert CaseMessageAttachment.objects.filter(message__case=world.case).count() == 4
     world.newcomer.refresh_from_db()
     assert world.newcomer.is_unverified is False
-    # Later replies in that thread find the new case by header.
-    reply = make_raw(in_reply_to=inbound.case_message.message_id, sender="x@example.com")
-    assert inbound_process(raw=reply).inbound.case == inbound.case
 
 
-def test_inbound_process_refuses_a_case_storm_from_one_sender(world, settings):
-    settings.CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY = 2
+def test_inbound_process_known_newcomer_with_only_closed_cases_gets_a_new_case(world, settings):
+    settings.CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY = 1
+    Case.objects.filter(pk=world.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now(), closing_reason="answered"
+    )
     now = timezone.now()
-    outcomes = [
-        inbound_process(raw=make_raw(sender="storm@example.net"), now=now).inbound.outcome
-        for _ in range(3)
-    ]
-    assert outcomes == [Outcome.NEW_CASE, Outcome.NEW_CASE, Outcome.REFUSED]
-    assert Case.objects.filter(newcomer__email="storm@example.net").count() == 2
-    refused = InboundEmail.objects.get(outcome=Outcome.REFUSED)
-    assert refused.case is None
-    assert refused.case_message is None
+    first = inbound_process(raw=make_raw(sender="anna@example.org"), now=now).inbound
+    assert first.outcome == Outcome.NEW_CASE
+    assert first.case != world.case
+    assert first.case.newcomer == world.newcomer
+    Case.objects.filter(pk=first.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=now, closing_reason="answered"
+    )
+    # A verified newcomer is never held back by the per-sender limit.
+    second = inbound_process(raw=make_raw(sender="anna@example.org"), now=now).inbound
+    assert second.outcome == Outcome.NEW_CASE
+    world.case.refresh_from_db()
+    assert world.case.status == Case.Status.CLOSED
+
+
+def test_inbound_process_holds_a_case_storm_from_an_unknown_sender(world, settings):
+    settings.CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY = 1
+    now = timezone.now()
+    first = inbound_process(raw=make_raw(sender="storm@example.net"), now=now).inbound
+    assert first.outcome == Outcome.NEW_CASE
+    # More mail from them while the case is open goes onto it.
+    again = inbound_process(raw=make_raw(sender="storm@example.net"), now=now).inbound
+    assert (again.outcome, again.case) == (Outcome.ATTACHED, first.case)
+    Case.objects.filter(pk=first.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=now, closing_reason="answered"
+    )
+    rows = InboundEmail.objects.count()
+    held = make_raw(sender="storm@example.net", body="Hjelp!")
+    with pytest.raises(receive.InboundHeld):
+        inbound_process(raw=held, now=now)
+    # Nothing committed: the mail stays in the mailbox for a person.
+    assert InboundEmail.objects.count() == rows
+    assert Case.objects.filter(newcomer__email="storm@example.net").count() == 1
+    assert not CaseMessage.objects.filter(body="Hjelp!").exists()
     # Another sender is not held back, and the same one may again a day later.
     other = inbound_process(raw=make_raw(sender="calm@example.net"), now=now).inbound
     assert other.outcome == Outcome.NEW_CASE
-    later = inbound_process(raw=make_raw(sender="storm@example.net"), now=now + timedelta(hours=25))
-    assert later.inbound.outcome == Outcome.NEW_CASE
+    later = inbound_process(raw=held, now=now + timedelta(hours=25)).inbound
+    assert later.outcome == Outcome.NEW_CASE
+    assert later.case_message.body == "Hjelp!"
 
 
-def test_inbound_process_refuses_a_mail_without_a_usable_sender(world):
-    inbound = inbound_process(raw=make_raw(sender="not an address")).inbound
-    assert inbound.outcome == Outcome.REFUSED
+def test_inbound_process_holds_a_mail_without_a_usable_sender(world):
+    with pytest.raises(receive.InboundHeld):
+        inbound_process(raw=make_raw(sender="not an address"))
+    assert not InboundEmail.objects.exists()
     assert Case.objects.count() == 1
+
+
+# --- Staff addresses ----------------------------------------------------------------------
+
+
+def test_inbound_process_staff_forward_opens_nothing(world):
+    world.owner.email = "Owner@Kommune.example"
+    world.owner.save()
+    raw = make_raw(sender="Owner <owner@kommune.example>", subject="Fwd: Spørsmål om skole")
+    inbound = inbound_process(raw=raw).inbound
+    assert inbound.outcome == Outcome.STAFF
+    assert inbound.case is None
+    assert inbound.case_message is None
+    assert Case.objects.count() == 1
+    assert not Newcomer.objects.filter(email__iexact="owner@kommune.example").exists()
+
+
+def test_inbound_process_organisation_address_opens_nothing(world):
+    world.nav.email = "post@nav.example"
+    world.nav.save()
+    inbound = inbound_process(raw=make_raw(sender="post@nav.example")).inbound
+    assert inbound.outcome == Outcome.STAFF
+    assert Case.objects.count() == 1
+
+
+def test_inbound_process_inactive_users_address_is_not_staff(world):
+    world.nobody.email = "gone@kommune.example"
+    world.nobody.is_active = False
+    world.nobody.save()
+    inbound = inbound_process(raw=make_raw(sender="gone@kommune.example")).inbound
+    assert inbound.outcome == Outcome.NEW_CASE
+
+
+def test_inbound_process_owner_answering_the_notice_is_not_the_newcomer(thread):
+    """The notice went to the owner; their answer (with the reference in the subject)
+    must not land on the timeline as the newcomer's, reopen the case or send a notice."""
+    inbound_process(raw=make_raw(in_reply_to="<out-1@tilflytt.example>"))
+    notice = OutboundEmail.objects.get(kind=NOTICE)
+    Case.objects.filter(pk=thread.case.pk).update(status=Case.Status.WAITING)
+    answer = make_raw(
+        sender="owner@kommune.example",
+        subject=f"Re: {notice.subject}",
+        in_reply_to=notice.message_id,
+        references=notice.message_id,
+        body="Jeg tar den.",
+    )
+    inbound = inbound_process(raw=answer).inbound
+    assert inbound.outcome == Outcome.STAFF
+    assert not CaseMessage.objects.filter(body="Jeg tar den.").exists()
+    thread.case.refresh_from_db()
+    assert thread.case.status == Case.Status.WAITING
+    assert OutboundEmail.objects.filter(kind=NOTICE).count() == 1
+
+
+def test_inbound_process_reply_to_a_notice_is_not_matched_by_header(thread):
+    """A mail the outbox sent to staff (not the newcomer) does not thread anything."""
+    notice = OutboundEmail.objects.create(
+        kind=NOTICE,
+        to="owner@kommune.example",
+        subject="Ny e-post",
+        body_text="…",
+        language="nb",
+        message_id="<notice-1@tilflytt.example>",
+        case=thread.case,
+    )
+    raw = make_raw(sender="someone@example.net", in_reply_to=notice.message_id)
+    inbound = inbound_process(raw=raw).inbound
+    assert inbound.outcome == Outcome.NEW_CASE
+    assert inbound.case != thread.case
 
 
 # --- Attachments --------------------------------------------------------------------------

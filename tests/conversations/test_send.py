@@ -72,6 +72,32 @@ def test_send_threads_after_an_incoming_message(world, django_capture_on_commit_
     assert newest.pk
 
 
+def test_send_skips_a_stored_message_id_that_is_not_strict(
+    world, django_capture_on_commit_callbacks
+):
+    """A row stored before the parser checked ids (CR LF from a decoded encoded-word) must
+    not make every later message on the case fail header validation."""
+    good = incoming(case=world.case, message_id="<good@mail.example.org>")
+    incoming(case=world.case, message_id="<x\r\nX-Evil:1@b.no>")
+    incoming(case=world.case, message_id="<two words@b.no>")
+    message = _send(world, django_capture_on_commit_callbacks)
+    message.email.refresh_from_db()
+    assert message.email.status == OutboundEmail.Status.SENT
+    headers = mail.outbox[0].extra_headers
+    assert headers["In-Reply-To"] == good.message_id
+    assert headers["References"] == good.message_id
+
+
+def test_outbox_header_refusal_is_translatable():
+    from django.utils.functional import Promise
+
+    from outbox.models import validate_headers
+
+    with pytest.raises(ValidationError) as refused:
+        validate_headers({"References": "<a@b>\r\nX-Evil: 1"})
+    assert isinstance(refused.value.message, Promise)  # gettext_lazy, not a plain str
+
+
 def test_send_keeps_references_short(world, django_capture_on_commit_callbacks):
     ids = [incoming(case=world.case).message_id for _ in range(REFERENCES_KEPT + 5)]
     _send(world, django_capture_on_commit_callbacks)

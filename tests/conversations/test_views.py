@@ -1,6 +1,8 @@
 """The composer on the case page, the timeline of the conversation, attachment downloads
 and confirming an unverified newcomer, against the personas of tests/conftest.py."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -8,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case, CaseEvent
 from contacts.models import Newcomer
@@ -74,12 +76,17 @@ def test_views_composer_picked_template_fills_the_text(world, login):
     assert expected in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["999999", "x", ""])
+@pytest.mark.parametrize("value", ["inactive", "999999", "x", ""])
 def test_views_composer_ignores_a_wrong_template(world, login, value):
-    reply_template(active=False)
+    retired = reply_template(name="Retired", body="Retired text {reference}", active=False)
+    reply_template(name="In use", body="In use")
+    if value == "inactive":
+        value = str(retired.pk)  # the retired template's own pk: must not be picked
     response = login(world.owner).get(_detail(world) + f"?reply_template={value}")
     assert response.status_code == 200
     assert response.context["composer"]["picked"] is None
+    assert response.context["composer"]["form"].initial.get("body", "") == ""
+    assert "Retired text" not in response.content.decode()
 
 
 def test_views_send_happy_path(world, login, django_capture_on_commit_callbacks):
@@ -163,7 +170,13 @@ def test_views_timeline_shows_both_directions(world, login, django_capture_on_co
     )
     body = login(world.reader).get(_detail(world)).content.decode()
     assert "Line one<br>line &lt;two&gt;" in body
-    assert "Sent" in body or "Sendt" in body  # the outbox status, in bokmål or English
+    # The outbox status on the timeline entry itself (the E-mails card says "Sent" too).
+    sent_label = str(OutboundEmail.Status.SENT.label)
+    with translation.override("nb"):
+        sent_label_nb = str(OutboundEmail.Status.SENT.label)
+    labels = f"({re.escape(sent_label)}|{re.escape(sent_label_nb)})"
+    entry = rf'<span class="badge done">{labels}</span></p>\s*<div class="note-body"><p>Line one'
+    assert re.search(entry, body)
     assert "Thanks, we come on Monday." in body
     assert "eve@example.com" in body
     assert body.count('class="notice small"') == 1  # the warning, for the unknown sender only
@@ -249,3 +262,72 @@ def test_views_case_page_ids_stay_unique_with_the_composer(world, login):
     # The note form's text field is "body" too: the composer's labels must not point at it.
     mine = ["composer", "message_body", "message_then_wait", "id_reply_template", "id_body"]
     assert {name: ids[name] for name in mine} == dict.fromkeys(mine, 1)
+
+
+# --- What failed or arrived (review items 12, 13) ----------------------------------------
+
+
+def test_views_timeline_marks_an_unverified_sender(world, login):
+    from cases.timeline import timeline_entries
+
+    eve = incoming(case=world.case, body="Hei", sender_known=False, sender="eve@example.com")
+    with translation.override("en"):
+        [entry] = timeline_entries([CaseEvent.objects.get(data__message=eve.pk)])
+    assert entry.conversation == eve
+    assert entry.actor_name == "Unverified sender (eve@example.com)"
+    assert entry.text == "E-mail from another address"
+    with translation.override("en"):
+        [known] = timeline_entries(
+            [CaseEvent.objects.get(data__message=incoming(case=world.case).pk)]
+        )
+    assert (known.actor_name, known.text) == ("The newcomer", "E-mail from the newcomer")
+    assert "eve@example.com" in login(world.reader).get(_detail(world)).content.decode()
+
+
+def test_views_timeline_shows_refused_attachments_and_the_whole_email(world, login):
+    from conversations.models import InboundEmail
+
+    reply = incoming(case=world.case, body="Ja.")
+    CaseMessage.objects.filter(pk=reply.pk).update(
+        full_text="Ja.\n\nDen 3. nov. kl. 10:00 skrev Team <t@x>:\n> Gammel tekst"
+    )
+    InboundEmail.objects.create(
+        message_id=reply.message_id,
+        outcome=InboundEmail.Outcome.ATTACHED,
+        case=world.case,
+        case_message=reply,
+        attachments_refused=2,
+    )
+    same = incoming(case=world.case, body="Same")
+    CaseMessage.objects.filter(pk=same.pk).update(full_text="Same")
+    body = login(world.owner).get(_detail(world)).content.decode()
+    assert body.count('attachments-refused"') == 1
+    assert re.search(r'class="muted small attachments-refused">[^<]*2[^<]*</p>', body)
+    # One <details> only: for the message whose whole text differs from the reply.
+    assert body.count('<details class="whole-email">') == 1
+    assert "&gt; Gammel tekst" in body
+
+
+def test_views_timeline_says_a_bounce(world, login):
+    from cases.services import case_event_record
+    from cases.timeline import timeline_entries
+
+    case_event_record(
+        case=world.case, kind="conversations.message.bounced", actor=None, data={"email": 1}
+    )
+    with translation.override("en"):
+        [entry] = timeline_entries(
+            list(CaseEvent.objects.filter(kind="conversations.message.bounced"))
+        )
+    assert entry.text == "The e-mail to the newcomer could not be delivered"
+    assert login(world.owner).get(_detail(world)).status_code == 200
+
+
+def test_views_unverified_newcomer_badge_in_header_and_card(world, login):
+    page = login(world.reader).get(_detail(world)).content.decode()
+    assert "unverified" not in page
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(is_unverified=True)
+    page = login(world.reader).get(_detail(world)).content.decode()
+    head, card = page.split('id="newcomer-heading"', 1)
+    assert 'class="badge overdue unverified"' in head.split("case-layout")[0]
+    assert 'class="badge overdue unverified"' in card

@@ -52,6 +52,7 @@ def test_export_lists_the_conversation(conversation):
             "at": "2026-11-02T09:00:00+00:00",
             "from": "",
             "text": "Hei Anna, send oss passet.",
+            "full_text": "",
             "attachments": [],
         },
         {
@@ -59,6 +60,7 @@ def test_export_lists_the_conversation(conversation):
             "at": "2026-11-03T10:00:00+00:00",
             "from": "anna@example.org",
             "text": "Her er passet mitt, Anna Kowalska.",
+            "full_text": "Her er passet mitt, Anna Kowalska.",
             "attachments": ["pass.png"],
         },
     ]
@@ -71,7 +73,9 @@ def test_erase_masks_messages_and_deletes_files_after_commit(
     assert default_storage.exists(path)
     with django_capture_on_commit_callbacks(execute=True):
         newcomer_erase(newcomer=conversation.newcomer, actor=conversation.coordinator, reason="x")
-    assert set(CaseMessage.objects.values_list("body", "sender")) == {(ERASED_TEXT, "")}
+    assert set(CaseMessage.objects.values_list("body", "full_text", "sender")) == {
+        (ERASED_TEXT, ERASED_TEXT, "")
+    }
     assert CaseMessage.objects.count() == 2  # the timeline keeps its rows
     assert not CaseMessageAttachment.objects.exists()
     assert not default_storage.exists(path)
@@ -113,3 +117,33 @@ def test_retention_masks_messages(conversation, django_capture_on_commit_callbac
     conversation.reply.refresh_from_db()
     assert (conversation.reply.body, conversation.reply.sender) == (ERASED_TEXT, "")
     assert not default_storage.exists(path)
+
+
+def test_erase_survives_a_file_that_cannot_be_deleted(
+    conversation, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """One storage error must not stop the other deletions, nor fail the committed
+    erasure; it is logged without the file's name."""
+    from django.core.files.base import ContentFile
+
+    second = default_storage.save("conversations/second.png", ContentFile(b"x"))
+    CaseMessageAttachment.objects.create(
+        message=conversation.reply, filename="b.png", mimetype="image/png", size=1, path=second
+    )
+    broken = conversation.attachment.path
+    real_delete = default_storage.delete
+
+    def delete(name):
+        if name == broken:
+            raise OSError("disk on fire")
+        real_delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", delete)
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer_erase(newcomer=conversation.newcomer, actor=conversation.coordinator, reason="x")
+    assert not default_storage.exists(second)
+    assert default_storage.exists(broken)
+    conversation.newcomer.refresh_from_db()
+    assert conversation.newcomer.erased_at is not None
+    assert "1 of 2" in caplog.text
+    assert broken not in caplog.text

@@ -19,7 +19,8 @@ def _positive(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Reads the unseen mails in the team's mailbox (IMAP_*) and puts each reply on its "
-        "case, once (what the conversations-poll beat entry does every minute)."
+        "case, once (what the conversations-poll beat entry does every minute). The mailbox "
+        "must be Tilflytt's own: mail a person has read is not processed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,9 +41,13 @@ class Command(BaseCommand):
             raise CommandError("IMAP_HOST is not set: there is no mailbox to poll.")
         result = mailbox_poll(limit=limit, dry_run=dry_run)
         if dry_run:
-            self.stdout.write(f"Would process {result.seen} unseen mails.")
+            self.stdout.write(
+                f"Would process {result.seen} unseen mails and flag {result.too_large} too "
+                "large ones."
+            )
             return
         self.stdout.write(
             f"Read {result.seen}: processed {result.processed}, duplicates "
-            f"{result.duplicates}, failed {result.failed}."
+            f"{result.duplicates}, held {result.held}, failed {result.failed}; "
+            f"{result.too_large} too large, flagged."
         )
