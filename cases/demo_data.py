@@ -479,3 +479,12 @@ DEMO_REPLIES: dict[str, str] = {
     "pl": "Dziękuję bardzo! Czy mogą Państwo też powiedzieć coś o zajęciach dla dzieci?",
     "uk": "Щиро дякую! Чи можете також розповісти про гуртки для дітей?",
 }
+# An e-mail to the team's address from somebody nobody knew (conversations): it opens a case
+# for an unverified newcomer, as the mailbox poll would. (name, address, subject, text)
+DEMO_UNKNOWN_SENDER = (
+    "Olena Kovalenko",
+    "olena.kovalenko@example.net",
+    "Jobs for nurses in Narvik?",
+    "Hello,\n\nI am a nurse from Kharkiv and live in Bodø now. My husband is an electrician. "
+    "Are there jobs for us in Narvik, and how do we find a flat?\n\nThank you,\nOlena",
+)

@@ -96,7 +96,8 @@ def test_seed_demo_resets_the_password_of_an_existing_login(debug):
 def test_seed_demo_second_run_creates_nothing(debug):
     seed()
     first = counts()
-    assert first["Newcomer"] == 10 and first["Case"] >= 10
+    # The ten asked for, and the one who wrote from an unknown address.
+    assert first["Newcomer"] == 11 and first["Case"] >= 11
 
     out = seed()
 
@@ -114,7 +115,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert not Newcomer.objects.exists()
 
     seed("--force")
-    assert Newcomer.objects.count() == 10
+    assert Newcomer.objects.count() == 11
 
 
 @pytest.mark.django_db
@@ -189,7 +190,9 @@ def test_seed_demo_conversations_go_out_and_come_back_trimmed(debug):
     templates = ReplyTemplate.objects.filter(is_active=True)
     assert set(templates.values_list("language", flat=True)) == {"nb", "en", "pl", "uk"}
     sent = CaseMessage.objects.filter(direction=CaseMessage.Direction.OUTGOING)
-    received = CaseMessage.objects.filter(direction=CaseMessage.Direction.INCOMING)
+    received = CaseMessage.objects.filter(direction=CaseMessage.Direction.INCOMING).exclude(
+        case__newcomer__is_unverified=True
+    )
     assert sent.exists()
     assert set(sent.values_list("case", flat=True)) == set(received.values_list("case", flat=True))
     for message in received:
@@ -203,4 +206,19 @@ def test_seed_demo_conversations_go_out_and_come_back_trimmed(debug):
 
     out = seed("--newcomers", "40")
     assert "0 e-mail conversations" in out
-    assert CaseMessage.objects.count() == sent.count() + received.count()
+    assert CaseMessage.objects.count() == sent.count() + received.count() + 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_mail_from_an_unknown_address_opens_a_case_for_an_unverified_newcomer(debug):
+    seed()
+
+    newcomer = Newcomer.objects.get(email="olena.kovalenko@example.net")
+    assert newcomer.is_unverified
+    case = newcomer.cases.get()
+    assert case.channel == Case.Channel.EMAIL
+    assert "nurse" in case.message
+    assert case.messages.get().direction == CaseMessage.Direction.INCOMING
+
+    seed()
+    assert Newcomer.objects.filter(email="olena.kovalenko@example.net").count() == 1

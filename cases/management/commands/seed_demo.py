@@ -41,6 +41,7 @@ from cases.demo_data import (
     CONFIDENTIAL_NOTES,
     DEFAULT_PASSWORD,
     DEMO_REPLIES,
+    DEMO_UNKNOWN_SENDER,
     EVENTS,
     FOLLOWUPS,
     GENERIC_NOTES,
@@ -643,6 +644,26 @@ def _seed_conversation(*, case: Case, template: ReplyTemplate) -> int:
     return 1
 
 
+def _seed_unknown_sender() -> int:
+    """One e-mail from an address nobody knew: a new case for an unverified newcomer."""
+    name, address, subject, text = DEMO_UNKNOWN_SENDER
+    if Newcomer.objects.filter(email=address).exists():
+        return 0
+    mail = EmailMessage()
+    mail["From"] = f"{name} <{address}>"
+    mail["To"] = settings.CONVERSATIONS_ADDRESS or settings.DEFAULT_FROM_EMAIL
+    mail["Subject"] = subject
+    mail["Message-ID"] = make_msgid(domain="example.net")
+    mail.set_content(text)
+    with transaction.atomic():
+        case = inbound_process(raw=mail.as_bytes()).inbound.case
+        now = timezone.now()
+        OutboundEmail.objects.filter(case=case, status=OutboundEmail.Status.PENDING).update(
+            status=OutboundEmail.Status.SENT, attempts=1, claimed_at=now, sent_at=now
+        )
+    return 1
+
+
 class Command(BaseCommand):
     help = "Loads demo organisations, logins and newcomers with case histories (idempotent)."
 
@@ -705,7 +726,7 @@ class Command(BaseCommand):
             _seed_reply_templates(users["koordinator"])
         # After the cases have committed: each conversation is its own action, as the
         # mailbox poll would process the answers one by one.
-        conversations = _seed_conversations(list(built.values()))
+        conversations = _seed_conversations(list(built.values())) + _seed_unknown_sender()
 
         self.stdout.write(
             f"Demo data: {len(todo)} newcomers and {len(queue)} cases created; "
