@@ -102,7 +102,10 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
             )
         else:
             actor_name = _("The newcomer") if _by_newcomer(event) else _("Tilflytt")
-        if conversation is not None and not conversation.sender_known:
+        if conversation is not None and conversation.sender_authenticated is False:
+            # CONVERSATIONS_SENDER_CHECK: the From address may be forged, even the newcomer's.
+            text = _("The sender's address could not be verified")
+        elif conversation is not None and not conversation.sender_known:
             # Not the newcomer's address: the timeline must not say it is theirs.
             text = _("E-mail from another address")
         elif event.kind.startswith("onboarding."):
@@ -132,6 +135,12 @@ def _attachments_refused(conversation: Any) -> str:
     count = inbound.attachments_refused if inbound is not None else 0
     if not count:
         return ""
+    if conversation.sender_authenticated is False:
+        return ngettext(
+            "%(n)s attachment not kept: the sender's address could not be verified",
+            "%(n)s attachments not kept: the sender's address could not be verified",
+            count,
+        ) % {"n": count}
     if not conversation.sender_known:
         return ngettext(
             "%(n)s attachment not kept: the sender is not the newcomer",

@@ -99,6 +99,13 @@ OUTBOX_MESSAGE_ID_DOMAIN = (
 # Authentication is IMAP_PASSWORD, or OAuth2 (XOAUTH2, as Microsoft 365 requires) with a
 # token fetched from IMAP_OAUTH2_TOKEN_URL by the client-credentials grant.
 CONVERSATIONS_ADDRESS = env_str("CONVERSATIONS_ADDRESS") or None
+# Whether an incoming mail's From address is believed: off (at its word) or dmarc (only when
+# the topmost Authentication-Results header, our own mail server's, says dmarc=pass for it).
+CONVERSATIONS_SENDER_CHECK = env_str("CONVERSATIONS_SENDER_CHECK", "off")
+if CONVERSATIONS_SENDER_CHECK not in {"off", "dmarc"}:
+    raise ImproperlyConfigured(
+        f"CONVERSATIONS_SENDER_CHECK must be off or dmarc, not {CONVERSATIONS_SENDER_CHECK!r}"
+    )
 IMAP_HOST = env_str("IMAP_HOST") or None
 IMAP_SECURITY = env_str("IMAP_SECURITY", "ssl")
 IMAP_PORT = env_int("IMAP_PORT", {"ssl": 993}.get(IMAP_SECURITY or "", 143))

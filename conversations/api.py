@@ -36,6 +36,15 @@ class MessageOutputSerializer(serializers.Serializer):
     sender_known = serializers.BooleanField(
         help_text="False when an incoming message came from another address than the newcomer's."
     )
+    sender_authenticated = serializers.BooleanField(
+        allow_null=True,
+        help_text="Whether the receiving mail server's DMARC result vouched for the sender's "
+        "address (CONVERSATIONS_SENDER_CHECK=dmarc); null when not checked.",
+    )
+    full_text = serializers.CharField(
+        help_text="An incoming message as it arrived, quoted history included; `body` is the "
+        "reply alone."
+    )
     delivery = serializers.ChoiceField(
         source="email.status",
         choices=OutboundEmail.Status.choices,

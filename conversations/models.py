@@ -81,6 +81,11 @@ class CaseMessage(models.Model):
     # by the reference in its subject may come from anybody).
     sender = models.EmailField(_("from"), blank=True)
     sender_known = models.BooleanField(_("sender is the newcomer"), default=True)
+    # Incoming, with CONVERSATIONS_SENDER_CHECK = "dmarc": whether our mail server's DMARC
+    # result vouched for the From address. None: not checked (outgoing, or the check off).
+    sender_authenticated = models.BooleanField(
+        _("sender's address verified"), null=True, blank=True, default=None
+    )
     body = models.TextField(_("text"))
     # Incoming: the whole text as it came, quoted history and signature included; `body` is
     # the reply's own part (conversations.inbound.reply_trim), which may cut too much.

@@ -135,8 +135,16 @@ def _handle_reply(
     4. A known newcomer's newest case that is not closed, else a new case for them.
     5. A new case for a new, unverified newcomer, within the per-sender daily limit;
        without a usable address or over the limit, InboundHeld (nothing is kept).
+
+    With CONVERSATIONS_SENDER_CHECK = "dmarc" and a From address our mail server did not
+    vouch for (parsed.sender_authenticated False), the mail goes to the same place, but
+    anybody could have written that From: its sender is never taken for the newcomer, and
+    on a case that existed before it changes nothing (no reopening, no files kept), as
+    with a stranger's reply by subject reference.
     """
     sender = _valid_address(parsed.sender)
+    # None: the check is off, and the From address is taken at its word.
+    unverified = parsed.sender_authenticated is False
     received_at = inbound.received_at or now
     match = _case_for(parsed=parsed, sender=sender)
     if match is None and address_is_staff(sender):
@@ -145,12 +153,19 @@ def _handle_reply(
         return
     if match is None:
         match = _subject_case_for(parsed=parsed, sender=sender)
+        if match is not None and unverified:
+            # Trusted by its subject only for its From address, which proves nothing here.
+            match = (match[0], False, False)
     if match is not None:
         inbound.outcome = Outcome.ATTACHED
         case, sender_known, trusted = match
+        # Found by its headers, it answers our mail whoever sent it: trusted stays.
+        sender_known = sender_known and not unverified
     else:
         case, opened = _newcomer_case_for(parsed=parsed, sender=sender, now=now, at=received_at)
-        sender_known, trusted = True, True
+        # The newcomer found (or made) by the From address: a case opened for this mail
+        # has nothing of anyone's to protect, an existing one does.
+        sender_known, trusted = not unverified, opened or not unverified
         inbound.outcome = Outcome.NEW_CASE if opened else Outcome.ATTACHED
     message = CaseMessage(
         case=case,
@@ -158,6 +173,7 @@ def _handle_reply(
         message_id=parsed.message_id,
         sender=sender,
         sender_known=sender_known,
+        sender_authenticated=parsed.sender_authenticated,
         body=parsed.text,
         full_text=parsed.full_text,
         created_at=received_at,

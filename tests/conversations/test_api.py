@@ -48,6 +48,18 @@ def test_api_messages_list_for_whoever_sees_the_case(world, api, persona):
     assert row["direction"] == "in" and row["body"] == "Hello team"
     assert row["sender_known"] is False and row["sender"] == "eve@example.com"
     assert row["delivery"] is None and row["author"] is None and row["attachments"] == []
+    assert row["sender_authenticated"] is None and row["full_text"] == ""
+
+
+def test_api_messages_list_gives_the_whole_e_mail_and_the_sender_check(world, api):
+    message = incoming(case=world.case, body="Yes please")
+    CaseMessage.objects.filter(pk=message.pk).update(
+        full_text="Yes please\n\n> Shall we call you?", sender_authenticated=False
+    )
+    [row] = api.as_(world.owner).get(_list(world)).json()["results"]
+    assert row["body"] == "Yes please"
+    assert row["full_text"] == "Yes please\n\n> Shall we call you?"
+    assert row["sender_authenticated"] is False
 
 
 @pytest.mark.parametrize("persona", ["outsider", "nobody"])

@@ -6,7 +6,12 @@ from email.message import EmailMessage
 
 import pytest
 
-from conversations.inbound import TEXT_MAX_CHARS, inbound_parse, reply_trim
+from conversations.inbound import (
+    TEXT_MAX_CHARS,
+    authentication_results_dmarc_pass,
+    inbound_parse,
+    reply_trim,
+)
 
 
 def make_raw(
@@ -450,3 +455,109 @@ def test_inbound_parse_bounce_finds_the_original_message_id():
         b"To: gone@example.org\r\nMessage-ID: <out-8@tilflytt.example>\r\n",
     ).replace(b"NR-2026-0001\r\n", b"NR-2026-0001\r\n\r\nHei Anna\r\n")
     assert inbound_parse(returned).bounced_message_id == "<out-8@tilflytt.example>"
+
+
+# --- Sender authentication (CONVERSATIONS_SENDER_CHECK) ------------------------------------
+
+M365_PASS = (
+    "spf=pass (sender IP is 40.107.22.1) smtp.mailfrom=example.org; dkim=pass (signature "
+    "was verified) header.d=example.org;dmarc=pass action=none header.from=example.org;"
+    "compauth=pass reason=100"
+)
+SERVER_PASS = (
+    "mx.tilflytt.example; dkim=pass header.d=example.org header.s=s1 header.b=AbC0; "
+    "spf=pass (mx.tilflytt.example: domain of anna@example.org designates 192.0.2.1 as "
+    "permitted sender; x=y) smtp.mailfrom=anna@example.org; "
+    "dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=Example.ORG"
+)
+
+
+def on_top(raw: bytes, value: str) -> bytes:
+    """The raw mail with an Authentication-Results header put above all others, as the
+    receiving server does."""
+    return f"Authentication-Results: {value}\n".encode() + raw
+
+
+@pytest.fixture
+def dmarc(settings):
+    settings.CONVERSATIONS_SENDER_CHECK = "dmarc"
+
+
+@pytest.mark.parametrize("value", [M365_PASS, SERVER_PASS], ids=["m365", "authserv-id"])
+def test_inbound_parse_sender_authenticated_by_dmarc_pass(dmarc, value):
+    # The From address is Anna@Example.org: the domain is compared case-insensitively.
+    assert inbound_parse(on_top(make_raw(), value)).sender_authenticated is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        M365_PASS.replace("header.from=example.org", "header.from=example.org.evil.example"),
+        SERVER_PASS.replace("header.from=Example.ORG", "header.from=evil.example"),
+        "mx.tilflytt.example; dmarc=pass",  # no header.from
+        M365_PASS.replace("dmarc=pass", "dmarc=fail"),
+        M365_PASS.replace("dmarc=pass", "dmarc=none"),
+        SERVER_PASS.replace("dmarc=pass", "dmarc=temperror"),
+        SERVER_PASS.replace("dmarc=pass", "dmarc=bestguesspass"),
+        "mx.tilflytt.example; none",
+        "mx.tilflytt.example; dkim=pass header.d=example.org",  # no dmarc result at all
+        SERVER_PASS + " (unclosed comment",
+        SERVER_PASS.replace("header.from=", 'header.from="'),  # unclosed quote
+        "mx.tilflytt.example; dmarc=pass header.from=example.org garbage",
+        "",
+    ],
+)
+def test_inbound_parse_sender_not_authenticated(dmarc, value):
+    raw = on_top(make_raw(), value) if value else make_raw()
+    assert inbound_parse(raw).sender_authenticated is False
+
+
+def test_inbound_parse_sender_reads_only_the_topmost_authentication_results(dmarc):
+    """The sender can write Authentication-Results headers too; only the one our server
+    put on top counts."""
+    forged = make_raw(headers={"Authentication-Results": SERVER_PASS})
+    assert inbound_parse(forged).sender_authenticated is True  # alone, it would pass
+    failing = "mx.tilflytt.example; dmarc=fail (p=REJECT) header.from=example.org"
+    assert inbound_parse(on_top(forged, failing)).sender_authenticated is False
+    no_dmarc = "mx.tilflytt.example; spf=none smtp.mailfrom=example.org"
+    assert inbound_parse(on_top(forged, no_dmarc)).sender_authenticated is False
+    passing = make_raw(headers={"Authentication-Results": failing})
+    assert inbound_parse(on_top(passing, M365_PASS)).sender_authenticated is True
+
+
+@pytest.mark.parametrize("sender", ["anna@example.org, eve@evil.example", "Eve <eve@evil.example>"])
+def test_inbound_parse_sender_not_authenticated_for_another_or_a_second_address(dmarc, sender):
+    assert inbound_parse(on_top(make_raw(sender=sender), M365_PASS)).sender_authenticated is False
+
+
+def test_inbound_parse_sender_not_authenticated_with_two_from_headers(dmarc):
+    raw = make_raw(sender="eve@evil.example")
+    raw = raw.replace(b"From: eve@evil.example", b"From: anna@example.org\nFrom: eve@evil.example")
+    assert inbound_parse(on_top(raw, M365_PASS)).sender_authenticated is False
+
+
+def test_inbound_parse_sender_check_off_checks_nothing(settings):
+    settings.CONVERSATIONS_SENDER_CHECK = "off"
+    for raw in (make_raw(), on_top(make_raw(), M365_PASS), on_top(make_raw(), "x; dmarc=fail")):
+        assert inbound_parse(raw).sender_authenticated is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('mx.example.net 1; dmarc/1=pass header.from="example.org";', True),
+        (
+            "mx.example.net; DMARC = Pass (nested (comment; dmarc=fail)) header.from=example.org.",
+            True,
+        ),
+        ('mx.example.net; dmarc=pass reason="a; b=c" header.from=example.org', True),
+        ("dmarc=pass header.from=example.org; dmarc=fail header.from=example.org", False),
+        ("dmarc=pass header.from=example.org header.from=evil.example", False),
+        ("mx.example.net; dmarc=pass header.from=example.org)", False),
+        ("mx.example.net; dmarc=pass header.from==example.org", False),
+        ("mx.example.net; dmarc=pass header.from=sub.example.org", False),
+        ("mx.example.net (" + "(" * 5000, False),
+    ],
+)
+def test_authentication_results_dmarc_pass(value, expected):
+    assert authentication_results_dmarc_pass(value, domain="Example.org") is expected

@@ -701,3 +701,126 @@ def test_inbound_process_accepts_a_mail_with_only_an_attachment(thread):
     inbound = inbound_process(raw=raw).inbound
     assert inbound.outcome == Outcome.ATTACHED
     assert inbound.case_message.attachments.count() == 1
+
+
+# --- CONVERSATIONS_SENDER_CHECK = "dmarc" -------------------------------------------------
+
+DMARC_PASS = (
+    "mx.tilflytt.example; dkim=pass header.d=example.org; dmarc=pass header.from=example.org"
+)
+DMARC_FAIL = "mx.tilflytt.example; dkim=none; dmarc=fail (p=NONE) header.from=example.org"
+
+
+def authenticated(raw: bytes, results: str = DMARC_PASS) -> bytes:
+    """The mail as our receiving server hands it on: its Authentication-Results on top."""
+    return f"Authentication-Results: {results}\n".encode() + raw
+
+
+@pytest.fixture
+def dmarc(settings):
+    settings.CONVERSATIONS_SENDER_CHECK = "dmarc"
+
+
+def test_inbound_process_dmarc_pass_is_the_newcomer(thread, dmarc):
+    raw = authenticated(make_raw(in_reply_to="<out-1@tilflytt.example>"))
+    message = inbound_process(raw=raw).inbound.case_message
+    assert (message.sender_known, message.sender_authenticated) == (True, True)
+
+
+@pytest.mark.parametrize("results", [None, DMARC_FAIL])
+def test_inbound_process_unverified_reply_to_our_mail_is_not_the_newcomer(thread, dmarc, results):
+    """It answers our mail (it has the Message-ID), so it stays trusted: it reopens the case
+    and keeps its files. But the From address proves nothing."""
+    Case.objects.filter(pk=thread.case.pk).update(status=Case.Status.WAITING)
+    raw = make_raw(
+        in_reply_to="<out-1@tilflytt.example>",
+        attachments=((small_pdf(), "application/pdf", "kontrakt.pdf"),),
+    )
+    inbound = inbound_process(raw=authenticated(raw, results) if results else raw).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.ATTACHED, thread.case)
+    message = inbound.case_message
+    assert message.sender == "anna@example.org"
+    assert (message.sender_known, message.sender_authenticated) == (False, False)
+    assert message.attachments.count() == 1
+    thread.case.refresh_from_db()
+    assert thread.case.status == Case.Status.OPEN
+
+
+def test_inbound_process_unverified_subject_reference_changes_nothing(thread, dmarc):
+    Case.objects.filter(pk=thread.case.pk).update(status=Case.Status.WAITING)
+    # A forged lower header is not read: the topmost one (our server's) fails.
+    raw = authenticated(
+        make_raw(
+            subject=f"Re: {thread.case.reference}",
+            headers={"Authentication-Results": DMARC_PASS},
+            attachments=((small_pdf(), "application/pdf", "faktura.pdf"),),
+        ),
+        DMARC_FAIL,
+    )
+    inbound = inbound_process(raw=raw).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.ATTACHED, thread.case)
+    assert (inbound.case_message.sender_known, inbound.case_message.sender_authenticated) == (
+        False,
+        False,
+    )
+    assert inbound.case_message.attachments.count() == 0
+    assert inbound.attachments_refused == 1
+    thread.case.refresh_from_db()
+    assert thread.case.status == Case.Status.WAITING
+
+
+def test_inbound_process_unverified_mail_goes_onto_the_known_newcomers_open_case(world, dmarc):
+    Case.objects.filter(pk=world.case.pk).update(status=Case.Status.WAITING)
+    newcomers = Newcomer.objects.count()
+    raw = make_raw(
+        sender="Eve <anna@example.org>",
+        body="My new address is eve@evil.example",
+        attachments=((small_pdf(), "application/pdf", "doc.pdf"),),
+    )
+    inbound = inbound_process(raw=raw).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.ATTACHED, world.case)
+    assert (inbound.case_message.sender_known, inbound.case_message.sender_authenticated) == (
+        False,
+        False,
+    )
+    assert Newcomer.objects.count() == newcomers
+    assert inbound.case_message.attachments.count() == 0
+    world.case.refresh_from_db()
+    assert world.case.status == Case.Status.WAITING
+    # With a passing result, the same mail is the newcomer's as before.
+    verified = inbound_process(raw=authenticated(make_raw(sender="anna@example.org"))).inbound
+    assert (verified.case, verified.case_message.sender_known) == (world.case, True)
+
+
+def test_inbound_process_unverified_mail_of_a_known_newcomer_without_open_case(world, dmarc):
+    Case.objects.filter(pk=world.case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now(), closing_reason="answered"
+    )
+    newcomers = Newcomer.objects.count()
+    inbound = inbound_process(raw=authenticated(make_raw(), DMARC_FAIL)).inbound
+    assert inbound.outcome == Outcome.NEW_CASE
+    assert inbound.case != world.case
+    assert inbound.case.newcomer == world.newcomer
+    assert Newcomer.objects.count() == newcomers
+    assert inbound.case_message.sender_known is False
+
+
+def test_inbound_process_unverified_unknown_sender_opens_a_case(world, dmarc):
+    raw = make_raw(
+        sender="Ola <ola@example.net>",
+        attachments=((small_pdf(), "application/pdf", "pass.pdf"),),
+    )
+    inbound = inbound_process(raw=raw).inbound
+    assert inbound.outcome == Outcome.NEW_CASE
+    assert inbound.case.newcomer.is_unverified is True
+    assert inbound.case_message.sender_known is False
+    # A case opened for this mail holds nobody else's data: its files are kept.
+    assert inbound.case_message.attachments.count() == 1
+
+
+def test_inbound_process_sender_check_off_believes_the_from_address(world, settings):
+    settings.CONVERSATIONS_SENDER_CHECK = "off"
+    raw = authenticated(make_raw(subject=f"Re: {world.case.reference}"), DMARC_FAIL)
+    message = inbound_process(raw=raw).inbound.case_message
+    assert message.case == world.case
+    assert (message.sender_known, message.sender_authenticated) == (True, None)

@@ -284,6 +284,45 @@ def test_views_timeline_marks_an_unverified_sender(world, login):
     assert "eve@example.com" in login(world.reader).get(_detail(world)).content.decode()
 
 
+def test_views_timeline_marks_a_sender_that_could_not_be_verified(world, login):
+    """CONVERSATIONS_SENDER_CHECK: the newcomer's own address, but not vouched for by DMARC."""
+    from cases.timeline import timeline_entries
+    from conversations.models import InboundEmail
+
+    forged = incoming(
+        case=world.case, body="My new address is eve@evil.example", sender_known=False
+    )
+    CaseMessage.objects.filter(pk=forged.pk).update(sender_authenticated=False)
+    InboundEmail.objects.create(
+        message_id=forged.message_id,
+        outcome=InboundEmail.Outcome.ATTACHED,
+        case=world.case,
+        case_message=forged,
+        attachments_refused=1,
+    )
+    checked = incoming(case=world.case, body="Verified")
+    CaseMessage.objects.filter(pk=checked.pk).update(sender_authenticated=True)
+    with translation.override("en"):
+        entries = timeline_entries(
+            list(CaseEvent.objects.filter(data__message__in=[forged.pk, checked.pk]))
+        )
+        page = login(world.reader).get(_detail(world), HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    by_message = {entry.conversation.pk: entry for entry in entries}
+    entry = by_message[forged.pk]
+    assert entry.actor_name == "Unverified sender (anna@example.org)"
+    assert entry.text == "The sender's address could not be verified"
+    assert entry.attachments_refused == (
+        "1 attachment not kept: the sender's address could not be verified"
+    )
+    known = by_message[checked.pk]
+    assert (known.actor_name, known.text) == ("The newcomer", "E-mail from the newcomer")
+    # One notice, the unverified one, not the "not the newcomer's address" one.
+    assert body.count('class="notice small"') == 1
+    assert "this e-mail may not come from anna@example.org" in body
+    assert "which is not the newcomer&#x27;s address" not in body
+
+
 def test_views_timeline_shows_refused_attachments_and_the_whole_email(world, login):
     from conversations.models import InboundEmail
 
