@@ -232,6 +232,7 @@ def main() -> None:
             args.runs,
         )
         measure("page /dashboard/, member (own slice)", page(member), args.runs)
+        measure("page /dashboard/?period=year, member", page(member, "?period=year"), args.runs)
     print(json.dumps(headline))
 
 

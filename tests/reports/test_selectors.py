@@ -248,3 +248,50 @@ def test_dashboard_figures_occupations_top_list_leaves_out_blanks(world):
     assert all(row.key for row in rows)
     assert (rows[0].key, rows[0].current) == ("job 00", 2)
     assert [row.key for row in rows[1:]] == [f"job {i:02d}" for i in range(1, TOP_OCCUPATIONS)]
+
+
+def test_newcomer_figures_one_query_matches_the_portable_queries(world):
+    """On PostgreSQL the five newcomer tables come from one GROUPING SETS query; it must give
+    what newcomer_breakdown and occupation_counts give (which SQLite runs, so there this
+    compares them with themselves): newcomers with cases in both periods or two cases in
+    one, more occupations than the top list holds, ties, blanks, other spellings, partners
+    who need work and partners who do not, for the whole region and a member's slice."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.models import Case
+    from reports.periods import period_pair_resolve
+    from reports.selectors import (
+        dashboard_cases,
+        newcomer_breakdown,
+        newcomer_figures,
+        occupation_counts,
+    )
+    from tests import factories as f
+
+    oslo = ZoneInfo("Europe/Oslo")
+    january, december = datetime(2026, 1, 10, 12, tzinfo=oslo), datetime(2025, 12, 10, tzinfo=oslo)
+    jobs = ["", " ", "Lege", "lege ", "LEGE", "Økonom", "økonom"]
+    jobs += [f"Job {i:02d}" for i in range(18)]
+    for i, job in enumerate(jobs * 2):
+        newcomer = f.make_newcomer(
+            occupation=job,
+            lifecycle=["considering", "planning", "arrived"][i % 3],
+            heard_via=["", "portal", "social"][i % 3],
+            partner_needs_work=i % 4 == 0,
+            partner_occupation=jobs[(i * 7) % len(jobs)],
+        )
+        organisation = world.kommune if i % 2 else world.skole
+        for created in [[december], [january, december], [january, january]][i % 3]:
+            case = f.make_case(newcomer=newcomer, organisation=organisation)
+            Case.objects.filter(pk=case.pk).update(created_at=created)
+    periods = period_pair_resolve(kind="last_month", today=date(2026, 2, 15))
+    for user in (world.coordinator, world.reader):
+        cases = dashboard_cases(user=user, filters=DashboardFilters())
+        one = newcomer_figures(cases=cases, periods=periods)
+        assert one.breakdown == newcomer_breakdown(cases=cases, periods=periods)
+        assert one.occupations == occupation_counts(cases=cases, periods=periods)
+        assert one.partner_occupations == occupation_counts(
+            cases=cases, periods=periods, partner=True
+        )
+        assert one.occupations and one.partner_occupations
