@@ -284,3 +284,16 @@ def test_my_work_lists_owned_open_cases_overdue_first_then_oldest(world, login):
     assert [c.pk for c in rows] == [late.pk, older.pk, world.case.pk]
     assert [c.has_overdue for c in rows] == [True, False, False]
     assert response.context["cases_count"] == 3
+
+
+@pytest.mark.django_db
+def test_case_list_marks_a_newcomer_nobody_has_verified(world, login):
+    stranger = f.make_case(organisation=world.kommune)
+    Newcomer.objects.filter(pk=stranger.newcomer_id).update(
+        name="Unknown Writer", is_unverified=True
+    )
+    html = login(world.coordinator).get(reverse("cases:list")).content.decode()
+    rows = {row.split("</tr>")[0] for row in html.split("<tr")[1:]}
+    [flagged] = [row for row in rows if "badge overdue unverified" in row]
+    assert "Unknown Writer" in flagged
+    assert world.case.newcomer.name not in flagged
