@@ -130,28 +130,38 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
 
 
 def _attachments_refused(conversation: Any) -> str:
-    """How many files of an incoming e-mail were not kept, and why."""
+    """How many files of an incoming e-mail were not kept, and why: the sender's reason
+    only when the mail was not trusted (InboundEmail.attachments_refused_reason), never for
+    files the type and size rules refused."""
     inbound = getattr(conversation, "inbound", None) if conversation is not None else None
     count = inbound.attachments_refused if inbound is not None else 0
     if not count:
         return ""
-    if conversation.sender_authenticated is False:
+    reason = inbound.attachments_refused_reason
+    if reason == "unverified":
         return ngettext(
             "%(n)s attachment not kept: the sender's address could not be verified",
             "%(n)s attachments not kept: the sender's address could not be verified",
             count,
         ) % {"n": count}
-    if not conversation.sender_known:
+    if reason == "sender":
         return ngettext(
             "%(n)s attachment not kept: the sender is not the newcomer",
             "%(n)s attachments not kept: the sender is not the newcomer",
             count,
         ) % {"n": count}
+    if reason == "rules":
+        return ngettext(
+            "%(n)s attachment not kept (only PDF, JPEG or PNG up to %(size)s)",
+            "%(n)s attachments not kept (only PDF, JPEG or PNG up to %(size)s)",
+            count,
+        ) % {"n": count, "size": filesizeformat(settings.CONVERSATIONS_ATTACHMENT_MAX_BYTES)}
+    # A row from before the reason was stored: the count without a guess at why.
     return ngettext(
-        "%(n)s attachment not kept (only PDF, JPEG or PNG up to %(size)s)",
-        "%(n)s attachments not kept (only PDF, JPEG or PNG up to %(size)s)",
+        "%(n)s attachment not kept",
+        "%(n)s attachments not kept",
         count,
-    ) % {"n": count, "size": filesizeformat(settings.CONVERSATIONS_ATTACHMENT_MAX_BYTES)}
+    ) % {"n": count}
 
 
 def _conversation_messages(ids: set[int], case_ids: set[int]) -> dict[int, Any]:

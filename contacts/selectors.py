@@ -93,13 +93,14 @@ def newcomer_find_by_email(*, email: str) -> Newcomer | None:
 
 
 def address_is_staff(address: str) -> bool:
-    """Whether the e-mail address is an active staff user's or an organisation's: mail from
-    it is the team's own (a colleague forwarding something), never a newcomer's."""
+    """Whether the e-mail address is an active staff user's or an active organisation's:
+    mail from it is the team's own (a colleague forwarding something), never a newcomer's.
+    An inactive user's or organisation's address is anybody's."""
     if not address or "@" not in address:
         return False
     return (
         get_user_model().objects.filter(is_active=True, email__iexact=address).exists()
-        or Organisation.objects.filter(email__iexact=address).exists()
+        or Organisation.objects.filter(is_active=True, email__iexact=address).exists()
     )
 
 

@@ -17,8 +17,10 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Literal
 
-from bs4 import BeautifulSoup, Comment
 from django.conf import settings
+
+from conversations.authresults import authentication_results_dmarc_pass
+from conversations.trim import html_to_text, reply_trim
 
 Kind = Literal["reply", "auto_reply", "bounce", "loop"]
 
@@ -67,6 +69,12 @@ class ParsedEmail:
     # A bounce: the Message-ID of the mail that could not be delivered, from the report's
     # message/rfc822 or text/rfc822-headers part, when it has one.
     bounced_message_id: str | None = None
+    # A bounce: one entry per recipient block of its message/delivery-status part that says
+    # "Action: failed", holding the addresses it names (Final-Recipient, Original-Recipient;
+    # empty when it names none). Empty for a delay or delivery notice, or no such part.
+    bounce_failures: tuple[tuple[str, ...], ...] = ()
+    # Parts that could not be read as attachments (a broken header): counted as refused.
+    attachments_unreadable: int = 0
     # With CONVERSATIONS_SENDER_CHECK = "dmarc": whether the From address is vouched for by
     # our own mail server's DMARC result (sender_authenticated). None: the check is off.
     sender_authenticated: bool | None = None
@@ -74,7 +82,11 @@ class ParsedEmail:
 
 def inbound_parse(raw: bytes) -> ParsedEmail:
     """Reads one raw RFC 5322 message (as fetched over IMAP)."""
-    msg = message_from_bytes(raw, policy=policy.default)
+    try:
+        msg = message_from_bytes(raw, policy=policy.default)
+    except Exception:  # a NUL in a MIME parameter (RFC 2231) breaks the parser itself
+        # Read again without NUL characters: a part's bytes may change, never the text.
+        msg = message_from_bytes(raw.replace(b"\x00", b""), policy=policy.default)
     assert isinstance(msg, EmailMessage)  # noqa: S101 (policy.default makes EmailMessage)
     sender_name, sender = _sender(msg)
     message_id = _message_ids(_raw_header(msg, "Message-ID"))
@@ -84,6 +96,7 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
     in_reply_to = _message_ids(_raw_header(msg, "In-Reply-To"))
     body_parts, text, full_text = _text(msg)
     kind = _kind(msg, sender=sender, message_id=message_id[0])
+    attachments, unreadable = _attachments(msg, body_parts)
     return ParsedEmail(
         message_id=message_id[0],
         in_reply_to=in_reply_to[0] if in_reply_to else None,
@@ -94,9 +107,11 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
         date=_date(_header(msg, "Date")),
         text=text,
         full_text=full_text,
-        attachments=_attachments(msg, body_parts),
+        attachments=attachments,
+        attachments_unreadable=unreadable,
         kind=kind,
         bounced_message_id=_bounced_message_id(msg) if kind == "bounce" else None,
+        bounce_failures=_bounce_failures(msg) if kind == "bounce" else (),
         sender_authenticated=(
             sender_authenticated(msg, sender=sender)
             if settings.CONVERSATIONS_SENDER_CHECK == "dmarc"
@@ -171,10 +186,6 @@ def _own_addresses() -> set[str]:
 
 # --- Sender authentication ----------------------------------------------------------------
 
-# RFC 8601 after comments are removed: a quoted-string, a ";" or "=", or any other run.
-_AR_ITEM = r'"(?:[^"\\]|\\.)*"|[;=]|[^\s;="()]+'
-_AR_TOKENS = re.compile(rf"\s*({_AR_ITEM})")
-
 
 def sender_authenticated(msg: Message, *, sender: str) -> bool:
     """Whether the From address's domain passed DMARC, by the TOPMOST Authentication-Results
@@ -190,106 +201,6 @@ def sender_authenticated(msg: Message, *, sender: str) -> bool:
         return authentication_results_dmarc_pass(results, domain=sender.rsplit("@", 1)[1])
     except Exception:  # a header too broken to read is no proof of anything
         return False
-
-
-def authentication_results_dmarc_pass(value: str, *, domain: str) -> bool:
-    """Whether one Authentication-Results header value (RFC 8601) says dmarc=pass for
-    header.from `domain` (case-insensitive). Every dmarc result in it must pass for that
-    domain; no dmarc result, or any part that does not parse, is False.
-
-    Accepts a value with an authserv-id ("mx.example.org; dmarc=pass header.from=x") and
-    Microsoft 365's without one ("spf=pass (...) smtp.mailfrom=x;dmarc=pass action=none
-    header.from=x;compauth=pass reason=100"). Hand-written: authres (the parser on PyPI)
-    has had no release since 2019, and authheaders adds DKIM and DNS verification we do
-    not want; this is the one question we ask.
-    """
-    tokens = _ar_tokens(value)
-    if tokens is None:
-        return False
-    segments: list[list[str]] = [[]]
-    for item in tokens:
-        if item == ";":
-            segments.append([])
-        else:
-            segments[-1].append(item)
-    dmarc: list[list[tuple[str, str]]] = []
-    for index, segment in enumerate(segments):
-        if "=" not in segment:
-            # The authserv-id (with its optional version) comes first; "none" means no
-            # results. Anything else without "=" is not a result we can read.
-            if segment and index > 0 and segment != ["none"]:
-                return False
-            continue
-        pairs = _pairs(segment)
-        if pairs is None:
-            return False
-        if pairs[0][0].split("/", 1)[0] == "dmarc":
-            dmarc.append(pairs)
-    expected = domain.strip().lower().rstrip(".")
-    return bool(expected) and bool(dmarc) and all(_dmarc_pass(r, expected) for r in dmarc)
-
-
-def _dmarc_pass(pairs: list[tuple[str, str]], domain: str) -> bool:
-    header_from = [v for k, v in pairs[1:] if k == "header.from"]
-    return pairs[0][1] == "pass" and len(header_from) == 1 and header_from[0].rstrip(".") == domain
-
-
-def _ar_tokens(value: str) -> list[str] | None:
-    """The value's tokens without comments, or None when something is left that is no
-    token (an unbalanced quote or parenthesis). Scanned token by token: a single regex
-    over the whole value could backtrack for ages on a long crafted header."""
-    text = _without_comments(value)
-    if text is None:
-        return None
-    tokens, pos = [], 0
-    while match := _AR_TOKENS.match(text, pos):
-        tokens.append(match.group(1))
-        pos = match.end()
-    return tokens if not text[pos:].strip() else None
-
-
-def _pairs(tokens: list[str]) -> list[tuple[str, str]] | None:
-    """ "name=value" pairs (names and values lowercased, quotes removed), or None when the
-    tokens are not exactly such pairs."""
-    if len(tokens) % 3:
-        return None
-    pairs = []
-    for name, equals, raw in zip(tokens[::3], tokens[1::3], tokens[2::3], strict=True):
-        if equals != "=" or "=" in (name, raw) or name.startswith('"'):
-            return None
-        if raw.startswith('"'):
-            raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
-        pairs.append((name.lower(), raw.strip().lower()))
-    return pairs
-
-
-def _without_comments(value: str) -> str | None:
-    """The value with its (nested) comments replaced by a space, quoted-strings kept as
-    they are; None when a comment or a quoted-string does not end."""
-    out: list[str] = []
-    depth, quoted, escaped = 0, False, False
-    for char in value:
-        if escaped:
-            escaped = False
-            if not depth:
-                out.append(char)
-        elif char == "\\" and (quoted or depth):
-            escaped = True
-            if not depth:
-                out.append(char)
-        elif depth:
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if not depth:
-                out.append(" ")
-        elif quoted:
-            quoted = char != '"'
-            out.append(char)
-        elif char == "(":
-            depth = 1
-        else:
-            quoted = char == '"'
-            out.append(char)
-    return None if depth or quoted or escaped else "".join(out)
 
 
 # --- Kind ---------------------------------------------------------------------------------
@@ -369,11 +280,7 @@ def _decoded(part: Message) -> str:
 def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
     """The body parts used, the reply's text (the plain part trimmed, or the HTML part
     made text and trimmed when there is no plain text) and the whole text untrimmed."""
-    try:
-        plain = msg.get_body(preferencelist=("plain",))
-        html = msg.get_body(preferencelist=("html",))
-    except Exception:  # a structure the standard library cannot walk
-        return [], "", ""
+    plain, html = _body(msg, "plain"), _body(msg, "html")
     full = _decoded(plain).strip() if plain is not None else ""
     text = reply_trim(full) if full else ""
     if not text and html is not None:
@@ -384,149 +291,14 @@ def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
     return parts, text[:TEXT_MAX_CHARS], full[:FULL_TEXT_MAX_CHARS]
 
 
-# Dropped with everything inside them: code, styling, and what is never shown.
-_DROP_TAGS = ["script", "style", "head", "title", "template", "noscript", "iframe", "object"]
-# Where a quoted earlier message starts in HTML: Gmail, Apple Mail and Thunderbird quote in a
-# blockquote (Gmail's inside div.gmail_quote, Thunderbird's prefix in div.moz-cite-prefix).
-_QUOTE_SELECTORS = ["blockquote", ".gmail_quote", ".gmail_attr", ".moz-cite-prefix"]
-# Outlook puts the history after its header block instead, as the following siblings.
-_HISTORY_FROM_SELECTORS = ["#divRplyFwdMsg", "#appendonsend"]
-# Elements that end a paragraph (a blank line after them) or a line.
-_PARAGRAPH_TAGS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "ul", "ol"]
-_LINE_TAGS = ["div", "li", "tr"]
-
-
-def html_to_text(html: str, *, keep_history: bool = False) -> str:
-    """Visible text of an HTML mail, without its quoted history unless `keep_history`. The
-    result is plain text (entities decoded, no markup); the templates that show it escape
-    it like any text."""
-    soup = BeautifulSoup(html, "html.parser")
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for selector in [] if keep_history else _HISTORY_FROM_SELECTORS:
-        start = soup.select_one(selector)
-        if start is None:
-            continue
-        previous = start.find_previous_sibling()
-        if previous is not None and previous.name == "hr":
-            previous.decompose()
-        # Everything after the marker in document order, also when the marker sits in a
-        # wrapper and the history follows the wrapper.
-        for node in list(start.next_elements):
-            node.extract()
-        start.decompose()
-    for selector in [] if keep_history else _QUOTE_SELECTORS:
-        for tag in soup.select(selector):
-            tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_PARAGRAPH_TAGS):
-        tag.insert_after("\n\n")
-    for tag in soup.find_all(_LINE_TAGS):
-        tag.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-# Where the quoted history starts in a plain-text reply. Each is a whole line.
-# A "wrote:" line ends the reply only when it holds the quoted author's address, or a time
-# and quoted (">") lines follow it: a newcomer's own "Den 3. mars kl. 10:00 skrev jeg til
-# NAV:" followed by their own text is not taken for one.
-_WROTE = [
-    # Gmail, Apple Mail, Thunderbird: "On Tue, 3 Nov 2026 at 10:00, Kari <k@x> wrote:"
-    re.compile(r"^On\b.{4,300}\bwrote:$", re.IGNORECASE),
-    # Norwegian and Danish: "Den 3. nov. 2026 kl. 10:00 skrev Kari <k@x>:",
-    # Gmail in bokmål: "tir. 3. nov. 2026 kl. 10:15 skrev Kari <k@x>:"
-    re.compile(r"^(den|man|tir|ons|tor|fre|lør|søn|\d).{4,300}\bskrev\b.{0,300}:$", re.IGNORECASE),
-    re.compile(r"^Am\b.{4,300}\bschrieb\b.{0,300}:$", re.IGNORECASE),
-]
-_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
-_ORIGINAL_MESSAGE = re.compile(
-    # Outlook and others: "-----Original Message-----", "-----Opprinnelig melding-----"
-    r"^-{2,}\s*(original message|opprinnelig melding|oprindelig meddelelse"
-    r"|ursprüngliche nachricht|forwarded message|videresendt melding)\s*-{2,}$",
-    re.IGNORECASE,
-)
-# Outlook's separator line above its header block.
-_SEPARATOR = re.compile(r"^_{10,}$")
-# Outlook's header block: after a separator or a blank line, "From: name <address>"
-# followed within a few lines by "Sent: …" (or Date), in English, Norwegian or German.
-# The address and the date line are both required: "Fra: Kraków\nTil: Narvik" in a
-# newcomer's own text is not a header block.
-_HEADER_FROM = re.compile(r"^\**(from|fra|von)\s*:\**\s*\S.*@", re.IGNORECASE)
-_HEADER_SENT = re.compile(r"^\**(sent|date|sendt|dato|gesendet|datum)\s*:", re.IGNORECASE)
-# The signature: only RFC 3676's exact "-- " line ("--" alone is often a dash in the
-# text), and phones' and Outlook's one-line footers.
-_SIGNATURE = "-- "
-_SENT_FROM = re.compile(
-    r"^(sent from my|sendt fra min|sent from outlook|sendt fra outlook|get outlook for"
-    r"|hent outlook for|sent from mail for windows|sendt fra e-post for windows)\b.{0,60}$",
-    re.IGNORECASE,
-)
-
-
-def _next_is_quote(lines: list[str], start: int) -> bool:
-    """Whether the first non-blank line from `start` on is a ">" quoted one."""
-    for line in lines[start:]:
-        if line.strip():
-            return line.lstrip().startswith(">")
-    return False
-
-
-def _wrote_line(text: str, lines: list[str], after: int) -> bool:
-    return any(p.match(text) for p in _WROTE) and (
-        "@" in text or (bool(_TIME.search(text)) and _next_is_quote(lines, after))
-    )
-
-
-def _history_starts(lines: list[str], index: int) -> bool:
-    line = lines[index]
-    stripped = line.strip()
-    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    previous = lines[index - 1].strip() if index > 0 else ""
-    return (
-        _wrote_line(stripped, lines, index + 1)
-        # a "wrote:" line that the client wrapped in two (not a sentence of the reply)
-        or (
-            bool(following)
-            and not stripped.endswith((".", "!", "?"))
-            and _wrote_line(f"{stripped} {following}", lines, index + 2)
-        )
-        or bool(_ORIGINAL_MESSAGE.match(stripped))
-        or bool(_SEPARATOR.match(stripped))
-        or line.rstrip("\r") == _SIGNATURE
-        or bool(_SENT_FROM.match(stripped))
-        or (
-            (index == 0 or not previous or bool(_SEPARATOR.match(previous)))
-            and bool(_HEADER_FROM.match(stripped))
-            and any(_HEADER_SENT.match(nxt.strip()) for nxt in lines[index + 1 : index + 4])
-        )
-    )
-
-
-def reply_trim(text: str) -> str:
-    """The newest part of a plain-text reply: everything from the first line where quoted
-    history, a forwarded block or the signature starts is dropped, and so are ">" quoted
-    lines above it (inline answers between quotes are kept). If that leaves nothing (a mail
-    that is all quotes), the whole text is kept rather than losing what was sent. The whole
-    text is kept as well (ParsedEmail.full_text), so a wrong cut loses nothing.
-
-    Hand-written rather than a library: mail-parser-reply (the maintained option) has no
-    Norwegian, and it treats any line starting with "Thanks" or "- " as the start of a
-    signature, which would drop the rest of a newcomer's question.
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        if _history_starts(lines, index):
-            break
-        if line.strip().startswith(">"):
-            continue
-        kept.append(line.rstrip())
-    result = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-    return result or text.strip()
+def _body(msg: EmailMessage, subtype: str) -> Message | None:
+    """The body part of that subtype, or None. Looked up one subtype at a time: the search
+    reads every part's Content-Disposition, and one broken attachment header must not lose
+    a plain-text body found before it."""
+    try:
+        return msg.get_body(preferencelist=(subtype,))
+    except Exception:  # a structure or header the standard library cannot read
+        return None
 
 
 def _bounced_message_id(msg: Message) -> str | None:
@@ -551,29 +323,75 @@ def _bounced_message_id(msg: Message) -> str | None:
     return None
 
 
+def _bounce_failures(msg: Message) -> tuple[tuple[str, ...], ...]:
+    """The recipient blocks of the report's message/delivery-status part (RFC 3464) that say
+    "Action: failed", each as the addresses it names, lowercased without "rfc822;". A delay
+    ("delayed"), "delivered", "relayed" or "expanded" block is no failure."""
+    failures = []
+    for part in msg.walk():
+        if part.get_content_type() == "message/delivery-status":
+            failures.extend(_failed_blocks(part))
+    return tuple(failures)
+
+
+def _failed_blocks(part: Message) -> list[tuple[str, ...]]:
+    try:
+        blocks = part.get_payload()
+        failed = []
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, Message):
+                continue
+            if _header(block, "Action").split("(")[0].strip().lower() != "failed":
+                continue
+            names = (_header(block, "Final-Recipient"), _header(block, "Original-Recipient"))
+            failed.append(tuple(_dsn_address(n) for n in names if _dsn_address(n)))
+    except Exception:  # a broken report part: nothing to read in it
+        return []
+    return failed
+
+
+def _dsn_address(value: str) -> str:
+    """ "rfc822; Anna@Example.org" as "anna@example.org" (another address type is kept
+    whole, so it matches no address of ours)."""
+    value = _clean(value).strip()
+    if value.lower().startswith("rfc822;"):
+        value = value[len("rfc822;") :]
+    return value.strip().strip("<>").strip().lower()
+
+
 # --- Attachments --------------------------------------------------------------------------
 
 
-def _attachments(msg: Message, body_parts: list[Message]) -> list[ParsedAttachment]:
-    """Every leaf part that is not the text we read: attachments and inline files alike.
-    The name is only what the sender said (shown to staff, never used as a path)."""
-    found = []
+def _attachments(msg: Message, body_parts: list[Message]) -> tuple[list[ParsedAttachment], int]:
+    """Every leaf part that is not the text we read: attachments and inline files alike,
+    and how many parts were too broken to read (a Content-Disposition the standard library
+    raises on). The name is only what the sender said (shown to staff, never used as a
+    path)."""
+    found, unreadable = [], 0
     for part in msg.walk():
         if part.is_multipart() or any(part is body for body in body_parts):
             continue
-        disposition = part.get_content_disposition()
-        filename = _filename(part)
-        if part.get_content_maintype() == "text" and disposition != "attachment" and not filename:
-            continue  # an alternative text body we did not use
-        payload = part.get_payload(decode=True)
-        found.append(
-            ParsedAttachment(
-                filename=filename or "attachment",
-                content_type=part.get_content_type(),
-                content=payload if isinstance(payload, bytes) else b"",
-            )
-        )
-    return found
+        try:
+            attachment = _attachment(part)
+        except Exception:  # a broken header or payload: skipped, counted as refused
+            unreadable += 1
+            continue
+        if attachment is not None:
+            found.append(attachment)
+    return found, unreadable
+
+
+def _attachment(part: Message) -> ParsedAttachment | None:
+    disposition = part.get_content_disposition()
+    filename = _filename(part)
+    if part.get_content_maintype() == "text" and disposition != "attachment" and not filename:
+        return None  # an alternative text body we did not use
+    payload = part.get_payload(decode=True)
+    return ParsedAttachment(
+        filename=filename or "attachment",
+        content_type=part.get_content_type(),
+        content=payload if isinstance(payload, bytes) else b"",
+    )
 
 
 def _filename(part: Message) -> str:

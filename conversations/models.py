@@ -88,7 +88,7 @@ class CaseMessage(models.Model):
     )
     body = models.TextField(_("text"))
     # Incoming: the whole text as it came, quoted history and signature included; `body` is
-    # the reply's own part (conversations.inbound.reply_trim), which may cut too much.
+    # the reply's own part (conversations.trim.reply_trim), which may cut too much.
     full_text = models.TextField(_("whole e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -142,7 +142,6 @@ class InboundEmail(models.Model):
         AUTO_REPLY = "auto_reply", _("Ignored: automatic reply")
         BOUNCE = "bounce", _("Ignored: delivery failure")
         LOOP = "loop", _("Ignored: sent by Tilflytt itself")
-        STAFF = "staff", _("Ignored: from a team member's address")
 
     message_id = models.CharField(_("Message-ID"), max_length=255)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -162,8 +161,22 @@ class InboundEmail(models.Model):
         blank=True,
         related_name="inbound",
     )
-    # Files left out by the file rules (type or size): counted, never stored.
+
+    class RefusedReason(models.TextChoices):
+        RULES = "rules", _("Not a PDF, JPEG or PNG within the size limit")
+        SENDER = "sender", _("The sender is not the newcomer")
+        UNVERIFIED = "unverified", _("The sender's address could not be verified")
+
+    # Files left out: counted, never stored. Why: by the file rules (type or size; also a
+    # part too broken to read), or all of them because the mail was not trusted. Blank on
+    # rows from before the reason was stored.
     attachments_refused = models.PositiveSmallIntegerField(_("attachments refused"), default=0)
+    attachments_refused_reason = models.CharField(
+        _("why attachments were refused"),
+        max_length=12,
+        choices=RefusedReason.choices,
+        blank=True,
+    )
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     processed_at = models.DateTimeField(_("processed"), default=timezone.now)
 

@@ -33,9 +33,12 @@ logger = logging.getLogger(__name__)
 
 
 class InboundHeld(Exception):
-    """Raised by inbound_process for a mail a person must handle: it matches no case and no
-    new case may be opened for it (no usable sender address, or its sender opened
-    CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY cases in 24 hours). Nothing was committed.
+    """Raised by inbound_process for a mail a person must handle: it matches no case by
+    its headers and Tilflytt may not decide where it goes (from a staff user's or an
+    organisation's address; a subject naming somebody else's case; an unverified mail from
+    a known newcomer's address with no open case; no usable sender address; its sender
+    opened CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY cases in 24 hours). Nothing was
+    committed.
 
     The poller catches it and sets \\Flagged on the mail WITHOUT \\Seen, and does not
     process a flagged mail again: it stays in the mailbox for a person. The message (a
@@ -44,6 +47,7 @@ class InboundHeld(Exception):
 
 
 Outcome = InboundEmail.Outcome
+RefusedReason = InboundEmail.RefusedReason
 
 # A case reference anywhere in a subject ("Re: Your enquiry NR-2026-0042").
 SUBJECT_REFERENCE = re.compile(
@@ -130,17 +134,20 @@ def _handle_reply(
 ) -> None:
     """Where a reply goes, in this order (_case_for, _subject_case_for, _newcomer_case_for):
     1. The case of a mail the team sent to the newcomer, found by its headers.
-    2. From a staff user's or an organisation's address: nothing (outcome "staff").
-    3. The case whose reference is in the subject.
+    2. From a staff user's or an organisation's address: InboundHeld (a colleague's
+       forward, an employer's question: a person decides).
+    3. The case whose reference is in the subject, only when the sender is that case's
+       newcomer. A subject naming another's case: a known newcomer's mail goes on as in
+       4; anybody else's is InboundHeld (anybody can type a reference).
     4. A known newcomer's newest case that is not closed, else a new case for them.
     5. A new case for a new, unverified newcomer, within the per-sender daily limit;
        without a usable address or over the limit, InboundHeld (nothing is kept).
 
     With CONVERSATIONS_SENDER_CHECK = "dmarc" and a From address our mail server did not
-    vouch for (parsed.sender_authenticated False), the mail goes to the same place, but
-    anybody could have written that From: its sender is never taken for the newcomer, and
-    on a case that existed before it changes nothing (no reopening, no files kept), as
-    with a stranger's reply by subject reference.
+    vouch for (parsed.sender_authenticated False), anybody could have written that From:
+    its sender is never taken for the newcomer, on a case that existed before it changes
+    nothing (no reopening, no files kept), and a known newcomer's address with no open
+    case is InboundHeld rather than a new case in their name.
     """
     sender = _valid_address(parsed.sender)
     # None: the check is off, and the From address is taken at its word.
@@ -148,11 +155,9 @@ def _handle_reply(
     received_at = inbound.received_at or now
     match = _case_for(parsed=parsed, sender=sender)
     if match is None and address_is_staff(sender):
-        inbound.outcome = Outcome.STAFF
-        inbound.save(update_fields=["outcome"])
-        return
+        raise InboundHeld("from a staff user's or an organisation's address")
     if match is None:
-        match = _subject_case_for(parsed=parsed, sender=sender)
+        match = _subject_case_for(parsed=parsed, sender=sender, unverified=unverified)
         if match is not None and unverified:
             # Trusted by its subject only for its From address, which proves nothing here.
             match = (match[0], False, False)
@@ -162,7 +167,9 @@ def _handle_reply(
         # Found by its headers, it answers our mail whoever sent it: trusted stays.
         sender_known = sender_known and not unverified
     else:
-        case, opened = _newcomer_case_for(parsed=parsed, sender=sender, now=now, at=received_at)
+        case, opened = _newcomer_case_for(
+            parsed=parsed, sender=sender, now=now, at=received_at, unverified=unverified
+        )
         # The newcomer found (or made) by the From address: a case opened for this mail
         # has nothing of anyone's to protect, an existing one does.
         sender_known, trusted = not unverified, opened or not unverified
@@ -183,12 +190,15 @@ def _handle_reply(
     message.full_clean(exclude=["body"], validate_unique=False, validate_constraints=False)
     message.save()
     if trusted:
-        inbound.attachments_refused = _attachments_store(
-            message=message, parsed=parsed, written=written
-        )
+        refused = _attachments_store(message=message, parsed=parsed, written=written)
+        reason = RefusedReason.RULES
     else:
-        # Anybody can type a reference in a subject: their files are not kept.
-        inbound.attachments_refused = min(len(parsed.attachments), 32767)
+        # Anybody could have sent it: their files are not kept.
+        refused = len(parsed.attachments)
+        reason = RefusedReason.UNVERIFIED if unverified else RefusedReason.SENDER
+    refused += parsed.attachments_unreadable
+    inbound.attachments_refused = min(refused, 32767)
+    inbound.attachments_refused_reason = reason if refused else ""
     case_event_record(
         case=case,
         kind="conversations.message.received",
@@ -202,15 +212,27 @@ def _handle_reply(
         _notify(case=case)
     inbound.case = case
     inbound.case_message = message
-    inbound.save(update_fields=["outcome", "case", "case_message", "attachments_refused"])
+    inbound.save(
+        update_fields=[
+            "outcome",
+            "case",
+            "case_message",
+            "attachments_refused",
+            "attachments_refused_reason",
+        ]
+    )
 
 
 def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
     """A delivery report about one of our e-mails: that e-mail is marked failed
     ("bounced"), once, and when it went to the case's newcomer the case's timeline says so.
-    The claim is a conditional update, so a report read twice (or two reports for one
-    e-mail) changes it once; only a sent e-mail is marked."""
-    if not parsed.bounced_message_id:
+
+    Only a report whose delivery-status part has a recipient block with "Action: failed"
+    marks it, and only when that block names no recipient or names the e-mail's `to`: a
+    delay notice ("delayed"), a delivery or relay report, or a failure for another
+    recipient changes nothing. The claim is a conditional update, so a report read twice
+    (or two reports for one e-mail) changes it once; only a sent e-mail is marked."""
+    if not parsed.bounced_message_id or not parsed.bounce_failures:
         return
     email = (
         OutboundEmail.objects.filter(message_id=parsed.bounced_message_id, case__isnull=False)
@@ -219,13 +241,16 @@ def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
     )
     if email is None or email.case is None:
         return
+    to = email.to.strip().lower()
+    if not any(not names or to in names for names in parsed.bounce_failures):
+        return
     inbound.case = email.case
     inbound.save(update_fields=["case"])
     claimed = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENT).update(
         status=OutboundEmail.Status.FAILED, sent_at=None, last_error="bounced"
     )
     newcomer_email = email.case.newcomer.email.strip().lower()
-    if claimed and newcomer_email and email.to.strip().lower() == newcomer_email:
+    if claimed and newcomer_email and to == newcomer_email:
         case_event_record(
             case=email.case,
             kind="conversations.message.bounced",
@@ -314,25 +339,41 @@ def _case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | 
     return None
 
 
-def _subject_case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | None:
-    """The case whose reference is in the subject. Anybody can type one: from the
-    newcomer's own address it is trusted, from any other it is kept on the case for staff
-    to see but changes nothing (no reopening, no files)."""
-    for reference in SUBJECT_REFERENCE.findall(parsed.subject):
+def _subject_case_for(
+    *, parsed: ParsedEmail, sender: str, unverified: bool
+) -> tuple[Case, bool, bool] | None:
+    """The case whose reference is in the subject, when the sender is its newcomer (their
+    own address). Anybody can type a reference: when the subject names only other people's
+    cases, a known newcomer's mail (not erased, sender not unverified) goes where any mail
+    of theirs goes (None), and anybody else's is held for a person (InboundHeld): it is
+    neither put on the named case nor announced."""
+    named = False
+    for reference in dict.fromkeys(r.lower() for r in SUBJECT_REFERENCE.findall(parsed.subject)):
         pk = (
             Case.objects.filter(reference__iexact=reference, newcomer__erased_at=None)
             .values_list("pk", flat=True)
             .first()
         )
         case = _locked_case(pk) if pk is not None else None
-        if case is not None:
-            known = _is_newcomers(case, sender)
-            return case, known, known
+        if case is None:
+            continue
+        if _is_newcomers(case, sender):
+            return case, True, True
+        named = True
+    if not named:
+        return None
+    known = (
+        bool(sender)
+        and not unverified
+        and Newcomer.objects.filter(email__iexact=sender, erased_at=None).exists()
+    )
+    if not known:
+        raise InboundHeld("the subject names the case of somebody else")
     return None
 
 
 def _newcomer_case_for(
-    *, parsed: ParsedEmail, sender: str, now: datetime, at: datetime
+    *, parsed: ParsedEmail, sender: str, now: datetime, at: datetime, unverified: bool
 ) -> tuple[Case, bool]:
     """The case for a mail that answers none: a known newcomer's newest case that is not
     closed (several mails with one document each make one case), else a new case; True
@@ -343,6 +384,10 @@ def _newcomer_case_for(
     auto-responder, or a flood, must not fill the case list). Over it, or without a usable
     address, InboundHeld: the mail stays in the mailbox for a person. The count is not
     locked: two mails at the same instant may both pass, which is fine for a brake.
+
+    An unverified mail (`unverified`) from a known newcomer's address with no open case is
+    InboundHeld too: a new case in their name would show a stranger's words (and files) as
+    theirs.
     """
     if not sender:
         raise InboundHeld("no usable sender address")
@@ -363,6 +408,8 @@ def _newcomer_case_for(
         case = _locked_case(open_case) if open_case is not None else None
         if case is not None:
             return case, False
+        if unverified:
+            raise InboundHeld("unverified mail from a known newcomer without an open case")
     if newcomer is None or newcomer.is_unverified:
         recent = InboundEmail.objects.filter(
             outcome=Outcome.NEW_CASE,

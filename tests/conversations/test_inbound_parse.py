@@ -6,12 +6,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from conversations.inbound import (
-    TEXT_MAX_CHARS,
-    authentication_results_dmarc_pass,
-    inbound_parse,
-    reply_trim,
-)
+from conversations.authresults import authentication_results_dmarc_pass
+from conversations.inbound import TEXT_MAX_CHARS, inbound_parse
+from conversations.trim import reply_trim
 
 
 def make_raw(
@@ -561,3 +558,149 @@ def test_inbound_parse_sender_check_off_checks_nothing(settings):
 )
 def test_authentication_results_dmarc_pass(value, expected):
     assert authentication_results_dmarc_pass(value, domain="Example.org") is expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # BATV in smtp.mailfrom (Microsoft 365 passes it through as it came).
+        M365_PASS.replace(
+            "smtp.mailfrom=example.org", "smtp.mailfrom=prvs=0123abcd=anna@example.org"
+        ),
+        # SRS from a forwarder, and a DKIM signature ending in "=".
+        SERVER_PASS.replace(
+            "smtp.mailfrom=anna@example.org",
+            "smtp.mailfrom=SRS0=HHH=TT=example.org=anna@fwd.example",
+        ).replace("header.b=AbC0", "header.b=a1b2="),
+        # Another method's result that does not parse at all is skipped.
+        "mx.tilflytt.example; arc=pass (i=1) oda=1 junk; dmarc=pass header.from=example.org",
+    ],
+    ids=["batv", "srs-and-signature", "junk-segment"],
+)
+def test_authentication_results_dmarc_pass_with_equals_in_other_values(value):
+    assert authentication_results_dmarc_pass(value, domain="example.org") is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mx.tilflytt.example; dmarc=pass header.from=example.org=evil.example",
+        "mx.tilflytt.example; spf=pass smtp.mailfrom=a=b@x; "
+        "dmarc=pass header.from=example.org junk",
+        "mx.tilflytt.example; spf=pass smtp.mailfrom=prvs=1=anna@example.org; dmarc=fail "
+        "header.from=example.org",
+    ],
+)
+def test_authentication_results_dmarc_result_itself_must_parse_and_pass(value):
+    assert authentication_results_dmarc_pass(value, domain="example.org") is False
+
+
+def test_inbound_parse_sender_authenticated_with_batv_mailfrom(dmarc):
+    value = (
+        "spf=pass (sender IP is 1.2.3.4) smtp.mailfrom=prvs=0123abcd=anna@example.org; "
+        "dkim=pass (signature was verified) header.d=example.org;dmarc=pass action=none "
+        "header.from=example.org;compauth=pass reason=100"
+    )
+    assert inbound_parse(on_top(make_raw(), value)).sender_authenticated is True
+
+
+# --- Attachments that cannot be read -----------------------------------------------------
+
+
+def test_inbound_parse_skips_a_broken_attachment_part():
+    msg = EmailMessage()
+    msg["From"] = "anna@example.org"
+    msg["To"] = "team@tilflytt.example"
+    msg["Subject"] = "Kontrakt"
+    msg["Message-ID"] = "<broken-1@example.org>"
+    msg.set_content("Her er den.")
+    msg.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf", filename="a.pdf")
+    msg.add_attachment(b"%PDF-1.4 y", maintype="application", subtype="pdf", filename="b.pdf")
+    raw = msg.as_bytes().replace(b'filename="a.pdf"', b"filename*=utf\x00-8''a.pdf", 1)
+    parsed = inbound_parse(raw)
+    assert parsed.text == "Her er den."
+    assert [a.filename for a in parsed.attachments] == ["b.pdf"]
+    assert parsed.attachments_unreadable == 1
+
+
+# --- Delivery reports: which recipients failed -------------------------------------------
+
+
+def test_inbound_parse_bounce_failures_of_a_failed_dsn():
+    assert inbound_parse(DSN).bounce_failures == (("gone@example.org",),)
+
+
+@pytest.mark.parametrize("action", ["delayed", "delivered", "relayed", "expanded"])
+def test_inbound_parse_bounce_failures_none_for_other_actions(action):
+    raw = DSN.replace(b"Action: failed", b"Action: " + action.encode())
+    parsed = inbound_parse(raw)
+    assert (parsed.kind, parsed.bounce_failures) == ("bounce", ())
+
+
+def test_inbound_parse_bounce_failures_reads_every_block():
+    raw = DSN.replace(
+        b"Final-Recipient: rfc822; gone@example.org\r\nAction: failed",
+        b"Final-Recipient: rfc822; late@example.org\r\nAction: delayed\r\n\r\n"
+        b"Original-Recipient: RFC822;<Anna@Example.org>\r\n"
+        b"Final-Recipient: rfc822; anna@mail.example.org\r\nAction: Failed",
+    )
+    assert inbound_parse(raw).bounce_failures == (("anna@mail.example.org", "anna@example.org"),)
+
+
+# --- Trimming: attribution lines -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An address in the attribution line is not enough: nothing quoted follows.
+        "Ja.\n\nOn Tue, 3 Nov 2026 at 10:00, Kari <kari@example.org> wrote:\nVi kommer i mars.",
+        "Ja.\n\nDen 3. mars kl. 10:00 skrev Kari <kari@example.org>:\nVi kommer i mars.",
+        "Tak.\n\nwt., 3 lis 2026 o 10:00 Kari <k@example.org> napisał(a):\nPrzyjedziemy w marcu.",
+    ],
+)
+def test_reply_trim_wrote_line_needs_quotes_or_a_header_block_after_it(text):
+    assert reply_trim(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tak.\n\nwt., 3 lis 2026 o 10:00 Kari <k@example.org> napisał(a):\n> Cześć", "Tak."),
+        ("Tak.\n\nW dniu 3.11.2026 o 10:00, Kari Nowak napisał:\n\n> Cześć", "Tak."),
+        ("Tak.\n\nW dniu 3.11.2026 o 10:00, Kari Nowak napisała:\n> Cześć", "Tak."),
+        ("Так.\n\nвт, 3 лист. 2026 \u043e 10:00 Kari <k@example.org> пише:\n> Привіт", "Так."),
+        ("Так.\n\n03.11.2026 10:00, Kari Nowak написав(ла):\n> Привіт", "Так."),
+        (
+            "Ja.\n\nDen 3. nov. 2026 kl. 10:00 skrev Kari <k@example.org>:\n\n"
+            "From: Kari <k@example.org>\nSent: Tuesday\nTo: Anna\nSubject: X\n\nOld",
+            "Ja.",
+        ),
+    ],
+)
+def test_reply_trim_attribution_lines_followed_by_history(text, expected):
+    assert reply_trim(text) == expected
+
+
+def test_reply_trim_outlook_block_with_only_a_name():
+    text = (
+        "Vi kommer.\n\nFra: Kari Nordmann\nSendt: tirsdag 3. november 2026 10:00\n"
+        "Til: Anna\nEmne: Din henvendelse\n\nGammel tekst"
+    )
+    assert reply_trim(text) == "Vi kommer."
+    # Without all three of Sendt, Til and Emne it is the newcomer's own text.
+    own = "Vi kommer.\n\nFra: Kraków\nTil: Narvik\nEmne: bolig\nVi er fire."
+    assert reply_trim(own) == own
+
+
+def test_inbound_parse_survives_a_nul_in_a_mime_parameter():
+    """The standard library's parser itself raises on this Content-Type."""
+    raw = (
+        b"From: anna@example.org\r\nSubject: x\r\nMessage-ID: <nul-1@example.org>\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain\r\n\r\nHei\r\n"
+        b"--XX\r\nContent-Type: application/pdf; name*=ut\x00''f%C3%A6.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--XX--\r\n"
+    )
+    parsed = inbound_parse(raw)
+    assert (parsed.message_id, parsed.text) == ("<nul-1@example.org>", "Hei")

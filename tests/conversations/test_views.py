@@ -299,6 +299,7 @@ def test_views_timeline_marks_a_sender_that_could_not_be_verified(world, login):
         case=world.case,
         case_message=forged,
         attachments_refused=1,
+        attachments_refused_reason=InboundEmail.RefusedReason.UNVERIFIED,
     )
     checked = incoming(case=world.case, body="Verified")
     CaseMessage.objects.filter(pk=checked.pk).update(sender_authenticated=True)
@@ -345,6 +346,35 @@ def test_views_timeline_shows_refused_attachments_and_the_whole_email(world, log
     # One <details> only: for the message whose whole text differs from the reply.
     assert body.count('<details class="whole-email">') == 1
     assert "&gt; Gammel tekst" in body
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("rules", "1 attachment not kept (only PDF, JPEG or PNG up to 10.0\xa0MB)"),
+        ("sender", "1 attachment not kept: the sender is not the newcomer"),
+        ("", "1 attachment not kept"),
+    ],
+)
+def test_views_timeline_says_why_attachments_were_refused(world, settings, reason, expected):
+    """A partner's reply to our mail keeps its files: one refused by the file rules must
+    not be blamed on the sender."""
+    from cases.timeline import timeline_entries
+    from conversations.models import InboundEmail
+
+    settings.CONVERSATIONS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    partner = incoming(case=world.case, body="CV attached", sender_known=False)
+    InboundEmail.objects.create(
+        message_id=partner.message_id,
+        outcome=InboundEmail.Outcome.ATTACHED,
+        case=world.case,
+        case_message=partner,
+        attachments_refused=1,
+        attachments_refused_reason=reason,
+    )
+    with translation.override("en"):
+        (entry,) = timeline_entries(list(CaseEvent.objects.filter(data__message=partner.pk)))
+    assert entry.attachments_refused == expected
 
 
 def test_views_timeline_says_a_bounce(world, login):
