@@ -35,6 +35,7 @@ from cases.timeline import timeline_entries
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
 from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
+from conversations.selectors import mailbox_status_for_notice
 from conversations.views import composer_context
 from onboarding.selectors import my_plan_steps_open
 from onboarding.views import plan_context
@@ -103,6 +104,12 @@ def case_mine(request: HttpRequest) -> HttpResponse:
     triage = selectors.case_triage_queue(user=request.user, today=today)
     followups = selectors.my_followups_open(user=request.user)
     steps = my_plan_steps_open(user=request.user)
+    # Coordinators see when the team mailbox is not read or mail waits there (one query).
+    mailbox = (
+        mailbox_status_for_notice(now=timezone.now())
+        if staff_access(request.user).sees_all
+        else None
+    )
     # Each list shows the most pressing rows and a count, so the page stays the same size
     # however much work someone has (the full lists are a filter on the case list away).
     return render(
@@ -120,6 +127,7 @@ def case_mine(request: HttpRequest) -> HttpResponse:
             ),
             "cases_count": selectors.my_cases_open(user=request.user).count(),
             "today": today,
+            "mailbox": mailbox,
         },
     )
 

@@ -6,12 +6,16 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from conversations.selectors import mailbox_health
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database state, and the broker's where one is configured. 503 when either is down."""
+    """Database state, and the broker's where one is configured. 503 when either is down.
+    Also the team mailbox's poll: ok, stale or not configured (conversations.selectors)."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -31,8 +35,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["broker"] = "eager"
     healthy = all(value in ("ok", "eager") for value in checks.values())
+    # Reported, never failing the check: a stale mailbox (an expired password, a moved
+    # folder) needs a person, and restarting the web process would not help. "unknown"
+    # when the database, where the poll records it, is down.
+    mailbox = "unknown"
+    if checks["database"] == "ok":
+        mailbox = mailbox_health(now=timezone.now())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", **checks, "mailbox": mailbox},
+        status=200 if healthy else 503,
     )
 
 

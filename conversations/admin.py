@@ -1,11 +1,18 @@
 """Read-only views for administrators. Messages and incoming mail change only through
 conversations' services; reply templates are kept on /conversations/templates/, whose
-service checks their placeholders, and are deactivated there rather than deleted."""
+service checks their placeholders, and are deactivated there rather than deleted. The
+mailbox status is written by the poll alone."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail, ReplyTemplate
+from conversations.models import (
+    CaseMessage,
+    CaseMessageAttachment,
+    InboundEmail,
+    MailboxStatus,
+    ReplyTemplate,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -54,3 +61,14 @@ class InboundEmailAdmin(_ReadOnly):
     list_filter = ["outcome"]
     list_select_related = ["case"]
     search_fields = ["message_id", "case__reference"]
+
+
+@admin.register(MailboxStatus)
+class MailboxStatusAdmin(_ReadOnly):
+    list_display = [
+        "folder",
+        "last_attempt_at",
+        "last_success_at",
+        "waiting_for_a_person",
+        "last_error",
+    ]

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 
 from conversations import receive
+from conversations.models import MailboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ TIMEOUT = 30
 # What the unseen mail is searched with: a mail the poller gave up on is flagged (see
 # mailbox_poll) and no longer matches.
 SEARCH = ("UNSEEN", "UNFLAGGED")
+# What waits for a person: mail the poller flagged (held, too large, broken) and left unseen.
+WAITING = ("UNSEEN", "FLAGGED")
 
 # Failures of the moment, not of the mail: the database went away or is locked (SQLite),
 # the disk or the network failed. Such a mail is simply tried again by the next poll.
@@ -117,15 +121,40 @@ def mailbox_poll(
     IMAP errors (the connection dropped, the server said NO) end the poll with the
     exception: what was committed is committed, the rest waits for the next poll.
 
+    The folder's MailboxStatus row (what "My work" and /healthz show) gets the start time,
+    then either the time of success with the number of unseen flagged mails (one more UID
+    SEARCH UNSEEN FLAGGED, at the end) or the error (_describe: no exception text but a
+    MailboxError's own). Each is a small write of its own outside the per-mail transactions,
+    and one that fails is logged and does not break the poll (_status_record).
+
     dry_run: the folder is opened read-only (EXAMINE) and the mails are fetched with PEEK and
-    counted as seen (too large ones counted as too_large); nothing is processed, marked or
-    flagged.
+    counted as seen (too large ones counted as too_large); nothing is processed, marked,
+    flagged or recorded.
     """
     if not settings.IMAP_HOST:
         raise ImproperlyConfigured("IMAP_HOST is not set: there is no mailbox to poll.")
+    if dry_run:
+        result, _waiting = _poll(limit=limit, dry_run=True, stop_after=stop_after)
+        return result
+    folder = settings.IMAP_FOLDER
+    _status_record(folder, last_attempt_at=timezone.now())
+    try:
+        result, waiting = _poll(limit=limit, dry_run=False, stop_after=stop_after)
+    except Exception as exc:
+        _status_record(folder, last_error=_describe(exc))
+        raise
+    _status_record(
+        folder, last_success_at=timezone.now(), last_error="", waiting_for_a_person=waiting
+    )
+    return result
+
+
+def _poll(*, limit: int | None, dry_run: bool, stop_after: float | None) -> tuple[PollResult, int]:
+    """mailbox_poll's work; also the number of mails waiting for a person (0 in a dry run)."""
     started = time.monotonic()
     batch = limit if limit is not None else settings.IMAP_POLL_BATCH
     result = PollResult()
+    waiting = 0
     conn = mailbox_connect()
     try:
         mailbox_login(conn)
@@ -156,6 +185,11 @@ def mailbox_poll(
             result.seen += 1
             if not dry_run:
                 _process_one(conn, uid, raw, result)
+        if not dry_run:
+            # For the status row: what this and earlier polls flagged and nobody has
+            # handled yet (a person handles a mail and removes its flag, or marks it read).
+            data = _check(conn.uid("SEARCH", *WAITING), "SEARCH")
+            waiting = len((data[0] or b"").split())
     finally:
         _logout(conn)
     if result.seen or result.too_large:
@@ -170,7 +204,31 @@ def mailbox_poll(
             result.too_large,
             result.failed,
         )
-    return result
+    return result, waiting
+
+
+def _status_record(folder: str, **fields: object) -> None:
+    """Writes the folder's MailboxStatus row (created on the first poll), in a small
+    transaction of its own, outside the per-mail ones (inbound_process has committed or
+    rolled back by then). Inside a caller's transaction it is a savepoint, so a failed write
+    leaves that transaction usable. The status is for people to look at: failing to write it
+    (the database is down, which the poll will then fail on too) is logged and must never
+    break the poll. Two polls at once: the last write wins, and both describe the same box."""
+    try:
+        with transaction.atomic():
+            MailboxStatus.objects.update_or_create(folder=folder, defaults=fields)
+    except Exception as exc:
+        logger.warning("conversations: mailbox status not recorded (%s)", _where(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    """A failed poll, for MailboxStatus.last_error: _where's class and line, and for
+    MailboxError its text too (written by this module to hold no password, token, address
+    or server text). Other exceptions' text may quote anything, so it is left out."""
+    described = _where(exc)
+    if isinstance(exc, MailboxError):
+        described = f"{described}: {exc}"
+    return described[: MailboxStatus._meta.get_field("last_error").max_length]
 
 
 def _process_one(conn: imaplib.IMAP4, uid: int, raw: bytes, result: PollResult) -> None:

@@ -6,6 +6,8 @@ gets one InboundEmail row, unique by Message-ID, whatever became of it (a messag
 a new case, or ignored as an auto-reply, a bounce or a loop).
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -190,3 +192,39 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} {self.message_id}"
+
+
+class MailboxStatus(models.Model):
+    """How the last polls of one IMAP folder went, written by conversations.mailbox's
+    mailbox_poll (never by a dry run) so that coordinators see on "My work" when the
+    mailbox is no longer read or mail waits there for a person. One row per folder."""
+
+    folder = models.CharField(_("folder"), max_length=255)
+    last_attempt_at = models.DateTimeField(_("last poll started"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last poll completed"), null=True, blank=True)
+    # The exception's class and where it was raised (mailbox._where); for the poller's own
+    # MailboxError also its text, which is written to hold no password, token or address.
+    # Cleared by the next poll that succeeds.
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Unseen and flagged at the end of the last successful poll: held, too large or broken
+    # mails that a person must handle in the mailbox (mailbox.mailbox_poll).
+    waiting_for_a_person = models.PositiveIntegerField(_("waiting for a person"), default=0)
+
+    class Meta:
+        verbose_name = _("mailbox status")
+        verbose_name_plural = _("mailbox statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["folder"], name="conversations_mailboxstatus_folder")
+        ]
+
+    def __str__(self) -> str:
+        return self.folder
+
+    def is_stale(self, now: datetime, *, after: timedelta) -> bool:
+        """Whether no poll has succeeded within `after` before `now` (or ever)."""
+        return self.last_success_at is None or self.last_success_at < now - after
+
+    @property
+    def error_class(self) -> str:
+        """The exception's class name, the first word of last_error."""
+        return self.last_error.split(" ", 1)[0].rstrip(":")

@@ -1,12 +1,19 @@
 """Reads on conversations. Which case a user may see is cases.selectors' one rule; these
 take a case already fetched through it."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from cases.models import Case
-from conversations.models import CaseMessage, CaseMessageAttachment, ReplyTemplate
+from conversations.models import CaseMessage, CaseMessageAttachment, MailboxStatus, ReplyTemplate
+
+# The poll runs every minute: a quarter of an hour without a successful one is no hiccup.
+MAILBOX_STALE_AFTER = timedelta(minutes=15)
 
 
 def message_list_for_case(*, case: Case) -> QuerySet[CaseMessage]:
@@ -62,3 +69,48 @@ def reply_template_list() -> QuerySet[ReplyTemplate]:
     return ReplyTemplate.objects.select_related("updated_by").order_by(
         "-is_active", "name", "language"
     )
+
+
+@dataclass(frozen=True)
+class MailboxNotice:
+    """What "My work" tells coordinators about the team mailbox: stale when no poll has
+    succeeded within MAILBOX_STALE_AFTER (last_success_at None: never), and the mails that
+    wait there, flagged, for a person."""
+
+    stale: bool
+    last_success_at: datetime | None
+    error_class: str
+    waiting: int
+
+
+def _mailbox_status() -> MailboxStatus | None:
+    return MailboxStatus.objects.filter(folder=settings.IMAP_FOLDER).first()
+
+
+def mailbox_status_for_notice(*, now: datetime) -> MailboxNotice | None:
+    """None (and no query) without IMAP_HOST or when all is well; otherwise one query."""
+    if not settings.IMAP_HOST:
+        return None
+    status = _mailbox_status()
+    if status is None:  # never polled (is the beat running?)
+        return MailboxNotice(stale=True, last_success_at=None, error_class="", waiting=0)
+    stale = status.is_stale(now, after=MAILBOX_STALE_AFTER)
+    if not stale and not status.waiting_for_a_person:
+        return None
+    return MailboxNotice(
+        stale=stale,
+        last_success_at=status.last_success_at,
+        error_class=status.error_class,
+        waiting=status.waiting_for_a_person,
+    )
+
+
+def mailbox_health(*, now: datetime) -> str:
+    """For /healthz: "ok", "stale" (no poll succeeded within MAILBOX_STALE_AFTER, or ever)
+    or "not configured" (no IMAP_HOST). No counts or errors: /healthz is public."""
+    if not settings.IMAP_HOST:
+        return "not configured"
+    status = _mailbox_status()
+    if status is None or status.is_stale(now, after=MAILBOX_STALE_AFTER):
+        return "stale"
+    return "ok"

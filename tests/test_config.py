@@ -8,7 +8,12 @@ from config import settings as project_settings
 def test_healthz_reports_database_and_eager_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "eager",
+        "mailbox": "not configured",  # no IMAP_HOST (tests/conversations/test_mailbox_status.py)
+    }
 
 
 @pytest.mark.django_db
