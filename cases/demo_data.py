@@ -433,42 +433,41 @@ REPLY_TEMPLATES: list[tuple[str, str, str]] = [
         "nb",
         "Hei {first_name},\n\ntakk for at du tok kontakt med tilflytterteamet. Jeg er din "
         "kontaktperson og ser på spørsmålene dine nå. Du hører fra meg innen et par "
-        "arbeidsdager.\n\nVennlig hilsen\n{owner_name}\n{team}",
+        "arbeidsdager.",
     ),
     (
         "Thanks for your enquiry",
         "en",
         "Hello {first_name},\n\nthank you for contacting the newcomer team. I am your contact "
         "person and I am looking at your questions now. You will hear from me within a couple "
-        "of working days.\n\nBest regards\n{owner_name}\n{team}",
+        "of working days.",
     ),
     (
         "Dziękujemy za zapytanie",
         "pl",
         "Dzień dobry {first_name},\n\ndziękujemy za kontakt z zespołem dla nowych "
         "mieszkańców. Jestem Twoją osobą kontaktową i odpowiem w ciągu kilku dni "
-        "roboczych.\n\nPozdrawiam\n{owner_name}\n{team}",
+        "roboczych.",
     ),
     (
         "Дякуємо за звернення",
         "uk",
         "Вітаємо, {first_name}!\n\nДякуємо, що звернулися до команди підтримки новоприбулих. "
-        "Я ваша контактна особа і відповім протягом кількох робочих днів.\n\nЗ повагою\n"
-        "{owner_name}\n{team}",
+        "Я ваша контактна особа і відповім протягом кількох робочих днів.",
     ),
     (
         "Barnehageplass",
         "nb",
         "Hei {first_name},\n\nsøknadsfristen for barnehageplass fra august er 1. mars. Du søker "
         "på kommunens nettsider; si fra om du vil ha hjelp. Flyttedatoen vi har for dere er "
-        "{move_date}.\n\nVennlig hilsen\n{owner_name}",
+        "{move_date}.",
     ),
     (
         "Kindergarten place",
         "en",
         "Hello {first_name},\n\nthe deadline to apply for a kindergarten place from August is "
         "1 March. You apply on the municipality's website; tell me if you would like help. "
-        "The move date we have for you is {move_date}.\n\nBest regards\n{owner_name}",
+        "The move date we have for you is {move_date}.",
     ),
 ]
 # What the demo newcomers answer (conversations): the reply read from the mailbox is
