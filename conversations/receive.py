@@ -53,6 +53,9 @@ RefusedReason = InboundEmail.RefusedReason
 SUBJECT_REFERENCE = re.compile(
     r"\b" + REFERENCE_PATTERN.pattern.removeprefix("^").removesuffix("$") + r"\b"
 )
+# A known newcomer's mail that answers nothing opens a new case, except within this long
+# after an e-mail of theirs opened one: then it joins that case (a burst of documents).
+NEW_MAIL_JOINS_WITHIN = timedelta(hours=24)
 # A mail dated further back than this, or in the future, is dated when it was processed:
 # the Date header is the sender's clock and may be anything.
 DATE_MAX_AGE = timedelta(days=60)
@@ -139,7 +142,8 @@ def _handle_reply(
     3. The case whose reference is in the subject, only when the sender is that case's
        newcomer. A subject naming another's case: a known newcomer's mail goes on as in
        4; anybody else's is InboundHeld (anybody can type a reference).
-    4. A known newcomer's newest case that is not closed, else a new case for them.
+    4. A known newcomer: a new case for them, or the case an e-mail of theirs opened
+       within the last day if it is not closed.
     5. A new case for a new, unverified newcomer, within the per-sender daily limit;
        without a usable address or over the limit, InboundHeld (nothing is kept).
 
@@ -375,9 +379,9 @@ def _subject_case_for(
 def _newcomer_case_for(
     *, parsed: ParsedEmail, sender: str, now: datetime, at: datetime, unverified: bool
 ) -> tuple[Case, bool]:
-    """The case for a mail that answers none: a known newcomer's newest case that is not
-    closed (several mails with one document each make one case), else a new case; True
-    when it was opened.
+    """The case for a mail that answers none: for a known newcomer, a new case, unless an
+    e-mail of theirs opened one within NEW_MAIL_JOINS_WITHIN that is not closed (several
+    mails with one document each make one case); True when it was opened.
 
     Only a new case for an unknown or unverified sender counts towards
     CONVERSATIONS_NEW_CASES_PER_SENDER_PER_DAY in 24 hours (a loop with an unknown
@@ -398,13 +402,15 @@ def _newcomer_case_for(
         .first()
     )
     if newcomer is not None:
-        open_case = (
-            Case.objects.filter(newcomer=newcomer)
-            .exclude(status=Case.Status.CLOSED)
-            .order_by("-created_at", "-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        cases = Case.objects.filter(newcomer=newcomer).exclude(status=Case.Status.CLOSED)
+        if not unverified:
+            # A mail that answers nothing is a new enquiry, as in any helpdesk: a new case.
+            # Only a burst (several mails within a day, a document each) joins the case the
+            # first of them opened. An unverified mail never opens one in their name (below).
+            cases = cases.filter(
+                channel=Case.Channel.EMAIL, created_at__gte=now - NEW_MAIL_JOINS_WITHIN
+            )
+        open_case = cases.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
         case = _locked_case(open_case) if open_case is not None else None
         if case is not None:
             return case, False

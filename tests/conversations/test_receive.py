@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
@@ -172,8 +173,8 @@ def test_inbound_process_subject_reference_flood_is_held(thread):
 
 
 def test_inbound_process_subject_reference_to_another_newcomers_case(world):
-    """A known newcomer's typo in the reference: their mail goes onto their own case, not
-    onto the case it names."""
+    """A known newcomer's typo in the reference: their mail becomes a case of their own,
+    never part of the case it names."""
     bob = f.make_newcomer(name="Bob Berg", email="bob@example.net")
     bobs = f.make_case(newcomer=bob, organisation=world.kommune, owner=world.owner)
     raw = make_raw(
@@ -182,7 +183,8 @@ def test_inbound_process_subject_reference_to_another_newcomers_case(world):
         attachments=((small_pdf(), "application/pdf", "legeerklaering.pdf"),),
     )
     inbound = inbound_process(raw=raw).inbound
-    assert (inbound.outcome, inbound.case) == (Outcome.ATTACHED, world.case)
+    assert inbound.outcome == Outcome.NEW_CASE
+    assert inbound.case.newcomer == world.newcomer and inbound.case != bobs
     assert inbound.case_message.sender_known is True
     assert inbound.case_message.attachments.count() == 1
     assert not CaseMessage.objects.filter(case=bobs).exists()
@@ -567,8 +569,10 @@ def test_inbound_process_unknown_sender_without_name_uses_the_local_part(world):
     assert inbound.case.newcomer.name == "kari.n"
 
 
-def test_inbound_process_known_newcomer_mail_goes_onto_their_open_case(world):
-    """Four mails with one document each make no new case: they go onto the open one."""
+def test_inbound_process_known_newcomer_new_mail_opens_a_new_case(world):
+    """A mail that answers nothing is a new enquiry, even with a case open from the form;
+    three more within the day, a document each, join the case the first one opened."""
+    cases = []
     for n in range(4):
         raw = make_raw(
             sender="anna@EXAMPLE.org",
@@ -576,13 +580,25 @@ def test_inbound_process_known_newcomer_mail_goes_onto_their_open_case(world):
             attachments=((small_pdf(), "application/pdf", f"doc{n}.pdf"),),
         )
         inbound = inbound_process(raw=raw).inbound
-        assert inbound.outcome == Outcome.ATTACHED
-        assert inbound.case == world.case
+        assert inbound.outcome == (Outcome.NEW_CASE if n == 0 else Outcome.ATTACHED)
         assert inbound.case_message.sender_known is True
-    assert Case.objects.count() == 1
-    assert CaseMessageAttachment.objects.filter(message__case=world.case).count() == 4
+        cases.append(inbound.case)
+    [new] = set(cases)
+    assert new != world.case and new.newcomer == world.newcomer
+    assert new.channel == Case.Channel.EMAIL
+    assert Case.objects.count() == 2
+    assert CaseMessageAttachment.objects.filter(message__case=new).count() == 4
     world.newcomer.refresh_from_db()
     assert world.newcomer.is_unverified is False
+
+
+def test_inbound_process_known_newcomer_mail_a_day_later_opens_another_case(world):
+    first = inbound_process(raw=make_raw(sender="anna@example.org")).inbound
+    later = timezone.now() + timedelta(hours=25)
+    with time_machine.travel(later, tick=False):
+        second = inbound_process(raw=make_raw(sender="anna@example.org"), now=later).inbound
+    assert second.outcome == Outcome.NEW_CASE
+    assert second.case not in (first.case, world.case)
 
 
 def test_inbound_process_known_newcomer_with_only_closed_cases_gets_a_new_case(world, settings):
@@ -894,9 +910,10 @@ def test_inbound_process_unverified_mail_goes_onto_the_known_newcomers_open_case
     assert inbound.case_message.attachments.count() == 0
     world.case.refresh_from_db()
     assert world.case.status == Case.Status.WAITING
-    # With a passing result, the same mail is the newcomer's as before.
+    # With a passing result, the same mail is the newcomer's: a new enquiry of theirs.
     verified = inbound_process(raw=authenticated(make_raw(sender="anna@example.org"))).inbound
-    assert (verified.case, verified.case_message.sender_known) == (world.case, True)
+    assert verified.outcome == Outcome.NEW_CASE
+    assert (verified.case.newcomer, verified.case_message.sender_known) == (world.newcomer, True)
 
 
 def test_inbound_process_unverified_mail_of_a_known_newcomer_without_open_case(world, dmarc):
