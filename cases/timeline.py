@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent, NewcomerMessage, Note
 from contacts.models import Consent, Newcomer, Organisation
+from contacts.selectors import staff_display_name
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,6 @@ def _label(choices: type, value: str | None) -> str:
         return value or "—"
 
 
-def _person(user: object) -> str:
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
-
-
 def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
     user_ids: set[int] = set()
     org_ids: set[int] = set()
@@ -79,7 +76,7 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
                 user_ids.update(_ids(data["assignee"]))
             if data.get("organisation"):
                 org_ids.update(_ids(data["organisation"]))
-    users = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    users = {u.pk: staff_display_name(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     steps = _step_titles(step_ids)
     orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     nobody = _("nobody")
@@ -93,7 +90,7 @@ def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
             else None
         )
         if event.actor:
-            actor_name = _person(event.actor)
+            actor_name = staff_display_name(event.actor)
         elif conversation is not None and not conversation.sender_known:
             actor_name = (
                 _("Unverified sender (%(address)s)") % {"address": conversation.sender}

@@ -32,6 +32,7 @@ from cases.forms import (
 )
 from cases.models import Case, FollowUp
 from cases.timeline import timeline_entries
+from config.forms import form_add_service_errors
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
 from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
@@ -193,8 +194,7 @@ def _case_action(
         try:
             apply(case, form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import get_newcomer_for_user
-from contacts.selectors import organisation_list
+from contacts.selectors import organisation_list, staff_display_name
 from privacy.services import access_log_record
 
 
@@ -39,7 +39,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user: Any) -> str:
-        return user.get_full_name() or user.get_username()
+        return staff_display_name(user)
 
 
 class OrganisationRefSerializer(serializers.Serializer):

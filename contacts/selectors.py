@@ -39,6 +39,12 @@ class StaffAccess:
 _NO_ACCESS = StaffAccess(organisation_ids=frozenset(), sees_all=False)
 
 
+def staff_display_name(user: AbstractBaseUser) -> str:
+    """How a staff member is named on screens, in e-mails and PDFs: the full name, else
+    the username (never the e-mail address)."""
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
 def staff_access(user: AbstractBaseUser | AnonymousUser) -> StaffAccess:
     """The user's organisations and whether they see every case; cached on the user object
     so a request asks the database once."""

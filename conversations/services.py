@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.selectors import case_can_manage
 from cases.services import case_change_status, case_event_record, case_mark_first_response
-from contacts.selectors import staff_access
+from contacts.selectors import staff_access, staff_display_name
 from conversations.inbound import message_id_valid
 from conversations.models import CaseMessage, ReplyTemplate
 from outbox.services import email_queue
@@ -30,12 +30,6 @@ PLACEHOLDERS = ("first_name", "name", "reference", "owner_name", "move_date", "t
 # text staff write, and str.format would raise on a lone brace and reach attributes
 # ({name.__class__}). Anything in single braces is checked when the template is saved.
 _BRACED = re.compile(r"\{([^{}\s]*)\}")
-
-
-def _person(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
 def _angle(message_id: str) -> str:
@@ -111,7 +105,7 @@ def message_send(
         context={
             "case": case,
             "body": text,
-            "author_name": _person(actor),
+            "author_name": staff_display_name(actor),
             "privacy_url": privacy_url,
         },
         case=case,
@@ -209,7 +203,7 @@ def reply_template_fill(*, template: ReplyTemplate, case: Case) -> str:
             "first_name": name.split()[0] if name else "",
             "name": name,
             "reference": case.reference,
-            "owner_name": _person(case.owner),
+            "owner_name": staff_display_name(case.owner) if case.owner else "",
             "move_date": date_format(move_date, "DATE_FORMAT") if move_date else "",
             "team": _("The newcomer team"),
         }

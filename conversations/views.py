@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import Case
 from cases.selectors import get_case_for_user
+from config.forms import form_add_service_errors
 from contacts.selectors import staff_access
 from contacts.services import newcomer_verify
 from conversations import selectors, services
@@ -62,8 +63,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.message_send(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The message is on its way to the newcomer."))
             return redirect(reverse("cases:detail", args=[case.pk]) + "#timeline-heading")
@@ -134,8 +134,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.reply_template_save(template=template, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The reply template is saved."))
             return redirect("conversations:template-list")

@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases.models import Case
+from contacts.selectors import staff_display_name
 from onboarding.models import PlanStep, TemplateStep
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -66,10 +67,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _p(text: object, style: str = "body") -> Paragraph:
     return Paragraph(xml_escape(str(text)), _styles()[style])
-
-
-def _person(user: object) -> str:
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
 def render_welcome_pack(*, case: Case, language: str, link_url: str | None = None) -> bytes:
@@ -125,7 +122,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         story.append(_p(_("Your contacts in the team"), "h2"))
         contacts = []
         if case.owner:
-            line = _person(case.owner)
+            line = staff_display_name(case.owner)
             if case.owner.email:
                 line += f" · {case.owner.email}"
             contacts.append(line)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, CaseEvent, FollowUp, Note
 from contacts.models import Newcomer
+from contacts.selectors import staff_display_name
 from conversations.models import CaseMessage
 from onboarding.models import PlanStep, WelcomePack
 from outbox.models import OutboundEmail
@@ -52,7 +53,7 @@ def newcomers_due_for_retention(*, cutoff: datetime) -> QuerySet[Newcomer]:
 def _person(user: Any) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+    return {"id": user.pk, "name": staff_display_name(user)}
 
 
 def _iso(value: Any) -> str | None:

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from cases.models import Case
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
+from contacts.selectors import staff_display_name
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
 
 
@@ -71,7 +72,7 @@ def portal_overview(*, newcomer: Newcomer) -> PortalOverview:
     if case is not None:
         overview.organisation = case.responsible_organisation
         if case.owner is not None:
-            overview.owner_name = case.owner.get_full_name() or case.owner.get_username()
+            overview.owner_name = staff_display_name(case.owner)
         plan = OnboardingPlan.objects.filter(case=case).first()
         overview.move_date = plan.move_date if plan else None
     return overview
