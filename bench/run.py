@@ -253,6 +253,9 @@ def main() -> None:
             ("case detail", coordinator, f"/cases/{busiest}/", None),
             ("my work", coordinator, "/cases/mine/", None),
             ("dashboard", coordinator, "/dashboard/", None),
+            # The figures are cached for a short while (reports/cache.py); this row
+            # recomputes them on every request, as the first visit after expiry does.
+            ("dashboard, recomputed", coordinator, "/dashboard/?refresh=1", None),
             ("API case list", api, "/api/v1/cases/", None),
         ]
         results = {}

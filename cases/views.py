@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from cases.forms import (
 from cases.models import Case, FollowUp
 from cases.timeline import timeline_entries
 from config.forms import form_add_service_errors
+from config.pagination import CappedPaginator
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
 from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
@@ -88,7 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
     if case_filter.is_bound and not case_filter.is_valid():
         cases = base.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

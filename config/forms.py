@@ -1,7 +1,45 @@
 """What every HTML form view shares."""
 
+from functools import cached_property
+from pathlib import Path
+
+import django.forms
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
+from django.template import TemplateDoesNotExist
+from django.template.backends.jinja2 import Jinja2
+from django.template.loader import get_template
+
+
+class FormRenderer(BaseRenderer):
+    """Renders form fields and widgets with Jinja2: Django's own widget templates and
+    templates/jinja2/django/forms/field.html (labels, help and errors). The Django
+    template language renders each option of a select through its own template, which
+    made the filter forms a third of a list page's time; Jinja2 compiles the same
+    templates to Python. Templates that exist only for the Django template language
+    (the admin's widgets) still come from the project's engines."""
+
+    @cached_property
+    def engine(self) -> Jinja2:
+        return Jinja2(
+            {
+                "NAME": "forms",
+                "APP_DIRS": False,
+                "DIRS": [
+                    Path(settings.BASE_DIR) / "templates" / "jinja2",
+                    Path(django.forms.__file__).parent / "jinja2",
+                ],
+                "OPTIONS": {},
+            }
+        )
+
+    def get_template(self, template_name: str):
+        try:
+            return self.engine.get_template(template_name)
+        except TemplateDoesNotExist:
+            return get_template(template_name)
 
 
 def form_add_service_errors(form: forms.Form, exc: ValidationError) -> None:

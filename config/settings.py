@@ -75,6 +75,8 @@ BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 # Seconds between a worker's scans for such tasks (a killed worker's come back this way).
 BROKER_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10)
 CACHE_URL = env_str("CACHE_URL") or None
+# Seconds the dashboard serves its figures from the cache (reports/cache.py); 0: always fresh.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120)
 EMAIL_URL_HOST = env_str("EMAIL_HOST") or None
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -239,8 +241,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Form fields render through templates/django/forms/field.html (labels, help and errors).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form fields and widgets render with Jinja2, through templates/jinja2/django/forms/field.html
+# (labels, help and errors); see config/forms.py.
+FORM_RENDERER = "config.forms.FormRenderer"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

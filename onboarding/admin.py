@@ -1,9 +1,15 @@
 from django.contrib import admin
+from django.db import models
 
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep, WelcomePack
 
+# Official sources and offers are on https; a typed "nav.no/..." gets https, not http
+# (Django 6's default, asked for now so the admin forms raise no deprecation warning).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class TemplateStepInline(admin.StackedInline):
+    formfield_overrides = HTTPS_URLS
     model = TemplateStep
     fk_name = "template"
     extra = 0
@@ -55,6 +61,7 @@ class OnboardingTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(TemplateStep)
 class TemplateStepAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     """A list to see which facts still need checking against their source."""
 
     list_display = ["title_en", "template", "anchor", "offset_days", "source_url", "checked_on"]
@@ -64,6 +71,7 @@ class TemplateStepAdmin(admin.ModelAdmin):
 
 @admin.register(LocalOffer)
 class LocalOfferAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "municipality", "locality", "age_min", "age_max", "is_active"]
     list_filter = ["kind", "municipality", "is_active"]
     search_fields = ["name", "interests"]

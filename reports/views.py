@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET
 
 from contacts.selectors import StaffAccess, staff_access
 from reports import exports, pdf, selectors
+from reports.cache import dashboard_figures_cached
 from reports.charts import dashboard_charts
 from reports.formats import period_display
 from reports.forms import DashboardFilters, DashboardForm, MonthForm
-from reports.periods import month_pair
+from reports.periods import PeriodPair, month_pair
 from reports.selectors import Dashboard
 
 # Characters that make a spreadsheet read a cell as a formula. Occupations come from the
@@ -37,13 +38,31 @@ def _team_access(request: HttpRequest) -> StaffAccess:
     return access
 
 
-def _figures(request: HttpRequest) -> tuple[DashboardForm, Dashboard]:
+def _choices(request: HttpRequest) -> tuple[DashboardForm, PeriodPair, DashboardFilters, date]:
+    """The period and filters from the URL; keys the form does not know (refresh) are
+    ignored by it."""
     today = timezone.localdate()
     form = DashboardForm(request.GET or None)
+    return form, form.periods(today=today), form.filters(), today
+
+
+def _figures(request: HttpRequest) -> tuple[DashboardForm, Dashboard]:
+    """Freshly computed figures, for the exports: they are rare and must be exact."""
+    form, periods, filters, today = _choices(request)
     data = selectors.dashboard_figures(
-        user=request.user, periods=form.periods(today=today), filters=form.filters(), today=today
+        user=request.user, periods=periods, filters=filters, today=today
     )
     return form, data
+
+
+def _links_query(request: HttpRequest) -> tuple[str, str]:
+    """The URL's choices for the page's links, without refresh=1 (a CSV link must not
+    carry it), and the same with it, for the "Refresh" link."""
+    query = request.GET.copy()
+    query.pop("refresh", None)
+    refresh = query.copy()
+    refresh["refresh"] = "1"
+    return query.urlencode(), refresh.urlencode()
 
 
 def _overdue_url(filters: DashboardFilters, flag: str = "overdue") -> str:
@@ -61,8 +80,16 @@ def _overdue_url(filters: DashboardFilters, flag: str = "overdue") -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = _team_access(request)
-    form, data = _figures(request)
-    this_month = timezone.localdate().replace(day=1)
+    form, periods, filters, today = _choices(request)
+    data, computed_at = dashboard_figures_cached(
+        user=request.user,
+        periods=periods,
+        filters=filters,
+        today=today,
+        refresh=request.GET.get("refresh") == "1",
+    )
+    query, refresh_query = _links_query(request)
+    this_month = today.replace(day=1)
     series = exports.table_build(name="enquiries", data=data)
     reached = {row.key: row.current for row in data.funnel}
     return render(
@@ -73,7 +100,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": data,
             "charts": dashboard_charts(data),
             "sees_all": access.sees_all,
-            "query": request.GET.urlencode(),
+            "query": query,
+            "computed_at": computed_at,
+            "refresh_query": refresh_query,
             "current_label": period_display(data.periods.current),
             "previous_label": period_display(data.periods.previous),
             "overdue_url": _overdue_url(data.filters),

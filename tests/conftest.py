@@ -125,3 +125,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives a test (the dashboard's figures, rate-limit counters), and user
+    ids and frozen dates repeat from test to test: start each test with nothing kept."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

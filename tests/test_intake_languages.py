@@ -41,7 +41,7 @@ INTAKE_TEMPLATES = [
     "templates/public_base.html",
     "templates/_form_errors.html",
     "templates/_language_switch.html",
-    "templates/django/forms/field.html",
+    "templates/jinja2/django/forms/field.html",
     "templates/cases/intake_form.html",
     "templates/cases/intake_received.html",
     "templates/accessibility.html",

@@ -15,6 +15,8 @@ then be made on SQLite too, where the data stay small and they buy nothing).
 
 from django.db import migrations
 
+from config.migration_sql import postgresql_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS cases_case_owner_open "
     "ON cases_case (owner_id, created_at, id) WHERE status <> 'closed'",
@@ -27,17 +29,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0007_search_indexes")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

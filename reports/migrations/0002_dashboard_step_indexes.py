@@ -14,6 +14,8 @@ onboarding models do not declare them, and SQLite's data stay small.
 
 from django.db import migrations
 
+from config.migration_sql import postgresql_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS reports_planstep_due ON onboarding_planstep (due_date)",
     "CREATE INDEX IF NOT EXISTS reports_planstep_done "
@@ -28,17 +30,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("reports", "0001_initial"), ("onboarding", "0002_templates")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.sites import site
 from django.core import mail
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -146,6 +148,48 @@ def test_case_list_filters_search_and_paginate(world, login):
     by_name = client.get(reverse("cases:list") + "?ordering=name")
     names = [c.newcomer.name for c in by_name.context["page"].object_list]
     assert names == sorted(names)
+
+
+@pytest.mark.django_db
+def test_case_list_above_the_count_cap_says_more_than_and_pages_to_the_cap(
+    world, login, monkeypatch
+):
+    monkeypatch.setattr("config.pagination.COUNT_CAP", 30)
+    for i in range(30):
+        f.make_case(organisation=world.kommune, newcomer=f.make_newcomer(name=f"Person {i:02d}"))
+    client = login(world.coordinator)  # staff pages speak bokmål by default
+    first = client.get(reverse("cases:list"))
+    last = client.get(reverse("cases:list") + "?page=9")
+    paginator = first.context["page"].paginator
+    assert paginator.is_capped and paginator.count == 30  # 31 visible, counted up to 30
+    assert "Mer enn 30 saker" in first.content.decode()
+    assert "Side 1</span>" in first.content.decode()  # no "of N" that would be wrong
+    assert last.context["page"].number == 2
+    assert len(last.context["page"].object_list) == 5  # up to the cap, no further
+    assert not last.context["page"].has_next()
+    assert "Bare de første 30 vises" in last.content.decode()
+    assert "Bare de første" not in first.content.decode()
+
+    Case.objects.filter(pk=world.case.pk).delete()  # exactly at the cap: a plain count
+    exact = client.get(reverse("cases:list"))
+    assert not exact.context["page"].paginator.is_capped
+    assert exact.context["page"].paginator.count == 30
+    assert "30 saker" in exact.content.decode() and "Mer enn" not in exact.content.decode()
+
+
+@pytest.mark.django_db
+def test_case_list_count_reads_no_further_than_the_cap(world, login, monkeypatch):
+    monkeypatch.setattr("config.pagination.COUNT_CAP", 5)
+    for _ in range(8):
+        f.make_case(organisation=world.kommune)
+    client = login(world.coordinator)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("cases:list"))
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    # Only the keys, at most one more than the cap: no joins or per-row figures.
+    assert counts == [
+        'SELECT COUNT(*) FROM (SELECT "cases_case"."id" AS "pk" FROM "cases_case" LIMIT 6) subquery'
+    ]
 
 
 @pytest.mark.django_db
