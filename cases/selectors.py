@@ -123,6 +123,31 @@ def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
     )
 
 
+# The columns the case tables show (the case list, "My work"): a case's enquiry text and
+# a newcomer's two dozen columns are not read for a table row.
+CASE_ROW_FIELDS = (
+    "reference",
+    "channel",
+    "status",
+    "priority",
+    "created_at",
+    "first_response_at",
+    "first_response_due",
+    "newcomer__name",
+    "newcomer__is_unverified",
+    "newcomer__municipality__name",
+    "responsible_organisation__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+def case_rows_for_screen(*, user: User, today: date) -> QuerySet[Case]:
+    """`case_list_for_screen` with only the columns the case tables show."""
+    return case_list_for_screen(user=user, today=today).only(*CASE_ROW_FIELDS)
+
+
 def _plan_progress_annotations() -> dict[str, Coalesce]:
     """Onboarding progress per case (done, applicable) as two correlated counts, so a list
     page needs no query per row. Imported here: onboarding builds on cases."""
@@ -158,6 +183,13 @@ def my_followups_open(*, user: User) -> QuerySet[FollowUp]:
     )
 
 
+def my_followups_for_screen(*, user: User) -> QuerySet[FollowUp]:
+    """`my_followups_open` with only the columns "My work" shows."""
+    return my_followups_open(user=user).only(
+        "title", "due_date", "case__reference", "case__newcomer__name"
+    )
+
+
 def my_cases_open(*, user: User) -> QuerySet[Case]:
     """The visible open cases the user owns, unordered and bare: for counting them."""
     return (
@@ -184,7 +216,7 @@ def my_cases_open_first(*, user: User, today: date, limit: int) -> QuerySet[Case
         .values("pk")[:limit]
     )
     return (
-        case_list_for_screen(user=user, today=today)
+        case_rows_for_screen(user=user, today=today)
         .filter(pk__in=first)
         .order_by("-has_overdue", "created_at", "pk")
     )
@@ -193,7 +225,7 @@ def my_cases_open_first(*, user: User, today: date, limit: int) -> QuerySet[Case
 def case_triage_queue(*, user: User, today: date) -> QuerySet[Case]:
     """New visible cases nobody owns yet, oldest first: what needs a first response."""
     return (
-        case_list_for_screen(user=user, today=today)
+        case_rows_for_screen(user=user, today=today)
         .filter(status=Case.Status.NEW, owner__isnull=True)
         .order_by("created_at", "pk")
     )

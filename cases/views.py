@@ -38,7 +38,7 @@ from contacts.models import Consent
 from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
 from conversations.selectors import mailbox_status_for_notice
 from conversations.views import composer_context
-from onboarding.selectors import my_plan_steps_open
+from onboarding.selectors import my_plan_steps_for_screen
 from onboarding.views import plan_context
 from outbox.selectors import email_list_for_case
 from privacy.services import access_log_record
@@ -83,7 +83,7 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    base = selectors.case_list_for_screen(user=request.user, today=today)
+    base = selectors.case_rows_for_screen(user=request.user, today=today)
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
     if case_filter.is_bound and not case_filter.is_valid():
@@ -103,8 +103,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     triage = selectors.case_triage_queue(user=request.user, today=today)
-    followups = selectors.my_followups_open(user=request.user)
-    steps = my_plan_steps_open(user=request.user)
+    followups = selectors.my_followups_for_screen(user=request.user)
+    steps = my_plan_steps_for_screen(user=request.user)
     # Coordinators see when the team mailbox is not read or mail waits there (one query).
     mailbox = (
         mailbox_status_for_notice(now=timezone.now())

@@ -82,3 +82,10 @@ def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untype
         .select_related("plan__case__newcomer")
         .order_by("due_date", "pk")
     )
+
+
+def my_plan_steps_for_screen(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
+    """`my_plan_steps_open` with only the columns "My work" shows."""
+    return my_plan_steps_open(user=user).only(
+        "title_nb", "title_en", "due_date", "plan__case__reference", "plan__case__newcomer__name"
+    )

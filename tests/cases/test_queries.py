@@ -118,3 +118,21 @@ def test_my_work_stays_the_same_size_however_much_work_there_is(world, login):
     assert len(response.context["cases"]) == MINE_SHOWN
     assert response.context["cases_count"] == MINE_SHOWN + 6  # with the world's case
     assert f"?owner={world.owner.pk}" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["cases:list", "cases:mine"])
+def test_case_tables_read_only_the_columns_they_show(world, login, url_name):
+    """The case list and "My work" read no enquiry text and no newcomer details beyond the
+    name (cases.selectors.CASE_ROW_FIELDS), and still show what they showed."""
+    _grow(world, 2)
+    with CaptureQueriesContext(connection) as ctx:
+        response = login(world.owner).get(reverse(url_name))
+    html = response.content.decode()
+    rows = [q["sql"] for q in ctx.captured_queries if '"cases_case"."reference"' in q["sql"]]
+    assert rows
+    for sql in rows:
+        assert '"cases_case"."message"' not in sql
+        assert '"contacts_newcomer"."email"' not in sql
+        assert '"contacts_newcomer"."name"' in sql
+    assert world.case.reference in html and world.case.newcomer.name in html
