@@ -11,6 +11,8 @@
    second with --concurrency clients for --seconds. Every page's p95 is also given as a
    ratio to the floor: a view that runs only the first list page's query and renders
    nothing, which holds steadier than milliseconds on a shared machine.
+   Set CACHE_URL (a Redis) to give the workers the shared cache production has; without it
+   each worker keeps its own dashboard figures.
 3. Reads the gunicorn workers' peak resident memory (VmHWM), prints a table, writes it to
    docs/benchmarks.md (with the machine, database and data size) and ends with one JSON line.
 Only loopback is contacted; every loop is bounded in count and time.
@@ -223,6 +225,9 @@ def main() -> None:
             Organisation.objects.filter(name="Run school").values_list("pk", flat=True).first()
         )
         vendor = connection.vendor
+        # The dashboard keeps its figures in the cache: per worker in memory, unless
+        # CACHE_URL names a Redis that the workers share, as in production.
+        cache_kind = "redis (shared)" if os.environ.get("CACHE_URL") else "in memory, per worker"
         cases_total = Case.objects.count()
 
         def intake_post(session: Session) -> dict:
@@ -283,7 +288,7 @@ def main() -> None:
     machine = f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
     context = (
         f"{vendor}, {cases_total} cases, {args.workers} gunicorn workers, "
-        f"concurrency {args.concurrency}"
+        f"concurrency {args.concurrency}, cache {cache_kind}"
     )
     table = "\n".join(lines)
     print(table)
