@@ -6,11 +6,12 @@
 
 1. Seeds up to --cases (bench/seed.py) and starts gunicorn (bench.settings: the real
    settings plus an X-Queries header and a floor view) on 127.0.0.1.
-2. Logs in as the bench coordinator (and member), then for each page: --requests
-   sequential requests (p50/p95 wall time, SQL queries, response size), then requests per
-   second with --concurrency clients for --seconds. Every page's p95 is also given as a
-   ratio to the floor: a view that runs only the first list page's query and renders
-   nothing, which holds steadier than milliseconds on a shared machine.
+2. Logs in as the bench coordinator (and member), then makes --requests rounds of
+   sequential requests, one to each page in turn (p50/p95 wall time, SQL queries, response
+   size), then for each page requests per second with --concurrency clients for
+   --seconds. Every page's p95 is also given as a ratio to the floor: a view that runs
+   only the first list page's query and renders nothing, which holds steadier than
+   milliseconds on a shared machine.
    Set CACHE_URL (a Redis) to give the workers the shared cache production has; without it
    each worker keeps its own dashboard figures.
 3. Reads the gunicorn workers' peak resident memory (VmHWM), prints a table, writes it to
@@ -89,23 +90,24 @@ class Session:
             raise SystemExit(f"login as {username} failed ({status})")
 
 
-def measure(session: Session, path: str, count: int, post=None) -> dict:  # type: ignore[no-untyped-def]
-    timings, queries, sizes = [], [], []
-    for _ in range(count):
-        data = post(session) if post else None
-        start = time.perf_counter()
-        status, body, headers = session.request(path, data)
-        timings.append((time.perf_counter() - start) * 1000)
-        if status >= 400:
-            raise SystemExit(f"{path} answered {status}")
-        queries.append(int(headers.get("X-Queries", 0)))
-        sizes.append(len(body))
-    timings.sort()
+def timed_request(session: Session, path: str, post=None) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+    """One request: wall time in ms, SQL queries (the X-Queries header), response bytes."""
+    data = post(session) if post else None
+    start = time.perf_counter()
+    status, body, headers = session.request(path, data)
+    elapsed = (time.perf_counter() - start) * 1000
+    if status >= 400:
+        raise SystemExit(f"{path} answered {status}")
+    return elapsed, int(headers.get("X-Queries", 0)), len(body)
+
+
+def summarise(samples: list[tuple[float, int, int]]) -> dict:
+    timings = sorted(ms for ms, _queries, _size in samples)
     return {
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "queries": max(queries),
-        "kb": round(statistics.median(sizes) / 1024, 1),
+        "queries": max(queries for _ms, queries, _size in samples),
+        "kb": round(statistics.median(size for _ms, _queries, size in samples) / 1024, 1),
     }
 
 
@@ -263,10 +265,18 @@ def main() -> None:
             ("dashboard, recomputed", coordinator, "/dashboard/?refresh=1", None),
             ("API case list", api, "/api/v1/cases/", None),
         ]
+        for _name, session, path, post in pages:
+            for _ in range(args.workers):  # warm-up: connections, templates, cached figures
+                session.request(path, post(session) if post else None)
+        # In rounds, one request to each page in turn: a passing disturbance of a shared
+        # machine then touches every page alike, instead of one page's block of requests.
+        samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name, *_ in pages}
+        for _ in range(args.requests):
+            for name, session, path, post in pages:
+                samples[name].append(timed_request(session, path, post))
         results = {}
         for name, session, path, post in pages:
-            session.request(path, post(session) if post else None)  # warm-up
-            figures = measure(session, path, args.requests, post)
+            figures = summarise(samples[name])
             figures["rps"] = throughput(session, path, args.concurrency, args.seconds, post)
             results[name] = figures
         floor = results["floor"]["p95_ms"] or 1.0
