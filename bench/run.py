@@ -266,7 +266,9 @@ def main() -> None:
             ("API case list", api, "/api/v1/cases/", None),
         ]
         for _name, session, path, post in pages:
-            for _ in range(args.workers):  # warm-up: connections, templates, cached figures
+            # Warm-up: connections, templates, cached figures (urllib opens a connection per
+            # request, so gunicorn hands these to its workers as they come free).
+            for _ in range(args.workers):
                 session.request(path, post(session) if post else None)
         # In rounds, one request to each page in turn: a passing disturbance of a shared
         # machine then touches every page alike, instead of one page's block of requests.

@@ -1,4 +1,4 @@
-"""Pagination for lists that grow without bound (cases, the access log)."""
+"""Pagination for lists that grow without bound (the case list)."""
 
 from functools import cached_property
 

@@ -61,9 +61,9 @@ class OnboardingTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(TemplateStep)
 class TemplateStepAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
     """A list to see which facts still need checking against their source."""
 
+    formfield_overrides = HTTPS_URLS
     list_display = ["title_en", "template", "anchor", "offset_days", "source_url", "checked_on"]
     list_filter = ["template", ("checked_on", admin.EmptyFieldListFilter)]
     list_editable = ["checked_on"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.selectors import get_case_for_user, get_newcomer_for_user
-from config.pagination import CappedPaginator
 from contacts.models import Newcomer
 from contacts.selectors import staff_access
 from contacts.services import CONSENT_TEXT_VERSION
@@ -69,7 +69,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     elif form.is_valid() and form.cleaned_data["user"]:
         subject = selectors.staff_user_get(pk=form.cleaned_data["user"])
         rows = selectors.access_log_for_user(user_id=form.cleaned_data["user"])
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "case": case, "subject": subject, "query": query.urlencode()}
@@ -152,9 +152,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    page = CappedPaginator(selectors.data_request_list(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.data_request_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     return render(
         request,

@@ -9,6 +9,7 @@ the monthly PDF are rare and must be exact: they do not use this.
 
 import hashlib
 import json
+import logging
 from datetime import date, datetime
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from reports import selectors
 from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
 from reports.selectors import Dashboard, User
+
+logger = logging.getLogger(__name__)
 
 # Bump when Dashboard (or a dataclass it holds) changes shape: entries are pickled, and an
 # entry written by the previous release must not be read as the new one.
@@ -73,13 +76,22 @@ def dashboard_figures_cached(
     the cache off. Two requests missing at once both compute: harmless, the last stores."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     key = dashboard_cache_key(user=user, periods=periods, filters=filters, today=today)
+    # The cache only saves time: when it cannot be read or written (Redis down), the
+    # figures are computed as if there were none, and the failure is logged.
     if seconds > 0 and not refresh:
-        cached = cache.get(key)
+        try:
+            cached = cache.get(key)
+        except Exception:  # any backend's failure: the figures still come
+            logger.warning("dashboard figures: the cache could not be read", exc_info=True)
+            cached = None
         if cached is not None:
             data, computed_at = cached
             return data, computed_at
     computed_at = timezone.now()
     data = selectors.dashboard_figures(user=user, periods=periods, filters=filters, today=today)
     if seconds > 0:
-        cache.set(key, (data, computed_at), timeout=seconds)
+        try:
+            cache.set(key, (data, computed_at), timeout=seconds)
+        except Exception:  # as above
+            logger.warning("dashboard figures: the cache could not be written", exc_info=True)
     return data, computed_at

@@ -115,3 +115,61 @@ def test_every_admin_add_form_renders_its_widgets(admin_client):
     # The related-object wrapper and the admin's date widget come from the admin's templates.
     assert any('class="related-widget-wrapper"' in page for page in pages)
     assert any('class="vDateField"' in page for page in pages)
+
+
+@pytest.mark.django_db
+def test_form_help_text_marked_safe_stays_html_and_the_rest_is_escaped(world, client):
+    """Fields render with Jinja2 (config/forms.py). The password rules are an HTML list that
+    Django marks safe behind a lazy string; a label or help text from data is escaped."""
+    from django import forms
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(world.owner.pk))
+    token = default_token_generator.make_token(world.owner)
+    start = client.get(reverse("password_reset_confirm", args=[uid, token]))
+    page = client.get(start["Location"]).content.decode()
+    assert '<div class="helptext" id="id_new_password1_helptext"><ul><li>' in page
+    assert "&lt;ul&gt;" not in page
+
+    class Hostile(forms.Form):
+        name = forms.CharField(label="<b>Name</b>", help_text="<i>from data</i>")
+
+    html = str(Hostile()["name"].as_field_group())
+    assert "&lt;b&gt;Name&lt;/b&gt;" in html and "&lt;i&gt;from data&lt;/i&gt;" in html
+    assert "<b>" not in html and "<i>" not in html
+
+
+def test_redis_cache_gives_up_on_a_silent_host_within_its_timeout():
+    """A cache host that accepts connections but never answers (or drops packets) costs a
+    request about a second (config.settings.CACHE_REDIS_OPTIONS), not minutes."""
+    import socket
+    import threading
+    import time
+
+    from django.core.cache.backends.redis import RedisCache
+
+    with socket.socket() as silent:  # listens, never answers: the kernel accepts for it
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        cache = RedisCache(
+            f"redis://127.0.0.1:{port}/0", {"OPTIONS": project_settings.CACHE_REDIS_OPTIONS}
+        )
+        outcome = []
+
+        def read() -> None:
+            try:
+                cache.get("dashboard:any")
+            except Exception as exc:  # the timeout we expect
+                outcome.append(exc)
+
+        reader = threading.Thread(target=read, daemon=True)  # a hang fails, not blocks
+        started = time.monotonic()
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the cache read waited for a silent host"
+        assert time.monotonic() - started < 3
+        assert outcome and "timeout" in type(outcome[0]).__name__.lower()
