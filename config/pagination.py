@@ -15,9 +15,9 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` rows (the count stops reading there) and pages through those.
     `is_capped` tells the page to say "more than" instead of a number."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int | None = None) -> None:
+    def __init__(self, object_list: QuerySet, per_page: int) -> None:
         super().__init__(object_list, per_page)
-        self.cap = COUNT_CAP if cap is None else cap
+        self.cap = COUNT_CAP  # read here, so a test can lower it
 
     @cached_property
     def _counted(self) -> int:
