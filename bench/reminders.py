@@ -41,12 +41,12 @@ from django.utils import timezone  # noqa: E402
 
 import outbox.services  # noqa: E402
 from cases.models import Case, FollowUp  # noqa: E402
+from cases.workingtime import local_at  # noqa: E402
 from contacts.models import Membership, Newcomer, Organisation  # noqa: E402
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep  # noqa: E402
 from outbox.models import OutboundEmail  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
 from reminders.services import reminders_sweep  # noqa: E402
-from reminders.workingtime import local_at  # noqa: E402
 
 CASES = 1000
 STAFF = 20

@@ -37,7 +37,7 @@ from cases.timeline import timeline_entries
 from config.api import MAX_ID, FormInputSerializer
 from contacts.api import OrganisationRefSerializer, PersonSerializer
 from contacts.selectors import staff_access
-from privacy.services import access_log_record
+from contacts.services import newcomer_access_log
 
 # The HTML intake's django-ratelimit group: one limit per address across the form and the
 # API, so a client cannot double its rate by using both doors.
@@ -132,7 +132,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk)
-        access_log_record(user=request.user, action="open", obj=case)
+        services.case_access_log(user=request.user, action="open", case=case)
         return Response(self.OutputSerializer(case, context={"request": request}).data)
 
 
@@ -457,3 +457,57 @@ class IntakeApi(APIView):
             self.OutputSerializer({"reference": case.reference}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- Newcomers (seen through a case the user may see) -------------------------------------
+
+
+class NewcomerDetailApi(APIView):
+    """A newcomer with their household, seen through a case the user may see."""
+
+    class OutputSerializer(serializers.Serializer):
+        class HouseholdMemberSerializer(serializers.Serializer):
+            relation = serializers.CharField()
+            name = serializers.CharField()
+            birth_year = serializers.IntegerField(allow_null=True)
+
+        class ConsentSerializer(serializers.Serializer):
+            scope = serializers.CharField()
+            text_version = serializers.CharField()
+            given_at = serializers.DateTimeField()
+
+        class CaseRefSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            reference = serializers.CharField()
+            status = serializers.CharField()
+
+        class PlaceSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        email = serializers.CharField()
+        phone = serializers.CharField()
+        preferred_language = serializers.CharField()
+        municipality = PlaceSerializer(allow_null=True)
+        locality = PlaceSerializer(allow_null=True)
+        planned_move_date = serializers.DateField(allow_null=True)
+        moved_at = serializers.DateField(allow_null=True)
+        lifecycle = serializers.CharField()
+        target_group = serializers.CharField()
+        occupation = serializers.CharField()
+        partner_needs_work = serializers.BooleanField()
+        partner_occupation = serializers.CharField()
+        interests = serializers.CharField()
+        heard_via = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        household = HouseholdMemberSerializer(source="household_list", many=True)
+        consents = ConsentSerializer(source="consents_active", many=True)
+        cases = CaseRefSerializer(source="cases_visible", many=True)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        newcomer = selectors.get_newcomer_for_user(user=request.user, pk=pk)
+        newcomer_access_log(user=request.user, action="open", newcomer=newcomer)
+        return Response(self.OutputSerializer(newcomer).data)

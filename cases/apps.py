@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Enquiries")
+
+    def ready(self) -> None:
+        # What cases adds to the apps below it (docs/architecture.md).
+        from cases.personal_data import CasesPersonalData
+        from cases.timeline import CasesDescriber, timeline_describers
+        from config.personal_data import personal_data_units
+        from outbox.kinds import email_kinds
+
+        describer = CasesDescriber()
+        for kind in describer.KINDS:
+            timeline_describers.register(kind, describer)
+        email_kinds.register("cases.intake_receipt", _("Receipt for the enquiry"))
+        personal_data_units.register("cases", CasesPersonalData())

@@ -1,6 +1,7 @@
 """The case list's filters, search and sorting: one definition for the screen and the API."""
 
 import re
+from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, FollowUp, Topic
+from cases.registries import CaseListFilter, case_list_filters
 from contacts.models import Municipality, Newcomer, Organisation
 from contacts.selectors import staff_user_list
 
@@ -50,9 +52,6 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("All municipalities"),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue follow-ups"), method="filter_overdue")
-    steps_overdue = django_filters.BooleanFilter(
-        label=_("Overdue plan steps"), method="filter_steps_overdue"
-    )
     response_overdue = django_filters.BooleanFilter(
         label=_("First response overdue"), method="filter_response_overdue"
     )
@@ -78,6 +77,17 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["q", "status", "topic", "organisation", "owner", "municipality"]
+
+    @property
+    def extra_checks(self) -> list[tuple[str, Any]]:
+        """(name, label) of the added filters, for the list's check boxes."""
+        return [(name, extra.label) for name, extra in case_list_filters.items()]
+
+    @property
+    def checked(self) -> set[str]:
+        """The added filters that are on in this request."""
+        data = getattr(self.form, "cleaned_data", {})
+        return {name for name, _extra in case_list_filters.items() if data.get(name)}
 
     def filter_search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
@@ -117,22 +127,6 @@ class CaseFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(overdue))
 
-    def filter_steps_overdue(
-        self, queryset: QuerySet[Case], name: str, value: bool | None
-    ) -> QuerySet[Case]:
-        """Cases with an open onboarding plan step past its due date (the dashboard links
-        here). Imported here: onboarding builds on cases."""
-        if not value:
-            return queryset
-        from onboarding.models import PlanStep
-
-        overdue = PlanStep.objects.filter(
-            plan__case_id=OuterRef("pk"),
-            status=PlanStep.Status.OPEN,
-            due_date__lt=timezone.localdate(),
-        )
-        return queryset.filter(Exists(overdue))
-
     def filter_response_overdue(
         self, queryset: QuerySet[Case], name: str, value: bool | None
     ) -> QuerySet[Case]:
@@ -149,3 +143,18 @@ class CaseFilter(django_filters.FilterSet):
         queryset = super().qs
         ordering = list(queryset.query.order_by) or ["-created_at"]
         return queryset.order_by(*ordering, "-pk")
+
+
+def case_list_filter_add(name: str, extra: CaseListFilter) -> None:
+    """Adds a yes/no filter from an app above cases (in its AppConfig.ready()): to the
+    registry, and to CaseFilter's filters, so the screen, the API and its schema all have
+    it (the class's filters are made when this module is imported, before any app is
+    ready)."""
+    case_list_filters.register(name, extra)
+
+    def apply(queryset: QuerySet[Case], field_name: str, value: bool | None) -> QuerySet[Case]:
+        return extra.apply(queryset) if value else queryset
+
+    CaseFilter.base_filters[name] = django_filters.BooleanFilter(
+        field_name=name, label=extra.label, method=apply
+    )

@@ -116,7 +116,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
-    # The first-response target (reminders.workingtime), set on opening and on a priority
+    # The first-response target (cases.workingtime), set on opening and on a priority
     # change; null for cases opened before targets existed.
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -260,7 +260,7 @@ class CaseEvent(models.Model):
 
 
 class NewcomerMessage(models.Model):
-    """A message the newcomer sent the team from their own page (contacts.portal). On the
+    """A message the newcomer sent the team from their own page (portal). On the
     case's timeline (kind "contacts.newcomer.message"); seen by whoever sees the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="newcomer_messages")

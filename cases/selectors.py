@@ -13,14 +13,15 @@ Another organisation's case answers 404; a visible case a user may not manage an
 """
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, CaseEvent, FollowUp, Note
+from cases.registries import case_list_columns
 from contacts.models import Newcomer
 from contacts.selectors import staff_access
 
@@ -110,6 +111,14 @@ def case_timeline_visible(*, user: User, case: Case) -> QuerySet[CaseEvent]:
     )
 
 
+def case_list_column_annotations() -> dict[str, Any]:
+    """What the columns other apps add to the case tables need (cases.registries)."""
+    annotations: dict[str, Any] = {}
+    for column in case_list_columns:
+        annotations.update(column.annotations())
+    return annotations
+
+
 def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
     """The visible cases with what the list screen shows, in a fixed number of queries."""
     overdue = FollowUp.objects.filter(
@@ -119,7 +128,7 @@ def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
         case_list_visible(user=user)
         .select_related("newcomer__municipality", "owner", "responsible_organisation")
         .prefetch_related("topics")
-        .annotate(has_overdue=Exists(overdue), **_plan_progress_annotations())
+        .annotate(has_overdue=Exists(overdue), **case_list_column_annotations())
     )
 
 
@@ -146,27 +155,6 @@ CASE_ROW_FIELDS = (
 def case_rows_for_screen(*, user: User, today: date) -> QuerySet[Case]:
     """`case_list_for_screen` with only the columns the case tables show."""
     return case_list_for_screen(user=user, today=today).only(*CASE_ROW_FIELDS)
-
-
-def _plan_progress_annotations() -> dict[str, Coalesce]:
-    """Onboarding progress per case (done, applicable) as two correlated counts, so a list
-    page needs no query per row. Imported here: onboarding builds on cases."""
-    from onboarding.models import PlanStep
-
-    def count(steps: QuerySet) -> Coalesce:
-        counted = (
-            steps.filter(plan__case_id=OuterRef("pk"))
-            .order_by()
-            .values("plan__case_id")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-    return {
-        "steps_done": count(PlanStep.objects.filter(status=PlanStep.Status.DONE)),
-        "steps_applicable": count(PlanStep.objects.exclude(status=PlanStep.Status.SKIPPED)),
-    }
 
 
 def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
@@ -277,3 +265,14 @@ def get_newcomer_for_user(*, user: User, pk: int) -> Newcomer:
         visible_cases.filter(newcomer=newcomer).order_by("-created_at", "-pk")
     )
     return newcomer
+
+
+def case_staff_address(*, case: Case) -> str:
+    """Where a notice about a case goes: its owner (an active user with an address), else
+    its responsible organisation's address; "" when there is neither. Expects owner and
+    responsible_organisation loaded or loadable."""
+    owner = case.owner
+    if owner is not None and owner.is_active and owner.email:
+        return str(owner.email)
+    organisation = case.responsible_organisation
+    return organisation.email if organisation is not None else ""

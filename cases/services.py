@@ -9,30 +9,29 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, FollowUp, Note, ReferenceCounter, Topic
+from audit.services import access_log_record
+from cases.models import Case, CaseEvent, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
+from cases.registries import move_date_hooks
+from cases.selectors import case_can_manage
+from cases.workingtime import response_due
 from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, Newcomer, Organisation
-from contacts.selectors import (
-    consent_scopes_active,
-    organisation_is_covered,
-    staff_access,
-    user_is_covered,
-)
+from contacts.selectors import consent_scopes_active, staff_access, staff_role, user_is_covered
 from contacts.services import (
     consent_record,
+    consent_require,
     household_add_members,
     newcomer_find_or_create,
     newcomer_link_issue,
     newcomer_update,
 )
 from outbox.services import email_queue
-from reminders.workingtime import response_due
 
 # Allowed status changes. Closing needs a reason; a closed case can be reopened.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
@@ -174,7 +173,7 @@ def intake_submit(
         newcomer=newcomer, channel=channel, message=message, topics=topics, actor=actor
     )
     if newcomer.email:
-        # A fresh personal link to the newcomer's own page (contacts.portal); an older one
+        # A fresh personal link to the newcomer's own page (portal); an older one
         # stops working, and only this address receives the new one.
         link_path = newcomer_link_issue(newcomer=newcomer, actor=actor)
         email_queue(
@@ -188,7 +187,7 @@ def intake_submit(
                 "site_url": settings.SITE_URL,
                 "link_url": settings.SITE_URL + link_path,
             },
-            case=case,
+            case_id=case.pk,
         )
     return case
 
@@ -251,16 +250,8 @@ def case_assign_owner(
     case is the team's first response."""
     if owner is not None and not staff_access(owner).is_staff_member:
         raise ValidationError({"owner": _("This person is not a member of the team.")})
-    if owner is not None and not user_is_covered(
-        user=owner, scopes=consent_scopes_active(newcomer=case.newcomer)
-    ):
-        raise ValidationError(
-            {
-                "owner": _(
-                    "The newcomer has not consented to sharing with this person's organisation."
-                )
-            }
-        )
+    if owner is not None:
+        consent_require(newcomer=case.newcomer, user=owner, field="owner")
     if case.owner_id == (owner.pk if owner else None):
         return case
     old_owner_id = case.owner_id
@@ -286,27 +277,12 @@ def case_assign_owner(
     return case
 
 
-def _require_consent(case: Case, organisation: Organisation, field: str) -> None:
-    if not organisation_is_covered(
-        organisation=organisation, scopes=consent_scopes_active(newcomer=case.newcomer)
-    ):
-        raise ValidationError(
-            {
-                field: _(
-                    "The newcomer's consent does not cover sharing with %(name)s "
-                    "(%(kind)s), so the enquiry cannot go there."
-                )
-                % {"kind": organisation.get_kind_display(), "name": organisation.name}
-            }
-        )
-
-
 @transaction.atomic
 def case_set_organisation(
     *, case: Case, organisation: Organisation | None, actor: AbstractBaseUser
 ) -> Case:
     if organisation is not None:
-        _require_consent(case, organisation, "organisation")
+        consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     new_id = organisation.pk if organisation else None
     if case.responsible_organisation_id == new_id:
         return case
@@ -324,7 +300,7 @@ def case_set_organisation(
 
 @transaction.atomic
 def case_share(*, case: Case, organisation: Organisation, actor: AbstractBaseUser) -> Case:
-    _require_consent(case, organisation, "organisation")
+    consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     if case.shared_with.filter(pk=organisation.pk).exists():
         return case
     case.shared_with.add(organisation)
@@ -425,14 +401,7 @@ def followup_add(
 ) -> FollowUp:
     if not staff_access(assignee).is_staff_member:
         raise ValidationError({"assignee": _("This person is not a member of the team.")})
-    if not user_is_covered(user=assignee, scopes=consent_scopes_active(newcomer=case.newcomer)):
-        raise ValidationError(
-            {
-                "assignee": _(
-                    "The newcomer has not consented to sharing with this person's organisation."
-                )
-            }
-        )
+    consent_require(newcomer=case.newcomer, user=assignee, field="assignee")
     followup = FollowUp(
         case=case, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor
     )
@@ -542,15 +511,58 @@ def case_newcomer_update(
         if "lifecycle" in changed:
             data["lifecycle"] = {"from": old_lifecycle, "to": newcomer.lifecycle}
         case_event_record(case=case, kind="contacts.newcomer.updated", actor=actor, data=data)
-    if {"planned_move_date", "moved_at"} & set(changed):
-        # Plans count from the move date: open steps move with it (onboarding builds on
-        # cases, hence the import here).
-        from onboarding.models import OnboardingPlan
-        from onboarding.services import plan_reschedule
-
-        move_date = newcomer.moved_at or newcomer.planned_move_date
-        for plan in OnboardingPlan.objects.filter(case__newcomer=newcomer).select_related("case"):
-            if move_date is not None:
-                plan_reschedule(plan=plan, move_date=move_date, actor=actor)
+    move_date = newcomer.moved_at or newcomer.planned_move_date
+    if {"planned_move_date", "moved_at"} & set(changed) and move_date is not None:
+        # What counts from the move date follows it (onboarding's plans, through
+        # cases.registries.move_date_hooks), in this transaction.
+        for hook in move_date_hooks:
+            hook(newcomer, move_date, actor)
     case.newcomer = newcomer
     return changed
+
+
+@transaction.atomic
+def newcomer_verify(*, newcomer: Newcomer, actor: AbstractBaseUser) -> bool:
+    """Staff confirm who a newcomer made from an e-mail from an unknown address is
+    (conversations): the flag is cleared, with an event on each of their cases. Only someone
+    who manages one of those cases may. Returns whether the flag was set."""
+    cases = list(Case.objects.filter(newcomer=newcomer).order_by("pk"))
+    if not any(case_can_manage(user=actor, case=case) for case in cases):
+        raise PermissionDenied
+    if not Newcomer.objects.filter(pk=newcomer.pk, is_unverified=True).update(
+        is_unverified=False, updated_at=timezone.now()
+    ):
+        return False
+    newcomer.is_unverified = False
+    for case in cases:
+        case_event_record(case=case, kind="contacts.newcomer.verified", actor=actor)
+    return True
+
+
+@transaction.atomic
+def newcomer_message_add(*, case: Case, body: str) -> NewcomerMessage:
+    """A message the newcomer wrote to the team (from their own page): stored on the case
+    and on its timeline, as done by the newcomer."""
+    message = NewcomerMessage(case=case, body=body.strip())
+    message.full_clean()
+    message.save()
+    case_event_record(
+        case=case, kind="contacts.newcomer.message", actor=None, data={"message": message.pk}
+    )
+    return message
+
+
+def case_access_log(
+    *, user: AbstractBaseUser | AnonymousUser | None, action: str, case: Case
+) -> None:
+    """Records in the access log that the user opened the case (or downloaded its welcome
+    pack): ids and the user's role only."""
+    access_log_record(
+        user=user,
+        role=staff_role(user),
+        action=action,
+        object_type="case",
+        object_id=case.pk,
+        newcomer_id=case.newcomer_id,
+        case_id=case.pk,
+    )

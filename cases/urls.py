@@ -29,12 +29,3 @@ urlpatterns = [
         name="consent-withdraw",
     ),
 ]
-
-# The public intake lives under the language prefix (see config/urls.py).
-intake_patterns = (
-    [
-        path("", views.intake, name="form"),
-        path("received/", views.intake_received, name="received"),
-    ],
-    "intake",
-)

@@ -30,19 +30,14 @@ from cases.forms import (
     StatusForm,
 )
 from cases.models import Case, FollowUp
-from cases.timeline import timeline_entries
+from cases.page import case_page_render
+from cases.registries import case_list_columns, my_work_parts
 from config.forms import form_add_service_errors
 from config.pagination import CappedPaginator
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
-from contacts.selectors import newcomer_link_active, staff_access, staff_user_list
-from conversations.selectors import mailbox_status_for_notice
-from conversations.views import composer_context
-from onboarding.selectors import my_plan_steps_for_screen
-from onboarding.views import plan_context
-from outbox.selectors import email_list_for_case
-from privacy.services import access_log_record
-from reminders.selectors import followups_with_last_reminded
+from contacts.selectors import staff_access
+from contacts.services import newcomer_access_log
 
 PAGE_SIZE = 25
 TRIAGE_SHOWN = 10
@@ -94,7 +89,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"filter": case_filter, "page": page, "query": query.urlencode(), "today": today},
+        {
+            "filter": case_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "columns": list(case_list_columns),
+        },
     )
 
 
@@ -104,15 +105,14 @@ def case_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     triage = selectors.case_triage_queue(user=request.user, today=today)
     followups = selectors.my_followups_for_screen(user=request.user)
-    steps = my_plan_steps_for_screen(user=request.user)
-    # Coordinators see when the team mailbox is not read or mail waits there (one query).
-    mailbox = (
-        mailbox_status_for_notice(now=timezone.now())
-        if staff_access(request.user).sees_all
-        else None
-    )
     # Each list shows the most pressing rows and a count, so the page stays the same size
     # however much work someone has (the full lists are a filter on the case list away).
+    # The apps above cases add their sections (cases.registries.my_work_parts).
+    parts = []
+    for part in sorted(my_work_parts, key=lambda p: p.order):
+        part_context = part.context(request, today)
+        if part_context is not None:
+            parts.append((part.template, {**part_context, "slot": part.slot}))
     return render(
         request,
         "cases/case_mine.html",
@@ -121,14 +121,13 @@ def case_mine(request: HttpRequest) -> HttpResponse:
             "triage_count": triage.count(),
             "followups": followups[:MINE_SHOWN],
             "followups_count": followups.count(),
-            "steps": steps[:MINE_SHOWN],
-            "steps_count": steps.count(),
             "cases": selectors.my_cases_open_first(
                 user=request.user, today=today, limit=MINE_SHOWN
             ),
             "cases_count": selectors.my_cases_open(user=request.user).count(),
+            "columns": list(case_list_columns),
             "today": today,
-            "mailbox": mailbox,
+            "parts": parts,
         },
     )
 
@@ -137,43 +136,8 @@ def case_mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk)
-    access_log_record(user=request.user, action="open", obj=case)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
-
-
-def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    can_manage = selectors.case_can_manage(user=request.user, case=case)
-    return {
-        "case": case,
-        "newcomer": case.newcomer,
-        "household": list(case.newcomer.household.all()),
-        "consents": list(case.newcomer.consents.filter(withdrawn_at=None)),
-        "topics": list(case.topics.all()),
-        "shared": list(selectors.case_shared_organisations(case=case)),
-        "followups": followups_with_last_reminded(
-            list(selectors.followup_list_for_case(case=case))
-        ),
-        "timeline": timeline_entries(
-            list(selectors.case_timeline_visible(user=request.user, case=case))
-        ),
-        "emails": list(email_list_for_case(case=case)),
-        "can_manage": can_manage,
-        "today": timezone.localdate(),
-        "owner_form": forms.get("owner_form") or OwnerForm(initial={"owner": case.owner_id}),
-        "organisation_form": forms.get("organisation_form")
-        or OrganisationForm(initial={"organisation": case.responsible_organisation_id}),
-        "share_form": forms.get("share_form") or ShareForm(),
-        "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
-        "priority_form": forms.get("priority_form")
-        or PriorityForm(initial={"priority": case.priority}),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "followup_form": forms.get("followup_form")
-        or FollowUpForm(initial={"assignee": request.user.pk}),
-        "staff_people": list(staff_user_list()),
-        "newcomer_link": newcomer_link_active(newcomer=case.newcomer) if can_manage else None,
-        **plan_context(request=request, case=case),
-        **composer_context(request=request, case=case, can_manage=can_manage),
-    }
+    services.case_access_log(user=request.user, action="open", case=case)
+    return case_page_render(request, case)
 
 
 def _case_action(
@@ -198,8 +162,7 @@ def _case_action(
         else:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)
-    context = _detail_context(request, case, **{form_name: form})
-    return render(request, "cases/case_detail.html", context, status=400)
+    return case_page_render(request, case, status=400, **{form_name: form})
 
 
 @login_required
@@ -353,7 +316,7 @@ def newcomer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
     form = NewcomerForm(request.POST or None, instance=case.newcomer)
     if request.method == "GET":
-        access_log_record(user=request.user, action="open", obj=case.newcomer)
+        newcomer_access_log(user=request.user, action="open", newcomer=case.newcomer)
     if request.method == "POST" and form.is_valid():
         services.case_newcomer_update(case=case, changes=form.cleaned_data, actor=request.user)
         messages.success(request, _("The newcomer's details are saved."))

@@ -202,15 +202,19 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    "accounts",
-    "contacts",
-    "cases",
+    # The project's apps, lowest layer first (docs/architecture.md); each AppConfig.ready()
+    # fills the registries of the apps below it, in this order.
+    "audit",
     "outbox",
+    "contacts",
+    "accounts",
+    "cases",
     "onboarding",
-    "reports",
-    "reminders",
-    "privacy",
     "conversations",
+    "reminders",
+    "portal",
+    "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cases.urls import intake_patterns
 from config import views
 
 urlpatterns = [
@@ -25,12 +24,13 @@ urlpatterns = [
     ),
 ]
 
+# Apps are named by dotted path, as include() takes them: config imports no app.
 # Every page carries its language in the URL: unprefixed is bokmål, /en/... English.
 # (With i18n_patterns, Django serves every unprefixed URL in the default language, so
 # staff pages need the prefix too for the language switch to work.)
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("intake/", include(intake_patterns)),
+    path("intake/", include("cases.intake_urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/tokens/", include("contacts.urls")),
     path("accounts/reminders/", include("reminders.urls")),
@@ -38,10 +38,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("onboarding.urls")),
-    path("cases/", include("contacts.portal.staff_urls")),
+    path("cases/", include("portal.staff_urls")),
     path("", include("conversations.urls")),
     # The newcomer's own page, by personal link (no login): /my/<secret>/.
-    path("my/", include("contacts.portal.urls")),
+    path("my/", include("portal.urls")),
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     prefix_default_language=False,

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from conversations.selectors import mailbox_health
+from config.health import health_reports
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database state, and the broker's where one is configured. 503 when either is down.
-    Also the team mailbox's poll: ok, stale or not configured (conversations.selectors)."""
+    Also what apps report (config.health), such as the team mailbox's poll."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -37,12 +37,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(value in ("ok", "eager") for value in checks.values())
     # Reported, never failing the check: a stale mailbox (an expired password, a moved
     # folder) needs a person, and restarting the web process would not help. "unknown"
-    # when the database, where the poll records it, is down.
-    mailbox = "unknown"
-    if checks["database"] == "ok":
-        mailbox = mailbox_health(now=timezone.now())
+    # when the database, where the apps record their state, is down.
+    now = timezone.now()
+    reports = {
+        name: report(now) if checks["database"] == "ok" else "unknown"
+        for name, report in health_reports.items()
+    }
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks, "mailbox": mailbox},
+        {"status": "ok" if healthy else "error", **checks, **reports},
         status=200 if healthy else 503,
     )
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("People and organisations")
+
+    def ready(self) -> None:
+        from config.personal_data import personal_data_units
+        from contacts.personal_data import ContactsPersonalData
+
+        personal_data_units.register("contacts", ContactsPersonalData())

@@ -308,7 +308,7 @@ class ApiToken(models.Model):
 
 
 class NewcomerLink(models.Model):
-    """The newcomer's personal link to their own page (contacts.portal), without a login.
+    """The newcomer's personal link to their own page (portal), without a login.
 
     Only the SHA-256 hash of the secret is stored; the secret is in the URL sent to the
     newcomer (contacts.services.newcomer_link_issue). A link stops working when revoked, when

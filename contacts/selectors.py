@@ -5,7 +5,6 @@ builds every visibility rule on it.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,9 +20,6 @@ from contacts.models import (
     NewcomerLink,
     Organisation,
 )
-
-if TYPE_CHECKING:  # cases builds on contacts, not the other way round
-    from cases.models import Case
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,19 @@ def staff_access(user: AbstractBaseUser | AnonymousUser) -> StaffAccess:
     return access
 
 
+def staff_role(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """The reach a user has, as the access log records it: "system" (no user),
+    "superuser", "coordinator", "member" or "none" (one cached lookup, no query per row)."""
+    if user is None:
+        return "system"
+    if getattr(user, "is_superuser", False):
+        return "superuser"
+    access = staff_access(user)
+    if access.sees_all:
+        return "coordinator"
+    return "member" if access.organisation_ids else "none"
+
+
 def consent_scopes_active(*, newcomer: Newcomer) -> set[str]:
     return set(
         Consent.objects.filter(newcomer=newcomer, withdrawn_at=None).values_list("scope", flat=True)
@@ -108,17 +117,6 @@ def address_is_staff(address: str) -> bool:
         get_user_model().objects.filter(is_active=True, email__iexact=address).exists()
         or Organisation.objects.filter(is_active=True, email__iexact=address).exists()
     )
-
-
-def case_staff_address(*, case: "Case") -> str:
-    """Where a notice about a case goes: its owner (an active user with an address), else
-    its responsible organisation's address; "" when there is neither. Expects owner and
-    responsible_organisation loaded or loadable."""
-    owner = case.owner
-    if owner is not None and owner.is_active and owner.email:
-        return str(owner.email)
-    organisation = case.responsible_organisation
-    return organisation.email if organisation is not None else ""
 
 
 def municipality_list() -> QuerySet[Municipality]:

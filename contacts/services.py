@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import access_log_record
 from contacts.models import (
     ApiToken,
     Consent,
@@ -22,8 +23,16 @@ from contacts.models import (
     Municipality,
     Newcomer,
     NewcomerLink,
+    Organisation,
 )
-from contacts.selectors import newcomer_find_by_email, staff_access
+from contacts.selectors import (
+    consent_scopes_active,
+    newcomer_find_by_email,
+    organisation_is_covered,
+    staff_access,
+    staff_role,
+    user_is_covered,
+)
 
 # Bump when the consent text shown on the intake changes; each consent stores the version.
 CONSENT_TEXT_VERSION = "2026-11"
@@ -153,6 +162,37 @@ def consent_record(
     newcomer.save(update_fields=["consent_given_at", "consent_text_version"])
 
 
+def consent_require(
+    *,
+    newcomer: Newcomer,
+    field: str,
+    organisation: Organisation | None = None,
+    user: AbstractBaseUser | None = None,
+) -> None:
+    """The one check, and the one message, for giving a newcomer's case or a piece of work
+    on it to an organisation or a person: their consent must cover the organisation (or one
+    of the person's organisations; coordinators are always covered). Raises a
+    ValidationError on `field` otherwise."""
+    scopes = consent_scopes_active(newcomer=newcomer)
+    if organisation is not None and not organisation_is_covered(
+        organisation=organisation, scopes=scopes
+    ):
+        raise ValidationError(
+            {
+                field: _("The newcomer's consent does not cover sharing with %(name)s (%(kind)s).")
+                % {"name": organisation.name, "kind": organisation.get_kind_display()}
+            }
+        )
+    if user is not None and not user_is_covered(user=user, scopes=scopes):
+        raise ValidationError(
+            {
+                field: _(
+                    "The newcomer's consent does not cover sharing with this person's organisation."
+                )
+            }
+        )
+
+
 def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[str]:
     """Applies staff edits and returns the names of the fields that changed (for the
     timeline, which records names of fields, never their values)."""
@@ -165,6 +205,21 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
     newcomer.full_clean()
     newcomer.save(update_fields=[*changed, "updated_at"])
     return changed
+
+
+def newcomer_access_log(
+    *, user: AbstractBaseUser | AnonymousUser | None, action: str, newcomer: Newcomer
+) -> None:
+    """Records in the access log that the user opened, exported or erased the newcomer's
+    data (ids and the user's role only)."""
+    access_log_record(
+        user=user,
+        role=staff_role(user),
+        action=action,
+        object_type="newcomer",
+        object_id=newcomer.pk,
+        newcomer_id=newcomer.pk,
+    )
 
 
 # A token is "tf_" and 43 URL-safe characters (256 random bits); the first 11 characters are
@@ -217,7 +272,7 @@ def api_token_mark_used(*, token: ApiToken, now: datetime | None = None) -> None
     token.last_used_at = now
 
 
-# --- The newcomer's personal link (their own page, contacts.portal) ----------------------
+# --- The newcomer's personal link (their own page, portal) ----------------------
 # last_used_at is written at most this often per link, not on every page view.
 NEWCOMER_LINK_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -278,26 +333,3 @@ def newcomer_link_resolve(*, secret: str) -> Newcomer | None:
     if link.last_used_at is None or now - link.last_used_at >= NEWCOMER_LINK_USE_RESOLUTION:
         NewcomerLink.objects.filter(pk=link.pk).update(last_used_at=now)
     return link.newcomer
-
-
-@transaction.atomic
-def newcomer_verify(*, newcomer: Newcomer, actor: AbstractBaseUser) -> bool:
-    """Staff confirm who a newcomer made from an e-mail from an unknown address is
-    (conversations): the flag is cleared, with an event on each of their cases. Only someone
-    who manages one of those cases may. Returns whether the flag was set."""
-    # Imported here: cases builds on contacts, not the other way round.
-    from cases.models import Case
-    from cases.selectors import case_can_manage
-    from cases.services import case_event_record
-
-    cases = list(Case.objects.filter(newcomer=newcomer).order_by("pk"))
-    if not any(case_can_manage(user=actor, case=case) for case in cases):
-        raise PermissionDenied
-    if not Newcomer.objects.filter(pk=newcomer.pk, is_unverified=True).update(
-        is_unverified=False, updated_at=timezone.now()
-    ):
-        return False
-    newcomer.is_unverified = False
-    for case in cases:
-        case_event_record(case=case, kind="contacts.newcomer.verified", actor=actor)
-    return True

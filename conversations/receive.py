@@ -20,14 +20,15 @@ from django.utils import timezone, translation
 
 from cases.filters import REFERENCE_PATTERN
 from cases.models import Case
+from cases.selectors import case_staff_address
 from cases.services import case_change_status, case_event_record, case_open
+from config.files import file_check
 from contacts.models import Newcomer
-from contacts.selectors import address_is_staff, case_staff_address
+from contacts.selectors import address_is_staff
 from conversations.inbound import ParsedEmail, inbound_parse
 from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail
 from outbox.models import OutboundEmail
 from outbox.services import email_queue
-from privacy.files import file_check
 
 logger = logging.getLogger(__name__)
 
@@ -238,25 +239,28 @@ def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
     (or two reports for one e-mail) changes it once; only a sent e-mail is marked."""
     if not parsed.bounced_message_id or not parsed.bounce_failures:
         return
-    email = (
-        OutboundEmail.objects.filter(message_id=parsed.bounced_message_id, case__isnull=False)
-        .select_related("case__newcomer")
-        .first()
+    email = OutboundEmail.objects.filter(
+        message_id=parsed.bounced_message_id, case_id__isnull=False
+    ).first()
+    case = (
+        Case.objects.select_related("newcomer").filter(pk=email.case_id).first()
+        if email is not None
+        else None
     )
-    if email is None or email.case is None:
+    if email is None or case is None:
         return
     to = email.to.strip().lower()
     if not any(not names or to in names for names in parsed.bounce_failures):
         return
-    inbound.case = email.case
+    inbound.case = case
     inbound.save(update_fields=["case"])
     claimed = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENT).update(
         status=OutboundEmail.Status.FAILED, sent_at=None, last_error="bounced"
     )
-    newcomer_email = email.case.newcomer.email.strip().lower()
+    newcomer_email = case.newcomer.email.strip().lower()
     if claimed and newcomer_email and to == newcomer_email:
         case_event_record(
-            case=email.case,
+            case=case,
             kind="conversations.message.bounced",
             actor=None,
             data={"email": email.pk},
@@ -330,9 +334,19 @@ def _case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | 
             message_id__in=ids, direction=CaseMessage.Direction.OUTGOING
         ).values_list("message_id", "case_id")
     )
-    for message_id, case_id, to, newcomer_email in OutboundEmail.objects.filter(
-        message_id__in=ids, case__isnull=False
-    ).values_list("message_id", "case_id", "to", "case__newcomer__email"):
+    # The outbox knows cases by id only: the newcomers' addresses come in a second query.
+    sent = list(
+        OutboundEmail.objects.filter(message_id__in=ids, case_id__isnull=False).values_list(
+            "message_id", "case_id", "to"
+        )
+    )
+    addresses = dict(
+        Case.objects.filter(pk__in={case_id for _mid, case_id, _to in sent}).values_list(
+            "pk", "newcomer__email"
+        )
+    )
+    for message_id, case_id, to in sent:
+        newcomer_email = addresses.get(case_id) or ""
         if newcomer_email and to.strip().lower() == newcomer_email.strip().lower():
             found.setdefault(message_id, case_id)
     for message_id in ids:
@@ -446,7 +460,7 @@ def _newcomer_case_for(
 
 
 def _attachments_store(*, message: CaseMessage, parsed: ParsedEmail, written: list[str]) -> int:
-    """Stores the files that pass privacy.files under generated names (the sender's name
+    """Stores the files that pass config.files under generated names (the sender's name
     is only a label); returns how many were refused."""
     refused = 0
     for attachment in parsed.attachments:
@@ -495,7 +509,7 @@ def _notify(*, case: Case) -> None:
         template="conversation_reply_notice",
         language=settings.LANGUAGE_CODE,
         context={"case": case, "case_url": settings.SITE_URL + path},
-        case=case,
+        case_id=case.pk,
     )
 
 

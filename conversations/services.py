@@ -108,7 +108,7 @@ def message_send(
             "author_name": staff_display_name(actor),
             "privacy_url": privacy_url,
         },
-        case=case,
+        case_id=case.pk,
         headers=headers,
         automatic=False,
     )

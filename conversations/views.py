@@ -1,8 +1,6 @@
 """The composer on the case page, attachment downloads, and the coordinators' reply
 templates. Thin: access helper, form, service, redirect."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,45 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
+from cases.page import case_page_render
 from cases.selectors import get_case_for_user
+from cases.services import case_access_log, newcomer_verify
 from config.forms import form_add_service_errors
 from contacts.selectors import staff_access
-from contacts.services import newcomer_verify
 from conversations import selectors, services
 from conversations.forms import MessageForm, ReplyTemplateForm
 from conversations.models import ReplyTemplate
-from privacy.services import access_log_record
-
-
-def composer_context(
-    *, request: HttpRequest, case: Case, can_manage: bool, form: MessageForm | None = None
-) -> dict[str, Any]:
-    """What the composer on the case page needs (cases.views adds it to the page). Only for
-    those who manage the case, when the newcomer can be written to. A template picked with
-    the GET form (?reply_template=<id>, no JavaScript needed) pre-fills the text."""
-    newcomer = case.newcomer
-    if not can_manage or not newcomer.email or newcomer.erased_at is not None:
-        return {"composer": None}
-    templates = list(
-        selectors.reply_template_list_for_language(language=newcomer.preferred_language)
-    )
-    picked = next(
-        (t for t in templates if str(t.pk) == request.GET.get("reply_template", "")), None
-    )
-    if form is None:
-        initial = (
-            {"body": services.reply_template_fill(template=picked, case=case)} if picked else {}
-        )
-        form = MessageForm(initial=initial)
-    return {
-        "composer": {
-            "form": form,
-            "templates_own": [t for t in templates if t.language == newcomer.preferred_language],
-            "templates_other": [t for t in templates if t.language != newcomer.preferred_language],
-            "picked": picked,
-        }
-    }
+from conversations.parts import composer_context
 
 
 @login_required
@@ -67,12 +35,9 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The message is on its way to the newcomer."))
             return redirect(reverse("cases:detail", args=[case.pk]) + "#timeline-heading")
-    # Imported here: the case page imports this module for composer_context.
-    from cases.views import _detail_context
-
-    context = _detail_context(request, case)
-    context.update(composer_context(request=request, case=case, can_manage=True, form=form))
-    return render(request, "cases/case_detail.html", context, status=400)
+    return case_page_render(
+        request, case, status=400, **composer_context(request, case, can_manage=True, form=form)
+    )
 
 
 @login_required
@@ -93,7 +58,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         handle = default_storage.open(attachment.path, "rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    access_log_record(user=request.user, action="open", obj=case)
+    case_access_log(user=request.user, action="open", case=case)
     # Always a download, never shown inline: the file came from outside, and its type is
     # what the sender's mail said. nosniff stops a browser guessing a runnable type.
     response = FileResponse(

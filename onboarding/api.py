@@ -21,13 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import get_case_for_user
+from cases.services import case_access_log
 from config.api import FormInputSerializer
 from contacts.api import OrganisationRefSerializer, PersonSerializer
 from onboarding import selectors, services
 from onboarding.forms import StepSkipForm
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep, WelcomePack
 from onboarding.pdf import render_welcome_pack
-from privacy.services import access_log_record
 
 
 def _fake(view: APIView) -> bool:
@@ -260,7 +260,7 @@ class WelcomePackDownloadApi(APIView):
         serializer.is_valid(raise_exception=True)
         language = serializer.validated_data.get("language") or case.newcomer.preferred_language
         content = render_welcome_pack(case=case, language=language)
-        access_log_record(user=request.user, action="pdf", obj=case)  # as the screen does
+        case_access_log(user=request.user, action="pdf", case=case)  # as the screen does
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="welcome-pack-{case.reference}-{language}.pdf"'

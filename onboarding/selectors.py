@@ -4,7 +4,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import case_can_manage, visible_through
 from contacts.models import Newcomer
+from contacts.selectors import staff_access
 from onboarding.models import LocalOffer, OnboardingPlan, PlanStep
 from onboarding.services import household_of
 
@@ -58,9 +60,6 @@ def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
 def step_can_complete(*, user, step: PlanStep) -> bool:  # type: ignore[no-untyped-def]
     """Whoever manages the case, the step's assignee, or a member of its organisation (who
     already sees the case through cases.selectors)."""
-    from cases.selectors import case_can_manage
-    from contacts.selectors import staff_access
-
     return (
         case_can_manage(user=user, case=step.plan.case)
         or step.assignee_id == user.pk
@@ -74,8 +73,6 @@ def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
 
 def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
     """Open plan steps assigned to the user on cases they can see, soonest first."""
-    from cases.selectors import visible_through
-
     steps = PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
     return (
         visible_through(steps, user=user, field="plan__case")

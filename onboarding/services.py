@@ -14,6 +14,7 @@ from cases.models import Case
 from cases.services import case_event_record
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
+from contacts.services import consent_require
 from onboarding.models import (
     OnboardingPlan,
     OnboardingTemplate,
@@ -21,6 +22,8 @@ from onboarding.models import (
     TemplateStep,
     WelcomePack,
 )
+from onboarding.pdf import render_welcome_pack
+from outbox.services import email_queue
 
 Anchor = TemplateStep.Anchor
 Req = TemplateStep.Requirement
@@ -387,26 +390,9 @@ def step_reassign(
     assignee: AbstractBaseUser | None,
     actor: AbstractBaseUser,
 ) -> PlanStep:
-    from contacts.selectors import organisation_is_covered, user_is_covered
-
-    scopes = consent_scopes_active(newcomer=step.plan.case.newcomer)
-    if organisation is not None and not organisation_is_covered(
-        organisation=organisation, scopes=scopes
-    ):
-        raise ValidationError(
-            {
-                "organisation": _("The newcomer's consent does not cover %(name)s.")
-                % {"name": organisation.name}
-            }
-        )
-    if assignee is not None and not user_is_covered(user=assignee, scopes=scopes):
-        raise ValidationError(
-            {
-                "assignee": _(
-                    "The newcomer has not consented to sharing with this person's organisation."
-                )
-            }
-        )
+    newcomer = step.plan.case.newcomer
+    consent_require(newcomer=newcomer, organisation=organisation, field="organisation")
+    consent_require(newcomer=newcomer, user=assignee, field="assignee")
     if (step.organisation_id, step.assignee_id) == (
         organisation.pk if organisation else None,
         assignee.pk if assignee else None,
@@ -491,9 +477,6 @@ def welcome_pack_deliver(*, pack_id: int) -> bool:
     4. Render, store, queue the e-mail with the PDF attached, mark queued: all in this
        transaction, so a crash leaves the pack pending for the next try.
     """
-    from onboarding.pdf import render_welcome_pack
-    from outbox.services import email_queue
-
     pack = (
         WelcomePack.objects.select_for_update()
         .select_related("case__newcomer")
@@ -517,7 +500,7 @@ def welcome_pack_deliver(*, pack_id: int) -> bool:
         template="welcome_pack",
         language=pack.language,
         context={"case": pack.case, "newcomer": newcomer},
-        case=pack.case,
+        case_id=pack.case_id,
         attachments=[
             {
                 "filename": "velkomstpakke.pdf" if pack.language == "nb" else "welcome-pack.pdf",

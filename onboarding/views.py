@@ -1,7 +1,6 @@
 """Onboarding plans and welcome packs on a case. Thin: access helper, form, service."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.selectors import get_case_for_user
+from cases.services import case_access_log
 from onboarding import selectors, services
 from onboarding.forms import (
     MoveDateForm,
@@ -23,8 +23,6 @@ from onboarding.forms import (
 )
 from onboarding.models import PlanStep
 from onboarding.pdf import render_welcome_pack
-from privacy.services import access_log_record
-from reminders.selectors import steps_with_last_reminded
 
 # Target groups that usually move from abroad: the start form's first guess, staff correct it.
 FROM_ABROAD_GROUPS = {"eu_worker", "non_eu_worker", "refugee", "partner"}
@@ -187,7 +185,7 @@ def welcome_pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk)
     language = request.GET.get("language") or case.newcomer.preferred_language
     content = render_welcome_pack(case=case, language=language)
-    access_log_record(user=request.user, action="pdf", obj=case)
+    case_access_log(user=request.user, action="pdf", case=case)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="welcome-pack-{case.reference}.pdf"'
     return response
@@ -203,22 +201,3 @@ def welcome_pack_send(request: HttpRequest, pk: int) -> HttpResponse:
         _("The welcome pack is on its way to the newcomer."),
     )
     return redirect("cases:detail", pk=pk)
-
-
-def plan_context(*, request: HttpRequest, case: Any) -> dict[str, Any]:
-    """What the case page shows of the plan, in a fixed number of queries."""
-    plan = selectors.plan_for_case(case=case)
-    if plan is None:
-        return {"plan": None}
-    steps = steps_with_last_reminded(list(selectors.plan_steps(plan=plan)))
-    done = sum(1 for s in steps if s.status == PlanStep.Status.DONE)
-    applicable = sum(1 for s in steps if s.status != PlanStep.Status.SKIPPED)
-    return {
-        "plan": plan,
-        "plan_steps": steps,
-        "plan_done": done,
-        "plan_applicable": applicable,
-        "move_date_form": MoveDateForm(initial={"move_date": plan.move_date}),
-        "step_add_form": StepAddForm(),
-        "step_reassign_form": StepReassignForm(),
-    }

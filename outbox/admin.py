@@ -13,10 +13,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     """Read-only: rows change only through outbox.services. "Retry now" queues chosen
     pending or failed e-mails again, for those who may change e-mails."""
 
-    list_display = ["created_at", "kind", "status", "attempts", "case", "next_attempt_at"]
+    list_display = ["created_at", "kind", "status", "attempts", "case_id", "next_attempt_at"]
     list_filter = ["status", "kind"]
-    list_select_related = ["case"]
-    search_fields = ["message_id", "case__reference"]
+    search_fields = ["message_id", "=case_id"]
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     actions = ["retry_now"]
 

@@ -9,4 +9,8 @@ class OutboxConfig(AppConfig):
     verbose_name = _("E-mail outbox")
 
     def ready(self) -> None:
+        from config.personal_data import personal_data_units
         from outbox import checks  # noqa: F401  (registers the system checks)
+        from outbox.personal_data import OutboxPersonalData
+
+        personal_data_units.register("outbox", OutboxPersonalData())

@@ -8,24 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
-
-# Labels for the case page; a kind without one is shown as its dotted name.
-KIND_LABELS = {
-    "cases.intake_receipt": _("Receipt for the enquiry"),
-    "onboarding.welcome_pack": _("Welcome pack"),
-    "conversations.message": _("Message to the newcomer"),
-    "conversations.reply_notice": _("Notice of a new e-mail on the case"),
-    "contacts.newcomer_link": _("Link to the newcomer's own page"),
-    "contacts.newcomer_message": _("Notice of the newcomer's message"),
-    "reminders.followup_due": _("Follow-up due today"),
-    "reminders.followup_overdue": _("Follow-up overdue"),
-    "reminders.step_due": _("Plan step due today"),
-    "reminders.step_overdue": _("Plan step overdue"),
-    "reminders.response_warning": _("First response due soon"),
-    "reminders.response_breach": _("First response target missed"),
-    "reminders.newcomer_deadline": _("Deadline reminder to the newcomer"),
-}
+from outbox.kinds import email_kind_label
 
 ATTACHMENT_KEYS = {"filename", "mimetype", "path"}
 
@@ -77,14 +60,9 @@ class OutboundEmail(models.Model):
     # Generated when queued and sent with every attempt, so a message sent twice (see
     # outbox.services.email_sweep) carries one Message-ID that mail clients de-duplicate.
     message_id = models.CharField(_("Message-ID"), max_length=255)
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("case"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="emails",
-    )
+    # The case the e-mail is about, by id: the outbox sits below the cases app and knows
+    # no case (docs/architecture.md). Cases are never deleted, only masked on erasure.
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True, db_index=True)
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, validators=[validate_attachments]
     )
@@ -141,7 +119,7 @@ class OutboundEmail(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
+        return email_kind_label(self.kind)
 
     @property
     def shown_at(self) -> datetime:

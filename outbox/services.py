@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.models import Case
 from outbox.emails import email_render
 from outbox.models import OutboundEmail
 
@@ -77,7 +76,7 @@ def email_queue(
     template: str,
     language: str,
     context: dict[str, Any],
-    case: Case | None = None,
+    case_id: int | None = None,
     attachments: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     automatic: bool = True,
@@ -89,7 +88,9 @@ def email_queue(
     transaction: a rolled-back action leaves no row and no task, because the task that sends
     it is enqueued only when that transaction commits.
 
-    - `kind` is dotted, like event kinds: "cases.intake_receipt".
+    - `kind` is dotted, like event kinds: "cases.intake_receipt"; its label for the case
+      page is registered with outbox.kinds.email_kinds.
+    - `case_id`: the case the e-mail is about, if any (its page lists it; erasure masks it).
     - Subjects never contain personal data (names, addresses, anything from the newcomer):
       mail servers log them and clients show them in lists. The subject template is
       responsible; a case reference is fine.
@@ -113,17 +114,16 @@ def email_queue(
         body_html=rendered.body_html,
         language=language,
         message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
-        case=case,
+        case_id=case_id,
         attachments=attachments or [],
         headers={**(headers or {}), **({"Auto-Submitted": "auto-generated"} if automatic else {})},
         created_at=now,
         next_attempt_at=now,
     )
-    # Field validation only: the unique Message-ID is fresh from make_msgid, the case is an
-    # instance the caller holds, and the check and foreign-key constraints are enforced by
-    # the database on insert anyway. Validating them here cost queries per e-mail that
-    # dominated the reminder sweep (bench/reminders.py: 29 s before, about 5 s after).
-    email.full_clean(exclude=["case"], validate_unique=False, validate_constraints=False)
+    # Field validation only: the unique Message-ID is fresh from make_msgid, and the check
+    # constraints are enforced by the database on insert anyway. Validating them here cost
+    # queries per e-mail that dominated the reminder sweep (bench/reminders.py: 29 s before, about 5 s after).
+    email.full_clean(validate_unique=False, validate_constraints=False)
     email.save()
     _enqueue_on_commit(email.pk)
     return email

@@ -1,9 +1,10 @@
-"""Privacy writes: the access log, data requests, erasure and retention.
+"""Privacy writes: data requests, a newcomer's copy of their data, erasure and retention.
 
-Erasure is a shredder in the pretix manner: export first, then mask in one transaction.
-The rows stay (cases, events, e-mails, consents) so that the timeline and every dashboard
-count keep their figures; only the values that identify a person, and free text that may
-do so, are replaced.
+Erasure is a shredder in the pretix manner: export first, then mask, in one transaction.
+Each app exports and masks its own data (config.personal_data, one unit per app); this
+module only runs the units and logs. The rows stay (cases, events, e-mails, consents) so
+that the timeline and every dashboard count keep their figures; only the values that
+identify a person, and free text that may do so, are replaced.
 """
 
 import json
@@ -13,63 +14,23 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.files.storage import default_storage
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from cases.models import Case, FollowUp, Note
+from audit.models import AccessLogEntry
+from cases.models import Case
 from cases.services import case_event_record
-from contacts.models import HouseholdMember, Newcomer
-from contacts.selectors import staff_access
-from conversations.models import CaseMessage, CaseMessageAttachment
-from onboarding.models import PlanStep, WelcomePack
-from outbox.models import OutboundEmail
-from privacy.models import AccessLogEntry, DataRequest
-from privacy.selectors import newcomer_export_data, newcomers_due_for_retention
+from config.personal_data import ERASED_NAME, Subject, units_in_order
+from contacts.models import Newcomer
+from contacts.services import newcomer_access_log
+from privacy.models import DataRequest
+from privacy.selectors import newcomers_due_for_retention
 
 logger = logging.getLogger(__name__)
 
-ERASED_NAME = "Erased"
-ERASED_TEXT = "[erased]"
-ERASED_EMAIL = "erased@erased.invalid"  # a reserved domain: nothing can be sent there
-
-
-def _role(user: AbstractBaseUser | AnonymousUser | None) -> str:
-    """The reach the user had at the time (one cached lookup, no query per row)."""
-    if user is None:
-        return "system"
-    if getattr(user, "is_superuser", False):
-        return "superuser"
-    access = staff_access(user)
-    if access.sees_all:
-        return "coordinator"
-    return "member" if access.organisation_ids else "none"
-
-
-def access_log_record(
-    *, user: AbstractBaseUser | AnonymousUser | None, action: str, obj: Case | Newcomer
-) -> AccessLogEntry:
-    """One row: who (id and role), what (type and id), which action, when. Ids only: the
-    log never holds a personal value, so it can outlive erasure."""
-    if isinstance(obj, Case):
-        object_type, newcomer_id, case_id = "case", obj.newcomer_id, obj.pk
-    else:
-        object_type, newcomer_id, case_id = "newcomer", obj.pk, None
-    entry = AccessLogEntry(
-        user=user if user is not None and user.is_authenticated else None,
-        role=_role(user),
-        action=action,
-        object_type=object_type,
-        object_id=obj.pk,
-        newcomer_id=newcomer_id,
-        case_id=case_id,
-    )
-    entry.full_clean()
-    entry.save()
-    return entry
+__all__ = ["ERASED_NAME"]
 
 
 def add_months(value: datetime, months: int) -> datetime:
@@ -112,13 +73,52 @@ def data_request_complete(*, request: DataRequest, actor: AbstractBaseUser) -> D
     return request
 
 
+def _subject(
+    newcomer: Newcomer, *, now: datetime | None = None, actor: Any = None, cause: str = "request"
+) -> Subject:
+    case_ids = tuple(
+        Case.objects.filter(newcomer=newcomer)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return Subject(
+        newcomer=newcomer, case_ids=case_ids, now=now or timezone.now(), actor=actor, cause=cause
+    )
+
+
+def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
+    """Everything stored about the newcomer, for the data subject, from every app's unit:
+    their record, household, consents and links, their cases with the timeline, every note
+    (confidential ones too: the copy is theirs), follow-ups, their own messages, plan steps,
+    welcome packs and e-mail conversations, the e-mails sent, their data requests and who
+    accessed their data. A fixed number of queries per unit."""
+    subject = _subject(newcomer)
+    sections: dict[str, Any] = {}
+    per_case: dict[int, dict[str, Any]] = {pk: {} for pk in subject.case_ids}
+    for name, unit in units_in_order():
+        part = unit.export(subject)
+        clash = set(part.sections) & set(sections)
+        if clash:
+            raise RuntimeError(f"personal data unit {name!r} repeats sections {sorted(clash)}")
+        sections.update(part.sections)
+        for case_id, values in part.per_case.items():
+            per_case[case_id].update(values)
+    for case in sections.get("cases", []):
+        case.update(per_case.get(case["id"], {}))
+    # The record first, as a reader expects it.
+    ordered = {
+        key: sections.pop(key) for key in ("newcomer", "household", "consents") if key in sections
+    }
+    return {**ordered, **sections}
+
+
 def newcomer_export(
     *, newcomer: Newcomer, actor: AbstractBaseUser | None, action: str = "export"
 ) -> dict[str, Any]:
     """The newcomer's data as a dict (for JSON and the PDF); the export is logged first, so
     it lists itself."""
     if action in (AccessLogEntry.Action.EXPORT, AccessLogEntry.Action.PDF):
-        access_log_record(user=actor, action=action, obj=newcomer)
+        newcomer_access_log(user=actor, action=action, newcomer=newcomer)
     return newcomer_export_data(newcomer=newcomer)
 
 
@@ -126,71 +126,13 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _files_delete(names: list[str]) -> None:
-    """Deletes stored files after the erasure committed. Each file on its own: one that
-    cannot be deleted (a storage error) must not keep the others, nor turn the committed
-    erasure into an error page. What is left is logged by count only (no names: they may
-    say whose file it was) for an administrator to clean up."""
-    failed = 0
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            failed += 1
-    if failed:
-        logger.error("privacy: %d of %d erased files could not be deleted", failed, len(names))
-
-
 def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, cause: str) -> None:
-    """Replaces identifiers and free text; keeps every code the dashboard counts (status,
-    channel, target group, topics, lifecycle, dates, municipality)."""
-    Newcomer.objects.filter(pk=newcomer.pk).update(
-        name=ERASED_NAME,
-        email="",
-        phone="",
-        occupation="",
-        partner_occupation="",
-        interests="",
-        erased_at=now,
-        updated_at=now,
-    )
-    HouseholdMember.objects.filter(newcomer=newcomer).update(name="")
-    cases = Case.objects.filter(newcomer=newcomer)
-    cases.exclude(message="").update(message=ERASED_TEXT)
-    Note.objects.filter(case__in=cases).update(body=ERASED_TEXT)
-    # Follow-up titles and skip reasons are staff's free text and may name the person.
-    FollowUp.objects.filter(case__in=cases).update(title=ERASED_TEXT)
-    PlanStep.objects.filter(plan__case__in=cases).exclude(skip_reason="").update(
-        skip_reason=ERASED_TEXT
-    )
-    # The stored PDFs go once the masking has committed (a rollback keeps them).
-    files = list(
-        WelcomePack.objects.filter(case__in=cases).exclude(file="").values_list("file", flat=True)
-    )
-    transaction.on_commit(lambda: _files_delete(files))
-    WelcomePack.objects.filter(case__in=cases).update(recipient=ERASED_EMAIL, file="")
-    WelcomePack.objects.filter(case__in=cases, status=WelcomePack.Status.PENDING).update(
-        status=WelcomePack.Status.SKIPPED
-    )
-    # Conversations: the texts and senders of messages go; the rows stay for the timeline.
-    # Attachment files are deleted once the masking has committed, their rows at once.
-    messages = CaseMessage.objects.filter(case__in=cases)
-    messages.update(body=ERASED_TEXT, full_text=ERASED_TEXT, sender="")
-    attachments = CaseMessageAttachment.objects.filter(message__case__in=cases)
-    attachment_files = list(attachments.values_list("path", flat=True))
-    transaction.on_commit(lambda: _files_delete(attachment_files))
-    attachments.delete()
-    emails = OutboundEmail.objects.filter(case__in=cases)
-    # Unsent e-mails must not go out to a masked address: they fail, marked as erased.
-    emails.filter(status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING]).update(
-        status=OutboundEmail.Status.FAILED,
-        attempts=Greatest("attempts", 1),
-        last_error="erased",
-    )
-    emails.update(
-        to=ERASED_EMAIL, subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="", attachments=[]
-    )
-    for case in cases:
+    """Runs every app's eraser (config.personal_data) in order, inside the caller's
+    transaction, then records the erasure on each case's timeline."""
+    subject = _subject(newcomer, now=now, actor=actor, cause=cause)
+    for _name, unit in units_in_order():
+        unit.erase(subject)
+    for case in Case.objects.filter(pk__in=subject.case_ids):
         case_event_record(
             case=case,
             kind="contacts.newcomer.erased",
@@ -224,7 +166,7 @@ def newcomer_erase(*, newcomer: Newcomer, actor: AbstractBaseUser, reason: str) 
     DataRequest.objects.filter(pk=request.pk).update(
         done_at=now, handled_by=actor, reason=reason.strip()[:500]
     )
-    access_log_record(user=actor, action=AccessLogEntry.Action.ERASE, obj=newcomer)
+    newcomer_access_log(user=actor, action=AccessLogEntry.Action.ERASE, newcomer=newcomer)
     return data
 
 
@@ -244,7 +186,9 @@ def newcomer_anonymise_expired(*, now: datetime, dry_run: bool = False) -> list[
             if newcomer is None:
                 continue
             _mask(newcomer=newcomer, now=now, actor=None, cause="retention")
-            access_log_record(user=None, action=AccessLogEntry.Action.ANONYMISE, obj=newcomer)
+            newcomer_access_log(
+                user=None, action=AccessLogEntry.Action.ANONYMISE, newcomer=newcomer
+            )
             done.append(pk)
     logger.info(
         "retention: anonymised %d newcomers (closed before %s): ids %s",

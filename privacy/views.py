@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.selectors import access_log_for_case, access_log_for_user, access_log_recent
 from cases.selectors import get_case_for_user, get_newcomer_for_user
 from contacts.models import Newcomer
 from contacts.selectors import staff_access
-from contacts.services import CONSENT_TEXT_VERSION
+from contacts.services import CONSENT_TEXT_VERSION, newcomer_access_log
 from privacy import selectors, services
 from privacy.forms import AccessLogFilter, DataRequestForm, EraseForm
-from privacy.models import AccessLogEntry, DataRequest
+from privacy.models import DataRequest
 from privacy.pdf import render_newcomer_export
 
 PAGE_SIZE = 50
@@ -62,13 +64,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     form = AccessLogFilter(request.GET)
     case = subject = None
-    rows = selectors.access_log_recent()
+    rows = access_log_recent()
     if form.is_valid() and form.cleaned_data["case"]:
         case = get_case_for_user(user=request.user, pk=form.cleaned_data["case"])
-        rows = selectors.access_log_for_case(case=case)
+        rows = access_log_for_case(case_id=case.pk)
     elif form.is_valid() and form.cleaned_data["user"]:
         subject = selectors.staff_user_get(pk=form.cleaned_data["user"])
-        rows = selectors.access_log_for_user(user_id=form.cleaned_data["user"])
+        rows = access_log_for_user(user_id=form.cleaned_data["user"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,7 +84,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def newcomer_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One page for a newcomer's request: both downloads, erasure and their requests."""
     newcomer = _newcomer(request, pk)
-    services.access_log_record(user=request.user, action=AccessLogEntry.Action.OPEN, obj=newcomer)
+    newcomer_access_log(user=request.user, action=AccessLogEntry.Action.OPEN, newcomer=newcomer)
     requests = DataRequest.objects.filter(newcomer=newcomer).order_by("-received_at")
     return render(
         request,

@@ -95,6 +95,13 @@ def steps_with_last_reminded(steps: list[PlanStep]) -> list[PlanStep]:
     return steps
 
 
+def case_page_last_reminded(context: dict[str, Any]) -> None:
+    """The case page says when each follow-up and plan step was last reminded (a
+    decorator of the page, cases.registries): one query each, none when there are none."""
+    followups_with_last_reminded(context.get("followups") or [])
+    steps_with_last_reminded(context.get("plan_steps") or [])
+
+
 def _last_sent(field_name: str, ids: list[int]) -> dict[int, datetime]:
     """One query: the last time a reminder about each item went out (staff or newcomer)."""
     if not ids:

@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 
 from cases.models import Case, FollowUp
 from cases.services import case_event_record
+from cases.workingtime import is_working_day, local_at
 from contacts.models import Membership
 from onboarding.models import PlanStep, TemplateStep
 from outbox.services import email_queue
 from reminders import selectors
 from reminders.models import Reminder, ReminderPreference
-from reminders.workingtime import is_working_day, local_at
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
             template="reminder_response_warning",
             language=language,
             context=context,
-            case=case,
+            case_id=case.pk,
         )
     item: FollowUp | PlanStep | None = reminder.followup or reminder.step
     if item is None or not _still_open(item):
@@ -220,7 +220,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
         template="reminder_item",
         language=language,
         context=context,
-        case=case,
+        case_id=case.pk,
     )
 
 
@@ -242,7 +242,7 @@ def _newcomer_message(reminder: Reminder) -> Any:
         template="reminder_newcomer_deadline",
         language=newcomer.preferred_language,
         context=context,
-        case=case,
+        case_id=case.pk,
     )
 
 

@@ -179,7 +179,7 @@ NEWCOMER_PK = {
     "privacy:request-create",
 }
 # Rows that a GET writes by design: the privacy access log records who opened what.
-GET_MAY_WRITE = {"privacy.accesslogentry"}
+GET_MAY_WRITE = {"audit.accesslogentry"}
 
 
 def _group(name: str) -> str | None:

@@ -54,11 +54,11 @@ INTAKE_TEMPLATES = [
     "templates/emails/welcome_pack-body.txt",
     "templates/emails/welcome_pack-body.html",
     # The newcomer's own page (/my/) and the e-mail with its link.
-    "templates/contacts/portal_page.html",
-    "templates/contacts/portal_welcome_pack.html",
-    "templates/contacts/portal_request.html",
-    "templates/contacts/_portal_contacts.html",
-    "templates/contacts/_portal_household.html",
+    "templates/portal/page.html",
+    "templates/portal/welcome_pack.html",
+    "templates/portal/request.html",
+    "templates/portal/_contacts.html",
+    "templates/portal/_household.html",
     "templates/emails/newcomer_link-subject.txt",
     "templates/emails/newcomer_link-body.txt",
     "templates/emails/newcomer_link-body.html",
@@ -77,9 +77,9 @@ INTAKE_PYTHON: dict[str, list[str] | None] = {
     "contacts/models.py": ["Newcomer.TargetGroup", "Newcomer.HeardVia", "Consent.Scope"],
     "config/settings.py": ["LANGUAGES"],
     "onboarding/pdf.py": None,
-    "contacts/portal/forms.py": None,
-    "contacts/portal/views.py": None,
-    "contacts/portal/services.py": None,
+    "portal/forms.py": None,
+    "portal/views.py": None,
+    "portal/services.py": None,
 }
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -227,7 +227,7 @@ def test_intake_languages_receipt_page_and_email_in_ukrainian(client):
     assert response.redirect_chain[-1][0] == "/uk/intake/received/"
     assert "Дякуємо — ми отримали ваше звернення" in html
     assert case.reference in html
-    email = OutboundEmail.objects.get(case=case)
+    email = OutboundEmail.objects.get(case_id=case.pk)
     assert email.language == "uk"
     assert email.subject == f"Ми отримали ваше звернення ({case.reference})"
     assert email.body_text.startswith("Вітаємо, Olena Kovalenko!")

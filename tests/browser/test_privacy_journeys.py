@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from contacts.models import Newcomer
-from privacy.models import AccessLogEntry, DataRequest
+from audit.models import AccessLogEntry
+from privacy.models import DataRequest
 from tests.browser.test_staff_journeys import _enquiry, _log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -96,7 +96,7 @@ def test_intake_success_stores_everything_and_sends_receipt_in_their_language(
     assert "We have received your enquiry" in message.subject
     assert "Olena" not in message.subject  # no personal data in subjects
     assert case.reference in message.body
-    email = case.emails.get()
+    email = OutboundEmail.objects.get(case_id=case.pk)
     assert email.kind == "cases.intake_receipt"
     assert email.status == OutboundEmail.Status.SENT
     assert email.language == "en"

@@ -131,7 +131,7 @@ def test_inbound_process_threads_by_references_to_an_outbox_mail(world):
         body_text="…",
         language="nb",
         message_id="<receipt-1@tilflytt.example>",
-        case=world.case,
+        case_id=world.case.pk,
     )
     raw = make_raw(references="<receipt-1@tilflytt.example> <unknown@elsewhere.example>")
     inbound = inbound_process(raw=raw).inbound
@@ -225,7 +225,7 @@ def test_inbound_process_outbox_mail_to_someone_else_does_not_thread(world):
         body_text="…",
         language="nb",
         message_id="<receipt-2@tilflytt.example>",
-        case=world.case,
+        case_id=world.case.pk,
     )
     raw = make_raw(sender="other@example.net", in_reply_to="<receipt-2@tilflytt.example>")
     assert inbound_process(raw=raw).inbound.outcome == Outcome.NEW_CASE
@@ -303,7 +303,7 @@ def test_inbound_process_notifies_the_owner_without_the_newcomers_text(thread):
     inbound_process(raw=make_raw(in_reply_to="<out-1@tilflytt.example>"))
     notice = OutboundEmail.objects.get(kind=NOTICE)
     assert notice.to == "owner@kommune.example"
-    assert notice.case == thread.case
+    assert notice.case_id == thread.case.pk
     assert notice.language == "nb"
     assert thread.case.reference in notice.subject
     url = f"https://tilflytt.example/cases/{thread.case.pk}/"
@@ -445,7 +445,7 @@ def _sent_email(case, *, to="anna@example.org", message_id="<msg-1@tilflytt.exam
         body_text="…",
         language="nb",
         message_id=message_id,
-        case=case,
+        case_id=case.pk,
         status=OutboundEmail.Status.SENT,
         attempts=1,
         sent_at=timezone.now(),
@@ -732,7 +732,7 @@ def test_inbound_process_reply_to_a_notice_is_not_matched_by_header(thread):
         body_text="…",
         language="nb",
         message_id="<notice-1@tilflytt.example>",
-        case=thread.case,
+        case_id=thread.case.pk,
     )
     raw = make_raw(sender="someone@example.net", in_reply_to=notice.message_id)
     inbound = inbound_process(raw=raw).inbound

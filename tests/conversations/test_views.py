@@ -273,7 +273,7 @@ def test_views_timeline_marks_an_unverified_sender(world, login):
     eve = incoming(case=world.case, body="Hei", sender_known=False, sender="eve@example.com")
     with translation.override("en"):
         [entry] = timeline_entries([CaseEvent.objects.get(data__message=eve.pk)])
-    assert entry.conversation == eve
+    assert entry.detail == eve
     assert entry.actor_name == "Unverified sender (eve@example.com)"
     assert entry.text == "E-mail from another address"
     with translation.override("en"):
@@ -309,11 +309,11 @@ def test_views_timeline_marks_a_sender_that_could_not_be_verified(world, login):
         )
         page = login(world.reader).get(_detail(world), HTTP_ACCEPT_LANGUAGE="en")
     body = page.content.decode()
-    by_message = {entry.conversation.pk: entry for entry in entries}
+    by_message = {entry.detail.pk: entry for entry in entries}
     entry = by_message[forged.pk]
     assert entry.actor_name == "Unverified sender (anna@example.org)"
     assert entry.text == "The sender's address could not be verified"
-    assert entry.attachments_refused == (
+    assert entry.detail_note == (
         "1 attachment not kept: the sender's address could not be verified"
     )
     known = by_message[checked.pk]
@@ -374,7 +374,7 @@ def test_views_timeline_says_why_attachments_were_refused(world, settings, reaso
     )
     with translation.override("en"):
         (entry,) = timeline_entries(list(CaseEvent.objects.filter(data__message=partner.pk)))
-    assert entry.attachments_refused == expected
+    assert entry.detail_note == expected
 
 
 def test_views_timeline_says_a_bounce(world, login):

@@ -140,7 +140,7 @@ def test_welcome_pack_send_queues_one_email_with_the_pdf(
     assert pack.status == WelcomePack.Status.QUEUED
     assert pack.file.name and (tmp_path / pack.file.name).exists()
     email = OutboundEmail.objects.get(kind="onboarding.welcome_pack")
-    assert email.case == world.case
+    assert email.case_id == world.case.pk
     assert email.attachments[0]["path"] == pack.file.name
     assert world.case.reference in email.subject
     assert world.newcomer.name not in email.subject

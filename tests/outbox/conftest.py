@@ -76,7 +76,7 @@ def queue(world, django_capture_on_commit_callbacks):
             "template": "intake_receipt",
             "language": "en",
             "context": {"case": world.case, "newcomer": world.newcomer},
-            "case": world.case,
+            "case_id": world.case.pk,
         }
         kwargs.update(overrides)
         with django_capture_on_commit_callbacks() as callbacks:

@@ -35,7 +35,7 @@ def test_email_queue_renders_in_the_language_and_saves_a_pending_row(queue, worl
     assert len(callbacks) == 1  # the task, registered for after the commit
     assert english.status == OutboundEmail.Status.PENDING
     assert english.attempts == 0
-    assert english.case == world.case
+    assert english.case_id == world.case.pk
     assert english.subject == f"We have received your enquiry ({world.case.reference})"
     assert "Anna" not in english.subject
     assert "Anna Kowalska" in english.body_text
@@ -63,7 +63,7 @@ def test_email_queue_rolled_back_action_leaves_no_row_and_no_task(
             template="intake_receipt",
             language="en",
             context={"case": world.case, "newcomer": world.newcomer},
-            case=world.case,
+            case_id=world.case.pk,
         )
         raise Boom
     assert OutboundEmail.objects.count() == 0

@@ -12,8 +12,9 @@ from PIL import Image
 from cases.models import Case
 from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail
 from conversations.receive import inbound_process
-from privacy.selectors import newcomer_export_data
-from privacy.services import ERASED_TEXT, newcomer_anonymise_expired, newcomer_erase
+from privacy.services import newcomer_export_data
+from config.personal_data import ERASED_TEXT
+from privacy.services import newcomer_anonymise_expired, newcomer_erase
 
 
 @pytest.fixture

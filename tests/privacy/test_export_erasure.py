@@ -13,7 +13,8 @@ from cases import services as case_services
 from cases.models import Case, CaseEvent, Note
 from contacts.models import HouseholdMember, Newcomer
 from outbox.models import OutboundEmail
-from privacy.models import AccessLogEntry, DataRequest
+from audit.models import AccessLogEntry
+from privacy.models import DataRequest
 from privacy.services import ERASED_NAME, newcomer_erase
 
 
@@ -36,7 +37,7 @@ def rich(world):
         body_text="Dear Anna Kowalska",
         language="en",
         message_id="<x@test>",
-        case=world.case,
+        case_id=world.case.pk,
     )
     return world
 

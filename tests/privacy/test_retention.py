@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cases.models import Case, CaseEvent
 from contacts.models import HouseholdMember, Newcomer
-from privacy.models import AccessLogEntry
+from audit.models import AccessLogEntry
 from privacy.services import ERASED_NAME, newcomer_anonymise_expired
 from privacy.tasks import newcomers_prune
 from reports.forms import DashboardFilters

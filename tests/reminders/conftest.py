@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
+from cases.workingtime import local_at
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
-from reminders.workingtime import local_at
 
 
 @pytest.fixture

@@ -27,12 +27,12 @@ from django_ratelimit.exceptions import Ratelimited
 
 from cases.selectors import get_case_for_user
 from contacts.models import Consent, Newcomer
-from contacts.portal import selectors, services
-from contacts.portal.forms import DetailsForm, LinkRequestForm, MessageForm
 from contacts.selectors import newcomer_find_by_email
 from contacts.services import newcomer_link_resolve
 from onboarding.pdf import render_welcome_pack
 from onboarding.selectors import offers_for_newcomer
+from portal import selectors, services
+from portal.forms import DetailsForm, LinkRequestForm, MessageForm
 
 View = Callable[..., HttpResponse]
 
@@ -104,7 +104,7 @@ def _render_page(
             },
         ),
     }
-    return render(request, "contacts/portal_page.html", context, status=status)
+    return render(request, "portal/page.html", context, status=status)
 
 
 @private
@@ -130,7 +130,7 @@ def welcome_pack(request: HttpRequest, secret: str) -> HttpResponse:
         "offers": offers_for_newcomer(newcomer=newcomer),
         "links": list(dict.fromkeys(url for url in links if url)),
     }
-    return render(request, "contacts/portal_welcome_pack.html", context)
+    return render(request, "portal/welcome_pack.html", context)
 
 
 @private
@@ -246,13 +246,13 @@ def link_request(request: HttpRequest) -> HttpResponse:
                 services.newcomer_link_send(newcomer=newcomer, case=case, actor=None)
         return redirect("portal:request-sent")
     status = 400 if request.method == "POST" else 200
-    return render(request, "contacts/portal_request.html", {"form": form}, status=status)
+    return render(request, "portal/request.html", {"form": form}, status=status)
 
 
 @private
 @require_GET
 def link_request_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "contacts/portal_request.html", {"sent": True})
+    return render(request, "portal/request.html", {"sent": True})
 
 
 @login_required

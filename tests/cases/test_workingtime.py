@@ -1,6 +1,6 @@
 from datetime import date, time
 
-from reminders.workingtime import is_working_day, local_at, response_due, working_deadline
+from cases.workingtime import is_working_day, local_at, response_due, working_deadline
 from tests.reminders.conftest import at
 
 

@@ -1,4 +1,4 @@
-"""privacy.files.file_check: the file rules, decided by content."""
+"""config.files.file_check: the file rules, decided by content."""
 
 import io
 
@@ -6,9 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from PIL import Image
+from config.files import file_check
 from reportlab.pdfgen import canvas
-
-from privacy.files import file_check
 
 MAX = 1024 * 1024
 

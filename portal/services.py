@@ -14,15 +14,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.models import Case, NewcomerMessage
-from cases.services import case_event_record, case_newcomer_update, consent_withdraw
+from cases.selectors import case_staff_address
+from cases.services import (
+    case_event_record,
+    case_newcomer_update,
+    consent_withdraw,
+    newcomer_message_add,
+)
 from contacts.models import Newcomer
-from contacts.portal.selectors import portal_case
-from contacts.selectors import case_staff_address
 from contacts.services import newcomer_link_issue, newcomer_link_revoke, newcomer_update
 from onboarding.models import PlanStep
 from onboarding.services import step_complete
 from outbox.models import OutboundEmail
 from outbox.services import email_queue
+from portal.selectors import portal_case
 
 # The fields a newcomer may change on their page.
 # reminders_consent_at belongs to the reminders app: null means no reminders are sent.
@@ -51,7 +56,7 @@ def newcomer_link_send(
         template="newcomer_link",
         language=newcomer.preferred_language,
         context={"newcomer": newcomer, "link_url": settings.SITE_URL + path},
-        case=case,
+        case_id=case.pk if case is not None else None,
     )
 
 
@@ -79,12 +84,7 @@ def newcomer_message_send(*, newcomer: Newcomer, body: str) -> NewcomerMessage:
     case = portal_case(newcomer=newcomer)
     if case is None:
         raise ValidationError({"body": _("We could not find your enquiry. Please e-mail us.")})
-    message = NewcomerMessage(case=case, body=body.strip())
-    message.full_clean()
-    message.save()
-    case_event_record(
-        case=case, kind="contacts.newcomer.message", actor=None, data={"message": message.pk}
-    )
+    message = newcomer_message_add(case=case, body=body)
     to = case_staff_address(case=case)
     if to:
         email_queue(
@@ -96,7 +96,7 @@ def newcomer_message_send(*, newcomer: Newcomer, body: str) -> NewcomerMessage:
                 "case": case,
                 "case_url": settings.SITE_URL + reverse("cases:detail", kwargs={"pk": case.pk}),
             },
-            case=case,
+            case_id=case.pk,
         )
     return message
 

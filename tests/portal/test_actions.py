@@ -113,7 +113,7 @@ def test_portal_action_send_a_message(client, world, portal):
     with translation.override("en"):
         entry = timeline_entries([event])[0]
     assert entry.text == "Message from the newcomer"
-    assert entry.message == message
+    assert entry.body == message.body
     notice = OutboundEmail.objects.get(kind="contacts.newcomer_message")
     assert notice.to == "owner@narvik.kommune.no"
     assert world.case.reference in notice.subject and "Anna" not in notice.subject

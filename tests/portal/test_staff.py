@@ -21,7 +21,7 @@ def test_portal_staff_send_a_new_link(login, world):
     assert response.status_code == 302
     email = OutboundEmail.objects.get(kind="contacts.newcomer_link")
     assert email.to == "anna@example.org"
-    assert email.case == world.case
+    assert email.case_id == world.case.pk
     assert "Anna" not in email.subject
     new = _secret(email.body_text)
     assert newcomer_link_resolve(secret=new) == world.newcomer

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contacts.portal import views
+from portal import views
 
 app_name = "portal-staff"
 

@@ -1,0 +1,73 @@
+"""The case page, assembled from the case's own sections and the parts the apps above
+cases add (cases.registries). Views of any app that re-render the case page (a form with
+errors) call `case_page_render`; no app imports another's views."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import selectors
+from cases.forms import (
+    FollowUpForm,
+    NoteForm,
+    OrganisationForm,
+    OwnerForm,
+    PriorityForm,
+    ShareForm,
+    StatusForm,
+)
+from cases.models import Case
+from cases.registries import case_page_decorators, case_page_parts_by_slot
+from cases.timeline import timeline_entries
+from contacts.selectors import staff_user_list
+from outbox.selectors import email_list_for_case
+
+
+def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[str, Any]:
+    """Everything the case page shows, in a fixed number of queries. `given` replaces
+    values the page would make (a bound form with its errors, a part's context)."""
+    can_manage = selectors.case_can_manage(user=request.user, case=case)
+    context: dict[str, Any] = {
+        "case": case,
+        "newcomer": case.newcomer,
+        "household": list(case.newcomer.household.all()),
+        "consents": list(case.newcomer.consents.filter(withdrawn_at=None)),
+        "topics": list(case.topics.all()),
+        "shared": list(selectors.case_shared_organisations(case=case)),
+        "followups": list(selectors.followup_list_for_case(case=case)),
+        "timeline": timeline_entries(
+            list(selectors.case_timeline_visible(user=request.user, case=case))
+        ),
+        "emails": list(email_list_for_case(case_id=case.pk)),
+        "can_manage": can_manage,
+        "today": timezone.localdate(),
+        "owner_form": OwnerForm(initial={"owner": case.owner_id}),
+        "organisation_form": OrganisationForm(
+            initial={"organisation": case.responsible_organisation_id}
+        ),
+        "share_form": ShareForm(),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "priority_form": PriorityForm(initial={"priority": case.priority}),
+        "note_form": NoteForm(),
+        "followup_form": FollowUpForm(initial={"assignee": request.user.pk}),
+        "staff_people": list(staff_user_list()),
+    }
+    parts = case_page_parts_by_slot()
+    for slot_parts in parts.values():
+        for part in slot_parts:
+            context.update(part.context(request, case, can_manage))
+    context["parts"] = parts
+    context.update(given)
+    for decorate in case_page_decorators:
+        decorate(context)
+    return context
+
+
+def case_page_render(
+    request: HttpRequest, case: Case, *, status: int = 200, **given: Any
+) -> HttpResponse:
+    return render(
+        request, "cases/case_detail.html", case_page_context(request, case, **given), status=status
+    )

@@ -1,0 +1,63 @@
+"""A newcomer's data in onboarding (config.personal_data): plan steps and welcome packs."""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from config.personal_data import ERASED_EMAIL, ERASED_TEXT, Export, Subject, files_delete, iso
+from onboarding.models import PlanStep, WelcomePack
+
+
+class OnboardingPersonalData:
+    order = 30
+
+    def export(self, subject: Subject) -> Export:
+        export = Export(
+            per_case={pk: {"plan_steps": [], "welcome_packs": []} for pk in subject.case_ids}
+        )
+        steps = PlanStep.objects.filter(plan__case_id__in=subject.case_ids).select_related("plan")
+        for step in steps.order_by("due_date", "position", "pk"):
+            export.per_case[step.plan.case_id]["plan_steps"].append(
+                {
+                    "title": step.title_en,
+                    "title_nb": step.title_nb,
+                    "guidance": step.guidance_en,
+                    "guidance_nb": step.guidance_nb,
+                    "source_url": step.source_url,
+                    "due_date": iso(step.due_date),
+                    "status": step.status,
+                    "skip_reason": step.skip_reason,
+                }
+            )
+        for pack in WelcomePack.objects.filter(case_id__in=subject.case_ids).order_by(
+            "created_at", "pk"
+        ):
+            export.per_case[pack.case_id]["welcome_packs"].append(
+                {
+                    "language": pack.language,
+                    "recipient": pack.recipient,
+                    "status": pack.status,
+                    "created_at": iso(pack.created_at),
+                    "sent_at": iso(pack.queued_at),
+                }
+            )
+        return export
+
+    def erase(self, subject: Subject) -> None:
+        steps = PlanStep.objects.filter(plan__case_id__in=subject.case_ids)
+        # Skip reasons are staff's free text and may name the person; so may the title and
+        # guidance of a step staff added by hand. Steps from a template keep their texts,
+        # which are the template's (a child's birth year at most).
+        steps.exclude(skip_reason="").update(skip_reason=ERASED_TEXT)
+        steps.filter(template_step=None).update(
+            title_nb=ERASED_TEXT,
+            title_en=ERASED_TEXT,
+            guidance_nb="",
+            guidance_en="",
+            source_url="",
+        )
+        packs = WelcomePack.objects.filter(case_id__in=subject.case_ids)
+        # The stored PDFs go once the masking has committed (a rollback keeps them).
+        files = list(packs.exclude(file="").values_list("file", flat=True))
+        transaction.on_commit(lambda: files_delete(default_storage, files))
+        packs.filter(status=WelcomePack.Status.PENDING).update(status=WelcomePack.Status.SKIPPED)
+        packs.update(recipient=ERASED_EMAIL, file="")
