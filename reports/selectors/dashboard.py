@@ -1,0 +1,75 @@
+"""Every figure on the dashboard at once, in one transaction."""
+
+from datetime import date
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+
+from cases.models import Case
+from reports.forms import DashboardFilters
+from reports.periods import PeriodPair
+from reports.selectors.enquiries import enquiry_figures, topic_counts
+from reports.selectors.newcomers import newcomer_figures
+from reports.selectors.plans import onboarding_figures
+from reports.selectors.scope import dashboard_cases
+from reports.selectors.types import Dashboard, User
+from reports.selectors.workload import followup_overdue_counts, open_case_figures
+
+
+def dashboard_figures(
+    *, user: User, periods: PeriodPair, filters: DashboardFilters, today: date
+) -> Dashboard:
+    """Every figure on the dashboard in nine queries whatever the data size on PostgreSQL
+    (which adds SET LOCAL, BEGIN and COMMIT); fifteen on SQLite, for the percentiles and
+    the newcomer tables (`newcomer_figures`). One transaction, so on PostgreSQL every
+    figure comes from the same snapshot."""
+    cases = dashboard_cases(user=user, filters=filters)
+    with transaction.atomic(using=cases.db):
+        _without_jit(cases.db)
+        return _figures(cases=cases, periods=periods, filters=filters, today=today)
+
+
+def _without_jit(using: str) -> None:
+    """Planner settings for this transaction only (is_local: they end with it).
+
+    - jit off: PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and
+      the members' visibility test (OR of EXISTS) makes the estimates high although the
+      queries read a few thousand rows: compiling then took 200 ms of a 250 ms query at
+      100,000 cases. These short aggregates gain nothing from JIT.
+    - random_page_cost 1.1 (default 4, which assumes spinning disks): with the default the
+      planner joined the period's 3,000 cases to the newcomers by hashing all 100,000
+      newcomers, rather than looking up 3,000 by primary key; the three newcomer tables
+      took 30, 24 and 17 ms at 100,000 cases, and 17, 14 and 12 ms with 1.1, the usual
+      value when the data are on SSD or in memory (docs/benchmarks.md, Notes)."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)"
+            )
+
+
+def _figures(
+    *, cases: QuerySet[Case], periods: PeriodPair, filters: DashboardFilters, today: date
+) -> Dashboard:
+    enquiries, response, response_previous, series = enquiry_figures(cases=cases, periods=periods)
+    newcomers = newcomer_figures(cases=cases, periods=periods)
+    open_cases = open_case_figures(cases=cases)
+    return Dashboard(
+        periods=periods,
+        filters=filters,
+        enquiries=enquiries,
+        response=response,
+        response_previous=response_previous,
+        statuses=open_cases.statuses,
+        overdue=followup_overdue_counts(cases=cases, today=today),
+        onboarding=onboarding_figures(cases=cases, periods=periods, today=today),
+        series=series,
+        lifecycle=newcomers.breakdown.lifecycle,
+        target_groups=newcomers.breakdown.target_groups,
+        channels=newcomers.breakdown.channels,
+        topics=topic_counts(cases=cases, periods=periods),
+        occupations=newcomers.occupations,
+        partner_occupations=newcomers.partner_occupations,
+        organisations=open_cases.organisations,
+        owners=open_cases.owners,
+    )
