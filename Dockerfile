@@ -39,16 +39,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH
 
-# DejaVu has the Polish and Ukrainian letters that ReportLab's built-in fonts lack.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core \
-    && rm -rf /var/lib/apt/lists/*
-
 # The code stays owned by root, so the app user can read it but not change it. The home
 # directory is for gunicorn's control socket (~/.gunicorn); beat writes its schedule to /tmp.
 RUN useradd --create-home --uid 10001 tilflytt
 
 COPY --from=build /opt/venv /opt/venv
+# The tree brings the PDF fonts (config/fonts/), so the image installs no font package.
 COPY --from=build /app /app
 # Stored files (welcome packs, e-mail attachments) are the one place the app writes; a named
 # volume mounted here takes this ownership on first use (see docker-compose.yml).

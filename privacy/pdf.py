@@ -1,21 +1,13 @@
 """The readable copy of a newcomer's data (right of access): a pure renderer over the dict
 that privacy.selectors.newcomer_export_data builds, so the PDF and the JSON hold the same."""
 
-from io import BytesIO
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-from onboarding.pdf import _styles  # DejaVu (shipped in onboarding/fonts), one registration
-
-
-def _p(text: object, style: str = "body") -> Paragraph:
-    return Paragraph(xml_escape(str(text)), _styles()[style])
-
+from config.pdf import CELL, HEADING, SMALL_MUTED, TITLE, document_render, paragraph
 
 EMPTY = "\u2013"  # an en dash for an empty value
 
@@ -34,16 +26,16 @@ def _value(value: Any) -> str:
 
 def _fields(row: dict[str, Any], skip: tuple[str, ...] = ()) -> list[Paragraph]:
     return [
-        _p(f"{name.replace('_', ' ')}: {_value(value)}", "cell")
+        paragraph(f"{name.replace('_', ' ')}: {_value(value)}", CELL)
         for name, value in row.items()
         if name not in skip
     ]
 
 
 def _section(title: str, rows: list[dict[str, Any]]) -> list[Any]:
-    story: list[Any] = [_p(title, "h2")]
+    story: list[Any] = [paragraph(title, HEADING)]
     if not rows:
-        story.append(_p(_("None."), "small"))
+        story.append(paragraph(_("None."), SMALL_MUTED))
     for row in rows:
         story.extend(_fields(row))
         story.append(Spacer(1, 2 * mm))
@@ -53,15 +45,15 @@ def _section(title: str, rows: list[dict[str, Any]]) -> list[Any]:
 def render_newcomer_export(*, data: dict[str, Any]) -> bytes:
     """Every section of the export, field by field, with labels from the JSON keys."""
     story: list[Any] = [
-        _p(_("Your data held by the newcomer team"), "title"),
+        paragraph(_("Your data held by the newcomer team"), TITLE),
         Spacer(1, 4 * mm),
-        _p(_("Your record"), "h2"),
+        paragraph(_("Your record"), HEADING),
         *_fields(data["newcomer"]),
     ]
     story += _section(_("Household"), data["household"])
     story += _section(_("Consents"), data["consents"])
     for case in data["cases"]:
-        story.append(_p(_("Case %(reference)s") % {"reference": case["reference"]}, "h2"))
+        story.append(paragraph(_("Case %(reference)s") % {"reference": case["reference"]}, HEADING))
         story.extend(
             _fields(case, skip=("events", "notes", "followups", "plan_steps", "welcome_packs"))
         )
@@ -72,15 +64,8 @@ def render_newcomer_export(*, data: dict[str, Any]) -> bytes:
         story += _section(_("Welcome packs"), case["welcome_packs"])
     story += _section(_("E-mails sent to you"), data["emails"])
     story += _section(_("Who accessed your data"), data["access_log"])
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
+    return document_render(
+        story,
         title=_("Your data held by the newcomer team"),
+        author=_("The newcomer team"),
     )
-    document.build(story)
-    return buffer.getvalue()

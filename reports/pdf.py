@@ -1,41 +1,34 @@
 """The monthly report as a PDF: a pure renderer over figures already read (no queries, no
 writes), in the active language.
 
-Text is set in DejaVu Sans, embedded, because ReportLab's built-in fonts lack the Polish
-and Ukrainian letters that names of occupations may hold. The container image installs
-fonts-dejavu-core; the charts are drawn with reportlab.graphics, so they stay vector.
+Fonts, colours and the base styles come from config.pdf; the charts are drawn with
+reportlab.graphics in the same font, so they stay vector.
 """
 
-import functools
 import math
-from io import BytesIO
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from config.pdf import (
+    ACCENT,
+    CELL_COMPACT,
+    FONT,
+    FRAME_WIDTH,
+    HEADING_COMPACT,
+    LEAD,
+    LINE,
+    TITLE_COMPACT,
+    document_render,
+    paragraph,
+)
 from reports.exports import table_build
 from reports.formats import (
     DASH,
@@ -47,32 +40,8 @@ from reports.formats import (
 )
 from reports.selectors import Dashboard, Series, Tally
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-INK = colors.HexColor("#1d2430")
-MUTED = colors.HexColor("#566070")
-LINE = colors.HexColor("#d7dce3")
-ACCENT = colors.HexColor("#0b5c8a")
-WIDTH = A4[0] - 36 * mm  # the frame between the margins
-
-STYLES = {
-    "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=17, leading=22, textColor=INK),
-    "lead": ParagraphStyle("lead", fontName=FONT, fontSize=10, leading=14, textColor=MUTED),
-    "h2": ParagraphStyle(
-        "h2", fontName=FONT_BOLD, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4
-    ),
-    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, textColor=INK),
-}
-STYLES["number"] = ParagraphStyle("number", parent=STYLES["cell"], alignment=TA_RIGHT)
-
-
-@functools.cache
-def _register_fonts() -> None:
-    for name, filename in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
-        path = FONT_DIR / filename
-        if not path.exists():
-            raise ImproperlyConfigured(f"{path} is missing: install fonts-dejavu-core")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+NUMBER = ParagraphStyle("number", parent=CELL_COMPACT, alignment=TA_RIGHT)
+HEADER_BACKGROUND = colors.HexColor("#fafbfc")
 
 
 def _cell(value: Any) -> str:
@@ -86,20 +55,20 @@ def _cell(value: Any) -> str:
 def _table(headers: list[str], rows: list[list[Any]]) -> Table:
     if not rows:
         rows = [[_("Nothing in this period.")] + [""] * (len(headers) - 1)]
-    styles = [STYLES["cell"]] + [STYLES["number"]] * (len(headers) - 1)
-    body = [[Paragraph(str(h), style) for h, style in zip(headers, styles, strict=True)]]
+    styles = [CELL_COMPACT] + [NUMBER] * (len(headers) - 1)
+    body = [[paragraph(h, style) for h, style in zip(headers, styles, strict=True)]]
     body += [
-        [Paragraph(_cell(value), style) for value, style in zip(row, styles, strict=True)]
+        [paragraph(_cell(value), style) for value, style in zip(row, styles, strict=True)]
         for row in rows
     ]
-    first = WIDTH * (0.46 if len(headers) > 2 else 0.7)
-    others = (WIDTH - first) / max(len(headers) - 1, 1)
+    first = FRAME_WIDTH * (0.46 if len(headers) > 2 else 0.7)
+    others = (FRAME_WIDTH - first) / max(len(headers) - 1, 1)
     table = Table(body, colWidths=[first] + [others] * (len(headers) - 1), repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#fafbfc")),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
@@ -120,9 +89,9 @@ def _axis_top(value: int) -> tuple[int, int]:
 def _column_drawing(series: Series) -> Drawing:
     counts = [point.count for point in series.points] or [0]
     every = math.ceil(len(counts) / 16) or 1
-    drawing = Drawing(WIDTH, 150)
+    drawing = Drawing(FRAME_WIDTH, 150)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 28, 22, WIDTH - 36, 118
+    chart.x, chart.y, chart.width, chart.height = 28, 22, FRAME_WIDTH - 36, 118
     chart.data = [counts]
     chart.categoryAxis.categoryNames = [
         bucket_tick(point.day, series.step) if index % every == 0 else ""
@@ -144,9 +113,9 @@ def _bar_drawing(rows: list[Tally]) -> Drawing:
     """Horizontal bars, first row at the top (ReportLab draws categories bottom-up)."""
     rows = list(reversed(rows)) or [Tally(key="", label=DASH, current=0)]
     height = 16 * len(rows) + 24
-    drawing = Drawing(WIDTH, height)
+    drawing = Drawing(FRAME_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 150, 16, WIDTH - 170, height - 22
+    chart.x, chart.y, chart.width, chart.height = 150, 16, FRAME_WIDTH - 170, height - 22
     chart.data = [[row.current for row in rows]]
     chart.categoryAxis.categoryNames = [row.label[:34] for row in rows]
     top, step = _axis_top(max(row.current for row in rows))
@@ -163,7 +132,7 @@ def _bar_drawing(rows: list[Tally]) -> Drawing:
 
 
 def _section(title: str, *flowables: Flowable) -> KeepTogether:
-    return KeepTogether([Paragraph(title, STYLES["h2"]), *flowables, Spacer(1, 4)])
+    return KeepTogether([paragraph(title, HEADING_COMPACT), *flowables, Spacer(1, 4)])
 
 
 def _tally_rows(rows: list[Tally]) -> list[list[Any]]:
@@ -230,44 +199,18 @@ def _onboarding(data: Dashboard) -> Table:
 def render_monthly_report(*, data: Dashboard) -> bytes:
     """The month's figures and charts for the whole region, compared with the month
     before; the document's title, author and language are set for readers and search."""
-    _register_fonts()
     current, previous = data.periods.current, data.periods.previous
     month = date_format(current.first_day, "YEAR_MONTH_FORMAT")
     title = _("Newcomer team: monthly report for %(month)s") % {"month": month}
     compare = [_("This period"), _("Previous period"), _("Change")]
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=title,
-        author=_("Tilflytt, the newcomer team's case tracker"),
-        subject=_("Enquiries, newcomers and workload"),
-        creator="Tilflytt",
-        lang=get_language(),
-    )
-
-    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(18 * mm, 10 * mm, title)
-        canvas.drawRightString(
-            A4[0] - 18 * mm, 10 * mm, _("Page %(number)d") % {"number": doc.page}
-        )
-        canvas.restoreState()
-
     statuses = table_build(name="status", data=data)
     workload = [table_build(name=name, data=data) for name in ("organisations", "owners")]
     story: list[Flowable] = [
-        Paragraph(title, STYLES["title"]),
-        Paragraph(
+        paragraph(title, TITLE_COMPACT),
+        paragraph(
             _("%(current)s, compared with %(previous)s. Every case in the region.")
             % {"current": period_display(current), "previous": period_display(previous)},
-            STYLES["lead"],
+            LEAD,
         ),
         Spacer(1, 8),
         _section(_("Key figures"), _summary(data)),
@@ -305,8 +248,13 @@ def render_monthly_report(*, data: Dashboard) -> bytes:
         _section(statuses.title, _table(statuses.headers, statuses.rows)),
         *(_section(table.title, _table(table.headers, table.rows)) for table in workload),
     ]
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return document_render(
+        story,
+        title=title,
+        author=_("Tilflytt, the newcomer team's case tracker"),
+        subject=_("Enquiries, newcomers and workload"),
+        footer=title,
+    )
 
 
 def _funnel_table(data: Dashboard) -> tuple[list[str], list[list[Any]]]:
