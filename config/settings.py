@@ -211,6 +211,7 @@ INSTALLED_APPS = [
     "reminders",
     "privacy",
     "conversations",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,32 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.demo_data import (
+from cases.models import Case, CaseEvent, FollowUp, Note, Topic
+from cases.services import (
+    case_assign_owner,
+    case_change_status,
+    case_newcomer_update,
+    case_open,
+    case_set_organisation,
+    case_share,
+    followup_add,
+    followup_complete,
+    note_add,
+)
+from contacts.models import (
+    CONSENT_SCOPE_FOR_KIND,
+    Consent,
+    Locality,
+    Membership,
+    Municipality,
+    Newcomer,
+    Organisation,
+)
+from contacts.services import consent_record, household_add_members, newcomer_find_or_create
+from conversations.models import ReplyTemplate
+from conversations.receive import inbound_process
+from conversations.services import message_send, reply_template_fill, reply_template_save
+from demo.texts import (
     ASKS,
     CHANNELS,
     CLOSING,
@@ -66,31 +91,6 @@ from cases.demo_data import (
     Group,
     Scope,
 )
-from cases.models import Case, CaseEvent, FollowUp, Note, Topic
-from cases.services import (
-    case_assign_owner,
-    case_change_status,
-    case_newcomer_update,
-    case_open,
-    case_set_organisation,
-    case_share,
-    followup_add,
-    followup_complete,
-    note_add,
-)
-from contacts.models import (
-    CONSENT_SCOPE_FOR_KIND,
-    Consent,
-    Locality,
-    Membership,
-    Municipality,
-    Newcomer,
-    Organisation,
-)
-from contacts.services import consent_record, household_add_members, newcomer_find_or_create
-from conversations.models import ReplyTemplate
-from conversations.receive import inbound_process
-from conversations.services import message_send, reply_template_fill, reply_template_save
 from onboarding.models import LocalOffer, PlanStep
 from onboarding.services import plan_start, step_complete, template_suggest
 from outbox.models import OutboundEmail
