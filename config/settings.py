@@ -215,6 +215,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [

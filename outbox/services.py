@@ -122,7 +122,8 @@ def email_queue(
     )
     # Field validation only: the unique Message-ID is fresh from make_msgid, and the check
     # constraints are enforced by the database on insert anyway. Validating them here cost
-    # queries per e-mail that dominated the reminder sweep (bench/reminders.py: 29 s before, about 5 s after).
+    # queries per e-mail that dominated the reminder sweep (bench/reminders.py: 29 s
+    # before, about 5 s after).
     email.full_clean(validate_unique=False, validate_constraints=False)
     email.save()
     _enqueue_on_commit(email.pk)

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from PIL import Image
-from config.files import file_check
 from reportlab.pdfgen import canvas
+
+from config.files import file_check
 
 MAX = 1024 * 1024
 

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from contacts.models import Newcomer
 from audit.models import AccessLogEntry
+from contacts.models import Newcomer
 from privacy.models import DataRequest
 from tests.browser.test_staff_journeys import _enquiry, _log_in
 

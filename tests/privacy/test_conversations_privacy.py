@@ -10,11 +10,10 @@ from django.db import transaction
 from PIL import Image
 
 from cases.models import Case
+from config.personal_data import ERASED_TEXT
 from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail
 from conversations.receive import inbound_process
-from privacy.services import newcomer_export_data
-from config.personal_data import ERASED_TEXT
-from privacy.services import newcomer_anonymise_expired, newcomer_erase
+from privacy.services import newcomer_anonymise_expired, newcomer_erase, newcomer_export_data
 
 
 @pytest.fixture

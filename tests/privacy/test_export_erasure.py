@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from audit.models import AccessLogEntry
 from cases import services as case_services
 from cases.models import Case, CaseEvent, Note
 from contacts.models import HouseholdMember, Newcomer
 from outbox.models import OutboundEmail
-from audit.models import AccessLogEntry
 from privacy.models import DataRequest
 from privacy.services import ERASED_NAME, newcomer_erase
 

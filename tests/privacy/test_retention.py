@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
+from audit.models import AccessLogEntry
 from cases.models import Case, CaseEvent
 from contacts.models import HouseholdMember, Newcomer
-from audit.models import AccessLogEntry
 from privacy.services import ERASED_NAME, newcomer_anonymise_expired
 from privacy.tasks import newcomers_prune
 from reports.forms import DashboardFilters

@@ -1,0 +1,83 @@
+"""The demo's onboarding: the region's local offers for welcome packs, and a plan started
+for some of the new demo households."""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services import case_newcomer_update
+from contacts.models import Municipality, Newcomer
+from demo.offers import LOCAL_OFFERS
+from demo.texts import SEED
+from onboarding.models import LocalOffer, PlanStep
+from onboarding.services import plan_start, step_complete, template_suggest
+
+
+def local_offers_seed() -> None:
+    """The offers in demo.offers, found by name."""
+    places = {m.name: m for m in Municipality.objects.all()}
+    for name, kind, town, locality, ages, words, text_nb, text_en in LOCAL_OFFERS:
+        municipality = places.get(town)
+        LocalOffer.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "municipality": municipality,
+                "locality": municipality.localities.filter(name=locality).first()
+                if municipality and locality
+                else None,
+                "age_min": ages[0] if ages else None,
+                "age_max": ages[1] if ages else None,
+                "interests": words,
+                "partner_job_seekers": kind == "employer",
+                "description_nb": text_nb,
+                "description_en": text_en,
+            },
+        )
+
+
+def onboarding_plans_seed(*, newcomers: list[Newcomer], coordinator: Any) -> int:
+    """Every third new demo household whose latest case is still open decides to move: its
+    status and move date are set and a plan started from the suggested template, with the
+    steps already due mostly done. Dated today, as a coordinator catching up would."""
+    rng = random.Random(SEED + 1)
+    today = timezone.localdate()
+    started = 0
+    for index, newcomer in enumerate(sorted(newcomers, key=lambda n: n.email)):
+        case = newcomer.cases.order_by("-created_at").first()
+        if index % 3 or case is None or case.status == Case.Status.CLOSED:
+            continue
+        move_date = today + timedelta(days=rng.randint(-60, 120))
+        arrived = move_date <= today
+        case_newcomer_update(
+            case=case,
+            changes={
+                "lifecycle": Newcomer.Lifecycle.ARRIVED if arrived else Newcomer.Lifecycle.PLANNING,
+                "planned_move_date": move_date,
+                "moved_at": move_date if arrived else None,
+            },
+            actor=coordinator,
+        )
+        template = template_suggest(newcomer=newcomer)
+        if template is None or hasattr(case, "plan"):
+            continue
+        plan = plan_start(
+            case=case,
+            template=template,
+            move_date=move_date,
+            from_abroad=newcomer.target_group not in ("returning", "student", "other"),
+            eu_eea=newcomer.target_group in ("eu_worker", "partner"),
+            long_stay=rng.random() < 0.85,
+            importing_car=rng.random() < 0.3,
+            actor=coordinator,
+        )
+        for step in plan.steps.filter(due_date__lt=today).order_by("due_date"):
+            step.refresh_from_db()
+            waiting = step.depends_on_id and step.depends_on.status == PlanStep.Status.OPEN
+            if not waiting and rng.random() < 0.75:
+                step_complete(step=step, actor=coordinator)
+        started += 1
+    return started
