@@ -46,8 +46,10 @@ format: install
 check: lint
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(PY) manage.py check
+	# The apps' one-way layers (docs/architecture.md).
+	$(VENV)/bin/lint-imports
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
-	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations -ll -q
+	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo -ll -q
 
 clean:
 	rm -rf $(VENV) var

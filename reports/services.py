@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from outbox.services import email_queue
 from reports import pdf, selectors
 from reports.forms import DashboardFilters
 from reports.models import MonthlyReportDelivery
@@ -57,8 +58,6 @@ def monthly_report_deliver(*, user: AbstractBaseUser, month: date, today: date) 
             )
     except IntegrityError:
         return False
-    from outbox.services import email_queue
-
     with translation.override(language):
         data = selectors.dashboard_figures(
             user=user,
