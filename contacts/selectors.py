@@ -15,7 +15,6 @@ from contacts.models import (
     ApiToken,
     Consent,
     Membership,
-    Municipality,
     Newcomer,
     NewcomerLink,
     Organisation,
@@ -117,10 +116,6 @@ def address_is_staff(address: str) -> bool:
         get_user_model().objects.filter(is_active=True, email__iexact=address).exists()
         or Organisation.objects.filter(is_active=True, email__iexact=address).exists()
     )
-
-
-def municipality_list() -> QuerySet[Municipality]:
-    return Municipality.objects.prefetch_related("localities")
 
 
 def staff_user_list() -> QuerySet:

@@ -20,6 +20,7 @@ from config.pdf import (
 )
 from contacts.selectors import staff_display_name
 from onboarding.models import PlanStep, TemplateStep
+from onboarding.selectors import household_of, offers_for_newcomer, plan_for_case, plan_steps
 
 REGION_PORTAL = "https://www.narvikregionen.no"
 DONE_MARK, OPEN_MARK, SKIPPED_MARK = "\u2611", "\u2610", "\u2013"  # ballot boxes, en dash
@@ -31,8 +32,6 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
     and practical links. `link_url`, the newcomer's personal page, is printed only when
     given: the newcomer's own download passes it; a stored or e-mailed pack must not hold
     the link's secret."""
-    from onboarding.selectors import offers_for_newcomer, plan_for_case, plan_steps
-    from onboarding.services import household_of
 
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE

@@ -1,14 +1,31 @@
 """Reads for onboarding: a case's plan, the offers that suit a household, progress."""
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors import case_can_manage, visible_through
-from contacts.models import Newcomer
+from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
 from onboarding.models import LocalOffer, OnboardingPlan, PlanStep
-from onboarding.services import household_of
+
+
+@dataclass(frozen=True)
+class Household:
+    """What the template conditions look at, taken once from the database."""
+
+    newcomer: Newcomer
+    partner: HouseholdMember | None
+    children: list[HouseholdMember]
+
+
+def household_of(newcomer: Newcomer) -> Household:
+    members = list(newcomer.household.all())
+    partner = next((m for m in members if m.relation == HouseholdMember.Relation.PARTNER), None)
+    children = [m for m in members if m.relation == HouseholdMember.Relation.CHILD and m.birth_year]
+    return Household(newcomer=newcomer, partner=partner, children=children)
 
 
 def plan_for_case(*, case: Case) -> OnboardingPlan | None:
@@ -19,15 +36,6 @@ def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
     return plan.steps.select_related("organisation", "assignee", "depends_on", "member").order_by(
         "due_date", "position", "pk"
     )
-
-
-def plan_progress(*, plan: OnboardingPlan) -> tuple[int, int]:
-    """(done, applicable): skipped steps do not count as applicable."""
-    counts = plan.steps.aggregate(
-        done=Count("pk", filter=Q(status=PlanStep.Status.DONE)),
-        applicable=Count("pk", filter=~Q(status=PlanStep.Status.SKIPPED)),
-    )
-    return counts["done"], counts["applicable"]
 
 
 def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:

@@ -1,6 +1,5 @@
 """Writes for onboarding plans and welcome packs. Each change is on the case's timeline."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,26 +22,11 @@ from onboarding.models import (
     WelcomePack,
 )
 from onboarding.pdf import render_welcome_pack
+from onboarding.selectors import Household, household_of
 from outbox.services import email_queue
 
 Anchor = TemplateStep.Anchor
 Req = TemplateStep.Requirement
-
-
-@dataclass(frozen=True)
-class Household:
-    """What the template conditions look at, taken once from the database."""
-
-    newcomer: Newcomer
-    partner: HouseholdMember | None
-    children: list[HouseholdMember]
-
-
-def household_of(newcomer: Newcomer) -> Household:
-    members = list(newcomer.household.all())
-    partner = next((m for m in members if m.relation == HouseholdMember.Relation.PARTNER), None)
-    children = [m for m in members if m.relation == HouseholdMember.Relation.CHILD and m.birth_year]
-    return Household(newcomer=newcomer, partner=partner, children=children)
 
 
 def template_suggest(*, newcomer: Newcomer) -> OnboardingTemplate | None:

@@ -81,7 +81,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The onboarding plan is started."))
             return redirect("cases:detail", pk=case.pk)
-    household = services.household_of(newcomer)
+    household = selectors.household_of(newcomer)
     return render(
         request,
         "onboarding/plan_form.html",

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -118,7 +118,3 @@ def _last_sent(field_name: str, ids: list[int]) -> dict[int, datetime]:
 def reminder_preference_for(*, user: Any) -> ReminderPreference:
     """The stored preference, or an unsaved one with the defaults."""
     return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
-
-
-def reminder_list_for_user(*, user: Any) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(user=user).order_by("-due_at", "-pk")
