@@ -11,11 +11,13 @@ from pypdf import PdfReader
 
 from audit.models import AccessLogEntry
 from cases import services as case_services
-from cases.models import Case, CaseEvent, Note
+from cases.models import Case, CaseEvent, NewcomerMessage, Note
 from contacts.models import HouseholdMember, Newcomer
 from outbox.models import OutboundEmail
+from portal.services import newcomer_message_send
 from privacy.models import DataRequest
-from privacy.services import ERASED_NAME, newcomer_erase
+from privacy.services import ERASED_NAME, newcomer_erase, newcomer_export
+from tests import factories as f
 
 
 @pytest.fixture
@@ -202,3 +204,21 @@ def test_export_unknown_newcomer_is_404(world, login):
     client = login(world.coordinator)
     for name in ("privacy:newcomer", "privacy:export-json", "privacy:erase"):
         assert client.get(reverse(name, args=[world.newcomer.pk + 999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_newcomers_own_messages_are_exported_and_erased(world):
+    """What a newcomer writes from their own page (cases.NewcomerMessage) is in their copy,
+    and masked on erasure; another newcomer's message stays word for word."""
+    newcomer_message_send(newcomer=world.newcomer, body="Anna here: we arrive on 3 May.")
+    other = f.make_case(newcomer=f.make_newcomer(name="Ola Nordmann"), organisation=world.kommune)
+    newcomer_message_send(newcomer=other.newcomer, body="Ola here: call me after four.")
+
+    data = newcomer_export(newcomer=world.newcomer, actor=world.coordinator)
+    (case,) = data["cases"]
+    assert [m["text"] for m in case["messages_from_newcomer"]] == ["Anna here: we arrive on 3 May."]
+    assert "Ola here" not in json.dumps(data)
+
+    newcomer_erase(newcomer=world.newcomer, actor=world.coordinator, reason="Asked by phone")
+    bodies = dict(NewcomerMessage.objects.values_list("case_id", "body"))
+    assert bodies == {world.case.pk: "[erased]", other.pk: "Ola here: call me after four."}
