@@ -5,6 +5,7 @@ from django.db import transaction
 
 from config.personal_data import ERASED_EMAIL, ERASED_TEXT, Export, Subject, files_delete, iso
 from onboarding.models import PlanStep, WelcomePack
+from onboarding.services import step_titles_for
 
 
 class OnboardingPersonalData:
@@ -45,8 +46,8 @@ class OnboardingPersonalData:
     def erase(self, subject: Subject) -> None:
         steps = PlanStep.objects.filter(plan__case_id__in=subject.case_ids)
         # Skip reasons are staff's free text and may name the person; so may the title and
-        # guidance of a step staff added by hand. Steps from a template keep their texts,
-        # which are the template's (a child's birth year at most).
+        # guidance of a step staff added by hand. A step from a template gets its texts
+        # again from the template (a child's birth year at most), whatever it holds now.
         steps.exclude(skip_reason="").update(skip_reason=ERASED_TEXT)
         steps.filter(template_step=None).update(
             title_nb=ERASED_TEXT,
@@ -55,6 +56,15 @@ class OnboardingPersonalData:
             guidance_en="",
             source_url="",
         )
+        from_template = steps.exclude(template_step=None).select_related("template_step", "member")
+        for step in from_template:
+            template = step.template_step
+            step.title_nb, step.title_en = step_titles_for(template, step.member)
+            step.guidance_nb, step.guidance_en = template.guidance_nb, template.guidance_en
+            step.source_url = template.source_url
+            step.save(
+                update_fields=["title_nb", "title_en", "guidance_nb", "guidance_en", "source_url"]
+            )
         packs = WelcomePack.objects.filter(case_id__in=subject.case_ids)
         # The stored PDFs go once the masking has committed (a rollback keeps them).
         files = list(packs.exclude(file="").values_list("file", flat=True))

@@ -127,7 +127,9 @@ def _owner_for(
     return case.responsible_organisation if step.doer == TemplateStep.Doer.TEAM else None
 
 
-def _title_for(step: TemplateStep, member: HouseholdMember | None) -> tuple[str, str]:
+def step_titles_for(step: TemplateStep, member: HouseholdMember | None) -> tuple[str, str]:
+    """A plan step's titles (bokmål, English) from its template step, for the member it is
+    repeated for (the partner, a child by birth year) or the household (None)."""
     if member is None:
         return step.title_nb, step.title_en
     if member.relation == HouseholdMember.Relation.PARTNER:
@@ -200,7 +202,7 @@ def plan_start(
                     dependency = created.get((waits_for, member_key)) or created.get(
                         (waits_for, None)
                     )
-                title_nb, title_en = _title_for(step, member)
+                title_nb, title_en = step_titles_for(step, member)
                 organisation = _owner_for(step, case, candidates, scopes)
                 anchor = (
                     step.anchor

@@ -37,16 +37,12 @@ from hypothesis.stateful import (
 )
 
 from cases.models import Case
-from contacts.models import Consent, Newcomer
-from onboarding.models import OnboardingPlan, OnboardingTemplate, TemplateStep
-
-# isort: split
-# The actions under test, in one block: issue 16 moves some of them between apps
-# (contacts.portal becomes portal), and only these lines then change.
 from cases.services import consent_withdraw, followup_add, intake_submit, note_add
-from contacts.portal.services import newcomer_message_send
+from contacts.models import Consent, Newcomer
 from conversations.services import message_send
+from onboarding.models import OnboardingPlan, OnboardingTemplate, TemplateStep
 from onboarding.services import plan_start, step_add, step_skip
+from portal.services import newcomer_message_send
 from privacy.services import newcomer_erase, newcomer_export
 
 PEOPLE = ("a", "b")
