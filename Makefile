@@ -48,6 +48,8 @@ check: lint
 	$(DEV_ENV) $(PY) manage.py check
 	# The apps' one-way layers (docs/architecture.md).
 	$(VENV)/bin/lint-imports
+	# Types ([tool.mypy] in pyproject.toml): strict on every app's services and selectors.
+	$(VENV)/bin/mypy
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
 	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo -ll -q
 

@@ -9,6 +9,10 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+# The check OTPMiddleware installs on each user as `user.is_verified()`, called as a
+# function: the User model has no such attribute for the type checker.
+from django_otp.middleware import is_verified
+
 from accounts.selectors import two_factor_applies, two_factor_enabled
 
 # Pages a password-only session may still use: the two-factor steps themselves, logging
@@ -50,7 +54,7 @@ class TwoFactorMiddleware:
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or is_verified(user):
             return None
         try:
             match = resolve(request.path_info)

@@ -3,7 +3,7 @@
 import logging
 from binascii import unhexlify
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +22,8 @@ BACKUP_DEVICE_NAME = "Backup codes"
 def totp_key_new() -> str:
     """A fresh TOTP secret (hex, 20 bytes as RFC 4226 recommends), kept in the session until
     the user proves their app has it."""
-    return random_hex(20)
+    key: str = random_hex(20)  # django-otp has no type information
+    return key
 
 
 def totp_key_verify(*, key: str, token: str) -> bool:
@@ -31,11 +32,12 @@ def totp_key_verify(*, key: str, token: str) -> bool:
     token = token.strip().replace(" ", "")
     if not token.isdigit():
         return False
-    return TOTP(unhexlify(key.encode())).verify(int(token), tolerance=1)
+    matches: bool = TOTP(unhexlify(key.encode())).verify(int(token), tolerance=1)
+    return matches
 
 
 @transaction.atomic
-def two_factor_enable(*, user: AbstractBaseUser, key: str) -> tuple[TOTPDevice, list[str]]:
+def two_factor_enable(*, user: User, key: str) -> tuple[TOTPDevice, list[str]]:
     """Replaces the user's devices with a confirmed TOTP device for `key` and a fresh set of
     single-use backup codes, which are returned (shown once: only the user keeps them)."""
     TOTPDevice.objects.filter(user=user).delete()
@@ -51,7 +53,7 @@ def two_factor_enable(*, user: AbstractBaseUser, key: str) -> tuple[TOTPDevice, 
 
 
 @transaction.atomic
-def user_deactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> AbstractBaseUser:
+def user_deactivate(*, user: User, actor: User) -> User:
     """Marks the user inactive and deletes every session they hold, so an open browser is
     logged out at its next request, not when its cookie expires. API tokens stop working at
     once too (token authentication refuses inactive users).

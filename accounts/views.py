@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import verify_token
+from django_otp.middleware import is_verified
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
 from accounts.forms import OtpTokenForm, TotpSetupForm
+from config.http import AuthenticatedHttpRequest
 
 SETUP_KEY_SESSION = "tilflytt_totp_setup_key"
 
@@ -43,12 +45,12 @@ def _qr_svg(data: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows a new secret (QR code and text); a correct code from the app stores it and
     shows the backup codes once. A user who has it already is sent to verify, or told it
     is on. The pending secret lives in the session: nothing is stored before it works."""
     if selectors.two_factor_enabled(user=request.user):
-        if not request.user.is_verified():
+        if not is_verified(request.user):
             return redirect("accounts:two-factor-verify")
         return render(
             request,
@@ -87,7 +89,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step after the password: a code from the app or a backup code (each
     backup code works once). django-otp slows down repeated wrong codes per device."""
     if not selectors.two_factor_enabled(user=request.user):

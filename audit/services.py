@@ -2,14 +2,14 @@
 time (contacts.selectors.staff_role); cases.services.case_access_log and
 contacts.services.newcomer_access_log do that for a case and a newcomer."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from audit.models import AccessLogEntry
 
 
 def access_log_record(
     *,
-    user: AbstractBaseUser | AnonymousUser | None,
+    user: User | AnonymousUser | None,
     role: str,
     action: str,
     object_type: str,

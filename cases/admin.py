@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cases.models import Case, CaseEvent, Topic
 
@@ -20,13 +21,13 @@ class CaseEventAdmin(admin.ModelAdmin):
     search_fields = ["case__reference"]
     readonly_fields = ["case", "kind", "actor", "data", "note", "followup", "created_at"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: CaseEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: CaseEvent | None = None) -> bool:
         return False
 
 
@@ -39,11 +40,11 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["reference"]
     list_select_related = ["responsible_organisation"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False

@@ -35,6 +35,8 @@ from cases.forms import (
 from cases.models import Case, CaseEvent, FollowUp, Note, Topic
 from cases.timeline import timeline_entries
 from config.api import MAX_ID, FormInputSerializer
+from config.forms import error_messages
+from config.http import AuthenticatedRequest
 from contacts.api import OrganisationRefSerializer, PersonSerializer
 from contacts.selectors import staff_access
 from contacts.services import newcomer_access_log
@@ -124,13 +126,14 @@ class CaseDetailApi(APIView):
         @extend_schema_field(OrganisationRefSerializer(many=True))
         def get_shared_with(self, case: Case) -> list[dict[str, Any]]:
             organisations = selectors.case_shared_organisations(case=case)
-            return OrganisationRefSerializer(organisations, many=True).data
+            # A list: drf-stubs types `.data` as a dict even with many=True.
+            return OrganisationRefSerializer(organisations, many=True).data  # type: ignore[return-value]
 
         def get_can_manage(self, case: Case) -> bool:
             return selectors.case_can_manage(user=self.context["request"].user, case=case)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk)
         services.case_access_log(user=request.user, action="open", case=case)
         return Response(self.OutputSerializer(case, context={"request": request}).data)
@@ -148,7 +151,7 @@ class CaseCreateApi(APIView):
         form_class = StaffEnquiryForm
 
     @extend_schema(request=InputSerializer, responses={201: CaseDetailApi.OutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not staff_access(request.user).is_staff_member:
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data)
@@ -182,13 +185,13 @@ class CaseUpdateApi(APIView):
                 if form.is_valid():
                     cleaned[api_name] = form.cleaned_data[form_name]
                 else:
-                    errors[api_name] = list(form.errors[form_name])
+                    errors[api_name] = error_messages(form.errors[form_name])
             if errors:
                 raise serializers.ValidationError(errors)
             return cleaned
 
     @extend_schema(request=InputSerializer, responses=CaseDetailApi.OutputSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -204,7 +207,7 @@ class CaseAssignApi(APIView):
         owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={200: CaseDetailApi.OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -220,7 +223,7 @@ class CaseStatusApi(APIView):
         form_class = StatusForm
 
     @extend_schema(request=InputSerializer, responses={200: CaseDetailApi.OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -235,7 +238,7 @@ class CaseShareApi(APIView):
         form_class = ShareForm
 
     @extend_schema(request=InputSerializer, responses={200: CaseDetailApi.OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -249,7 +252,7 @@ class CaseUnshareApi(APIView):
         form_class = ShareForm
 
     @extend_schema(request=InputSerializer, responses={200: CaseDetailApi.OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -295,7 +298,7 @@ class NoteAddApi(APIView):
         form_class = NoteForm
 
     @extend_schema(request=InputSerializer, responses={201: NoteOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -348,7 +351,7 @@ class FollowUpAddApi(APIView):
         form_class = FollowUpForm
 
     @extend_schema(request=InputSerializer, responses={201: FollowUpOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -361,7 +364,7 @@ class FollowUpCompleteApi(APIView):
     it again changes nothing."""
 
     @extend_schema(request=None, responses={200: FollowUpOutputSerializer})
-    def post(self, request: Request, pk: int, followup_pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int, followup_pk: int) -> Response:
         case = selectors.get_case_for_user(user=request.user, pk=pk)
         followup = selectors.get_followup_for_case(case=case, pk=followup_pk)
         if not selectors.followup_can_complete(user=request.user, followup=followup):
@@ -389,7 +392,8 @@ class CaseTimelineApi(ListAPIView):
         text = serializers.CharField()
         actor = PersonSerializer(source="event.actor", allow_null=True)
         created_at = serializers.DateTimeField()
-        data = serializers.JSONField(source="event.data")
+        # Not Serializer.data: DRF's metaclass takes declared fields off the class.
+        data = serializers.JSONField(source="event.data")  # type: ignore[assignment]
         note = NoteSerializer(allow_null=True)
         followup = serializers.IntegerField(source="event.followup_id", allow_null=True)
 
@@ -485,29 +489,31 @@ class NewcomerDetailApi(APIView):
             id = serializers.IntegerField()
             name = serializers.CharField()
 
-        id = serializers.IntegerField()
-        name = serializers.CharField()
-        email = serializers.CharField()
-        phone = serializers.CharField()
-        preferred_language = serializers.CharField()
-        municipality = PlaceSerializer(allow_null=True)
-        locality = PlaceSerializer(allow_null=True)
-        planned_move_date = serializers.DateField(allow_null=True)
-        moved_at = serializers.DateField(allow_null=True)
-        lifecycle = serializers.CharField()
-        target_group = serializers.CharField()
-        occupation = serializers.CharField()
-        partner_needs_work = serializers.BooleanField()
-        partner_occupation = serializers.CharField()
-        interests = serializers.CharField()
-        heard_via = serializers.CharField()
-        created_at = serializers.DateTimeField()
-        household = HouseholdMemberSerializer(source="household_list", many=True)
+        id = serializers.IntegerField(source="newcomer.id")
+        name = serializers.CharField(source="newcomer.name")
+        email = serializers.CharField(source="newcomer.email")
+        phone = serializers.CharField(source="newcomer.phone")
+        preferred_language = serializers.CharField(source="newcomer.preferred_language")
+        municipality = PlaceSerializer(source="newcomer.municipality", allow_null=True)
+        locality = PlaceSerializer(source="newcomer.locality", allow_null=True)
+        planned_move_date = serializers.DateField(
+            source="newcomer.planned_move_date", allow_null=True
+        )
+        moved_at = serializers.DateField(source="newcomer.moved_at", allow_null=True)
+        lifecycle = serializers.CharField(source="newcomer.lifecycle")
+        target_group = serializers.CharField(source="newcomer.target_group")
+        occupation = serializers.CharField(source="newcomer.occupation")
+        partner_needs_work = serializers.BooleanField(source="newcomer.partner_needs_work")
+        partner_occupation = serializers.CharField(source="newcomer.partner_occupation")
+        interests = serializers.CharField(source="newcomer.interests")
+        heard_via = serializers.CharField(source="newcomer.heard_via")
+        created_at = serializers.DateTimeField(source="newcomer.created_at")
+        household = HouseholdMemberSerializer(many=True)
         consents = ConsentSerializer(source="consents_active", many=True)
         cases = CaseRefSerializer(source="cases_visible", many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        newcomer = selectors.get_newcomer_for_user(user=request.user, pk=pk)
-        newcomer_access_log(user=request.user, action="open", newcomer=newcomer)
-        return Response(self.OutputSerializer(newcomer).data)
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        detail = selectors.newcomer_detail_for_user(user=request.user, pk=pk)
+        newcomer_access_log(user=request.user, action="open", newcomer=detail.newcomer)
+        return Response(self.OutputSerializer(detail).data)

@@ -1,16 +1,17 @@
 """Forms only validate and normalise; services do the writing."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
-from contacts.selectors import staff_user_list
+from contacts.selectors import staff_display_name, staff_user_list
 
 MAX_CHILDREN = 12
 
@@ -163,7 +164,7 @@ class StaffEnquiryForm(EnquiryForm):
         choices=[c for c in Case.Channel.choices if c[0] != Case.Channel.FORM],
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Name")
         self.fields["email"].required = False
@@ -191,18 +192,19 @@ class StaffEnquiryForm(EnquiryForm):
         self.fields["share_scopes"].help_text = _("Only the organisations ticked may see it.")
 
 
-class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("Owner"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label=_("Nobody"),
-    )
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member a case or a task can be given to, named as on every screen. The
+    queryset is lazy, and each form gets a copy of it with its copy of the field."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_user_list()
-        self.fields["owner"].label_from_instance = person_label
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=staff_user_list(), **kwargs)
+
+    def label_from_instance(self, obj: User) -> str:
+        return staff_display_name(obj)
+
+
+class OwnerForm(forms.Form):
+    owner = StaffChoiceField(label=_("Owner"), required=False, empty_label=_("Nobody"))
 
 
 class OrganisationForm(forms.Form):
@@ -255,16 +257,9 @@ class NoteForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("What needs doing"), max_length=200)
-    assignee = forms.ModelChoiceField(label=_("Who"), queryset=get_user_model().objects.none())
+    assignee = StaffChoiceField(label=_("Who"))
     due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_user_list()
-        self.fields["assignee"].label_from_instance = person_label
         self.fields["due_date"].initial = timezone.localdate() + timedelta(days=2)
-
-
-def person_label(user: object) -> str:
-    full = user.get_full_name()  # type: ignore[attr-defined]
-    return full or user.get_username()  # type: ignore[attr-defined]

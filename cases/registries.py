@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Expression, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -76,9 +76,7 @@ my_work_parts: Registry[MyWorkPart] = Registry("my work parts")
 case_list_columns: Registry[CaseListColumn] = Registry("case list columns")
 case_list_filters: Registry[CaseListFilter] = Registry("case list filters")
 # hook(newcomer, move_date, actor): called inside the transaction that changed the date.
-move_date_hooks: Registry[Callable[[Any, date, AbstractBaseUser | None], None]] = Registry(
-    "move date hooks"
-)
+move_date_hooks: Registry[Callable[[Any, date, User | None], None]] = Registry("move date hooks")
 
 
 def case_page_parts_by_slot() -> dict[str, list[CasePagePart]]:

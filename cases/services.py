@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -46,7 +46,7 @@ def case_event_record(
     *,
     case: Case,
     kind: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     data: dict[str, Any] | None = None,
     note: Note | None = None,
     followup: FollowUp | None = None,
@@ -87,7 +87,7 @@ def case_open(
     message: str = "",
     topics: Iterable[Topic] = (),
     priority: str = Case.Priority.NORMAL,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     received_at: datetime | None = None,
 ) -> Case:
     """A new case. `received_at` is when the enquiry came in, if earlier than now (an e-mail
@@ -136,7 +136,7 @@ def intake_submit(
     heard_via: str,
     share_scopes: Iterable[str],
     channel: str = Case.Channel.FORM,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     reminders_wanted: bool = False,
 ) -> Case:
     """One enquiry: the newcomer (found by e-mail or created), their household and consents,
@@ -214,7 +214,7 @@ def case_mark_first_response(*, case: Case, at: datetime | None = None) -> bool:
 
 @transaction.atomic
 def case_change_status(
-    *, case: Case, status: str, actor: AbstractBaseUser, closing_reason: str = ""
+    *, case: Case, status: str, actor: User | None, closing_reason: str = ""
 ) -> Case:
     if status == case.status:
         return case
@@ -243,9 +243,7 @@ def case_change_status(
 
 
 @transaction.atomic
-def case_assign_owner(
-    *, case: Case, owner: AbstractBaseUser | None, actor: AbstractBaseUser
-) -> Case:
+def case_assign_owner(*, case: Case, owner: User | None, actor: User) -> Case:
     """Gives the case to a staff member (or nobody). A new case is opened by it: taking a
     case is the team's first response."""
     if owner is not None and not staff_access(owner).is_staff_member:
@@ -278,9 +276,7 @@ def case_assign_owner(
 
 
 @transaction.atomic
-def case_set_organisation(
-    *, case: Case, organisation: Organisation | None, actor: AbstractBaseUser
-) -> Case:
+def case_set_organisation(*, case: Case, organisation: Organisation | None, actor: User) -> Case:
     if organisation is not None:
         consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     new_id = organisation.pk if organisation else None
@@ -299,7 +295,7 @@ def case_set_organisation(
 
 
 @transaction.atomic
-def case_share(*, case: Case, organisation: Organisation, actor: AbstractBaseUser) -> Case:
+def case_share(*, case: Case, organisation: Organisation, actor: User) -> Case:
     consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     if case.shared_with.filter(pk=organisation.pk).exists():
         return case
@@ -311,7 +307,7 @@ def case_share(*, case: Case, organisation: Organisation, actor: AbstractBaseUse
 
 
 @transaction.atomic
-def case_unshare(*, case: Case, organisation: Organisation, actor: AbstractBaseUser | None) -> Case:
+def case_unshare(*, case: Case, organisation: Organisation, actor: User | None) -> Case:
     if not case.shared_with.filter(pk=organisation.pk).exists():
         return case
     case.shared_with.remove(organisation)
@@ -325,7 +321,7 @@ def case_unshare(*, case: Case, organisation: Organisation, actor: AbstractBaseU
 
 
 @transaction.atomic
-def case_set_priority(*, case: Case, priority: str, actor: AbstractBaseUser) -> Case:
+def case_set_priority(*, case: Case, priority: str, actor: User) -> Case:
     if priority == case.priority:
         return case
     old = case.priority
@@ -350,7 +346,7 @@ _UNCHANGED: Any = object()
 def case_update(
     *,
     case: Case,
-    actor: AbstractBaseUser,
+    actor: User,
     priority: str | None = None,
     responsible_organisation: Organisation | None = _UNCHANGED,
 ) -> Case:
@@ -367,7 +363,7 @@ def case_update(
 
 
 @transaction.atomic
-def note_add(*, case: Case, body: str, visibility: str, actor: AbstractBaseUser) -> Note:
+def note_add(*, case: Case, body: str, visibility: str, actor: User) -> Note:
     """A note on the timeline. A confidential note belongs to the author's organisation;
     someone in several organisations writes it for the first (by id), and someone in none
     cannot write one."""
@@ -397,7 +393,7 @@ def note_add(*, case: Case, body: str, visibility: str, actor: AbstractBaseUser)
 
 @transaction.atomic
 def followup_add(
-    *, case: Case, title: str, assignee: AbstractBaseUser, due_date: date, actor: AbstractBaseUser
+    *, case: Case, title: str, assignee: User, due_date: date, actor: User
 ) -> FollowUp:
     if not staff_access(assignee).is_staff_member:
         raise ValidationError({"assignee": _("This person is not a member of the team.")})
@@ -418,7 +414,7 @@ def followup_add(
 
 
 @transaction.atomic
-def followup_complete(*, followup: FollowUp, actor: AbstractBaseUser | None) -> FollowUp:
+def followup_complete(*, followup: FollowUp, actor: User | None) -> FollowUp:
     """Marks the follow-up done once; completing it again changes nothing."""
     now = timezone.now()
     claimed = FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
@@ -437,7 +433,7 @@ def followup_complete(*, followup: FollowUp, actor: AbstractBaseUser | None) -> 
 
 
 @transaction.atomic
-def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: AbstractBaseUser | None) -> int:
+def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> int:
     """Withdraws one sharing consent and at once removes what it allowed, on every case of
     the newcomer: shares with organisations of that kind, the responsible organisation if of
     that kind, an owner no longer covered, and open follow-ups of people no longer covered
@@ -493,7 +489,7 @@ def case_newcomer_update(
     *,
     case: Case,
     changes: dict[str, Any],
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     by_newcomer: bool = False,
 ) -> list[str]:
     """Staff edit the newcomer from one of their cases; the change is on that case's
@@ -522,7 +518,7 @@ def case_newcomer_update(
 
 
 @transaction.atomic
-def newcomer_verify(*, newcomer: Newcomer, actor: AbstractBaseUser) -> bool:
+def newcomer_verify(*, newcomer: Newcomer, actor: User) -> bool:
     """Staff confirm who a newcomer made from an e-mail from an unknown address is
     (conversations): the flag is cleared, with an event on each of their cases. Only someone
     who manages one of those cases may. Returns whether the flag was set."""
@@ -552,9 +548,7 @@ def newcomer_message_add(*, case: Case, body: str) -> NewcomerMessage:
     return message
 
 
-def case_access_log(
-    *, user: AbstractBaseUser | AnonymousUser | None, action: str, case: Case
-) -> None:
+def case_access_log(*, user: User | AnonymousUser | None, action: str, case: Case) -> None:
     """Records in the access log that the user opened the case (or downloaded its welcome
     pack): ids and the user's role only."""
     access_log_record(

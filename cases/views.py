@@ -33,6 +33,7 @@ from cases.models import Case, FollowUp
 from cases.page import case_page_render
 from cases.registries import case_list_columns, my_work_parts
 from config.forms import form_add_service_errors
+from config.http import AuthenticatedHttpRequest
 from config.pagination import CappedPaginator
 from contacts.forms import NewcomerForm
 from contacts.models import Consent
@@ -76,7 +77,7 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     base = selectors.case_rows_for_screen(user=request.user, today=today)
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
@@ -101,7 +102,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_mine(request: HttpRequest) -> HttpResponse:
+def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     triage = selectors.case_triage_queue(user=request.user, today=today)
     followups = selectors.my_followups_for_screen(user=request.user)
@@ -134,7 +135,7 @@ def case_mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk)
     services.case_access_log(user=request.user, action="open", case=case)
     return case_page_render(request, case)
@@ -167,7 +168,7 @@ def _case_action(
 
 @login_required
 @require_POST
-def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -182,7 +183,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_set_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def case_set_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -197,7 +198,7 @@ def case_set_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_share(request: HttpRequest, pk: int) -> HttpResponse:
+def case_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -212,7 +213,7 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_unshare(request: HttpRequest, pk: int) -> HttpResponse:
+def case_unshare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -227,7 +228,7 @@ def case_unshare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def case_change_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -242,7 +243,7 @@ def case_change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_set_priority(request: HttpRequest, pk: int) -> HttpResponse:
+def case_set_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -257,7 +258,7 @@ def case_set_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -273,7 +274,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -286,7 +287,7 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def followup_complete(request: HttpRequest, pk: int, followup_pk: int) -> HttpResponse:
+def followup_complete(request: AuthenticatedHttpRequest, pk: int, followup_pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk)
     followup = get_object_or_404(FollowUp.objects.select_related("case"), pk=followup_pk, case=case)
     if not selectors.followup_can_complete(user=request.user, followup=followup):
@@ -301,7 +302,7 @@ def followup_complete(request: HttpRequest, pk: int, followup_pk: int) -> HttpRe
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, scope: str) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
     if scope not in Consent.Scope.values:
         raise Http404
@@ -312,7 +313,7 @@ def consent_withdraw(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def newcomer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def newcomer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
     form = NewcomerForm(request.POST or None, instance=case.newcomer)
     if request.method == "GET":
@@ -326,7 +327,7 @@ def newcomer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not staff_access(request.user).is_staff_member:
         raise PermissionDenied
     form = StaffEnquiryForm(request.POST or None, initial={"preferred_language": "nb"})

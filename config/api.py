@@ -7,7 +7,7 @@ Errors always look like this (see `exception_handler`):
      "errors": {"<field>": ["<translated message>", ...], "non_field_errors": [...]}}
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,8 +16,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular import openapi
+from drf_spectacular.utils import Direction
 from rest_framework import exceptions, serializers, views
 from rest_framework.response import Response
+
+from config.forms import error_messages
 
 # Ids are 64-bit; a bigger number can never name a row, so it is refused as input.
 MAX_ID = 2**63 - 1
@@ -30,7 +33,9 @@ NON_FIELD = "non_field_errors"
 class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="A translated sentence for people.")
     code = serializers.CharField(help_text="A stable code for programs, e.g. `invalid`.")
-    errors = serializers.DictField(
+    # DRF's metaclass takes declared fields off the class, so this one does not replace
+    # Serializer.errors; django-stubs sees a class attribute.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field; `non_field_errors` for the request as a whole.",
     )
@@ -99,7 +104,7 @@ class AutoSchema(openapi.AutoSchema):
     class (`CaseDetailApi.OutputSerializer` -> `CaseDetailOutput`), and documents the error
     responses every endpoint may give, in the one error shape."""
 
-    def get_serializer_name(self, serializer: serializers.Serializer, direction: str) -> str:
+    def get_serializer_name(self, serializer: serializers.Serializer, direction: Direction) -> str:
         parts = type(serializer).__qualname__.split(".")
         if len(parts) == 1:
             return super().get_serializer_name(serializer, direction)
@@ -113,7 +118,7 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["415"]
         return codes
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():
             responses.setdefault(
@@ -125,6 +130,14 @@ class AutoSchema(openapi.AutoSchema):
 # --- Inputs validated by the screens' forms -----------------------------------------------
 
 
+def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    """The field's (value, label) pairs. Django normalises choices when they are set, to a
+    list or (for a callable) a lazy iterator; django-stubs types reading them as anything
+    that may be set, a callable or an enum class included."""
+    choices: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+    return list(choices)
+
+
 def _serializer_field(field: forms.Field) -> serializers.Field:
     """A serializer field that checks only the JSON type (and gives the schema); the form
     field it mirrors holds the rules."""
@@ -132,16 +145,16 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
     common: dict[str, Any] = {"required": field.required}
     if field.help_text:
         common["help_text"] = field.help_text
-    id_field = {"min_value": 1, "max_value": MAX_ID}
+    id_field: dict[str, Any] = {"min_value": 1, "max_value": MAX_ID}
     if isinstance(field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(**id_field), **common)
     if isinstance(field, forms.ModelChoiceField):
         return serializers.IntegerField(allow_null=optional, **id_field, **common)
     if isinstance(field, forms.MultipleChoiceField):
-        child = serializers.ChoiceField(choices=list(field.choices))
+        child = serializers.ChoiceField(choices=_choices(field))
         return serializers.ListField(child=child, **common)
     if isinstance(field, forms.ChoiceField):
-        choices = [choice for choice in field.choices if choice[0] != ""]
+        choices = [choice for choice in _choices(field) if choice[0] != ""]
         return serializers.ChoiceField(
             choices=choices, allow_blank=optional, allow_null=optional, **common
         )
@@ -195,7 +208,7 @@ class FormInputSerializer(serializers.Serializer):
         if not form.is_valid():
             raise serializers.ValidationError(
                 {
-                    NON_FIELD if field == "__all__" else field: list(messages)
+                    NON_FIELD if field == "__all__" else field: error_messages(messages)
                     for field, messages in form.errors.items()
                 }
             )

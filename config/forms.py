@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.renderers import BaseRenderer
+from django.forms.utils import ErrorList
 from django.template import TemplateDoesNotExist
 from django.template.backends.jinja2 import Jinja2
 from django.template.loader import get_template
@@ -40,6 +41,13 @@ class FormRenderer(BaseRenderer):
             return self.engine.get_template(template_name)
         except TemplateDoesNotExist:
             return get_template(template_name)
+
+
+def error_messages(errors: ErrorList | list[str]) -> list[str]:
+    """A field's error messages. Iterating an ErrorList gives them already (its
+    __getitem__ turns each ValidationError into its message); django-stubs types the items
+    as ValidationError | str, so the type is settled here, once."""
+    return [str(error) for error in errors]
 
 
 def form_add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -15,6 +15,8 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` rows (the count stops reading there) and pages through those.
     `is_capped` tells the page to say "more than" instead of a number."""
 
+    object_list: QuerySet
+
     def __init__(self, object_list: QuerySet, per_page: int) -> None:
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP  # read here, so a test can lower it

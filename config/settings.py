@@ -8,6 +8,7 @@ console) so that `make run` works on a machine with nothing but Python.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -21,6 +22,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """A string from NAME, or from the file named by NAME_FILE (for container secrets)."""
     file_path = os.environ.get(f"{name}_FILE")

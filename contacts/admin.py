@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from contacts.models import (
     ApiToken,
@@ -48,7 +49,7 @@ class ConsentInline(admin.TabularInline):
     readonly_fields = ["scope", "text_version", "given_at", "withdrawn_at"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Newcomer | None = None) -> bool:
         return False
 
 
@@ -74,5 +75,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False

@@ -7,7 +7,7 @@ builds every visibility rule on it.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 
 from contacts.models import (
@@ -34,13 +34,13 @@ class StaffAccess:
 _NO_ACCESS = StaffAccess(organisation_ids=frozenset(), sees_all=False)
 
 
-def staff_display_name(user: AbstractBaseUser) -> str:
+def staff_display_name(user: User) -> str:
     """How a staff member is named on screens, in e-mails and PDFs: the full name, else
     the username (never the e-mail address)."""
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    return user.get_full_name() or user.get_username()
 
 
-def staff_access(user: AbstractBaseUser | AnonymousUser) -> StaffAccess:
+def staff_access(user: User | AnonymousUser) -> StaffAccess:
     """The user's organisations and whether they see every case; cached on the user object
     so a request asks the database once."""
     if not user.is_authenticated or not user.is_active:
@@ -56,14 +56,15 @@ def staff_access(user: AbstractBaseUser | AnonymousUser) -> StaffAccess:
     elevated = {Membership.Role.COORDINATOR, Membership.Role.ADMIN}
     access = StaffAccess(
         organisation_ids=frozenset(org_id for org_id, _role in rows),
-        sees_all=bool(getattr(user, "is_superuser", False))
-        or any(role in elevated for _org, role in rows),
+        sees_all=user.is_superuser or any(role in elevated for _org, role in rows),
     )
-    user._tilflytt_access = access  # type: ignore[union-attr]
+    # A per-object cache, as Django's ModelBackend keeps `_perm_cache` on the user; the
+    # model declares no such attribute, and a cache keyed by user would outlive the request.
+    user._tilflytt_access = access  # type: ignore[attr-defined]
     return access
 
 
-def staff_role(user: AbstractBaseUser | AnonymousUser | None) -> str:
+def staff_role(user: User | AnonymousUser | None) -> str:
     """The reach a user has, as the access log records it: "system" (no user),
     "superuser", "coordinator", "member" or "none" (one cached lookup, no query per row)."""
     if user is None:
@@ -88,7 +89,7 @@ def organisation_is_covered(*, organisation: Organisation, scopes: set[str]) -> 
     return scope is not None and scope in scopes
 
 
-def user_is_covered(*, user: AbstractBaseUser, scopes: set[str]) -> bool:
+def user_is_covered(*, user: User, scopes: set[str]) -> bool:
     """Whether a staff user may be given a case (as owner or assignee) under these scopes:
     coordinators always, members only through an organisation the consent covers."""
     access = staff_access(user)
@@ -118,7 +119,7 @@ def address_is_staff(address: str) -> bool:
     )
 
 
-def staff_user_list() -> QuerySet:
+def staff_user_list() -> QuerySet[User]:
     """Active users with a membership: the people a case or follow-up can be given to.
     Bounded by the team's size, not by the data."""
     return (
@@ -129,7 +130,7 @@ def staff_user_list() -> QuerySet:
     )
 
 
-def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's tokens, active ones first."""
     return ApiToken.objects.filter(user_id=user.pk).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -167,7 +167,7 @@ def consent_require(
     newcomer: Newcomer,
     field: str,
     organisation: Organisation | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> None:
     """The one check, and the one message, for giving a newcomer's case or a piece of work
     on it to an organisation or a person: their consent must cover the organisation (or one
@@ -208,7 +208,7 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
 
 
 def newcomer_access_log(
-    *, user: AbstractBaseUser | AnonymousUser | None, action: str, newcomer: Newcomer
+    *, user: User | AnonymousUser | None, action: str, newcomer: Newcomer
 ) -> None:
     """Records in the access log that the user opened, exported or erased the newcomer's
     data (ids and the user's role only)."""
@@ -234,7 +234,7 @@ def api_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for a staff member. Returns the token and its secret; the secret is not
     stored and cannot be shown again."""
     if not staff_access(user).is_staff_member:
@@ -251,7 +251,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """Revokes the token at once; revoking it again changes nothing. Only its owner may."""
     if token.user_id != actor.pk:
         raise PermissionDenied
@@ -282,7 +282,7 @@ def newcomer_link_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def newcomer_link_issue(*, newcomer: Newcomer, actor: AbstractBaseUser | None) -> str:
+def newcomer_link_issue(*, newcomer: Newcomer, actor: User | None) -> str:
     """A new personal link for the newcomer; every older one stops working. Returns the
     URL path with the secret, in the newcomer's language (e.g. /en/my/<secret>/). The secret
     is not stored: whoever needs to send the link (receipt, re-issue, reminders) issues one.
@@ -301,7 +301,7 @@ def newcomer_link_issue(*, newcomer: Newcomer, actor: AbstractBaseUser | None) -
         return reverse("portal:page", kwargs={"secret": secret})
 
 
-def newcomer_link_revoke(*, newcomer: Newcomer, actor: AbstractBaseUser | None) -> int:
+def newcomer_link_revoke(*, newcomer: Newcomer, actor: User | None) -> int:
     """Revokes the newcomer's active link (if any); returns how many were revoked."""
     return NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(
         revoked_at=timezone.now()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from config.http import AuthenticatedHttpRequest
 from contacts import selectors, services
 from contacts.forms import ApiTokenForm
 
@@ -19,7 +20,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 
 def _page(
-    request: HttpRequest, form: ApiTokenForm, secret: str = "", status: int = 200
+    request: AuthenticatedHttpRequest, form: ApiTokenForm, secret: str = "", status: int = 200
 ) -> HttpResponse:
     tokens = selectors.api_token_list(user=request.user)
     context = {"form": form, "tokens": tokens, "secret": secret}
@@ -28,7 +29,7 @@ def _page(
 
 @login_required
 @require_GET
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
     return _page(request, ApiTokenForm())
 
@@ -36,7 +37,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @never_cache  # the response shows the secret once; no cache may keep it
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
     form = ApiTokenForm(request.POST)
     if form.is_valid():
@@ -53,7 +54,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     token = get_object_or_404(selectors.api_token_list(user=request.user), pk=pk)
     services.api_token_revoke(token=token, actor=request.user)

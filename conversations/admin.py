@@ -36,7 +36,7 @@ class ReplyTemplateAdmin(_ReadOnly):
 
 class CaseMessageAttachmentInline(admin.TabularInline):
     model = CaseMessageAttachment
-    fields = ["filename", "mimetype", "size"]
+    fields = ("filename", "mimetype", "size")
     readonly_fields = fields
     extra = 0
     can_delete = False

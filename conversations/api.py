@@ -7,12 +7,12 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import get_case_for_user
 from config.api import FormInputSerializer
+from config.http import AuthenticatedRequest
 from contacts.api import PersonSerializer
 from conversations import selectors, services
 from conversations.forms import MessageForm
@@ -81,7 +81,7 @@ class MessageSendApi(APIView):
         form_class = MessageForm
 
     @extend_schema(request=InputSerializer, responses={201: MessageOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = get_case_for_user(user=request.user, pk=pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

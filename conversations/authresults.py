@@ -47,7 +47,9 @@ def _dmarc_pass(pairs: list[tuple[str, str]], domain: str) -> bool:
 
 def _ar_segments(text: str) -> list[str]:
     """The value split at each ";" outside a quoted-string."""
-    segments, current, quoted, escaped = [], [], False, False
+    segments: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in text:
         if escaped:
             escaped = False

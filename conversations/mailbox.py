@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -31,6 +32,7 @@ from conversations import receive
 from conversations.models import MailboxStatus
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # Seconds any one socket operation (connect, each IMAP command, the token request) may take.
 # imaplib keeps the connect timeout on its socket, so it covers every later command too.
@@ -322,7 +324,7 @@ def _sizes(conn: imaplib.IMAP4, uids: list[int]) -> dict[int, int]:
     return sizes
 
 
-def _check(response: tuple[str, list[object]], command: str) -> list[object]:
+def _check(response: tuple[str, list[_T]], command: str) -> list[_T]:
     status, data = response
     if status != "OK":
         raise MailboxError(f"IMAP {command} answered {status}")
@@ -354,6 +356,8 @@ def mailbox_connect() -> imaplib.IMAP4:
     both with the default context (certificate and host name checked); none only to a
     loopback address, since the password would cross the network in clear."""
     host, port, security = settings.IMAP_HOST, settings.IMAP_PORT, settings.IMAP_SECURITY
+    if host is None:  # mailbox_poll refuses to start without it; a direct call too
+        raise ImproperlyConfigured("IMAP_HOST is not set: there is no mailbox to connect to.")
     if security == "ssl":
         return imaplib.IMAP4_SSL(
             host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT

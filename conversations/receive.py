@@ -244,7 +244,7 @@ def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
     ).first()
     case = (
         Case.objects.select_related("newcomer").filter(pk=email.case_id).first()
-        if email is not None
+        if email is not None and email.case_id is not None
         else None
     )
     if email is None or case is None:
@@ -346,6 +346,8 @@ def _case_for(*, parsed: ParsedEmail, sender: str) -> tuple[Case, bool, bool] | 
         )
     )
     for message_id, case_id, to in sent:
+        if case_id is None:  # excluded by the query; the column itself may be empty
+            continue
         newcomer_email = addresses.get(case_id) or ""
         if newcomer_email and to.strip().lower() == newcomer_email.strip().lower():
             found.setdefault(message_id, case_id)

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -69,9 +69,7 @@ def _thread_headers(case: Case) -> dict[str, str]:
 
 
 @transaction.atomic
-def message_send(
-    *, case: Case, body: str, actor: AbstractBaseUser, then_wait: bool = False
-) -> CaseMessage:
+def message_send(*, case: Case, body: str, actor: User, then_wait: bool = False) -> CaseMessage:
     """E-mails the staff member's text to the case's newcomer through the outbox, in the
     newcomer's language and threaded with the conversation, and records it on the case.
     Counts as the team's first response; with `then_wait` the case waits for the newcomer."""
@@ -160,7 +158,7 @@ def reply_template_save(
     language: str,
     body: str,
     is_active: bool,
-    actor: AbstractBaseUser,
+    actor: User,
 ) -> ReplyTemplate:
     """Creates or changes a reply template (coordinators and administrators; every member
     uses them). Templates are deactivated, never deleted."""
@@ -183,7 +181,7 @@ def reply_template_save(
     template.language = language
     template.body = body
     template.is_active = is_active
-    template.updated_by = actor  # type: ignore[assignment]
+    template.updated_by = actor
     template.updated_at = timezone.now()
     template.full_clean()
     template.save()

@@ -70,9 +70,9 @@ def attachments_refused(message: CaseMessage) -> str:
     only when the mail was not trusted (InboundEmail.attachments_refused_reason), never for
     files the type and size rules refused."""
     inbound = getattr(message, "inbound", None)
-    count = inbound.attachments_refused if inbound is not None else 0
-    if not count:
+    if inbound is None or not inbound.attachments_refused:
         return ""
+    count = inbound.attachments_refused
     reason = inbound.attachments_refused_reason
     if reason == "unverified":
         return ngettext(

@@ -38,8 +38,8 @@ def html_to_text(html: str, *, keep_history: bool = False) -> str:
             previous.decompose()
         # Everything after the marker in document order, also when the marker sits in a
         # wrapper and the history follows the wrapper.
-        for node in list(start.next_elements):
-            node.extract()
+        for element in list(start.next_elements):
+            element.extract()
         start.decompose()
     for selector in [] if keep_history else _QUOTE_SELECTORS:
         for tag in soup.select(selector):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from cases.page import case_page_render
 from cases.selectors import get_case_for_user
 from cases.services import case_access_log, newcomer_verify
 from config.forms import form_add_service_errors
+from config.http import AuthenticatedHttpRequest
 from contacts.selectors import staff_access
 from conversations import selectors, services
 from conversations.forms import MessageForm, ReplyTemplateForm
@@ -24,7 +25,7 @@ from conversations.parts import composer_context
 
 @login_required
 @require_POST
-def message_send(request: HttpRequest, pk: int) -> HttpResponse:
+def message_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -42,7 +43,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def newcomer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def newcomer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     newcomer_verify(newcomer=case.newcomer, actor=request.user)
     messages.success(request, _("The person is confirmed."))
@@ -51,7 +52,9 @@ def newcomer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     case = get_case_for_user(user=request.user, pk=pk)
     attachment = selectors.get_attachment_for_case(case=case, pk=attachment_pk)
     try:
@@ -76,7 +79,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 @login_required
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not staff_access(request.user).sees_all:
         raise PermissionDenied
     templates = selectors.reply_template_list()
@@ -85,7 +88,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def template_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     if not staff_access(request.user).sees_all:
         raise PermissionDenied
     template = get_object_or_404(ReplyTemplate, pk=pk) if pk is not None else None

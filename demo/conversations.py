@@ -59,9 +59,14 @@ def conversations_seed(*, newcomers: list[Newcomer]) -> int:
 
 def _conversation_seed(*, case: Case, template: ReplyTemplate) -> int:
     newcomer = case.newcomer
+    owner = case.owner
+    if owner is None:  # the caller picks owned cases
+        return 0
     sent = message_send(
-        case=case, body=reply_template_fill(template=template, case=case), actor=case.owner
+        case=case, body=reply_template_fill(template=template, case=case), actor=owner
     )
+    if sent.email is None:  # only a newcomer without an address gets none; ours have one
+        return 0
     reply = EmailMessage()
     reply["From"] = f"{newcomer.name} <{newcomer.email}>"
     reply["To"] = settings.CONVERSATIONS_ADDRESS or settings.DEFAULT_FROM_EMAIL
@@ -93,7 +98,8 @@ def unknown_sender_seed() -> int:
     mail.set_content(text)
     with transaction.atomic():
         case = inbound_process(raw=mail.as_bytes()).inbound.case
-        _outbox_mark_sent(case=case)
+        if case is not None:  # a mail from an unknown address opens one
+            _outbox_mark_sent(case=case)
     return 1
 
 

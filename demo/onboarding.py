@@ -76,7 +76,8 @@ def onboarding_plans_seed(*, newcomers: list[Newcomer], coordinator: Any) -> int
         )
         for step in plan.steps.filter(due_date__lt=today).order_by("due_date"):
             step.refresh_from_db()
-            waiting = step.depends_on_id and step.depends_on.status == PlanStep.Status.OPEN
+            depends_on = step.depends_on
+            waiting = depends_on is not None and depends_on.status == PlanStep.Status.OPEN
             if not waiting and rng.random() < 0.75:
                 step_complete(step=step, actor=coordinator)
         started += 1

@@ -84,7 +84,7 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 def _some(rng: random.Random, weights: dict[str, int], k: int) -> list[str]:
     left = dict(weights)
-    picked = []
+    picked: list[str] = []
     while left and len(picked) < k:
         picked.append(_weighted(rng, left))
         del left[picked[-1]]
@@ -158,7 +158,7 @@ class Planner:
         topics = _some(rng, weights, rng.choice((1, 1, 2, 2, 3)))
         partner_needs_work = partner_needs_work or "partner-job" in topics
 
-        scopes = [Scope.MUNICIPALITY] if rng.random() < 0.95 else []
+        scopes: list[str] = [Scope.MUNICIPALITY] if rng.random() < 0.95 else []
         if rng.random() < (0.75 if children else 0.1):
             scopes.append(Scope.SCHOOL)
         nav_likely = group in (Group.REFUGEE, Group.PARTNER) or partner_needs_work
@@ -237,12 +237,13 @@ class Planner:
         else:  # a staff member's summary
             *first, last = [SUBJECTS[t] for t in topics]
             subjects = f"{', '.join(first)} og {last}" if first else last
-            message = {
+            summaries: dict[str, str] = {
                 Channel.PHONE: f"Ringte og spurte om {subjects}.",
                 Channel.EVENT: f"Snakket med oss på {rng.choice(EVENTS)}; spurte om {subjects}.",
                 Channel.REFERRAL: f"Henvist fra {rng.choice(REFERRERS)}; trenger hjelp med "
                 f"{subjects}.",
-            }[channel]
+            }
+            message = summaries[channel]
         opened_by = None
         if channel != Channel.FORM:
             # Staff register the mail, call, meeting or referral, in office hours.

@@ -46,8 +46,7 @@ def _weights(text: str, choices: type[models.TextChoices] | None = None) -> dict
     """'returning:45 family:25' as {"returning": 45, "family": 25}; keys checked against
     the choices, so a typo fails at import rather than as odd data."""
     weights = {key: int(value) for key, value in (pair.split(":") for pair in text.split())}
-    unknown = set(weights) - set(choices.values) if choices else set()
-    if unknown:
+    if choices is not None and (unknown := set(weights) - set(choices.values)):
         raise ValueError(f"not in {choices.__name__}: {sorted(unknown)}")
     return weights
 
@@ -175,7 +174,8 @@ INTERESTS = tuple(
         strict=True,
     )
 )
-HEARD_VIA = {  # through which channel each group reaches the team
+# Keyed by target group: a TextChoices member is the str it stands for.
+HEARD_VIA: dict[str, dict[str, int]] = {  # through which channel each group reaches the team
     Group.RETURNING: _weights("friends:40 social:25 portal:20 news:10 other:5", Heard),
     Group.FAMILY: _weights("portal:30 social:25 friends:25 employer:10 event:10", Heard),
     Group.EU_WORKER: _weights("employer:40 friends:25 portal:15 social:15 nav:5", Heard),
@@ -185,7 +185,9 @@ HEARD_VIA = {  # through which channel each group reaches the team
     Group.REFUGEE: _weights("nav:40 other:30 friends:20 school:10", Heard),
     Group.OTHER: _weights("portal:30 social:30 other:20 news:20", Heard),
 }
-TOPICS = {  # what each group asks about (topic slugs from cases/migrations/0002_topics.py)
+TOPICS: dict[
+    str, dict[str, int]
+] = {  # what each group asks about (topic slugs from cases/migrations/0002_topics.py)
     Group.RETURNING: _weights(
         "jobs:5 housing:5 partner-job:3 kindergarten:3 school:2 leisure:2 business:1"
     ),

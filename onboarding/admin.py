@@ -1,11 +1,17 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep, WelcomePack
 
 # Official sources and offers are on https; a typed "nav.no/..." gets https, not http
 # (Django 6's default, asked for now so the admin forms raise no deprecation warning).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class TemplateStepInline(admin.StackedInline):
@@ -92,5 +98,5 @@ class WelcomePackAdmin(admin.ModelAdmin):
         "queued_at",
     ]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,7 +4,7 @@ through cases.selectors (invisible: 404; a change the role does not allow: 403),
 completed by whoever onboarding.selectors.step_can_complete allows, and every write goes
 through onboarding.services."""
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +25,7 @@ from rest_framework.views import APIView
 from cases.selectors import get_case_for_user
 from cases.services import case_access_log
 from config.api import FormInputSerializer
+from config.http import AuthenticatedRequest
 from contacts.api import OrganisationRefSerializer, PersonSerializer
 from onboarding import selectors, services
 from onboarding.forms import StepSkipForm
@@ -111,7 +114,7 @@ class PlanDetailApi(APIView):
         steps = PlanStepOutputSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         plan = _plan(request, pk)
         steps = list(selectors.plan_steps(plan=plan).select_related("done_by"))
         for step in steps:
@@ -155,7 +158,7 @@ class PlanStepCompleteApi(APIView):
     completing a closed step changes nothing."""
 
     @extend_schema(request=None, responses={200: PlanStepOutputSerializer})
-    def post(self, request: Request, pk: int, step_pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int, step_pk: int) -> Response:
         step = _step(request, pk, step_pk)
         if not selectors.step_can_complete(user=request.user, step=step):
             raise PermissionDenied
@@ -170,7 +173,7 @@ class PlanStepSkipApi(APIView):
         form_class = StepSkipForm
 
     @extend_schema(request=InputSerializer, responses={200: PlanStepOutputSerializer})
-    def post(self, request: Request, pk: int, step_pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int, step_pk: int) -> Response:
         step = _step(request, pk, step_pk, manage=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -213,7 +216,7 @@ class WelcomePackSendApi(APIView):
     background (those who manage the case). 400 when the newcomer has no e-mail address."""
 
     @extend_schema(request=None, responses={201: WelcomePackOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         case = get_case_for_user(user=request.user, pk=pk, manage=True)
         pack = services.welcome_pack_request(case=case, actor=request.user)
         pack.refresh_from_db()  # built already when tasks run in-process
@@ -224,13 +227,14 @@ class _JsonErrorsOnly(BaseContentNegotiation):
     """The PDF is returned as is; whatever the client accepts, errors are JSON in the one
     error shape (DRF would refuse `Accept: application/pdf` with a 406)."""
 
-    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
     def select_renderer(
-        self, request: Request, renderers: list[Any], format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class WelcomePackDownloadApi(APIView):
@@ -254,7 +258,7 @@ class WelcomePackDownloadApi(APIView):
         ],
         responses={(200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY)},
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         case = get_case_for_user(user=request.user, pk=pk)
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)

@@ -1,12 +1,10 @@
 """Forms only validate and normalise; onboarding.services writes."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import person_label
+from cases.forms import StaffChoiceField
 from contacts.models import Organisation
-from contacts.selectors import staff_user_list
 from onboarding.models import OnboardingTemplate, TemplateStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,17 +38,7 @@ class StepReassignForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    assignee = forms.ModelChoiceField(
-        label=_("Person"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label=_("Nobody"),
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_user_list()
-        self.fields["assignee"].label_from_instance = person_label
+    assignee = StaffChoiceField(label=_("Person"), required=False, empty_label=_("Nobody"))
 
 
 class StepAddForm(forms.Form):

@@ -5,7 +5,7 @@ case list, and the plan that moves with the move date."""
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -78,9 +78,7 @@ def cases_with_overdue_steps(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(Exists(overdue))
 
 
-def plans_follow_move_date(
-    newcomer: Newcomer, move_date: date, actor: AbstractBaseUser | None
-) -> None:
+def plans_follow_move_date(newcomer: Newcomer, move_date: date, actor: User | None) -> None:
     """Plans count from the move date: the open steps of every plan of the newcomer move
     with it."""
     for plan in OnboardingPlan.objects.filter(case__newcomer=newcomer).select_related("case"):

@@ -59,6 +59,8 @@ class OnboardingPersonalData:
         from_template = steps.exclude(template_step=None).select_related("template_step", "member")
         for step in from_template:
             template = step.template_step
+            if template is None:  # excluded above; the type cannot say so
+                continue
             step.title_nb, step.title_en = step_titles_for(template, step.member)
             step.guidance_nb, step.guidance_en = template.guidance_nb, template.guidance_en
             step.source_url = template.source_url

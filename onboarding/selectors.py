@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -44,7 +45,11 @@ def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
     seeking partners needs a partner who seeks work; an offer with none of these suits all."""
     household = household_of(newcomer)
     today = timezone.localdate()
-    ages = [today.year - child.birth_year for child in household.children]
+    ages = [
+        today.year - child.birth_year
+        for child in household.children
+        if child.birth_year is not None  # always set: household_of keeps children with one
+    ]
     interests = newcomer.interests.lower()
     offers = LocalOffer.objects.filter(is_active=True).filter(
         Q(municipality__isnull=True) | Q(municipality_id=newcomer.municipality_id)
@@ -65,7 +70,7 @@ def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
     return chosen
 
 
-def step_can_complete(*, user, step: PlanStep) -> bool:  # type: ignore[no-untyped-def]
+def step_can_complete(*, user: User | AnonymousUser, step: PlanStep) -> bool:
     """Whoever manages the case, the step's assignee, or a member of its organisation (who
     already sees the case through cases.selectors)."""
     return (
@@ -79,7 +84,7 @@ def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
     return OnboardingPlan.objects.select_related("case")
 
 
-def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
+def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     """Open plan steps assigned to the user on cases they can see, soonest first."""
     steps = PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
     return (
@@ -89,7 +94,7 @@ def my_plan_steps_open(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untype
     )
 
 
-def my_plan_steps_for_screen(*, user) -> QuerySet[PlanStep]:  # type: ignore[no-untyped-def]
+def my_plan_steps_for_screen(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     """`my_plan_steps_open` with only the columns "My work" shows."""
     return my_plan_steps_open(user=user).only(
         "title_nb", "title_en", "due_date", "plan__case__reference", "plan__case__newcomer__name"

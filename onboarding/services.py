@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -150,7 +150,7 @@ def plan_start(
     eu_eea: bool,
     long_stay: bool,
     importing_car: bool,
-    actor: AbstractBaseUser,
+    actor: User,
 ) -> OnboardingPlan:
     """Creates the plan and the steps that apply to this household, with owners and dates.
 
@@ -262,9 +262,7 @@ def plan_start(
 
 
 @transaction.atomic
-def plan_reschedule(
-    *, plan: OnboardingPlan, move_date: date, actor: AbstractBaseUser | None
-) -> int:
+def plan_reschedule(*, plan: OnboardingPlan, move_date: date, actor: User | None) -> int:
     """Moves the open steps with the new move date; done and skipped steps keep their dates.
     Returns how many steps moved."""
     if move_date == plan.move_date:
@@ -308,9 +306,7 @@ def plan_reschedule(
     return moved
 
 
-def _close_step(
-    step: PlanStep, *, status: str, actor: AbstractBaseUser | None, reason: str = ""
-) -> bool:
+def _close_step(step: PlanStep, *, status: str, actor: User | None, reason: str = "") -> bool:
     """Claims the open step (once) and records it; False when it was not open."""
     now = timezone.now()
     claimed = PlanStep.objects.filter(pk=step.pk, status=PlanStep.Status.OPEN).update(
@@ -321,12 +317,11 @@ def _close_step(
 
 
 @transaction.atomic
-def step_complete(
-    *, step: PlanStep, actor: AbstractBaseUser | None, by_newcomer: bool = False
-) -> PlanStep:
-    if step.depends_on_id and step.depends_on.status == PlanStep.Status.OPEN:
+def step_complete(*, step: PlanStep, actor: User | None, by_newcomer: bool = False) -> PlanStep:
+    depends_on = step.depends_on
+    if depends_on is not None and depends_on.status == PlanStep.Status.OPEN:
         raise ValidationError(
-            {"step": _("This step waits for “%(title)s”.") % {"title": step.depends_on.title}}
+            {"step": _("This step waits for “%(title)s”.") % {"title": depends_on.title}}
         )
     if _close_step(step, status=PlanStep.Status.DONE, actor=actor):
         data = {"step": step.pk}
@@ -339,7 +334,7 @@ def step_complete(
 
 
 @transaction.atomic
-def step_skip(*, step: PlanStep, reason: str, actor: AbstractBaseUser) -> PlanStep:
+def step_skip(*, step: PlanStep, reason: str, actor: User) -> PlanStep:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the step is skipped.")})
@@ -351,7 +346,7 @@ def step_skip(*, step: PlanStep, reason: str, actor: AbstractBaseUser) -> PlanSt
 
 
 @transaction.atomic
-def step_reopen(*, step: PlanStep, actor: AbstractBaseUser) -> PlanStep:
+def step_reopen(*, step: PlanStep, actor: User) -> PlanStep:
     updated = (
         PlanStep.objects.filter(pk=step.pk)
         .exclude(status=PlanStep.Status.OPEN)
@@ -373,8 +368,8 @@ def step_reassign(
     *,
     step: PlanStep,
     organisation: Organisation | None,
-    assignee: AbstractBaseUser | None,
-    actor: AbstractBaseUser,
+    assignee: User | None,
+    actor: User,
 ) -> PlanStep:
     newcomer = step.plan.case.newcomer
     consent_require(newcomer=newcomer, organisation=organisation, field="organisation")
@@ -407,7 +402,7 @@ def step_add(
     title: str,
     due_date: date,
     doer: str,
-    actor: AbstractBaseUser,
+    actor: User,
     guidance: str = "",
 ) -> PlanStep:
     """A step of the team's own, beyond the template; the same text serves both languages."""
@@ -434,7 +429,7 @@ def step_add(
 
 
 @transaction.atomic
-def welcome_pack_request(*, case: Case, actor: AbstractBaseUser) -> WelcomePack:
+def welcome_pack_request(*, case: Case, actor: User) -> WelcomePack:
     """Records the request and builds and sends the pack in the background after commit
     (onboarding.tasks.welcome_pack_send calls welcome_pack_deliver)."""
     newcomer = case.newcomer
@@ -491,7 +486,7 @@ def welcome_pack_deliver(*, pack_id: int) -> bool:
             {
                 "filename": "velkomstpakke.pdf" if pack.language == "nb" else "welcome-pack.pdf",
                 "mimetype": "application/pdf",
-                "path": pack.file.name,
+                "path": pack.file.name or "",  # named by file.save() above
             }
         ],
     )

@@ -1,10 +1,11 @@
 """Onboarding plans and welcome packs on a case. Thin: access helper, form, service."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.selectors import get_case_for_user
 from cases.services import case_access_log
+from config.forms import error_messages
+from config.http import AuthenticatedHttpRequest
 from onboarding import selectors, services
 from onboarding.forms import (
     MoveDateForm,
@@ -28,9 +31,9 @@ from onboarding.pdf import render_welcome_pack
 FROM_ABROAD_GROUPS = {"eu_worker", "non_eu_worker", "refugee", "partner"}
 
 
-def _errors_to_messages(request: HttpRequest, errors: dict[str, list[str]]) -> None:
+def _errors_to_messages(request: HttpRequest, errors: ErrorDict | Mapping[str, list[str]]) -> None:
     for field_errors in errors.values():
-        for error in field_errors:
+        for error in error_messages(field_errors):
             messages.error(request, error)
 
 
@@ -57,7 +60,7 @@ def _run(request: HttpRequest, action: Callable[[], object], success: str) -> No
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     if selectors.plan_for_case(case=case) is not None:
         return redirect("cases:detail", pk=case.pk)
@@ -91,7 +94,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_move_date(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_move_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     plan = get_object_or_404(selectors.plan_for_case_queryset(), case=case)
     form = MoveDateForm(request.POST)
@@ -122,7 +125,7 @@ def _step(request: HttpRequest, pk: int, step_pk: int, *, manage: bool) -> PlanS
 
 @login_required
 @require_POST
-def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def step_done(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=False)
     if not selectors.step_can_complete(user=request.user, step=step):
         raise PermissionDenied
@@ -132,7 +135,7 @@ def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_skip(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def step_skip(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=True)
     _submit(
         request,
@@ -145,7 +148,7 @@ def step_skip(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_reopen(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def step_reopen(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=True)
     services.step_reopen(step=step, actor=request.user)
     messages.success(request, _("Step reopened."))
@@ -154,7 +157,7 @@ def step_reopen(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_reassign(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def step_reassign(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk, manage=True)
     _submit(
         request,
@@ -167,7 +170,7 @@ def step_reassign(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+def step_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     plan = get_object_or_404(selectors.plan_for_case_queryset(), case=case)
     _submit(
@@ -181,7 +184,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def welcome_pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def welcome_pack_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk)
     language = request.GET.get("language") or case.newcomer.preferred_language
     content = render_welcome_pack(case=case, language=language)
@@ -193,7 +196,7 @@ def welcome_pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def welcome_pack_send(request: HttpRequest, pk: int) -> HttpResponse:
+def welcome_pack_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     _run(
         request,

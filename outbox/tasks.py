@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from outbox import services
 
@@ -23,7 +23,7 @@ SWEEP_TIME_LIMIT = 120
     max_retries=None,
     time_limit=SEND_TIME_LIMIT,
 )
-def outbox_send(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
+def outbox_send(self: Task, email_id: int) -> None:
     """Sends one queued e-mail. The message is delivered at least once (acks_late, and a
     killed worker's message comes back): email_send_one's claim turns every extra delivery
     into a no-op. The row counts the attempts and gives up after OUTBOX_MAX_ATTEMPTS, so

@@ -1,5 +1,7 @@
 """Forms of the newcomer's own page: they only validate and normalise."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,8 @@ class DetailsForm(forms.Form):
         label=_("Language for e-mails and this page"), choices=settings.LANGUAGES
     )
 
-    def __init__(self, *args: object, moved: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, moved: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if moved:
             del self.fields["planned_move_date"]
 

@@ -4,7 +4,7 @@ so another newcomer's data cannot be reached by changing an id."""
 from dataclasses import dataclass, field
 
 from django.db.models import Case as Conditional
-from django.db.models import Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cases.models import Case
@@ -45,7 +45,7 @@ def portal_case(*, newcomer: Newcomer) -> Case | None:
     )
 
 
-def portal_steps(*, newcomer: Newcomer):  # type: ignore[no-untyped-def]
+def portal_steps(*, newcomer: Newcomer) -> QuerySet[PlanStep]:
     """The steps of every plan on the newcomer's cases, skipped ones left out (a skip reason
     is the team's own business)."""
     return (

@@ -7,7 +7,7 @@ event allows, `by_newcomer`, so the case timeline says the newcomer did it.
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -41,7 +41,7 @@ PORTAL_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def newcomer_link_send(
-    *, newcomer: Newcomer, case: Case | None, actor: AbstractBaseUser | None
+    *, newcomer: Newcomer, case: Case | None, actor: User | None
 ) -> OutboundEmail:
     """Issues a new personal link (older ones stop working) and e-mails it through the
     outbox, in the newcomer's language; the case timeline records it (never the link)."""
@@ -61,7 +61,7 @@ def newcomer_link_send(
 
 
 @transaction.atomic
-def case_newcomer_link_revoke(*, case: Case, actor: AbstractBaseUser) -> int:
+def case_newcomer_link_revoke(*, case: Case, actor: User) -> int:
     revoked = newcomer_link_revoke(newcomer=case.newcomer, actor=actor)
     if revoked:
         case_event_record(case=case, kind="contacts.newcomer_link.revoked", actor=actor)

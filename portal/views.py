@@ -26,6 +26,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from cases.selectors import get_case_for_user
+from config.http import AuthenticatedHttpRequest
 from contacts.models import Consent, Newcomer
 from contacts.selectors import newcomer_find_by_email
 from contacts.services import newcomer_link_resolve
@@ -257,7 +258,7 @@ def link_request_sent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_link_send(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_link_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     try:
         services.newcomer_link_send(newcomer=case.newcomer, case=case, actor=request.user)
@@ -274,7 +275,7 @@ def staff_link_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_link_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user=request.user, pk=pk, manage=True)
     services.case_newcomer_link_revoke(case=case, actor=request.user)
     messages.success(request, _("The newcomer's personal link no longer works."))

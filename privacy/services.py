@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +45,7 @@ def data_request_create(
     *,
     newcomer: Newcomer,
     kind: str,
-    actor: AbstractBaseUser,
+    actor: User,
     received_at: datetime | None = None,
     reason: str = "",
 ) -> DataRequest:
@@ -64,7 +64,7 @@ def data_request_create(
     return request
 
 
-def data_request_complete(*, request: DataRequest, actor: AbstractBaseUser) -> DataRequest:
+def data_request_complete(*, request: DataRequest, actor: User) -> DataRequest:
     """Marks the request answered; answering it again keeps the first time."""
     DataRequest.objects.filter(pk=request.pk, done_at=None).update(
         done_at=timezone.now(), handled_by=actor
@@ -106,14 +106,14 @@ def newcomer_export_data(*, newcomer: Newcomer) -> dict[str, Any]:
     for case in sections.get("cases", []):
         case.update(per_case.get(case["id"], {}))
     # The record first, as a reader expects it.
-    ordered = {
+    ordered: dict[str, Any] = {
         key: sections.pop(key) for key in ("newcomer", "household", "consents") if key in sections
     }
     return {**ordered, **sections}
 
 
 def newcomer_export(
-    *, newcomer: Newcomer, actor: AbstractBaseUser | None, action: str = "export"
+    *, newcomer: Newcomer, actor: User | None, action: str = "export"
 ) -> dict[str, Any]:
     """The newcomer's data as a dict (for JSON and the PDF); the export is logged first, so
     it lists itself."""
@@ -126,7 +126,7 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, cause: str) -> None:
+def _mask(*, newcomer: Newcomer, now: datetime, actor: User | None, cause: str) -> None:
     """Runs every app's eraser (config.personal_data) in order, inside the caller's
     transaction, then records the erasure on each case's timeline."""
     subject = _subject(newcomer, now=now, actor=actor, cause=cause)
@@ -142,7 +142,7 @@ def _mask(*, newcomer: Newcomer, now: datetime, actor: AbstractBaseUser | None, 
 
 
 @transaction.atomic
-def newcomer_erase(*, newcomer: Newcomer, actor: AbstractBaseUser, reason: str) -> dict[str, Any]:
+def newcomer_erase(*, newcomer: Newcomer, actor: User, reason: str) -> dict[str, Any]:
     """Erases the newcomer on request, in one transaction, and returns the export taken just
     before (for the data subject, if they asked for it; it is not stored).
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessLogEntry
 from audit.selectors import access_log_for_case, access_log_for_user, access_log_recent
 from cases.selectors import get_case_for_user, get_newcomer_for_user
+from config.http import AuthenticatedHttpRequest
 from contacts.models import Newcomer
 from contacts.selectors import staff_access
 from contacts.services import CONSENT_TEXT_VERSION, newcomer_access_log
@@ -59,7 +60,7 @@ def notice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per case (?case=) or per user (?user=); without either, the latest rows."""
     _require_coordinator(request)
     form = AccessLogFilter(request.GET)
@@ -81,7 +82,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def newcomer_page(request: HttpRequest, pk: int) -> HttpResponse:
+def newcomer_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One page for a newcomer's request: both downloads, erasure and their requests."""
     newcomer = _newcomer(request, pk)
     newcomer_access_log(user=request.user, action=AccessLogEntry.Action.OPEN, newcomer=newcomer)
@@ -107,7 +108,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     newcomer = _newcomer(request, pk)
     data = services.newcomer_export(newcomer=newcomer, actor=request.user, action="export")
     return _attachment(
@@ -117,7 +118,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     newcomer = _newcomer(request, pk)
     data = services.newcomer_export(newcomer=newcomer, actor=request.user, action="pdf")
     return _attachment(
@@ -128,7 +129,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest, pk: int) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirmation, then erasure; the answer is a zip with the export taken just before
     (JSON and PDF), which is not kept anywhere else."""
     newcomer = _newcomer(request, pk)
@@ -152,7 +153,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coordinator(request)
     page = Paginator(selectors.data_request_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -169,7 +170,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     newcomer = _newcomer(request, pk)
     form = DataRequestForm(request.POST)
     if form.is_valid():
@@ -182,7 +183,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def request_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     data_request = get_object_or_404(DataRequest, pk=pk)
     services.data_request_complete(request=data_request, actor=request.user)

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,11 +16,11 @@ class ReminderAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Reminder._meta.fields]
     actions = ["retry"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Retry failed reminders"))
-    def retry(self, request, queryset):  # type: ignore[no-untyped-def]
+    def retry(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         n = reminders_retry(reminder_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,

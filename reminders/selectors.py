@@ -1,10 +1,11 @@
 """Reads for reminders: a staff member's digest and when items were last reminded."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,21 +17,31 @@ from onboarding.models import PlanStep
 from onboarding.selectors import my_plan_steps_open
 from reminders.models import Reminder, ReminderPreference
 
+_Item = TypeVar("_Item")
+
+
+@dataclass(frozen=True)
+class DigestLine(Generic[_Item]):
+    """One line of the digest: a follow-up, plan step or case, and its case page's address."""
+
+    item: _Item
+    link: str
+
 
 @dataclass
 class Digest:
-    followups: list[FollowUp] = field(default_factory=list)
-    steps: list[PlanStep] = field(default_factory=list)
-    assigned: list[Case] = field(default_factory=list)
-    unassigned: list[Case] = field(default_factory=list)
-    today: Any = None
+    followups: list[DigestLine[FollowUp]] = field(default_factory=list)
+    steps: list[DigestLine[PlanStep]] = field(default_factory=list)
+    assigned: list[DigestLine[Case]] = field(default_factory=list)
+    unassigned: list[DigestLine[Case]] = field(default_factory=list)
+    today: date | None = None
 
     @property
     def is_empty(self) -> bool:
         return not (self.followups or self.steps or self.assigned or self.unassigned)
 
 
-def digest_for_user(*, user: Any, now: datetime) -> Digest:
+def digest_for_user(*, user: User, now: datetime) -> Digest:
     """What the user's digest says: their open follow-ups and plan steps due today or
     overdue, cases given to them by someone else and new unowned cases of their
     organisations (coordinators: also those with no organisation) since their last digest
@@ -50,29 +61,26 @@ def digest_for_user(*, user: Any, now: datetime) -> Digest:
     for_organisation = Q(responsible_organisation_id__in=access.organisation_ids)
     if access.sees_all:
         for_organisation |= Q(responsible_organisation=None)
-    digest = Digest(
-        followups=list(my_followups_open(user=user).filter(due_date__lte=today)),
-        steps=list(my_plan_steps_open(user=user).filter(due_date__lte=today)),
-        assigned=list(
-            visible.filter(owner=user, pk__in=assigned_ids.values("case_id"))
-            .exclude(status=Case.Status.CLOSED)
-            .order_by("created_at")
-        ),
-        unassigned=list(
-            visible.filter(for_organisation, status=Case.Status.NEW, owner=None)
-            .filter(created_at__gte=since)
-            .order_by("created_at")
-        ),
-        today=today,
+    followups = list(my_followups_open(user=user).filter(due_date__lte=today))
+    steps = list(my_plan_steps_open(user=user).filter(due_date__lte=today))
+    assigned = list(
+        visible.filter(owner=user, pk__in=assigned_ids.values("case_id"))
+        .exclude(status=Case.Status.CLOSED)
+        .order_by("created_at")
+    )
+    unassigned = list(
+        visible.filter(for_organisation, status=Case.Status.NEW, owner=None)
+        .filter(created_at__gte=since)
+        .order_by("created_at")
     )
     with translation.override(settings.LANGUAGE_CODE):
-        for followup in digest.followups:
-            followup.link = _case_link(followup.case_id)  # type: ignore[attr-defined]
-        for step in digest.steps:
-            step.link = _case_link(step.plan.case_id)  # type: ignore[attr-defined]
-        for case in [*digest.assigned, *digest.unassigned]:
-            case.link = _case_link(case.pk)  # type: ignore[attr-defined]
-    return digest
+        return Digest(
+            followups=[DigestLine(f, _case_link(f.case_id)) for f in followups],
+            steps=[DigestLine(s, _case_link(s.plan.case_id)) for s in steps],
+            assigned=[DigestLine(c, _case_link(c.pk)) for c in assigned],
+            unassigned=[DigestLine(c, _case_link(c.pk)) for c in unassigned],
+            today=today,
+        )
 
 
 def _case_link(case_id: int) -> str:
@@ -83,6 +91,8 @@ def followups_with_last_reminded(followups: list[FollowUp]) -> list[FollowUp]:
     """The follow-ups, each with `last_reminded_at` (None if never), in one query."""
     last = _last_sent("followup_id", [f.pk for f in followups])
     for followup in followups:
+        # Read by the case page's template, which belongs to cases, a layer below: the
+        # attribute is how this decorator adds to objects that cases renders, by design.
         followup.last_reminded_at = last.get(followup.pk)  # type: ignore[attr-defined]
     return followups
 
@@ -91,6 +101,7 @@ def steps_with_last_reminded(steps: list[PlanStep]) -> list[PlanStep]:
     """The plan steps, each with `last_reminded_at` (None if never), in one query."""
     last = _last_sent("step_id", [s.pk for s in steps])
     for step in steps:
+        # Read by onboarding's plan template, a layer below (as for follow-ups above).
         step.last_reminded_at = last.get(step.pk)  # type: ignore[attr-defined]
     return steps
 

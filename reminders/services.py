@@ -392,6 +392,7 @@ def _plan_response(*, now: datetime) -> list[Reminder]:
             case_id=pk,
         )
         for pk, due in breaches
+        if due is not None  # always: the filter compares it with now
     ]
     if not warnings:
         return rows
@@ -405,7 +406,7 @@ def _plan_response(*, now: datetime) -> list[Reminder]:
         coordinators.setdefault(None, set()).add(user_id)
     for pk, organisation_id, due in warnings:
         # The responsible organisation's coordinators; every coordinator when it has none.
-        for user_id in sorted(coordinators.get(organisation_id) or coordinators.get(None, ())):
+        for user_id in sorted(coordinators.get(organisation_id) or coordinators.get(None, set())):
             rows.append(
                 Reminder(
                     kind=Kind.RESPONSE_WARNING,

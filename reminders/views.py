@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.http import AuthenticatedHttpRequest
 from contacts.selectors import staff_access
 from reminders import selectors, services
 from reminders.forms import ReminderPreferenceForm
@@ -15,7 +16,7 @@ from reminders.forms import ReminderPreferenceForm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preference_edit(request: HttpRequest) -> HttpResponse:
+def preference_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not staff_access(request.user).is_staff_member:
         raise PermissionDenied
     preference = selectors.reminder_preference_for(user=request.user)

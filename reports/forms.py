@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +38,8 @@ class DashboardForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # "from" and "to" read best in a shared URL but are not Python names.
         date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         for name, label in (("from", _("From (custom dates)")), ("to", _("To (custom dates)"))):

@@ -142,7 +142,7 @@ def _tally_rows(rows: list[Tally]) -> list[list[Any]]:
 def _summary(data: Dashboard) -> Table:
     now, before = data.response, data.response_previous
     headers = [_("Figure"), _("This period"), _("Previous period"), _("Change")]
-    rows = [
+    rows: list[list[Any]] = [
         [
             _("New enquiries"),
             data.enquiries.current,

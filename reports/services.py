@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -31,14 +31,14 @@ def last_month(*, today: date) -> date:
     return (today.replace(day=1) - date.resolution).replace(day=1)
 
 
-def recipient_language(user: AbstractBaseUser) -> str:
+def recipient_language(user: User) -> str:
     """Staff have no language field; a profile's language wins once one exists."""
     language = getattr(getattr(user, "profile", None), "language", "") or ""
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
-def monthly_report_deliver(*, user: AbstractBaseUser, month: date, today: date) -> bool:
+def monthly_report_deliver(*, user: User, month: date, today: date) -> bool:
     """Renders, stores and queues one coordinator's report for `month`; False when an
     earlier run already did.
 

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from config.http import AuthenticatedHttpRequest
 from contacts.selectors import StaffAccess, staff_access
 from reports import exports, pdf, selectors
 from reports.cache import dashboard_figures_cached
@@ -78,7 +79,7 @@ def _overdue_url(filters: DashboardFilters, flag: str = "overdue") -> str:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = _team_access(request)
     form, periods, filters, today = _choices(request)
     data, computed_at = dashboard_figures_cached(
@@ -128,7 +129,7 @@ def _csv_cell(value: object) -> str:
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     """One table as CSV for Excel: UTF-8 with a byte-order mark, headers in the user's
     language, and, in bokmål, semicolons and decimal commas as Norwegian Excel expects."""
     _team_access(request)
@@ -150,7 +151,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_pdf(request: HttpRequest) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The monthly report for the whole region (?month=YYYY-MM, default last month):
     coordinators and administrators only."""
     if not staff_access(request.user).sees_all:

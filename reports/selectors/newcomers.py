@@ -1,11 +1,12 @@
 """The newcomers behind the period's enquiries: by stage, target group and channel, and the
 most common occupations (theirs and their partners')."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import Count, F, Field, Min, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
@@ -51,7 +52,7 @@ def newcomer_breakdown(*, cases: QuerySet[Case], periods: PeriodPair) -> Newcome
     return _breakdown_tallies(groups)
 
 
-def _breakdown_tallies(groups: list[dict[str, Any]]) -> NewcomerBreakdown:
+def _breakdown_tallies(groups: Sequence[Mapping[str, Any]]) -> NewcomerBreakdown:
     """The three tables from groups by all three fields, each with `current` and
     `previous` counts of newcomers."""
     tallies = {}
@@ -161,7 +162,11 @@ def _newcomer_grouping_sets(*, cases: QuerySet[Case], periods: PeriodPair) -> li
     table = connection.ops.quote_name(Newcomer._meta.db_table)
 
     def column(name: str) -> str:
-        return "n." + connection.ops.quote_name(Newcomer._meta.get_field(name).column)
+        field = Newcomer._meta.get_field(name)
+        # get_field also finds relations and reverse relations, which have no column.
+        if not isinstance(field, Field) or field.column is None:
+            raise TypeError(f"Newcomer.{name} is not a column")
+        return "n." + connection.ops.quote_name(field.column)
 
     stage, group, channel = column("lifecycle"), column("target_group"), column("heard_via")
     job, partner_job = column("occupation"), column("partner_occupation")

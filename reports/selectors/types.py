@@ -4,13 +4,15 @@ dataclasses: what the selectors return and what the cache stores."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth
+from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import Newcomer
 from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever makes the request: a signed-in user, or nobody (who sees nothing).
+User = auth.User | AnonymousUser
 
 
 @dataclass(frozen=True)

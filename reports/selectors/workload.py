@@ -1,7 +1,7 @@
 """The work as it stands now: open cases by status, per organisation and per owner, and
 overdue follow-ups. No periods: these are not compared with the past."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -76,7 +76,7 @@ def open_case_figures(*, cases: QuerySet[Case]) -> OpenCases:
 
 
 def _workload(
-    groups: list[dict[str, Any]], key: str, label: Callable[[dict[str, Any]], str]
+    groups: Sequence[Mapping[str, Any]], key: str, label: Callable[[Mapping[str, Any]], str]
 ) -> list[Workload]:
     """The groups added up per `key`: most open cases first, then by name, the row without
     one ("nobody") last among equals."""
