@@ -37,33 +37,63 @@ def _section(title: str, rows: list[dict[str, Any]]) -> list[Any]:
     if not rows:
         story.append(paragraph(_("None."), SMALL_MUTED))
     for row in rows:
-        story.extend(_fields(row))
+        story.extend(_fields(row if isinstance(row, dict) else {"value": row}))
         story.append(Spacer(1, 2 * mm))
     return story
 
 
+def _titles() -> dict[str, str]:
+    """Headings of the sections the copy has today, in the active language. A section a
+    new unit adds (config.personal_data) still prints, under its key, so the PDF never
+    holds less than the JSON."""
+    return {
+        "household": _("Household"),
+        "consents": _("Consents"),
+        "personal_links": _("Your personal links"),
+        "events": _("Timeline"),
+        "notes": _("Notes"),
+        "followups": _("Follow-ups"),
+        "messages_from_newcomer": _("Your messages to the team"),
+        "messages": _("E-mails between you and the team"),
+        "plan_steps": _("Onboarding plan"),
+        "welcome_packs": _("Welcome packs"),
+        "emails": _("E-mails sent to you"),
+        "data_requests": _("Your requests about your data"),
+        "access_log": _("Who accessed your data"),
+    }
+
+
+def _title(key: str, titles: dict[str, str]) -> str:
+    return titles.get(key) or key.replace("_", " ").capitalize()
+
+
 def render_newcomer_export(*, data: dict[str, Any]) -> bytes:
     """Every section of the export, field by field, with labels from the JSON keys."""
+    titles = _titles()
     story: list[Any] = [
         paragraph(_("Your data held by the newcomer team"), TITLE),
         Spacer(1, 4 * mm),
         paragraph(_("Your record"), HEADING),
         *_fields(data["newcomer"]),
     ]
-    story += _section(_("Household"), data["household"])
-    story += _section(_("Consents"), data["consents"])
-    for case in data["cases"]:
-        story.append(paragraph(_("Case %(reference)s") % {"reference": case["reference"]}, HEADING))
-        story.extend(
-            _fields(case, skip=("events", "notes", "followups", "plan_steps", "welcome_packs"))
-        )
-        story += _section(_("Timeline"), case["events"])
-        story += _section(_("Notes"), case["notes"])
-        story += _section(_("Follow-ups"), case["followups"])
-        story += _section(_("Onboarding plan"), case["plan_steps"])
-        story += _section(_("Welcome packs"), case["welcome_packs"])
-    story += _section(_("E-mails sent to you"), data["emails"])
-    story += _section(_("Who accessed your data"), data["access_log"])
+    for key, value in data.items():
+        if key == "newcomer":
+            continue
+        if key == "cases":
+            for case in value:
+                story.append(
+                    paragraph(_("Case %(reference)s") % {"reference": case["reference"]}, HEADING)
+                )
+                lists = [
+                    k
+                    for k, v in case.items()
+                    if isinstance(v, list) and k not in ("topics", "shared_with")
+                ]
+                story.extend(_fields(case, skip=tuple(lists)))
+                for name in lists:
+                    story += _section(_title(name, titles), case[name])
+            continue
+        story += _section(_title(key, titles), value if isinstance(value, list) else [value])
     return document_render(
         story,
         title=_("Your data held by the newcomer team"),

@@ -43,6 +43,7 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfReader
 
 from audit.models import AccessLogEntry
 from cases.models import Case
@@ -68,6 +69,7 @@ from onboarding.services import (
 )
 from portal.services import newcomer_message_send
 from privacy.models import DataRequest
+from privacy.pdf import render_newcomer_export
 from privacy.services import data_request_create, newcomer_erase, newcomer_export
 from reminders.models import Reminder
 from tests import factories as f
@@ -548,6 +550,17 @@ def test_completeness_field_is_exported(people, owned, field):
         f"{_key(owned, field)} is not in newcomer_export(): export it, or list it in "
         "NOT_EXPORTED with the reason."
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("owned", "field"), _params(NOT_EXPORTED))
+def test_completeness_field_is_in_the_pdf_copy(people, owned, field):
+    """The readable copy holds what the JSON holds (privacy.pdf prints every section)."""
+    sentinel = _sentinel_write(owned, field, people.first)
+    data = newcomer_export(newcomer=_fresh(people.first), actor=people.coordinator)
+    reader = PdfReader(io.BytesIO(render_newcomer_export(data=data)))
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+    assert sentinel in text, f"{_key(owned, field)} is in the JSON copy but not in the PDF"
 
 
 @pytest.mark.django_db
