@@ -156,5 +156,5 @@ def case_list_filter_add(name: str, extra: CaseListFilter) -> None:
         return extra.apply(queryset) if value else queryset
 
     CaseFilter.base_filters[name] = django_filters.BooleanFilter(
-        field_name=name, label=extra.label, method=apply
+        field_name=name, label=extra.name, method=apply
     )

@@ -64,9 +64,12 @@ class CaseListColumn:
 
 @dataclass(frozen=True)
 class CaseListFilter:
-    """A yes/no filter of the case list and the API: `apply(cases)` narrows the cases."""
+    """A yes/no filter of the case list and the API: `apply(cases)` narrows the cases.
+    `label` is the list's check box ("Only with ..."), `name` what the filter is called
+    in the API's schema."""
 
     label: str | Promise
+    name: str | Promise
     apply: Callable[[QuerySet[Any]], QuerySet[Any]]
 
 

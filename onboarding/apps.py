@@ -57,7 +57,9 @@ class OnboardingConfig(AppConfig):
         case_list_filter_add(
             "steps_overdue",
             CaseListFilter(
-                label=_("Only with overdue plan steps"), apply=parts.cases_with_overdue_steps
+                label=_("Only with overdue plan steps"),
+                name=_("Overdue plan steps"),
+                apply=parts.cases_with_overdue_steps,
             ),
         )
         move_date_hooks.register("onboarding.plans", parts.plans_follow_move_date)
