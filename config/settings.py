@@ -237,6 +237,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "demo",
+    # Backup, restore and the beat lock: knows no other app.
+    "operations",
 ]
 
 MIDDLEWARE = [
