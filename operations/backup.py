@@ -267,9 +267,7 @@ def backup_restore(*, source: Path, storage: Storage) -> list[str]:
 def backups_prune(*, root: Path, keep: int) -> list[Path]:
     """Deletes all but the newest `keep` complete backups under `root` (the folders that
     `manage.py backup --to ROOT` makes); unfinished ones are left for a person to look at."""
-    complete = sorted(
-        path for path in root.glob("tilflytt-*") if (path / MANIFEST).is_file()
-    )
+    complete = sorted(path for path in root.glob("tilflytt-*") if (path / MANIFEST).is_file())
     old = complete[:-keep] if keep > 0 else []
     for path in old:
         shutil.rmtree(path)
