@@ -16,6 +16,13 @@ def test_healthz_reports_database_and_eager_broker(client):
     }
 
 
+def test_livez_answers_without_asking_the_database_or_broker(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # down, and not asked
+    response = client.get("/livez")  # no django_db: a database query would fail the test
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert client.post("/livez").status_code == 405
+
+
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_broker_as_503(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
