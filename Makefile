@@ -59,7 +59,7 @@ check: lint
 	# The apps' one-way layers (docs/architecture.md).
 	$(VENV)/bin/lint-imports
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
-	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo -ll -q
+	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo operations -ll -q
 
 clean:
 	rm -rf $(VENV) var
