@@ -59,6 +59,18 @@ def test_env_str_reads_a_secret_file(monkeypatch, tmp_path):
     assert project_settings.env_str("SOME_SECRET") == "from-a-file"
 
 
+def test_env_file_works_for_every_type(monkeypatch, tmp_path):
+    for name, content in (("PORT", "2525\n"), ("HOSTS", "a.example, b.example"), ("ON", "yes")):
+        (tmp_path / name).write_text(content)
+        monkeypatch.setenv(f"SOME_{name}_FILE", str(tmp_path / name))
+    assert project_settings.env_int("SOME_PORT", 587) == 2525
+    assert project_settings.env_list("SOME_HOSTS", []) == ["a.example", "b.example"]
+    assert project_settings.env_bool("SOME_ON", False) is True
+    monkeypatch.setenv("SOME_MISSING_FILE", str(tmp_path / "nowhere"))
+    with pytest.raises(ImproperlyConfigured, match="SOME_MISSING_FILE"):
+        project_settings.env_int("SOME_MISSING", 1)
+
+
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):
     import os
     import subprocess
