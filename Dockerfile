@@ -1,5 +1,5 @@
-# One image for all three roles: web (gunicorn, the default command), worker and beat
-# (Celery, chosen by the command in docker-compose.yml).
+# One image for every role: web (gunicorn, the default command), worker, beat, migrate and
+# backup (chosen by the command in docker-compose.yml or deploy/kubernetes/).
 
 # --- Build stage: dependencies, compiled translations, collected static files --------------
 FROM python:3.11-slim AS build
@@ -43,12 +43,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # directory is for gunicorn's control socket (~/.gunicorn); beat writes its schedule to /tmp.
 RUN useradd --create-home --uid 10001 tilflytt
 
+# pg_dump and pg_restore for `manage.py backup` and `restore` (Debian's 15, as the server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY --from=build /opt/venv /opt/venv
 # The tree brings the PDF fonts (config/fonts/), so the image installs no font package.
 COPY --from=build /app /app
 # Stored files (welcome packs, e-mail attachments) are the one place the app writes; a named
 # volume mounted here takes this ownership on first use (see docker-compose.yml).
-RUN mkdir -p /app/var/media && chown tilflytt /app/var/media
+RUN mkdir -p /app/var/media /backups && chown tilflytt /app/var/media /backups
 WORKDIR /app
 USER tilflytt
 

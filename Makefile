@@ -3,18 +3,28 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=true
 HOST ?= 127.0.0.1:8000
+# Links in e-mails and the printed login address follow HOST unless SITE_URL is set.
+SITE_URL ?= http://$(HOST)
+DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: install messages migrate run test lint format check clean
+.PHONY: install install-dev messages migrate run test lint format check clean
 
+# `make run` needs only the runtime dependencies; the test and lint tools (Playwright,
+# schemathesis, moto, mypy...) come with `make test` and `make check`.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 # GNU gettext's msgfmt where present; Babel (a dependency) compiles the same files elsewhere.
 messages: install
@@ -32,14 +42,14 @@ run: messages migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
-test: messages
+test: install-dev messages
 	$(VENV)/bin/pytest
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
@@ -51,7 +61,7 @@ check: lint
 	# Types ([tool.mypy] in pyproject.toml): strict on every app's services and selectors.
 	$(VENV)/bin/mypy
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
-	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo -ll -q
+	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders conversations audit portal demo operations -ll -q
 
 clean:
 	rm -rf $(VENV) var

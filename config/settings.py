@@ -22,20 +22,31 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def _env_raw(name: str) -> str | None:
+    """NAME's value, or the content of the file named by NAME_FILE (container and
+    Kubernetes secrets are mounted as files). Every helper below reads through this, so
+    `<NAME>_FILE` works for every setting, whatever its type."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        try:
+            return Path(file_path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read") from exc
+    return os.environ.get(name)
+
+
 @overload
 def env_str(name: str, default: str) -> str: ...
 @overload
 def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
-    """A string from NAME, or from the file named by NAME_FILE (for container secrets)."""
-    file_path = os.environ.get(f"{name}_FILE")
-    if file_path:
-        return Path(file_path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    """A string from NAME, or from the file named by NAME_FILE."""
+    raw = _env_raw(name)
+    return default if raw is None else raw
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _env_raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -47,7 +58,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+    raw = _env_raw(name)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -57,7 +68,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _env_raw(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -91,8 +102,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tilflytterteamet <tilflytt@localhost>")
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
-# Stored files (welcome packs, e-mail attachments): web and worker must share this folder.
+# Stored files (welcome packs, e-mail attachments, monthly reports): web and worker must
+# share them. On local disk under MEDIA_ROOT by default (one host); with S3_BUCKET set, in a
+# private bucket of an S3-compatible object store (AWS, MinIO, Ceph), which any number of
+# hosts share. Files are never public: downloads go through the app's views and access checks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+S3_BUCKET = env_str("S3_BUCKET") or None
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL") or None
+S3_REGION = env_str("S3_REGION") or None
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID") or None
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY") or None
+# Seconds a signed download address stays valid, should anything ask the store for one.
+S3_URL_EXPIRY = env_int("S3_URL_EXPIRY", 60)
 # E-mail outbox: attempts before an e-mail is failed; seconds after which a claim with no
 # outcome counts as abandoned (more than a send may take); the domain of Message-IDs.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
@@ -221,6 +242,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "demo",
+    # Backup, restore and the beat lock: knows no other app.
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -334,8 +357,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
+if S3_BUCKET:
+    # django-storages: no ACL (the bucket's own, private, applies), signed URLs only, and a
+    # name that exists is never overwritten (a pack or an attachment keeps its own file).
+    # Path-style addressing for a store at its own endpoint (MinIO, Ceph, an emulator).
+    FILE_STORAGE: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": S3_REGION,
+            "access_key": S3_ACCESS_KEY_ID,
+            "secret_key": S3_SECRET_ACCESS_KEY,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_EXPIRY,
+            "file_overwrite": False,
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+        },
+    }
+else:
+    FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

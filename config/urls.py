@@ -7,7 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config import views
 
 urlpatterns = [
+    # Readiness (database and broker) and liveness (the process alone): see docs/operations.md.
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # The REST API has no language prefix: clients choose with Accept-Language.

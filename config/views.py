@@ -13,6 +13,13 @@ from config.health import health_reports
 
 
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: this process answers. Nothing outside it is asked, so a database outage
+    makes pods unready (/healthz) but does not get them all restarted at once."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database state, and the broker's where one is configured. 503 when either is down.
     Also what apps report (config.health), such as the team mailbox's poll."""

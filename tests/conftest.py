@@ -18,8 +18,8 @@ from django.db import connection
 from contacts.models import Consent, Membership, Organisation
 from tests import factories as f
 
-# Real-worker fixtures (smtp, broker, workers) for the integration tests.
-pytest_plugins = ["tests.integration"]
+# Real-worker fixtures (smtp, broker, workers) for the integration tests; the S3 emulator.
+pytest_plugins = ["tests.integration", "tests.s3"]
 
 
 def _redis_reachable() -> bool:
@@ -40,6 +40,12 @@ def _dovecot_installed() -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
+def _moto_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("moto") is not None
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need a real service.
 
@@ -49,6 +55,8 @@ def pytest_collection_modifyitems(config, items):
       skipping, so CI cannot pass without really using it.
     - `imap`: run when dovecot is installed (the `dovecot` fixture starts its own); with
       CI=true they run anyway and the fixture fails them when it is missing.
+    - `s3`: run against moto's S3 server on loopback (tests/s3.py); without moto (the dev
+      extras) they are skipped, but with CI=true they run and fail.
     """
     uses_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     in_ci = os.environ.get("CI", "").lower() == "true"
@@ -67,6 +75,8 @@ def pytest_collection_modifyitems(config, items):
                     reason="needs dovecot (apt-get install dovecot-imapd dovecot-lmtpd)"
                 )
             )
+        if "s3" in item.keywords and not in_ci and not _moto_installed():
+            item.add_marker(pytest.mark.skip(reason="needs moto[server] (the dev extras)"))
 
 
 @pytest.fixture

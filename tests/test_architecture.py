@@ -17,7 +17,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 APPS = [
     "config", "audit", "outbox", "contacts", "accounts", "cases", "onboarding",
-    "conversations", "reminders", "portal", "reports", "privacy", "demo",
+    "conversations", "reminders", "portal", "reports", "privacy", "demo", "operations",
 ]  # fmt: skip
 MAX_LINES = 600
 

@@ -51,6 +51,7 @@ def routes() -> dict[str, list[str]]:
 PUBLIC = {
     "home",
     "healthz",
+    "livez",
     "set_language",
     "accessibility",
     "intake:form",

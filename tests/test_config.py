@@ -16,6 +16,13 @@ def test_healthz_reports_database_and_eager_broker(client):
     }
 
 
+def test_livez_answers_without_asking_the_database_or_broker(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # down, and not asked
+    response = client.get("/livez")  # no django_db: a database query would fail the test
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert client.post("/livez").status_code == 405
+
+
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_broker_as_503(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
@@ -50,6 +57,18 @@ def test_env_str_reads_a_secret_file(monkeypatch, tmp_path):
     secret.write_text("from-a-file\n")
     monkeypatch.setenv("SOME_SECRET_FILE", str(secret))
     assert project_settings.env_str("SOME_SECRET") == "from-a-file"
+
+
+def test_env_file_works_for_every_type(monkeypatch, tmp_path):
+    for name, content in (("PORT", "2525\n"), ("HOSTS", "a.example, b.example"), ("ON", "yes")):
+        (tmp_path / name).write_text(content)
+        monkeypatch.setenv(f"SOME_{name}_FILE", str(tmp_path / name))
+    assert project_settings.env_int("SOME_PORT", 587) == 2525
+    assert project_settings.env_list("SOME_HOSTS", []) == ["a.example", "b.example"]
+    assert project_settings.env_bool("SOME_ON", False) is True
+    monkeypatch.setenv("SOME_MISSING_FILE", str(tmp_path / "nowhere"))
+    with pytest.raises(ImproperlyConfigured, match="SOME_MISSING_FILE"):
+        project_settings.env_int("SOME_MISSING", 1)
 
 
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):

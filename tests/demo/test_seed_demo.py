@@ -52,7 +52,9 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_the_five_logins(debug):
+def test_seed_demo_creates_the_five_logins(debug, settings):
+    # `make run HOST=127.0.0.1:8100` sets SITE_URL to match; the login address follows it.
+    settings.SITE_URL = "http://127.0.0.1:8100"
     out = seed()
 
     memberships = {
@@ -70,7 +72,7 @@ def test_seed_demo_creates_the_five_logins(debug):
         assert user.check_password(DEMO_PASSWORD)
         assert user.first_name and user.last_name and user.email
         assert user.username in out
-    assert "http://127.0.0.1:8000/accounts/login/" in out
+    assert "http://127.0.0.1:8100/accounts/login/" in out
     assert set(Organisation.objects.values_list("kind", flat=True)) == {
         "municipality",
         "school",

@@ -80,5 +80,6 @@ class Command(BaseCommand):
         )
         for line in logins_table(orgs=orgs, password=password):
             self.stdout.write(line)
-        login_url = f"http://127.0.0.1:8000{reverse('login')}"
+        # SITE_URL follows `make run HOST=...`, as the links in the demo's e-mails do.
+        login_url = f"{settings.SITE_URL}{reverse('login')}"
         self.stdout.write(self.style.SUCCESS(f"Log in at {login_url}"))
