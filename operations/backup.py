@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import connection
@@ -129,10 +130,15 @@ def backup_create(*, destination: Path, storage: Storage) -> dict[str, Any]:
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(f"{destination} is not empty")
     (destination / FILES).mkdir(parents=True, exist_ok=True)
-    conninfo = {key: value for key, value in params.items() if value}
-    with psycopg.connect(**conninfo) as conn:
+    conninfo = psycopg.conninfo.make_conninfo(
+        **{key: value for key, value in params.items() if value}
+    )
+    with psycopg.connect(conninfo) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        if row is None:  # the function always returns one row
+            raise BackupError("PostgreSQL exported no snapshot")
+        snapshot = row[0]
         with conn.cursor() as cursor:
             counts = table_counts(cursor)
         # The snapshot lives as long as this transaction: pg_dump runs inside the block.
