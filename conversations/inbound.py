@@ -20,7 +20,7 @@ from typing import Literal
 from django.conf import settings
 
 from conversations.authresults import authentication_results_dmarc_pass
-from conversations.trim import html_to_text, reply_trim
+from conversations.trim import html_texts, reply_trim
 
 Kind = Literal["reply", "auto_reply", "bounce", "loop"]
 
@@ -284,9 +284,9 @@ def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
     full = _decoded(plain).strip() if plain is not None else ""
     text = reply_trim(full) if full else ""
     if not text and html is not None:
-        markup = _decoded(html)
-        full = html_to_text(markup, keep_history=True)
-        text = reply_trim(html_to_text(markup))
+        # One parse for both texts, of at most trim.HTML_MAX_CHARS.
+        full, reply = html_texts(_decoded(html))
+        text = reply_trim(reply)
     parts = [part for part in (plain, html) if part is not None]
     return parts, text[:TEXT_MAX_CHARS], full[:FULL_TEXT_MAX_CHARS]
 
