@@ -43,8 +43,8 @@ def html_mail(size: int) -> bytes:
     """An HTML-only mail of about `size` bytes, quoted-printable, as Outlook sends one."""
     row = (
         '<tr><td class=3D"c1" style=3D"padding:4px;border:1px solid #ddd">Leilighet '
-        "p=C3=A5 Ankenes, 3 rom</td><td style=3D\"padding:4px\"><span lang=3D\"NO-BOK\">"
-        "Kr 9 500 per m=C3=A5ned, ledig fra 1. mars</span></td><td><a href=3D\"https://"
+        'p=C3=A5 Ankenes, 3 rom</td><td style=3D"padding:4px"><span lang=3D"NO-BOK">'
+        'Kr 9 500 per m=C3=A5ned, ledig fra 1. mars</span></td><td><a href=3D"https://'
         'bolig.example.no/annonse/12345">Se annonse</a></td></tr>\r\n'
     )
     head = (

@@ -27,8 +27,22 @@ _PARAGRAPH_TAGS = frozenset(
 _LINE_TAGS = frozenset(["div", "li", "tr", "dt", "dd", "section", "article", "header", "footer"])
 # Elements without content or end tag.
 _VOID_TAGS = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr"]
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 
 
@@ -95,9 +109,7 @@ class _Texts(HTMLParser):
         if tag in _DROP_TAGS and self._drop_at is None:
             self._drop_at = depth
         if self._quote_at is None and (
-            tag == "blockquote"
-            or classes & _QUOTE_CLASSES
-            or element_id.startswith("yahoo_quoted")
+            tag == "blockquote" or classes & _QUOTE_CLASSES or element_id.startswith("yahoo_quoted")
         ):
             self._quote_at = depth
         if tag == "pre" and self._pre_at is None:
