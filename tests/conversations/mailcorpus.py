@@ -1,3 +1,4 @@
+# ruff: noqa: E501, RUF001 (mail as servers write it: long lines, typographic dashes and quotes)
 """A collection of incoming mail written for this project, in the shapes real mail servers and
 clients send: bounces (qmail, exim, sendmail, Postfix, Exchange, Gmail, Yahoo, Domino),
 auto-replies, and replies from Outlook, Gmail, Apple Mail, Thunderbird and Yahoo in bokmål,
