@@ -153,6 +153,16 @@ def _own_addresses() -> set[str]:
     return addresses - {""}
 
 
+def _own_identities() -> tuple[str, ...]:
+    """Our addresses and display names (four characters or more), by which trimming
+    knows an attribution of our own mail."""
+    names = {
+        parseaddr(value)[0].strip()
+        for value in (settings.DEFAULT_FROM_EMAIL, settings.CONVERSATIONS_ADDRESS or "")
+    }
+    return (*_own_addresses(), *(name for name in names if len(name) >= 4))
+
+
 # --- Sender authentication ----------------------------------------------------------------
 
 
@@ -230,11 +240,12 @@ def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
     made text and trimmed when there is no plain text) and the whole text untrimmed."""
     plain, html = _body(msg, "plain"), _body(msg, "html")
     full = decoded(plain).strip() if plain is not None else ""
-    text = reply_trim(full) if full else ""
+    ours = _own_identities()
+    text = reply_trim(full, ours=ours) if full else ""
     if not text and html is not None:
         # One parse for both texts, of at most trim.HTML_MAX_CHARS.
         full, reply = html_texts(decoded(html))
-        text = reply_trim(reply)
+        text = reply_trim(reply, ours=ours)
     parts = [part for part in (plain, html) if part is not None]
     return parts, text[:TEXT_MAX_CHARS], full[:FULL_TEXT_MAX_CHARS]
 
