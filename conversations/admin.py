@@ -58,7 +58,8 @@ class CaseMessageAdmin(_ReadOnly):
 @admin.register(InboundEmail)
 class InboundEmailAdmin(_ReadOnly):
     list_display = ["processed_at", "outcome", "case", "attachments_refused", "message_id"]
-    list_filter = ["outcome"]
+    # Outcome "bounce" with no case: delivery reports tied to none of our e-mails.
+    list_filter = ["outcome", ("case", admin.EmptyFieldListFilter)]
     list_select_related = ["case"]
     search_fields = ["message_id", "case__reference"]
 

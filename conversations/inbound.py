@@ -7,12 +7,11 @@ cannot be read well still gives a ParsedEmail, never an exception, because the p
 otherwise fetch the same broken mail again on every run.
 """
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import message_from_bytes, message_from_string, policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Literal
@@ -20,7 +19,20 @@ from typing import Literal
 from django.conf import settings
 
 from conversations.authresults import authentication_results_dmarc_pass
-from conversations.trim import html_to_text, reply_trim
+from conversations.bounces import bounce_failures, bounced_message_id, is_bounce
+from conversations.mimeread import (
+    MESSAGE_ID_MAX_CHARS,
+    clean,
+    decoded,
+    header,
+    header_block_repaired,
+    message_id_valid,
+    message_ids,
+    raw_header,
+)
+from conversations.trim import html_texts, reply_trim
+
+__all__ = ["MESSAGE_ID_MAX_CHARS", "ParsedEmail", "inbound_parse", "message_id_valid"]
 
 Kind = Literal["reply", "auto_reply", "bounce", "loop"]
 
@@ -31,17 +43,6 @@ FULL_TEXT_MAX_CHARS = 100_000
 # References beyond this many (oldest first) are ignored: a thread is matched by its most
 # recent messages, and a crafted header must not turn into a huge query.
 REFERENCES_MAX = 50
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-# RFC 5322 msg-id without obsolete forms or comments: printable ASCII except "<", ">" and
-# space, one "@". Anything else (a decoded encoded-word with CR LF in it) is not trusted:
-# these ids go back out in In-Reply-To and References of our own mail.
-_MESSAGE_ID_STRICT = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")
-MESSAGE_ID_MAX_CHARS = 255
-
-
-def message_id_valid(value: str) -> bool:
-    """Whether `value` is one "<left@right>" Message-ID that is safe to put in a header."""
-    return len(value) <= MESSAGE_ID_MAX_CHARS and bool(_MESSAGE_ID_STRICT.fullmatch(value))
 
 
 @dataclass(frozen=True)
@@ -82,36 +83,37 @@ class ParsedEmail:
 
 def inbound_parse(raw: bytes) -> ParsedEmail:
     """Reads one raw RFC 5322 message (as fetched over IMAP)."""
+    raw_read = header_block_repaired(raw)
     try:
-        msg = message_from_bytes(raw, policy=policy.default)
+        msg = message_from_bytes(raw_read, policy=policy.default)
     except Exception:  # a NUL in a MIME parameter (RFC 2231) breaks the parser itself
         # Read again without NUL characters: a part's bytes may change, never the text.
-        msg = message_from_bytes(raw.replace(b"\x00", b""), policy=policy.default)
+        msg = message_from_bytes(raw_read.replace(b"\x00", b""), policy=policy.default)
     assert isinstance(msg, EmailMessage)  # noqa: S101 (policy.default makes EmailMessage)
     sender_name, sender = _sender(msg)
-    message_id = _message_ids(_raw_header(msg, "Message-ID"))
+    message_id = message_ids(raw_header(msg, "Message-ID"))
     if not message_id:
         # Stable, so the same mail read twice is still recognised as the same one.
         message_id = [f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"]
-    in_reply_to = _message_ids(_raw_header(msg, "In-Reply-To"))
+    in_reply_to = message_ids(raw_header(msg, "In-Reply-To"))
     body_parts, text, full_text = _text(msg)
     kind = _kind(msg, sender=sender, message_id=message_id[0])
     attachments, unreadable = _attachments(msg, body_parts)
     return ParsedEmail(
         message_id=message_id[0],
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=_message_ids(_raw_header(msg, "References"))[-REFERENCES_MAX:],
-        subject=_clean(" ".join(_header(msg, "Subject").split()))[:998],
+        references=message_ids(raw_header(msg, "References"))[-REFERENCES_MAX:],
+        subject=clean(" ".join(header(msg, "Subject").split()))[:998],
         sender=sender,
         sender_name=sender_name,
-        date=_date(_header(msg, "Date")),
+        date=_date(header(msg, "Date")),
         text=text,
         full_text=full_text,
         attachments=attachments,
         attachments_unreadable=unreadable,
         kind=kind,
-        bounced_message_id=_bounced_message_id(msg) if kind == "bounce" else None,
-        bounce_failures=_bounce_failures(msg) if kind == "bounce" else (),
+        bounced_message_id=bounced_message_id(msg) if kind == "bounce" else None,
+        bounce_failures=bounce_failures(msg) if kind == "bounce" else (),
         sender_authenticated=(
             sender_authenticated(msg, sender=sender)
             if settings.CONVERSATIONS_SENDER_CHECK == "dmarc"
@@ -123,47 +125,14 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
 # --- Headers ------------------------------------------------------------------------------
 
 
-def _header(msg: Message, name: str) -> str:
-    """The header's decoded value, or "" when absent or too broken to parse."""
-    try:
-        value = msg.get(name)
-    except Exception:  # the header parser of the standard library raises on some junk
-        return ""
-    return str(value).strip() if value is not None else ""
-
-
-def _raw_header(msg: Message, name: str) -> str:
-    """The header's value as it came, unfolded and not decoded. Message-IDs are read from
-    it: policy.default would decode an encoded-word in them, CR LF included."""
-    for key, value in msg.raw_items():
-        if key.lower() == name.lower():
-            return re.sub(r"\r?\n[ \t]", " ", str(value)).strip()
-    return ""
-
-
-def _message_ids(value: str) -> list[str]:
-    """The valid Message-IDs in a raw header, in order, as "<id>"; a bare id without
-    brackets (some broken clients) is bracketed. Ids that fail message_id_valid are left
-    out."""
-    ids = _MESSAGE_ID.findall(value)
-    if not ids and value and " " not in value and "@" in value:
-        ids = [f"<{value.strip('<>')}>"]
-    return [i for i in ids if message_id_valid(i)]
-
-
-def _clean(value: str) -> str:
-    """Without NUL characters, which PostgreSQL refuses in text."""
-    return value.replace("\x00", "")
-
-
 def _sender(msg: Message) -> tuple[str, str]:
-    value = _header(msg, "From")
+    value = header(msg, "From")
     addresses = getaddresses([value]) if value else []
     name, address = addresses[0] if addresses else parseaddr(value)
-    address = _clean(address).strip().lower()
+    address = clean(address).strip().lower()
     if "@" not in address:
         address = ""
-    return _clean(" ".join(name.split()))[:200], address
+    return clean(" ".join(name.split()))[:200], address
 
 
 def _date(value: str) -> datetime | None:
@@ -184,6 +153,16 @@ def _own_addresses() -> set[str]:
     return addresses - {""}
 
 
+def _own_identities() -> tuple[str, ...]:
+    """Our addresses and display names (four characters or more), by which trimming
+    knows an attribution of our own mail."""
+    names = {
+        parseaddr(value)[0].strip()
+        for value in (settings.DEFAULT_FROM_EMAIL, settings.CONVERSATIONS_ADDRESS or "")
+    }
+    return (*_own_addresses(), *(name for name in names if len(name) >= 4))
+
+
 # --- Sender authentication ----------------------------------------------------------------
 
 
@@ -195,9 +174,9 @@ def sender_authenticated(msg: Message, *, sender: str) -> bool:
     False on any doubt; never raises."""
     try:
         froms = [value for key, value in msg.raw_items() if key.lower() == "from"]
-        if not sender or len(froms) != 1 or len(getaddresses([_header(msg, "From")])) != 1:
+        if not sender or len(froms) != 1 or len(getaddresses([header(msg, "From")])) != 1:
             return False
-        results = _raw_header(msg, "Authentication-Results")
+        results = raw_header(msg, "Authentication-Results")
         return authentication_results_dmarc_pass(results, domain=sender.rsplit("@", 1)[1])
     except Exception:  # a header too broken to read is no proof of anything
         return False
@@ -206,15 +185,26 @@ def sender_authenticated(msg: Message, *, sender: str) -> bool:
 # --- Kind ---------------------------------------------------------------------------------
 
 _AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|autosvar|automatisk svar"
-    r"|out of (the )?office|fraværende|ikke til stede|abwesend|abwesenheitsnotiz"
-    r"|automatische antwort)\b",
+    r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|autosvar|automatisk svar|auto:"
+    r"|out of (the )?office|fraværende|fravær|ikke til stede|fråverande|frånvaro|abwesend"
+    r"|abwesenheitsnotiz|automatische antwort|automatyczna odpowiedź|odpowiedź automatyczna"
+    r"|poza biurem|nieobecn|автоматична відповідь|автовідповідь|поза офісом|відсутн)",
     re.IGNORECASE,
 )
 _BULK_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
-_BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
-# Present at all: an auto-responder's mark, or a mailing list's.
-_AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "List-Id", "List-Unsubscribe")
+# Present at all: an auto-responder's mark, or a mailing list's. Not
+# X-Auto-Response-Suppress: Exchange sets it on people's mail to distribution lists too.
+_AUTO_HEADERS = (
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Autoresponder",
+    "X-Autogenerated",
+    "X-AutoReply-From",
+    "X-Mail-Autoreply",
+    "X-FC-MachineGenerated",
+    "List-Id",
+    "List-Unsubscribe",
+)
 
 
 def _kind(msg: Message, *, sender: str, message_id: str) -> Kind:
@@ -227,26 +217,16 @@ def _kind(msg: Message, *, sender: str, message_id: str) -> Kind:
     ours = "." in domain and not domain.replace(".", "").isdigit()
     if sender in _own_addresses() or (ours and message_id.lower().endswith(f"@{domain}>")):
         return "loop"
-    if (
-        msg.get_content_type() == "multipart/report"
-        and str(msg.get_param("report-type", "")).lower() == "delivery-status"
-    ) or (
-        _header(msg, "X-Failed-Recipients")
-        or sender.split("@")[0] in _BOUNCE_SENDERS
-        or _header(msg, "Return-Path").replace(" ", "") == "<>"
-    ):
+    if is_bounce(msg, sender=sender):
         return "bounce"
-    auto_submitted = _header(msg, "Auto-Submitted").split(";")[0].strip().lower()
-    suppress = {
-        token.strip().lower() for token in _header(msg, "X-Auto-Response-Suppress").split(",")
-    }
+    auto_submitted = header(msg, "Auto-Submitted").split(";")[0].strip().lower()
+    precedence = {header(msg, "Precedence").lower(), header(msg, "X-Precedence").lower()}
     if (
         (auto_submitted and auto_submitted != "no")
         or any(name in msg for name in _AUTO_HEADERS)
-        or _header(msg, "Precedence").lower() in _BULK_PRECEDENCE
-        or suppress & {"all", "oof"}
+        or precedence & _BULK_PRECEDENCE
         or msg.get_content_type() == "multipart/report"  # read receipts and the like
-        or _AUTO_SUBJECT.match(_header(msg, "Subject"))
+        or _AUTO_SUBJECT.match(header(msg, "Subject"))
     ):
         return "auto_reply"
     return "reply"
@@ -255,38 +235,17 @@ def _kind(msg: Message, *, sender: str, message_id: str) -> Kind:
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _decoded(part: Message) -> str:
-    """A text part's content: transfer encoding undone, charset decoded with errors
-    replaced, without NUL characters. A charset that is unknown or not a text encoding
-    (base64, hex, rot13 and zlib are codecs too, but bytes-to-bytes ones; idna raises on
-    most text) is read as UTF-8."""
-    try:
-        payload = part.get_payload(decode=True)
-        charset = part.get_content_charset() or "utf-8"
-    except Exception:  # a broken Content-Type or transfer encoding
-        return ""
-    if not isinstance(payload, bytes):
-        return ""
-    try:
-        info = codecs.lookup(charset)
-        if not getattr(info, "_is_text_encoding", True):
-            raise LookupError(charset)
-        text = payload.decode(info.name, errors="replace")
-    except (LookupError, UnicodeError, ValueError, TypeError):
-        text = payload.decode("utf-8", errors="replace")
-    return _clean(text)
-
-
 def _text(msg: EmailMessage) -> tuple[list[Message], str, str]:
     """The body parts used, the reply's text (the plain part trimmed, or the HTML part
     made text and trimmed when there is no plain text) and the whole text untrimmed."""
     plain, html = _body(msg, "plain"), _body(msg, "html")
-    full = _decoded(plain).strip() if plain is not None else ""
-    text = reply_trim(full) if full else ""
+    full = decoded(plain).strip() if plain is not None else ""
+    ours = _own_identities()
+    text = reply_trim(full, ours=ours) if full else ""
     if not text and html is not None:
-        markup = _decoded(html)
-        full = html_to_text(markup, keep_history=True)
-        text = reply_trim(html_to_text(markup))
+        # One parse for both texts, of at most trim.HTML_MAX_CHARS.
+        full, reply = html_texts(decoded(html))
+        text = reply_trim(reply, ours=ours)
     parts = [part for part in (plain, html) if part is not None]
     return parts, text[:TEXT_MAX_CHARS], full[:FULL_TEXT_MAX_CHARS]
 
@@ -299,64 +258,6 @@ def _body(msg: EmailMessage, subtype: str) -> Message | None:
         return msg.get_body(preferencelist=(subtype,))
     except Exception:  # a structure or header the standard library cannot read
         return None
-
-
-def _bounced_message_id(msg: Message) -> str | None:
-    """The Message-ID of the mail a delivery report is about: from its returned copy
-    (message/rfc822) or returned headers (text/rfc822-headers), if either has a valid one."""
-    for part in msg.walk():
-        content_type = part.get_content_type()
-        value = ""
-        try:
-            if content_type == "message/rfc822":
-                inner = part.get_payload()
-                if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                    value = _raw_header(inner[0], "Message-ID")
-            elif content_type == "text/rfc822-headers":
-                headers = message_from_string(_decoded(part), policy=policy.compat32)
-                value = _raw_header(headers, "Message-ID")
-        except Exception:  # a broken report part: nothing to read in it
-            value = ""
-        ids = _message_ids(value)
-        if ids:
-            return ids[0]
-    return None
-
-
-def _bounce_failures(msg: Message) -> tuple[tuple[str, ...], ...]:
-    """The recipient blocks of the report's message/delivery-status part (RFC 3464) that say
-    "Action: failed", each as the addresses it names, lowercased without "rfc822;". A delay
-    ("delayed"), "delivered", "relayed" or "expanded" block is no failure."""
-    failures = []
-    for part in msg.walk():
-        if part.get_content_type() == "message/delivery-status":
-            failures.extend(_failed_blocks(part))
-    return tuple(failures)
-
-
-def _failed_blocks(part: Message) -> list[tuple[str, ...]]:
-    try:
-        blocks = part.get_payload()
-        failed = []
-        for block in blocks if isinstance(blocks, list) else []:
-            if not isinstance(block, Message):
-                continue
-            if _header(block, "Action").split("(")[0].strip().lower() != "failed":
-                continue
-            names = (_header(block, "Final-Recipient"), _header(block, "Original-Recipient"))
-            failed.append(tuple(_dsn_address(n) for n in names if _dsn_address(n)))
-    except Exception:  # a broken report part: nothing to read in it
-        return []
-    return failed
-
-
-def _dsn_address(value: str) -> str:
-    """ "rfc822; Anna@Example.org" as "anna@example.org" (another address type is kept
-    whole, so it matches no address of ours)."""
-    value = _clean(value).strip()
-    if value.lower().startswith("rfc822;"):
-        value = value[len("rfc822;") :]
-    return value.strip().strip("<>").strip().lower()
 
 
 # --- Attachments --------------------------------------------------------------------------
@@ -400,4 +301,4 @@ def _filename(part: Message) -> str:
     except Exception:  # a broken RFC 2231 parameter
         return ""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in _clean(name) if ch.isprintable()).strip()[:255]
+    return "".join(ch for ch in clean(name) if ch.isprintable()).strip()[:255]

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -60,6 +61,10 @@ NEW_MAIL_JOINS_WITHIN = timedelta(hours=24)
 # A mail dated further back than this, or in the future, is dated when it was processed:
 # the Date header is the sender's clock and may be anything.
 DATE_MAX_AGE = timedelta(days=60)
+# A bounce that names no Message-ID of ours is tied to our latest e-mail to the recipient
+# it names, sent within this long before it came (bounces come within minutes, a
+# retrying server's within days).
+BOUNCE_MATCH_WITHIN = timedelta(days=7)
 # Case.message has a maximum length; the whole text is on the CaseMessage.
 CASE_MESSAGE_MAX_CHARS = 5000
 _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -109,7 +114,7 @@ def inbound_process(*, raw: bytes, now: datetime | None = None) -> InboundResult
             inbound.full_clean(validate_unique=False, validate_constraints=False)
             inbound.save()
             if parsed.kind == "bounce":
-                _handle_bounce(inbound=inbound, parsed=parsed)
+                _handle_bounce(inbound=inbound, parsed=parsed, now=now)
             elif parsed.kind == "reply" and _is_ours(parsed.message_id):
                 inbound.outcome = Outcome.LOOP
                 inbound.save(update_fields=["outcome"])
@@ -228,20 +233,27 @@ def _handle_reply(
     )
 
 
-def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
+def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail, now: datetime) -> None:
     """A delivery report about one of our e-mails: that e-mail is marked failed
-    ("bounced"), once, and when it went to the case's newcomer the case's timeline says so.
+    ("bounced"), once, and when it went to the case's newcomer the case's timeline says so
+    (the newcomer's address fails). A bounce never opens a case; one tied to none of our
+    e-mails stays an InboundEmail row with outcome "bounce" and no case (counted in the
+    admin's incoming e-mails, filtered by outcome and by having no case).
 
-    Only a report whose delivery-status part has a recipient block with "Action: failed"
-    marks it, and only when that block names no recipient or names the e-mail's `to`: a
-    delay notice ("delayed"), a delivery or relay report, or a failure for another
-    recipient changes nothing. The claim is a conditional update, so a report read twice
+    Only a report with a failure marks (parsed.bounce_failures: not a delay notice, a
+    delivery or relay report), and only when the failure names no recipient or names the
+    e-mail's `to`. Which e-mail: the one with the Message-ID the report names; a report
+    that names none is tied to our latest e-mail to a failed recipient it names, sent
+    within BOUNCE_MATCH_WITHIN. The claim is a conditional update, so a report read twice
     (or two reports for one e-mail) changes it once; only a sent e-mail is marked."""
-    if not parsed.bounced_message_id or not parsed.bounce_failures:
+    if not parsed.bounce_failures:
         return
-    email = OutboundEmail.objects.filter(
-        message_id=parsed.bounced_message_id, case_id__isnull=False
-    ).first()
+    if parsed.bounced_message_id:
+        email = OutboundEmail.objects.filter(
+            message_id=parsed.bounced_message_id, case_id__isnull=False
+        ).first()
+    else:
+        email = _bounced_by_recipient(parsed=parsed, now=now)
     case = (
         Case.objects.select_related("newcomer").filter(pk=email.case_id).first()
         if email is not None and email.case_id is not None
@@ -265,6 +277,26 @@ def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail) -> None:
             actor=None,
             data={"email": email.pk},
         )
+
+
+def _bounced_by_recipient(*, parsed: ParsedEmail, now: datetime) -> OutboundEmail | None:
+    """Our latest sent e-mail on a case to an address the report names as failed."""
+    names = {address for block in parsed.bounce_failures for address in block if "@" in address}
+    if not names:
+        return None
+    matches = Q()
+    for address in sorted(names)[:20]:
+        matches |= Q(to__iexact=address)
+    return (
+        OutboundEmail.objects.filter(
+            matches,
+            case_id__isnull=False,
+            status=OutboundEmail.Status.SENT,
+            sent_at__gte=now - BOUNCE_MATCH_WITHIN,
+        )
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
 
 
 def _is_ours(message_id: str) -> bool:

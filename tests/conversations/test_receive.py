@@ -539,6 +539,96 @@ def test_inbound_process_ignores_a_real_dsn(world):
     assert CaseMessage.objects.count() == 0
 
 
+def _corpus(name: str) -> bytes:
+    return _sample(name).raw
+
+
+def _sample(name: str):
+    from tests.conversations.mailcorpus import samples
+
+    return next(s for s in samples() if s.name == name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exim-plain",
+        "qmail",
+        "sendmail-plain-no-address",
+        "mailer-daemon-empty-address",
+        "exchange-ndr-nb-rewrapped",
+        "exchange-ndr-pl",
+    ],
+)
+def test_inbound_process_plain_bounce_marks_our_email_failed(world, name):
+    """Bounces without an RFC 3464 report, or from a sender with no address, are tied to
+    our e-mail by the Message-ID of the original they quote."""
+    from tests.conversations.mailcorpus import OURS
+
+    to = _sample(name).failed
+    world.case.newcomer.email = to
+    world.case.newcomer.save()
+    email = _sent_email(world.case, to=to, message_id=OURS)
+    inbound = inbound_process(raw=_corpus(name)).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.BOUNCE, world.case)
+    email.refresh_from_db()
+    assert (email.status, email.last_error) == (OutboundEmail.Status.FAILED, "bounced")
+    assert CaseEvent.objects.filter(kind="conversations.message.bounced").count() == 1
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["exchange-2003-plain-display-name-only", "domino-delivery-failure"]
+)
+def test_inbound_process_bounce_without_message_id_is_tied_by_recipient(world, name):
+    from tests.conversations.mailcorpus import TO
+
+    world.case.newcomer.email = TO
+    world.case.newcomer.save()
+    older = _sent_email(world.case, to=TO, message_id="<older@tilflytt.example>")
+    older.sent_at = timezone.now() - timedelta(days=2)
+    older.save()
+    latest = _sent_email(world.case, to=TO.upper(), message_id="<latest@tilflytt.example>")
+    inbound = inbound_process(raw=_corpus(name)).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.BOUNCE, world.case)
+    latest.refresh_from_db()
+    older.refresh_from_db()
+    assert latest.status == OutboundEmail.Status.FAILED
+    assert older.status == OutboundEmail.Status.SENT
+
+
+def test_inbound_process_bounce_by_recipient_ignores_old_mail(world):
+    from tests.conversations.mailcorpus import TO
+
+    email = _sent_email(world.case, to=TO)
+    email.sent_at = timezone.now() - receive.BOUNCE_MATCH_WITHIN - timedelta(hours=1)
+    email.save()
+    inbound = inbound_process(raw=_corpus("exchange-2003-plain-display-name-only")).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.BOUNCE, None)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.parametrize("name", ["exim-delay-warning", "postfix-delay-dsn"])
+def test_inbound_process_delay_warning_marks_nothing(world, name):
+    from tests.conversations.mailcorpus import OURS, TO
+
+    email = _sent_email(world.case, to=TO, message_id=OURS)
+    inbound = inbound_process(raw=_corpus(name)).inbound
+    assert inbound.outcome == Outcome.BOUNCE
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+
+
+def test_inbound_process_unrecognised_bounce_opens_no_case(world):
+    """A bounce about nothing we sent (and one whose sender has no address, which used to
+    be held for a person) is recorded as a bounce without a case."""
+    cases, newcomers = Case.objects.count(), Newcomer.objects.count()
+    inbound = inbound_process(raw=_corpus("mailer-daemon-empty-address")).inbound
+    assert (inbound.outcome, inbound.case) == (Outcome.BOUNCE, None)
+    assert (Case.objects.count(), Newcomer.objects.count()) == (cases, newcomers)
+
+
 # --- New cases ----------------------------------------------------------------------------
 
 
