@@ -61,7 +61,7 @@ class ProviderStartView(OIDCAuthenticationRequestView):
         # The library reads one provider's values from settings here; ours come in get().
         super(OIDCAuthenticationRequestView, self).__init__(**kwargs)
 
-    def get(self, request: HttpRequest, name: str) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest, name: str) -> HttpResponse:
         provider = provider_get(name)
         if provider is None:
             raise Http404
@@ -72,7 +72,7 @@ class ProviderStartView(OIDCAuthenticationRequestView):
         request.session.pop(REFUSAL_SESSION_KEY, None)
         return super().get(request)
 
-    def get_settings(self, attr: str, *args: Any) -> Any:  # type: ignore[override]
+    def get_settings(self, attr: str, *args: Any) -> Any:
         if attr == "OIDC_RP_SCOPES":
             return self.provider.scopes
         return import_from_settings(attr, *args)
@@ -106,10 +106,12 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
             reason = "provider"
         else:
             reason = request.session.get(REFUSAL_SESSION_KEY) or "provider"
-        if request.user.is_authenticated:
+        # A real answer (a code or an error) ends the session it could not renew; a stray
+        # visit to this address changes nothing.
+        if request.user.is_authenticated and ("code" in request.GET or "error" in request.GET):
             auth.logout(request)
         request.session[REFUSAL_SESSION_KEY] = reason
-        return super().login_failure()  # type: ignore[no-any-return]
+        return super().login_failure()
 
 
 class ProviderBackend(OIDCAuthenticationBackend):
@@ -123,7 +125,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
 
         self.UserModel = get_user_model()
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if request is None or "code" not in request.GET:
             return None
         provider = provider_get(request.session.get(PROVIDER_SESSION_KEY) or "")
