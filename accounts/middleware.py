@@ -1,4 +1,5 @@
-"""Mandatory two-factor authentication (session timeouts are in accounts.sessions)."""
+"""Mandatory two-factor authentication for password sign-ins (session timeouts are in
+accounts.sessions; provider sign-ins in accounts.oidc)."""
 
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 # function: the User model has no such attribute for the type checker.
 from django_otp.middleware import is_verified
 
+from accounts.oidc import session_is_provider
 from accounts.selectors import two_factor_applies, two_factor_enabled
 
 # Pages a password-only session may still use: the two-factor steps themselves, logging
@@ -22,6 +24,11 @@ TWO_FACTOR_EXEMPT = {
     "accounts:two-factor-verify",
     "logout",
     "login",
+    "accounts:login",
+    "accounts:sign-out",
+    "accounts:oidc-start",
+    "accounts:oidc-callback",
+    "accounts:sign-in-refused",
     "set_language",
     "healthz",
     "accessibility",
@@ -55,6 +62,11 @@ class TwoFactorMiddleware:
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated or is_verified(user):
+            return None
+        if session_is_provider(request):
+            # Signed in through the organisation's own provider: its sign-in (and its
+            # multi-factor policy, recorded from `amr`) stands in for ours. Two-factor is
+            # for Tilflytt passwords only.
             return None
         try:
             match = resolve(request.path_info)

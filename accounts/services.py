@@ -1,4 +1,4 @@
-"""Writes about staff accounts: two-factor devices and deactivation."""
+"""Writes about staff accounts: two-factor devices, deactivation and provider sign-ins."""
 
 import logging
 from binascii import unhexlify
@@ -11,6 +11,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
+
+from accounts.models import SignInIdentity
+from accounts.providers import Decision, Provider
+from contacts.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +76,90 @@ def user_deactivate(*, user: User, actor: User) -> User:
     Session.objects.filter(pk__in=ended).delete()
     logger.info("user %s deactivated by user %s; %d sessions ended", user.pk, actor.pk, len(ended))
     return user
+
+
+def _username_free(email: str, subject: str, provider: str) -> str:
+    """The e-mail address as user name where it is free, else one made unique by the
+    provider's subject (a second account with the same address, or a taken name)."""
+    if email and not User.objects.filter(username__iexact=email).exists():
+        return email[:150]
+    return f"{email or provider}#{subject}"[:150]
+
+
+@transaction.atomic
+def identity_sign_in(*, provider: Provider, claims: dict[str, object], decision: Decision) -> User:
+    """The user behind a provider sign-in the provider's claims allowed, created on the
+    first one (just in time), with the memberships the provider's mapping gives.
+
+    1. Found by the link (provider, subject); else, once, an existing user with the same
+       e-mail address in one of the provider's DOMAINS is linked (the provider vouches for
+       that domain); else a user is made, with no password (only the provider lets them in).
+    2. Memberships in the organisations the mapping names are set to what it gives now:
+       added, their role changed, or removed (left the group). Others, given by a
+       coordinator, are left alone. With no membership at all the user waits.
+    3. The link records the time and the provider's `amr`.
+    The caller refuses an inactive user (deactivated by a coordinator)."""
+    subject = str(claims["sub"])
+    now = timezone.now()
+    identity = (
+        SignInIdentity.objects.select_related("user")
+        .filter(provider=provider.name, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        user = identity.user
+    else:
+        email = decision.email
+        domain = email.rpartition("@")[2]
+        same_email = (
+            list(User.objects.filter(email__iexact=email)[:2])
+            if email and domain in provider.domains
+            else []
+        )
+        if len(same_email) == 1:
+            user = same_email[0]
+        else:
+            user = User(username=_username_free(email, subject, provider.name), email=email)
+            user.set_unusable_password()
+        identity = SignInIdentity(provider=provider.name, subject=subject, created_at=now)
+    for attr, claim in (("first_name", "given_name"), ("last_name", "family_name")):
+        value = claims.get(claim)
+        if isinstance(value, str) and value:
+            setattr(user, attr, value[:150])
+    if not user.first_name and isinstance(claims.get("name"), str):
+        user.first_name = str(claims["name"])[:150]
+    user.full_clean(exclude=["password"])
+    user.save()
+    identity.user = user
+    identity.amr = list(decision.amr)
+    identity.last_sign_in_at = now
+    identity.full_clean()
+    identity.save()
+    _memberships_sync(user=user, provider=provider, wanted=decision.memberships)
+    logger.info("user %s signed in through provider %s", user.pk, provider.name)
+    return user
+
+
+def _memberships_sync(*, user: User, provider: Provider, wanted: dict[str, str]) -> None:
+    managed = provider.managed_organisations
+    organisations = {org.name: org for org in Organisation.objects.filter(name__in=managed)}
+    if managed - organisations.keys():
+        logger.warning("provider %s maps to an unknown organisation", provider.name)
+    current = {
+        m.organisation.name: m
+        for m in Membership.objects.filter(
+            user=user, organisation__name__in=managed
+        ).select_related("organisation")
+    }
+    for name, membership in current.items():
+        if name not in wanted:
+            membership.delete()
+        elif membership.role != wanted[name]:
+            membership.role = wanted[name]
+            membership.full_clean()
+            membership.save(update_fields=["role"])
+    for name, role in wanted.items():
+        if name in organisations and name not in current:
+            membership = Membership(user=user, organisation=organisations[name], role=role)
+            membership.full_clean()
+            membership.save()

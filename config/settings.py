@@ -338,6 +338,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Sign-in with the agencies' own accounts (accounts/providers.py, docs/sign-in.md) -----
+# Grouped in one block on purpose (env, backend, middleware). One OpenID Connect provider
+# per organisation or e-mail domain, named in OIDC_PROVIDERS (lower-case letters, digits,
+# hyphens). Each NAME reads OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET (or
+# _CLIENT_SECRET_FILE), _LABEL (the button), _DOMAINS (allowed e-mail domains), _TENANT_ID
+# (Entra ID's `tid`), _ROLES_CLAIM (the claim holding groups or app roles), _MEMBERSHIPS
+# ("value=Organisation:role;..."; the value * matches everyone) and _SCOPES. A provider
+# sign-in is re-confirmed with the provider (silently) every OIDC_RENEW_SECONDS, so a person
+# it disables or removes from the group loses access then at the latest.
+OIDC_PROVIDERS: list[dict[str, object]] = []
+for _name in env_list("OIDC_PROVIDERS", []):
+    _prefix = "OIDC_" + _name.upper().replace("-", "_")
+    OIDC_PROVIDERS.append(
+        {
+            "name": _name,
+            "label": env_str(f"{_prefix}_LABEL", _name),
+            "issuer": env_str(f"{_prefix}_ISSUER", ""),
+            "client_id": env_str(f"{_prefix}_CLIENT_ID", ""),
+            "client_secret": env_str(f"{_prefix}_CLIENT_SECRET", ""),
+            "domains": env_list(f"{_prefix}_DOMAINS", []),
+            "tenant_id": env_str(f"{_prefix}_TENANT_ID", ""),
+            "roles_claim": env_str(f"{_prefix}_ROLES_CLAIM", "roles"),
+            "memberships": env_str(f"{_prefix}_MEMBERSHIPS", ""),
+            "scopes": env_str(f"{_prefix}_SCOPES", "openid email profile"),
+        }
+    )
+OIDC_RENEW_SECONDS = env_int("OIDC_RENEW_SECONDS", 15 * 60)
+# The provider's callback, after the password backend (its signature takes any keyword).
+AUTHENTICATION_BACKENDS.append("accounts.oidc.ProviderBackend")
+# Right after two-factor: re-confirms a provider sign-in every OIDC_RENEW_SECONDS.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.TwoFactorMiddleware") + 1,
+    "accounts.oidc.ProviderRenewMiddleware",
+)
+# mozilla-django-oidc's own settings (the per-provider ones are set per request by
+# accounts/oidc.py): PKCE, the id token kept for logging out at the provider, a timeout.
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = OIDC_RENEW_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "nb"
 LANGUAGES = [

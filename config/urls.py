@@ -36,7 +36,8 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/tokens/", include("contacts.urls")),
     path("accounts/reminders/", include("reminders.urls")),
-    path("accounts/two-factor/", include("accounts.urls")),
+    # Login page, provider sign-in, people screen, two-factor (accounts/urls.py).
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("onboarding.urls")),

@@ -26,6 +26,13 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Off: its members sign in only through their organisation's own account (OpenID
+    # Connect), never with a Tilflytt password (accounts.forms.PasswordSignInForm).
+    password_sign_in = models.BooleanField(
+        _("sign-in with a Tilflytt password allowed"),
+        default=True,
+        help_text=_("Turn off when everyone signs in with the organisation's own account."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -70,6 +70,12 @@ PUBLIC = {
     "portal:request",
     "portal:request-sent",
     "admin:login",
+    # Sign-in: the login page, the provider's way in and back, a refusal, logging out.
+    "accounts:login",
+    "accounts:sign-out",
+    "accounts:oidc-start",
+    "accounts:oidc-callback",
+    "accounts:sign-in-refused",
 }
 # The newcomer's own page: the secret in the URL is the credential; a wrong one is a 404.
 SECRET_LINK = {
@@ -88,6 +94,7 @@ OWN_ACCOUNT = {
     "password_change_done",
     "accounts:two-factor-setup",
     "accounts:two-factor-verify",
+    "accounts:sign-in-waiting",
 }
 # Team-wide pages and lists: someone with no membership gets 403/404 or a page without the
 # world's case.
@@ -113,6 +120,8 @@ TEAM = {
     "conversations:template-list",
     "conversations:template-create",
     "conversations:template-edit",
+    "accounts:people",
+    "accounts:person-deactivate",
 }
 # The world's case or its newcomer: another organisation's member gets 404 (or 403).
 CASE = {
@@ -227,6 +236,7 @@ def urls(world):
         "content_type_id": "1",
         "id": str(world.owner.pk),
         "url": "no-such-admin-page/",
+        "name": "no-such-provider",
     }
     built = {}
     for name, params in routes().items():
