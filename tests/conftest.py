@@ -46,6 +46,20 @@ def _moto_installed() -> bool:
     return importlib.util.find_spec("moto") is not None
 
 
+def _stack_missing() -> str:
+    """What the multi-process run lacks on this machine besides PostgreSQL, or ''."""
+    from tests.browser.conftest import CHROMIUM
+
+    missing = []
+    if not _redis_reachable():
+        missing.append("Redis (TEST_REDIS_URL)")
+    if not _moto_installed():
+        missing.append("moto[server] (the dev extras)")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing.append(f"chromium at {CHROMIUM}")
+    return ", ".join(missing)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need a real service.
 
@@ -57,10 +71,15 @@ def pytest_collection_modifyitems(config, items):
       CI=true they run anyway and the fixture fails them when it is missing.
     - `s3`: run against moto's S3 server on loopback (tests/s3.py); without moto (the dev
       extras) they are skipped, but with CI=true they run and fail.
+    - `stack`: the multi-process run (tests/multiprocess/) needs all of them and chromium.
+      Like `postgres`, it runs only when DATABASE_URL points at PostgreSQL (CI's second
+      pass; the SQLite pass skips it even with CI=true). There, with CI=true, a missing
+      Redis, moto or chromium fails it; on a laptop it is skipped with the reason.
     """
     uses_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     in_ci = os.environ.get("CI", "").lower() == "true"
     redis_ok = None
+    stack_missing = None
     for item in items:
         if "postgres" in item.keywords and not uses_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (CI's PostgreSQL pass)"))
@@ -77,6 +96,16 @@ def pytest_collection_modifyitems(config, items):
             )
         if "s3" in item.keywords and not in_ci and not _moto_installed():
             item.add_marker(pytest.mark.skip(reason="needs moto[server] (the dev extras)"))
+        if "stack" in item.keywords:
+            if not uses_postgres:
+                reason = "the stack run needs PostgreSQL (CI's PostgreSQL pass)"
+                item.add_marker(pytest.mark.skip(reason=reason))
+            elif not in_ci:
+                if stack_missing is None:
+                    stack_missing = _stack_missing()
+                if stack_missing:
+                    reason = f"the stack run needs {stack_missing}"
+                    item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from config.celery import app
 
 # A Redis database number of the tests' own (CI's PostgreSQL pass sets TEST_REDIS_URL).
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-WAIT = 60  # seconds; no wait in this file is longer
+WAIT = 60  # seconds; a wait longer than this says why
 VISIBILITY_TIMEOUT = 10
 # One process (solo pool), the default queue, nothing a single test worker needs besides.
 WORKER_COMMAND = [
@@ -36,13 +36,15 @@ WORKER_COMMAND = [
 ]
 
 
-def wait_for(predicate: Callable[[], bool], what: str, logs: Callable[[], str]) -> None:
-    deadline = time.monotonic() + WAIT
+def wait_for(
+    predicate: Callable[[], bool], what: str, logs: Callable[[], str], seconds: float = WAIT
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.1)
-    raise AssertionError(f"waited {WAIT} s for {what}\n--- worker logs ---\n{logs()}")
+    raise AssertionError(f"waited {seconds} s for {what}\n--- logs ---\n{logs()}")
 
 
 class Collector:
@@ -54,12 +56,16 @@ class Collector:
         self.rcpt_count = 0
         self.stall_next = threading.Event()
         self.stalled = threading.Event()
+        self.stalled_peer: tuple[str, int] | None = None  # the stalled client's address
+        self.stalled_rcpt: str | None = None  # and the recipient it was sending to
         self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_count += 1
         if self.stall_next.is_set():
             self.stall_next.clear()
+            self.stalled_peer = session.peer
+            self.stalled_rcpt = address
             self.stalled.set()
             deadline = time.monotonic() + WAIT
             while not self.release.is_set() and time.monotonic() < deadline:
@@ -72,7 +78,7 @@ class Collector:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -83,7 +89,7 @@ def smtp() -> Iterator[tuple[Collector, int]]:
     from aiosmtpd.controller import Controller
 
     collector = Collector()
-    port = _free_port()
+    port = free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -166,14 +172,6 @@ class Workers:
 
 @pytest.fixture
 def workers(smtp, broker, settings, tmp_path) -> Iterator[Workers]:
-    assert connection.vendor == "postgresql"
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "postgres")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    database_url = (
-        f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     _collector, port = smtp
     env = {
         **os.environ,
@@ -181,7 +179,7 @@ def workers(smtp, broker, settings, tmp_path) -> Iterator[Workers]:
         "SECRET_KEY": "worker-integration-test",
         "DEBUG": "false",
         "SECURE_SSL": "false",
-        "DATABASE_URL": database_url,  # the *test* database
+        "DATABASE_URL": processes_database_url(),
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
@@ -198,6 +196,16 @@ def workers(smtp, broker, settings, tmp_path) -> Iterator[Workers]:
         yield pool
     finally:
         pool.kill_all()
+
+
+def processes_database_url() -> str:
+    """The *test* database (PostgreSQL), as a URL for processes of their own."""
+    assert connection.vendor == "postgresql"
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "postgres")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def drained(client: redis.Redis) -> bool:
