@@ -492,6 +492,11 @@ class NewcomerDetailApi(APIView):
         id = serializers.IntegerField(source="newcomer.id")
         name = serializers.CharField(source="newcomer.name")
         email = serializers.CharField(source="newcomer.email")
+        email_failing_since = serializers.DateTimeField(
+            source="newcomer.email_failing_since",
+            allow_null=True,
+            help_text="When an e-mail to this address first bounced; null: none has.",
+        )
         phone = serializers.CharField(source="newcomer.phone")
         preferred_language = serializers.CharField(source="newcomer.preferred_language")
         municipality = PlaceSerializer(source="newcomer.municipality", allow_null=True)

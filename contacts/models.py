@@ -188,6 +188,11 @@ class Newcomer(models.Model):
     # Made from an e-mail from an address nobody knew (conversations): the name is whatever
     # the mail said. Staff confirm who it is on the case, which clears the flag.
     is_unverified = models.BooleanField(_("not yet verified"), default=False)
+    # When an e-mail to `email` first bounced (conversations marks it from a delivery
+    # report); null: none has. Cleared when the address changes or a mail from it arrives.
+    email_failing_since = models.DateTimeField(
+        _("e-mails to this address bounced since"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -22,6 +22,7 @@ RECORD_FIELDS = (
     "consent_given_at",
     "consent_text_version",
     "reminders_consent_at",
+    "email_failing_since",
     "created_at",
     "updated_at",
     "erased_at",
@@ -74,6 +75,8 @@ class ContactsPersonalData:
         Newcomer.objects.filter(pk=newcomer.pk).update(
             name=ERASED_NAME,
             email="",
+            # About the address, which goes.
+            email_failing_since=None,
             phone="",
             occupation="",
             partner_occupation="",

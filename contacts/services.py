@@ -201,10 +201,46 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
         return []
     for name in changed:
         setattr(newcomer, name, changes[name])
+    fields = [*changed, "updated_at"]
+    if "email" in changed and newcomer.email_failing_since is not None:
+        # Bounces said the old address failed; nothing is known yet of the new one.
+        newcomer.email_failing_since = None
+        fields.append("email_failing_since")
     newcomer.updated_at = timezone.now()
     newcomer.full_clean()
-    newcomer.save(update_fields=[*changed, "updated_at"])
+    newcomer.save(update_fields=fields)
     return changed
+
+
+def newcomer_email_failed(*, newcomer_id: int, address: str, at: datetime) -> bool:
+    """Marks the newcomer's address as failing: an e-mail to `address` bounced
+    (conversations, on a delivery report it tied to our e-mail). Only while `address` is
+    still their address: a report about an address since replaced marks nothing. The
+    first failure's time stays; a conditional update, so a report read twice, or two
+    reports at once, set it once. Returns whether it was set now."""
+    address = address.strip()
+    if not address:
+        return False
+    return bool(
+        Newcomer.objects.filter(
+            pk=newcomer_id, email__iexact=address, email_failing_since=None, erased_at=None
+        ).update(email_failing_since=at)
+    )
+
+
+def newcomer_email_works(*, address: str) -> int:
+    """A mail from `address` arrived (conversations): the address works, so the newcomer
+    with it is no longer marked as failing. The caller decides that the mail really came
+    from there (not a From line our mail server could not vouch for). Returns how many
+    rows changed (0 or 1: one newcomer per address)."""
+    address = address.strip()
+    if not address:
+        return 0
+    return (
+        Newcomer.objects.filter(email__iexact=address)
+        .exclude(email_failing_since=None)
+        .update(email_failing_since=None)
+    )
 
 
 def newcomer_access_log(

@@ -189,6 +189,15 @@ class InboundEmail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message_id"], name="conversations_inbound_msgid"),
         ]
+        indexes = [
+            # "My work" counts the recent bounces tied to none of our e-mails
+            # (selectors.mailbox_status_for_notice), among every mail ever received.
+            models.Index(
+                fields=["processed_at"],
+                condition=models.Q(outcome="bounce", case=None),
+                name="conversations_inbound_nocase",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.outcome} {self.message_id}"

@@ -44,8 +44,8 @@ def composer_context(
 
 
 def mailbox_part_context(request: HttpRequest, today: date) -> dict[str, Any] | None:
-    """Coordinators see when the team mailbox is not read or mail waits there (one query,
-    none without IMAP_HOST)."""
+    """Coordinators see when the team mailbox is not read, mail waits there, or bounces
+    matched none of our e-mails (one query, none without IMAP_HOST)."""
     if not staff_access(request.user).sees_all:
         return None
     notice = selectors.mailbox_status_for_notice(now=timezone.now())

@@ -26,6 +26,7 @@ from cases.services import case_change_status, case_event_record, case_open
 from config.files import file_check
 from contacts.models import Newcomer
 from contacts.selectors import address_is_staff
+from contacts.services import newcomer_email_failed, newcomer_email_works
 from conversations.inbound import ParsedEmail, inbound_parse
 from conversations.models import CaseMessage, CaseMessageAttachment, InboundEmail
 from outbox.models import OutboundEmail
@@ -220,6 +221,9 @@ def _handle_reply(
         if trusted:
             _reopen(case=case)
         _notify(case=case)
+    if sender and not unverified:
+        # Mail came from this address, so mail to it gets through (bounces said otherwise).
+        newcomer_email_works(address=sender)
     inbound.case = case
     inbound.case_message = message
     inbound.save(
@@ -235,10 +239,11 @@ def _handle_reply(
 
 def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail, now: datetime) -> None:
     """A delivery report about one of our e-mails: that e-mail is marked failed
-    ("bounced"), once, and when it went to the case's newcomer the case's timeline says so
-    (the newcomer's address fails). A bounce never opens a case; one tied to none of our
-    e-mails stays an InboundEmail row with outcome "bounce" and no case (counted in the
-    admin's incoming e-mails, filtered by outcome and by having no case).
+    ("bounced"), once, and when it went to the case's newcomer's current address the
+    case's timeline says so and the newcomer's address is marked as failing
+    (Newcomer.email_failing_since, shown on the case page). A bounce never opens a case;
+    one tied to none of our e-mails stays an InboundEmail row with outcome "bounce" and no
+    case, counted for coordinators on "My work" (selectors.mailbox_status_for_notice).
 
     Only a report with a failure marks (parsed.bounce_failures: not a delay notice, a
     delivery or relay report), and only when the failure names no recipient or names the
@@ -271,6 +276,9 @@ def _handle_bounce(*, inbound: InboundEmail, parsed: ParsedEmail, now: datetime)
     )
     newcomer_email = case.newcomer.email.strip().lower()
     if claimed and newcomer_email and to == newcomer_email:
+        newcomer_email_failed(
+            newcomer_id=case.newcomer_id, address=to, at=inbound.received_at or now
+        )
         case_event_record(
             case=case,
             kind="conversations.message.bounced",

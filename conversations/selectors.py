@@ -6,14 +6,23 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cases.models import Case
-from conversations.models import CaseMessage, CaseMessageAttachment, MailboxStatus, ReplyTemplate
+from conversations.models import (
+    CaseMessage,
+    CaseMessageAttachment,
+    InboundEmail,
+    MailboxStatus,
+    ReplyTemplate,
+)
 
 # The poll runs every minute: a quarter of an hour without a successful one is no hiccup.
 MAILBOX_STALE_AFTER = timedelta(minutes=15)
+# "My work" counts the bounces tied to none of our e-mails that came within this long.
+UNMATCHED_BOUNCES_WITHIN = timedelta(days=7)
 
 
 def message_list_for_case(*, case: Case) -> QuerySet[CaseMessage]:
@@ -74,34 +83,68 @@ def reply_template_list() -> QuerySet[ReplyTemplate]:
 @dataclass(frozen=True)
 class MailboxNotice:
     """What "My work" tells coordinators about the team mailbox: stale when no poll has
-    succeeded within MAILBOX_STALE_AFTER (last_success_at None: never), and the mails that
-    wait there, flagged, for a person."""
+    succeeded within MAILBOX_STALE_AFTER (last_success_at None: never), the mails that
+    wait there, flagged, for a person, and the delivery reports of the last
+    UNMATCHED_BOUNCES_WITHIN that were tied to none of our e-mails (they opened no case
+    and marked nothing; the admin lists them)."""
 
     stale: bool
     last_success_at: datetime | None
     error_class: str
     waiting: int
+    unmatched_bounces: int = 0
 
 
 def _mailbox_status() -> MailboxStatus | None:
     return MailboxStatus.objects.filter(folder=settings.IMAP_FOLDER).first()
 
 
+def inbound_unmatched_bounces(*, now: datetime) -> QuerySet[InboundEmail]:
+    """Bounces of the last UNMATCHED_BOUNCES_WITHIN tied to none of our e-mails."""
+    return InboundEmail.objects.filter(
+        outcome=InboundEmail.Outcome.BOUNCE,
+        case=None,
+        processed_at__gt=now - UNMATCHED_BOUNCES_WITHIN,
+    )
+
+
 def mailbox_status_for_notice(*, now: datetime) -> MailboxNotice | None:
-    """None (and no query) without IMAP_HOST or when all is well; otherwise one query."""
+    """None (and no query) without IMAP_HOST or when all is well; otherwise one query (the
+    status row with the count of unmatched bounces), two when the mailbox was never
+    polled."""
     if not settings.IMAP_HOST:
         return None
-    status = _mailbox_status()
+    # One row per outcome after the filter, so one row: its count, in the same query.
+    unmatched = (
+        inbound_unmatched_bounces(now=now)
+        .order_by()
+        .values("outcome")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    status = (
+        MailboxStatus.objects.filter(folder=settings.IMAP_FOLDER)
+        .annotate(unmatched_bounces=Coalesce(Subquery(unmatched), 0))
+        .first()
+    )
     if status is None:  # never polled (is the beat running?)
-        return MailboxNotice(stale=True, last_success_at=None, error_class="", waiting=0)
+        return MailboxNotice(
+            stale=True,
+            last_success_at=None,
+            error_class="",
+            waiting=0,
+            unmatched_bounces=inbound_unmatched_bounces(now=now).count(),
+        )
     stale = status.is_stale(now, after=MAILBOX_STALE_AFTER)
-    if not stale and not status.waiting_for_a_person:
+    bounces: int = status.unmatched_bounces
+    if not stale and not status.waiting_for_a_person and not bounces:
         return None
     return MailboxNotice(
         stale=stale,
         last_success_at=status.last_success_at,
         error_class=status.error_class,
         waiting=status.waiting_for_a_person,
+        unmatched_bounces=bounces,
     )
 
 

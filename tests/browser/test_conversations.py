@@ -76,3 +76,46 @@ def test_conversation_coordinator_keeps_reply_templates(
     expect(page.get_by_role("link", name="Welcome")).to_be_visible()
     check_page(page)
     screenshot(page, "reply-templates", full_page=True)
+
+
+def test_conversation_failing_address_shown_and_unmatched_bounces_counted(
+    live_server, page: Page, world, check_page, screenshot, settings
+):
+    """A bounce marked the newcomer's address: the newcomer card and the composer say so,
+    with the date. Bounces tied to nothing are counted for coordinators on "My work"."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from conversations.models import InboundEmail, MailboxStatus
+
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(
+        email_failing_since=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    )
+    base = live_server.url
+    _log_in(page, base, "owner", check_page)
+    page.goto(f"{base}/en/cases/{world.case.pk}/")
+    card = page.locator('[aria-labelledby="newcomer-heading"]')
+    expect(card).to_contain_text(
+        "E-mails to this address bounced on 11/20/2026: check the address."
+    )
+    composer = page.locator("#composer")
+    expect(composer).to_contain_text("E-mails to this address bounced on 11/20/2026")
+    composer.get_by_role("link", name="Edit details and status").click()
+    expect(page.get_by_label("E-mail")).to_have_value("anna@example.org")
+    page.go_back()
+    check_page(page)
+    screenshot(page, "case-failing-address", full_page=True)
+
+    settings.IMAP_HOST = "imap.example.org"
+    MailboxStatus.objects.create(folder=settings.IMAP_FOLDER, last_success_at=timezone.now())
+    for n in range(2):
+        InboundEmail.objects.create(message_id=f"<b{n}@mx.example>", outcome="bounce")
+    page.context.clear_cookies()
+    _log_in(page, base, "coordinator", check_page)
+    page.goto(f"{base}/en/cases/mine/")
+    expect(page.get_by_role("status")).to_contain_text(
+        "In the last 7 days, 2 delivery failures (bounces) matched none of our e-mails"
+    )
+    check_page(page)
+    screenshot(page, "my-work-unmatched-bounces")
