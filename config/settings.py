@@ -387,6 +387,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every minute: queue again welcome packs whose task was lost (`manage.py
+    # send_welcome_packs [--dry-run]` by hand). Dropped if not started within 50 s.
+    "welcome-pack-sweep": {
+        "task": "onboarding.tasks.welcome_pack_sweep_task",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
     # Every minute: read unseen mail in the team's mailbox and put each reply on its case,
     # once (`manage.py poll_mailbox [--limit N] [--dry-run]` by hand). Nothing without
     # IMAP_HOST. A poll not started within 50 s is dropped: the next one reads the same mail.
@@ -402,13 +409,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 1800},
     },
-    # On the 1st of each month at 06:00 (TIME_ZONE): e-mail last month's report PDF to
+    # On the 1st of each month from 06:00 (TIME_ZONE): e-mail last month's report PDF to
     # every active coordinator, once each (`manage.py send_monthly_report [--month YYYY-MM]
-    # [--dry-run]` by hand). No expiry: a run delayed by an outage still sends, and a
-    # repeated one sends nothing twice.
+    # [--dry-run]` by hand). Repeated hourly until 18:00 on the 1st to 3rd, so that a run
+    # lost with the broker is made up within the hour; a repeat sends nothing twice (each
+    # coordinator's month is a row). Each run expires within the hour: the next does it.
     "monthly-report": {
         "task": "reports.tasks.monthly_report_send_all",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+        "schedule": crontab(minute=0, hour="6-18", day_of_month="1-3"),
+        "options": {"expires": 3000},
     },
 }
 
