@@ -233,6 +233,8 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their cache lifetimes.
     "config.middleware.NoStoreMiddleware",
     "config.middleware.RequestSizeMiddleware",
+    # Form posts and query strings that are not UTF-8: a 400, not replacement characters.
+    "config.middleware.Utf8RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The API has no language prefix: Accept-Language decides there.
@@ -493,7 +495,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.drf.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.drf.Pagination",
