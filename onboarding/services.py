@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.services import case_event_record
+from cases.services import case_event_record, case_lock
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
 from contacts.services import consent_require
@@ -163,7 +163,12 @@ def plan_start(
     """Creates the plan and the steps that apply to this household, with owners and dates.
 
     Steps are created in the template's order, but one that waits for another is created
-    after it, so its due date can follow the step it waits for."""
+    after it, so its due date can follow the step it waits for.
+
+    The case's row is locked first: two starts at once (a double click) run one after the
+    other, and the second finds the plan and is refused, instead of both passing the check
+    and one failing on the database's one-plan-per-case rule."""
+    case_lock(case=case)
     if OnboardingPlan.objects.filter(case=case).exists():
         raise ValidationError({"template": _("This case already has an onboarding plan.")})
     plan = OnboardingPlan(
