@@ -94,9 +94,10 @@ SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Stored files (welcome packs, e-mail attachments): web and worker must share this folder.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 # E-mail outbox: attempts before an e-mail is failed; seconds after which a claim with no
-# outcome counts as abandoned (more than a send may take); the domain of Message-IDs.
+# outcome counts as abandoned (more than a send may take: outbox.tasks.SEND_TIME_LIMIT, 40 s;
+# so mail left by a dead worker goes out within about two minutes); the domain of Message-IDs.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
-OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 45)
 OUTBOX_MESSAGE_ID_DOMAIN = (
     env_str("OUTBOX_MESSAGE_ID_DOMAIN") or urlsplit(SITE_URL).hostname or "localhost"
 )
