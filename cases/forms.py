@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
-from config.text import ascii_int, free_text_clean, name_clean
+from config.text import ascii_int, free_text_clean, free_text_fields_clean, name_clean
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
 from contacts.selectors import staff_display_name, staff_user_list
 
@@ -106,21 +106,6 @@ class EnquiryForm(forms.Form):
     def clean_name(self) -> str:
         return name_clean(self.cleaned_data["name"])
 
-    def clean_phone(self) -> str:
-        return free_text_clean(self.cleaned_data["phone"])
-
-    def clean_occupation(self) -> str:
-        return free_text_clean(self.cleaned_data["occupation"])
-
-    def clean_partner_occupation(self) -> str:
-        return free_text_clean(self.cleaned_data["partner_occupation"])
-
-    def clean_interests(self) -> str:
-        return free_text_clean(self.cleaned_data["interests"])
-
-    def clean_message(self) -> str:
-        return free_text_clean(self.cleaned_data["message"])
-
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
@@ -151,6 +136,9 @@ class EnquiryForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        free_text_fields_clean(
+            data, ["phone", "occupation", "partner_occupation", "interests", "message"]
+        )
         municipality, locality = data.get("municipality"), data.get("locality")
         if locality and municipality and locality.municipality_id != municipality.pk:
             self.add_error("locality", _("This place is not in the municipality you chose."))

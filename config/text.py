@@ -17,6 +17,7 @@ without being seen.
 
 import re
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,13 @@ def free_text_clean(value: str) -> str:
     than line breaks and tabs."""
     value = _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", value))
     return "".join(char for char in value if char in "\n\r\t" or unicodedata.category(char) != "Cc")
+
+
+def free_text_fields_clean(data: dict[str, Any], names: list[str]) -> None:
+    """free_text_clean on each of `names` that validated (a form's clean())."""
+    for name in names:
+        if isinstance(data.get(name), str):
+            data[name] = free_text_clean(data[name])
 
 
 def ascii_int(value: str) -> int | None:
