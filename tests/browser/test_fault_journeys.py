@@ -1,15 +1,13 @@
 """What staff see when the background service is down: the action still answers, and the
 case page says that the welcome pack is recorded and waiting (issue: nothing lost)."""
 
-from datetime import date
-
 import pytest
 from kombu.exceptions import OperationalError
 from playwright.sync_api import Page, expect
 
-from onboarding.models import OnboardingTemplate, WelcomePack
-from onboarding.services import plan_start
+from onboarding.models import WelcomePack
 from onboarding.tasks import welcome_pack_send
+from tests import factories as f
 from tests.browser.test_staff_journeys import _enquiry, _log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,16 +21,7 @@ def test_fault_journey_welcome_pack_with_the_broker_down_waits_visibly(
 
     monkeypatch.setattr(welcome_pack_send, "delay", refuse)
     case = _enquiry(world)
-    plan_start(
-        case=case,
-        template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
-        move_date=date(2027, 4, 1),
-        from_abroad=True,
-        eu_eea=True,
-        long_stay=True,
-        importing_car=False,
-        actor=world.coordinator,
-    )
+    f.make_plan(case=case, actor=world.coordinator)
     _log_in(page, live_server.url, "coordinator", check_page)
     page.goto(f"{live_server.url}/en/cases/{case.pk}/")
     page.get_by_role("button", name="E-mail welcome pack to the newcomer").click()

@@ -19,8 +19,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Note
 from contacts.models import Consent, Newcomer
-from onboarding.models import OnboardingPlan, OnboardingTemplate
-from onboarding.services import plan_start
+from onboarding.models import OnboardingPlan
 from tests import factories as f
 
 pytestmark = [
@@ -184,21 +183,11 @@ def test_race_notes_and_follow_up_completion(team):
 
 def test_race_plan_started_twenty_times_gives_one_plan(team):
     _kommune, _skole, coordinator, _staff, case = team
-    template = OnboardingTemplate.objects.get(slug="moving-to-the-region")
 
     def work(_i: int):
         with transaction.atomic():
             try:
-                plan_start(
-                    case=Case.objects.get(pk=case.pk),
-                    template=template,
-                    move_date=date(2027, 4, 1),
-                    from_abroad=True,
-                    eu_eea=True,
-                    long_stay=True,
-                    importing_car=False,
-                    actor=coordinator,
-                )
+                f.make_plan(case=Case.objects.get(pk=case.pk), actor=coordinator)
             except ValidationError:
                 return "refused"
         return "started"

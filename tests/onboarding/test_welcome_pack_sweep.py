@@ -3,7 +3,7 @@
 (`manage.py send_welcome_packs`, beat every minute) publishes again what the broker lost."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -13,9 +13,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from onboarding import services
-from onboarding.models import OnboardingTemplate, WelcomePack
+from onboarding.models import WelcomePack
 from onboarding.tasks import welcome_pack_send
 from outbox.models import OutboundEmail
+from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -35,16 +36,7 @@ def broker_down(monkeypatch):
 
 @pytest.fixture
 def plan(world):
-    return services.plan_start(
-        case=world.case,
-        template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
-        move_date=date(2027, 4, 1),
-        from_abroad=True,
-        eu_eea=True,
-        long_stay=True,
-        importing_car=False,
-        actor=world.owner,
-    )
+    return f.make_plan(case=world.case, actor=world.owner)
 
 
 @pytest.mark.django_db
