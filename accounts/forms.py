@@ -1,5 +1,9 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from config.text import ascii_int
 
 
 class OtpTokenForm(forms.Form):
@@ -15,7 +19,13 @@ class OtpTokenForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].strip().replace(" ", "").lower()
+        token = self.cleaned_data["token"].strip().replace(" ", "").lower()
+        # ASCII only: "²³⁴".isdigit() is true, and the code check would then fail on int().
+        if not re.fullmatch(r"[a-z0-9]+", token):
+            raise forms.ValidationError(
+                _("Enter the code with the digits 0-9 (and, for a backup code, letters a-z).")
+            )
+        return token
 
 
 class TotpSetupForm(forms.Form):
@@ -29,6 +39,6 @@ class TotpSetupForm(forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].strip()
-        if not token.isdigit():
+        if ascii_int(token) is None:  # "²⁰²⁰⁰⁰".isdigit() is true, but int() refuses it
             raise forms.ValidationError(_("Enter the six digits the app shows."))
         return token

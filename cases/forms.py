@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
+from config.text import ascii_int, free_text_clean, free_text_fields_clean, name_clean
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
 from contacts.selectors import staff_display_name, staff_user_list
 
@@ -103,7 +104,7 @@ class EnquiryForm(forms.Form):
     )
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        return name_clean(self.cleaned_data["name"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -122,18 +123,22 @@ class EnquiryForm(forms.Form):
         for part in raw.replace(";", ",").replace(" ", ",").split(","):
             if not part:
                 continue
-            if not part.isdigit() or not (this_year - 25 <= int(part) <= this_year):
+            year = ascii_int(part)  # "²⁰²⁰".isdigit() is true, but it is no year
+            if year is None or not (this_year - 25 <= year <= this_year):
                 raise forms.ValidationError(
                     _("Write each birth year as four digits between %(first)s and %(last)s.")
                     % {"first": this_year - 25, "last": this_year}
                 )
-            years.append(int(part))
+            years.append(year)
         if len(years) > MAX_CHILDREN:
             raise forms.ValidationError(_("Give at most %(n)s birth years.") % {"n": MAX_CHILDREN})
         return sorted(years)
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        free_text_fields_clean(
+            data, ["phone", "occupation", "partner_occupation", "interests", "message"]
+        )
         municipality, locality = data.get("municipality"), data.get("locality")
         if locality and municipality and locality.municipality_id != municipality.pk:
             self.add_error("locality", _("This place is not in the municipality you chose."))
@@ -249,7 +254,7 @@ class NoteForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
+        body = free_text_clean(self.cleaned_data["body"]).strip()
         if not body:
             raise forms.ValidationError(_("Write something first."))
         return body

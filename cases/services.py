@@ -192,6 +192,20 @@ def intake_submit(
     return case
 
 
+def case_lock(*, case: Case) -> Case:
+    """Locks the case's row until the caller's transaction ends and reloads `case` from it.
+
+    Every read-modify-write of a case calls this first, inside its transaction: two staff
+    (or a double click) changing the same case at once then run one after the other, and
+    the second sees what the first wrote. Without it both read the same old owner, both
+    decide it changed and both write a timeline entry, whose "from" no longer chains to the
+    previous "to". On PostgreSQL this is SELECT ... FOR UPDATE; SQLite ignores it and
+    serialises writers anyway.
+    """
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
+    return case
+
+
 def _mark_first_response(case: Case, now: Any) -> list[str]:
     if case.first_response_at is None:
         case.first_response_at = now
@@ -216,6 +230,7 @@ def case_mark_first_response(*, case: Case, at: datetime | None = None) -> bool:
 def case_change_status(
     *, case: Case, status: str, actor: User | None, closing_reason: str = ""
 ) -> Case:
+    case_lock(case=case)
     if status == case.status:
         return case
     if status not in STATUS_TRANSITIONS[case.status]:
@@ -246,6 +261,7 @@ def case_change_status(
 def case_assign_owner(*, case: Case, owner: User | None, actor: User) -> Case:
     """Gives the case to a staff member (or nobody). A new case is opened by it: taking a
     case is the team's first response."""
+    case_lock(case=case)
     if owner is not None and not staff_access(owner).is_staff_member:
         raise ValidationError({"owner": _("This person is not a member of the team.")})
     if owner is not None:
@@ -277,6 +293,7 @@ def case_assign_owner(*, case: Case, owner: User | None, actor: User) -> Case:
 
 @transaction.atomic
 def case_set_organisation(*, case: Case, organisation: Organisation | None, actor: User) -> Case:
+    case_lock(case=case)
     if organisation is not None:
         consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     new_id = organisation.pk if organisation else None
@@ -296,6 +313,7 @@ def case_set_organisation(*, case: Case, organisation: Organisation | None, acto
 
 @transaction.atomic
 def case_share(*, case: Case, organisation: Organisation, actor: User) -> Case:
+    case_lock(case=case)
     consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     if case.shared_with.filter(pk=organisation.pk).exists():
         return case
@@ -308,6 +326,7 @@ def case_share(*, case: Case, organisation: Organisation, actor: User) -> Case:
 
 @transaction.atomic
 def case_unshare(*, case: Case, organisation: Organisation, actor: User | None) -> Case:
+    case_lock(case=case)
     if not case.shared_with.filter(pk=organisation.pk).exists():
         return case
     case.shared_with.remove(organisation)
@@ -322,6 +341,7 @@ def case_unshare(*, case: Case, organisation: Organisation, actor: User | None) 
 
 @transaction.atomic
 def case_set_priority(*, case: Case, priority: str, actor: User) -> Case:
+    case_lock(case=case)
     if priority == case.priority:
         return case
     old = case.priority

@@ -7,6 +7,7 @@ Errors always look like this (see `exception_handler`):
      "errors": {"<field>": ["<translated message>", ...], "non_field_errors": [...]}}
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -21,6 +22,8 @@ from rest_framework import exceptions, serializers, views
 from rest_framework.response import Response
 
 from config.forms import error_messages
+
+logger = logging.getLogger(__name__)
 
 # Ids are 64-bit; a bigger number can never name a row, so it is refused as input.
 MAX_ID = 2**63 - 1
@@ -69,6 +72,14 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {NON_FIELD: exc.messages}
 
 
+def server_error_body() -> dict[str, Any]:
+    return {
+        "message": _("Something went wrong on our side. Please try again later."),
+        "code": "server_error",
+        "errors": {},
+    }
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: a Django ValidationError from a service is a 400, a rate-limit
     refusal is a 429, and every error body has the one shape above."""
@@ -78,7 +89,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail=django_errors(exc))
     response = views.exception_handler(exc, context)
     if response is None:
-        return None  # a bug: Django's 500 handling and logging take over
+        # A bug. Logged with its traceback as Django would, and answered in the one shape:
+        # API clients parse every error body, a server error's included.
+        logger.error("API server error", exc_info=exc)
+        return Response(server_error_body(), status=500)
     if isinstance(exc, exceptions.ValidationError):
         body = {
             "message": _("The request is not valid. See the errors for each field."),

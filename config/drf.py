@@ -1,11 +1,16 @@
-"""The API's pagination and throttles, named in REST_FRAMEWORK. Kept apart from config.api:
-DRF imports these while rest_framework.views and .generics are being imported, so this
-module must not import those (or drf-spectacular)."""
+"""The API's pagination, throttles and JSON parser, named in REST_FRAMEWORK. Kept apart from
+config.api: DRF imports these while rest_framework.views and .generics are being imported,
+so this module must not import those (or drf-spectacular)."""
 
+import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
@@ -33,3 +38,54 @@ class AnonThrottle(_ClientAddress, AnonRateThrottle):
 
 class UserThrottle(_ClientAddress, UserRateThrottle):
     pass
+
+
+# Deeper JSON than any of our inputs needs (the deepest, the intake, is 3 levels). Python's
+# json module recurses once per level, so a 2 KB body of "[" would otherwise end in a
+# RecursionError, a 500, before any validation ran.
+JSON_MAX_DEPTH = 32
+
+
+class DepthLimitedJSONParser(JSONParser):
+    """DRF's JSON parser, after a check of the body's nesting depth: deeper bodies are a 400
+    (ParseError, in the one error shape) and are never handed to json.loads. The body is
+    already capped in size by RequestSizeMiddleware, so reading it whole is bounded."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        body = stream.read() if stream is not None else b""
+        if json_depth(body) > JSON_MAX_DEPTH:
+            raise ParseError(
+                _("JSON nested deeper than %(depth)s levels is not accepted.")
+                % {"depth": JSON_MAX_DEPTH}
+            )
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+def json_depth(body: bytes) -> int:
+    """The deepest nesting of [ and { in a JSON text, strings skipped; a linear scan that
+    does not parse, so it cannot recurse. Malformed text is left for the parser to refuse."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > JSON_MAX_DEPTH:
+                return deepest
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest

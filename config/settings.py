@@ -115,9 +115,10 @@ S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY") or None
 # Seconds a signed download address stays valid, should anything ask the store for one.
 S3_URL_EXPIRY = env_int("S3_URL_EXPIRY", 60)
 # E-mail outbox: attempts before an e-mail is failed; seconds after which a claim with no
-# outcome counts as abandoned (more than a send may take); the domain of Message-IDs.
+# outcome counts as abandoned (more than a send may take: outbox.tasks.SEND_TIME_LIMIT, 40 s;
+# so mail left by a dead worker goes out within about two minutes); the domain of Message-IDs.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
-OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 600)
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 45)
 OUTBOX_MESSAGE_ID_DOMAIN = (
     env_str("OUTBOX_MESSAGE_ID_DOMAIN") or urlsplit(SITE_URL).hostname or "localhost"
 )
@@ -256,6 +257,8 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their cache lifetimes.
     "config.middleware.NoStoreMiddleware",
     "config.middleware.RequestSizeMiddleware",
+    # Form posts and query strings that are not UTF-8: a 400, not replacement characters.
+    "config.middleware.Utf8RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The API has no language prefix: Accept-Language decides there.
@@ -473,6 +476,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every minute: queue again welcome packs whose task was lost (`manage.py
+    # send_welcome_packs [--dry-run]` by hand). Dropped if not started within 50 s.
+    "welcome-pack-sweep": {
+        "task": "onboarding.tasks.welcome_pack_sweep_task",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
     # Every minute: read unseen mail in the team's mailbox and put each reply on its case,
     # once (`manage.py poll_mailbox [--limit N] [--dry-run]` by hand). Nothing without
     # IMAP_HOST. A poll not started within 50 s is dropped: the next one reads the same mail.
@@ -488,13 +498,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 1800},
     },
-    # On the 1st of each month at 06:00 (TIME_ZONE): e-mail last month's report PDF to
+    # On the 1st of each month from 06:00 (TIME_ZONE): e-mail last month's report PDF to
     # every active coordinator, once each (`manage.py send_monthly_report [--month YYYY-MM]
-    # [--dry-run]` by hand). No expiry: a run delayed by an outage still sends, and a
-    # repeated one sends nothing twice.
+    # [--dry-run]` by hand). Repeated hourly until 18:00 on the 1st to 3rd, so that a run
+    # lost with the broker is made up within the hour; a repeat sends nothing twice (each
+    # coordinator's month is a row). Each run expires within the hour: the next does it.
     "monthly-report": {
         "task": "reports.tasks.monthly_report_send_all",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+        "schedule": crontab(minute=0, hour="6-18", day_of_month="1-3"),
+        "options": {"expires": 3000},
     },
 }
 
@@ -570,7 +582,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.drf.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.drf.Pagination",

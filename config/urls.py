@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import views
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     # Readiness (database and broker) and liveness (the process alone): see docs/operations.md.
     path("healthz", views.healthz, name="healthz"),

@@ -7,8 +7,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
+from config.api import server_error_body
 from config.health import health_reports
 
 
@@ -68,3 +70,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tilgjengelighetserklæring), linked from every footer."""
     feedback_email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return render(request, "accessibility.html", {"feedback_email": feedback_email})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the API's one error shape under /api/, else the 500 page. DRF views answer
+    their own errors so (config.api.exception_handler); this covers the rest, such as a
+    middleware that fails before the view."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(server_error_body(), status=500)
+    return defaults.server_error(request)

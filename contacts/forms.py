@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import free_text_fields_clean, name_clean
 from contacts.models import Newcomer
 
 NEWCOMER_EDITABLE_FIELDS = [
@@ -34,7 +35,7 @@ class NewcomerForm(forms.ModelForm):
         }
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        return name_clean(self.cleaned_data["name"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -46,6 +47,7 @@ class NewcomerForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        free_text_fields_clean(data, ["phone", "occupation", "partner_occupation", "interests"])
         municipality, locality = data.get("municipality"), data.get("locality")
         if locality and municipality and locality.municipality_id != municipality.pk:
             self.add_error("locality", _("This place is not in the municipality you chose."))

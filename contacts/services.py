@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +27,6 @@ from contacts.models import (
 )
 from contacts.selectors import (
     consent_scopes_active,
-    newcomer_find_by_email,
     organisation_is_covered,
     staff_access,
     staff_role,
@@ -39,6 +38,15 @@ CONSENT_TEXT_VERSION = "2026-11"
 
 
 @transaction.atomic
+def _newcomer_by_email_locked(*, email: str) -> Newcomer | None:
+    """The newcomer with this address, locked until the transaction ends: concurrent
+    enquiries from one person then fill their record, household and consents one after the
+    other (SQLite ignores the lock and serialises writers anyway)."""
+    if not email:
+        return None
+    return Newcomer.objects.select_for_update().filter(email__iexact=email).first()
+
+
 def newcomer_find_or_create(
     *,
     name: str,
@@ -60,6 +68,10 @@ def newcomer_find_or_create(
     An existing newcomer only gets the fields that were empty filled in: the public form is
     unauthenticated, so knowing someone's address must not let a stranger overwrite their
     record. What was sent stays readable on the new case.
+
+    Safe when the same person is sent twice at once: 1. look up and lock; 2. if absent,
+    insert in a savepoint; 3. on a unique-address conflict, look up and lock the winner's
+    row and go on as if it had been found. One newcomer, and both enquiries answered.
     """
     values = {
         "name": name.strip(),
@@ -76,12 +88,23 @@ def newcomer_find_or_create(
         "heard_via": heard_via,
     }
     email = email.strip().lower()
-    newcomer = newcomer_find_by_email(email=email)
+    newcomer = _newcomer_by_email_locked(email=email)
     if newcomer is None:
-        newcomer = Newcomer(email=email, **values)
-        newcomer.full_clean()
-        newcomer.save()
-        return newcomer, True
+        created = Newcomer(email=email, **values)
+        # Field rules here; the address's uniqueness is the database's (below). Validating
+        # the constraint too would only move the race, and name the constraint to the user.
+        created.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():  # a savepoint: a conflict keeps the caller's work
+                created.save()
+            return created, True
+        except IntegrityError:
+            # Someone inserted the same address between our look-up and our insert (the
+            # same form sent twice at once, a portal retrying). PostgreSQL raised only once
+            # their transaction committed, so the row is there now: use it.
+            newcomer = _newcomer_by_email_locked(email=email)
+            if newcomer is None:
+                raise
 
     changed = False
     for field, value in values.items():

@@ -310,10 +310,21 @@ class WelcomePack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When a task to build the pack was last published: welcome_pack_sweep publishes again
+    # for a pack still pending long after this (its message was lost).
+    enqueued_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # welcome_pack_sweep: pending packs whose task may have been lost.
+            models.Index(
+                fields=["enqueued_at"],
+                condition=models.Q(status="pending"),
+                name="onboarding_pack_pending_idx",
+            ),
+        ]
         verbose_name = _("welcome pack")
         verbose_name_plural = _("welcome packs")
 

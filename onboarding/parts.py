@@ -23,13 +23,17 @@ MINE_SHOWN = 30
 def plan_part_context(request: HttpRequest, case: Case, can_manage: bool) -> dict[str, Any]:
     """What the case page shows of the plan, in a fixed number of queries."""
     plan = selectors.plan_for_case(case=case)
+    # Requested packs not built yet: normally for seconds; for longer when the background
+    # service is down, and staff should see that the pack is recorded and waiting.
+    packs_pending = list(selectors.welcome_packs_pending(case=case))
     if plan is None:
-        return {"plan": None}
+        return {"plan": None, "welcome_packs_pending": packs_pending}
     steps = list(selectors.plan_steps(plan=plan))
     done = sum(1 for s in steps if s.status == PlanStep.Status.DONE)
     applicable = sum(1 for s in steps if s.status != PlanStep.Status.SKIPPED)
     return {
         "plan": plan,
+        "welcome_packs_pending": packs_pending,
         "plan_steps": steps,
         "plan_done": done,
         "plan_applicable": applicable,

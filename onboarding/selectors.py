@@ -10,7 +10,7 @@ from cases.models import Case
 from cases.selectors import case_can_manage, visible_through
 from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
-from onboarding.models import LocalOffer, OnboardingPlan, PlanStep
+from onboarding.models import LocalOffer, OnboardingPlan, PlanStep, WelcomePack
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ def household_of(newcomer: Newcomer) -> Household:
 
 def plan_for_case(*, case: Case) -> OnboardingPlan | None:
     return OnboardingPlan.objects.filter(case=case).select_related("template").first()
+
+
+def welcome_packs_pending(*, case: Case) -> QuerySet[WelcomePack]:
+    return case.welcome_packs.filter(status=WelcomePack.Status.PENDING).order_by("created_at")
 
 
 def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:

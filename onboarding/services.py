@@ -1,5 +1,6 @@
 """Writes for onboarding plans and welcome packs. Each change is on the case's timeline."""
 
+import logging
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.services import case_event_record
+from cases.services import case_event_record, case_lock
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
 from contacts.services import consent_require
@@ -25,8 +26,15 @@ from onboarding.pdf import render_welcome_pack
 from onboarding.selectors import Household, household_of
 from outbox.services import email_queue
 
+logger = logging.getLogger(__name__)
+
 Anchor = TemplateStep.Anchor
 Req = TemplateStep.Requirement
+
+# A pack still pending this long after its task was published lost that task: a healthy
+# worker builds a pack within seconds. welcome_pack_sweep takes this many packs a run.
+PACK_REQUEUE_AFTER = timedelta(minutes=2)
+PACK_SWEEP_BATCH = 200
 
 
 def template_suggest(*, newcomer: Newcomer) -> OnboardingTemplate | None:
@@ -155,7 +163,12 @@ def plan_start(
     """Creates the plan and the steps that apply to this household, with owners and dates.
 
     Steps are created in the template's order, but one that waits for another is created
-    after it, so its due date can follow the step it waits for."""
+    after it, so its due date can follow the step it waits for.
+
+    The case's row is locked first: two starts at once (a double click) run one after the
+    other, and the second finds the plan and is refused, instead of both passing the check
+    and one failing on the database's one-plan-per-case rule."""
+    case_lock(case=case)
     if OnboardingPlan.objects.filter(case=case).exists():
         raise ValidationError({"template": _("This case already has an onboarding plan.")})
     plan = OnboardingPlan(
@@ -441,11 +454,53 @@ def welcome_pack_request(*, case: Case, actor: User) -> WelcomePack:
         recipient=newcomer.email,
         created_by=actor,
     )
+    _pack_enqueue_on_commit(pack.pk)
+    return pack
+
+
+def _pack_enqueue_on_commit(pack_id: int) -> None:
+    """welcome_pack_send(pack_id) once the current transaction commits. A broker that is
+    down (or, without one, a build that breaks in-process) must not turn the committed
+    request into an error page: the pack stays pending, shows so on the case page, and
+    welcome_pack_sweep publishes it again."""
     from onboarding.tasks import welcome_pack_send
 
-    pack_id = pack.pk
-    transaction.on_commit(lambda: welcome_pack_send.delay(pack_id))
-    return pack
+    def enqueue() -> None:
+        try:
+            welcome_pack_send.delay(pack_id)
+        except Exception:
+            logger.exception("onboarding: welcome pack %s not queued now; the sweep will", pack_id)
+
+    transaction.on_commit(enqueue)
+
+
+def welcome_pack_sweep(*, dry_run: bool = False) -> list[int]:
+    """Publishes again the task of every pack still pending PACK_REQUEUE_AFTER after its task
+    was last published: the message was lost (a broker flush or outage) or its build failed.
+    Runs every minute as onboarding.tasks.welcome_pack_sweep_task, and by hand as
+    `manage.py send_welcome_packs [--dry-run]`. Returns the packs queued again.
+
+    Safe beside the builder and another sweep: each pack is taken with a conditional UPDATE
+    of enqueued_at, so two sweeps do not both publish it, and welcome_pack_deliver locks the
+    pack and does nothing unless it is still pending, so an extra message is harmless.
+    """
+    now = timezone.now()
+    due = WelcomePack.objects.filter(
+        status=WelcomePack.Status.PENDING, enqueued_at__lte=now - PACK_REQUEUE_AFTER
+    ).order_by("enqueued_at")
+    found = list(due.values_list("pk", "enqueued_at")[:PACK_SWEEP_BATCH])
+    if dry_run:
+        return [pk for pk, _enqueued in found]
+    taken = []
+    for pack_id, enqueued_at in found:
+        if WelcomePack.objects.filter(
+            pk=pack_id, status=WelcomePack.Status.PENDING, enqueued_at=enqueued_at
+        ).update(enqueued_at=now):
+            taken.append(pack_id)
+            _pack_enqueue_on_commit(pack_id)
+    if taken:
+        logger.info("onboarding: %s welcome packs queued again", len(taken))
+    return taken
 
 
 @transaction.atomic

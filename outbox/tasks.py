@@ -8,11 +8,15 @@ from outbox import services
 
 logger = logging.getLogger(__name__)
 
-# Hard limit on one attempt (a prefork worker kills the child). Several EMAIL_TIMEOUTs fit:
-# connecting, each SMTP command, the data. It must stay below OUTBOX_STALE_SECONDS, or the
-# sweep would take back the claim of an attempt that is still running, and below the
-# broker's visibility timeout (outbox.checks).
-SEND_TIME_LIMIT = 300
+# Hard limit on one attempt (a prefork worker kills the child). It must stay below
+# OUTBOX_STALE_SECONDS, or the sweep would take back the claim of an attempt that is still
+# running, and below the broker's visibility timeout (outbox.checks). Kept short because it
+# bounds recovery: a worker that dies mid-send leaves its claim for OUTBOX_STALE_SECONDS
+# (45 s by default) plus at most one sweep interval. Our messages are small (a PDF of a few
+# hundred KB at most), so a healthy SMTP server takes seconds; one that holds a single
+# command for EMAIL_TIMEOUT (30 s) still fits once, and a slower attempt is cut off and
+# retried like any failed one.
+SEND_TIME_LIMIT = 40
 SWEEP_TIME_LIMIT = 120
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from config.text import free_text_clean
+
 
 class MessageForm(forms.Form):
     body = forms.CharField(
@@ -15,6 +17,9 @@ class MessageForm(forms.Form):
         help_text=_("The team answers by e-mail or phone. Do not send passwords or ID numbers."),
         error_messages={"required": _("Write a message.")},
     )
+
+    def clean_body(self) -> str:
+        return free_text_clean(self.cleaned_data["body"])
 
 
 class DetailsForm(forms.Form):
@@ -37,7 +42,7 @@ class DetailsForm(forms.Form):
             del self.fields["planned_move_date"]
 
     def clean_phone(self) -> str:
-        return " ".join(self.cleaned_data["phone"].split())
+        return " ".join(free_text_clean(self.cleaned_data["phone"]).split())
 
 
 class LinkRequestForm(forms.Form):

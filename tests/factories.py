@@ -77,3 +77,20 @@ def make_followup(*, case: Case, assignee, due_date: date, title: str = "Call ba
     return FollowUp.objects.create(
         case=case, title=title, assignee=assignee, due_date=due_date, created_by=assignee
     )
+
+
+def make_plan(*, case: Case, actor, move_date: date = date(2027, 4, 1)):
+    """The region's general onboarding plan for a newcomer from the EU/EEA, staying long."""
+    from onboarding.models import OnboardingTemplate
+    from onboarding.services import plan_start
+
+    return plan_start(
+        case=case,
+        template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
+        move_date=move_date,
+        from_abroad=True,
+        eu_eea=True,
+        long_stay=True,
+        importing_car=False,
+        actor=actor,
+    )

@@ -76,6 +76,8 @@ INTAKE_PYTHON: dict[str, list[str] | None] = {
     "cases/forms.py": ["EnquiryForm", "IntakeForm"],
     "contacts/models.py": ["Newcomer.TargetGroup", "Newcomer.HeardVia", "Consent.Scope"],
     "config/settings.py": ["LANGUAGES"],
+    "config/text.py": None,  # the refusal of names with invisible characters
+    "config/middleware.py": ["Utf8RequestMiddleware"],  # a form post that is not UTF-8
     "onboarding/pdf.py": None,
     "portal/forms.py": None,
     "portal/views.py": None,

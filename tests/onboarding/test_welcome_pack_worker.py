@@ -12,7 +12,7 @@ import email
 import email.policy
 import io
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -125,3 +125,44 @@ def test_welcome_pack_arrives_once_after_the_worker_is_killed_mid_send(
     _check_message(collector.messages[0], case)
     assert WelcomePack.objects.get().status == WelcomePack.Status.QUEUED
     assert OutboundEmail.objects.filter(kind="onboarding.welcome_pack").count() == 1
+
+
+def test_welcome_pack_and_email_lost_in_a_broker_flush_arrive_once_after_the_sweeps(
+    workers, smtp, broker, sent_case, monkeypatch
+):
+    """No worker runs while a pack and a receipt-like e-mail are queued; Redis is flushed;
+    then a worker starts. The two sweeps (beat runs them every minute; here by hand, with
+    their "lost" windows at zero) publish again, and each message arrives once."""
+    from onboarding import services as onboarding
+    from outbox import services as outbox
+    from outbox.services import email_queue
+
+    collector, _port = smtp
+    case, owner = sent_case
+    _request_pack(case, owner)
+    with transaction.atomic():
+        email_queue(
+            kind="cases.intake_receipt",
+            to="olena@example.org",
+            template="welcome_pack",
+            language="en",
+            context={"case": case, "newcomer": case.newcomer},
+            case_id=case.pk,
+        )
+    assert broker.llen("celery") == 2
+    broker.flushdb()
+    workers.start()
+    monkeypatch.setattr(onboarding, "PACK_REQUEUE_AFTER", timedelta(0))
+    monkeypatch.setattr(outbox, "REQUEUE_AFTER", timedelta(0))
+    call_command("send_welcome_packs", stdout=io.StringIO())
+    call_command("send_outbox", stdout=io.StringIO())
+    # Both arrive, in either order: the receipt's e-mail and the pack built and mailed.
+    wait_for(lambda: len(collector.messages) == 2, "the lost e-mail and pack", workers.logs)
+    assert WelcomePack.objects.get().status == WelcomePack.Status.QUEUED
+    # Sweeps run again and again (every minute): nothing goes out twice.
+    call_command("send_welcome_packs", stdout=io.StringIO())
+    call_command("send_outbox", stdout=io.StringIO())
+    wait_for(lambda: drained(broker), "the queue to drain", workers.logs)
+    assert len(collector.messages) == 2
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert case.events.filter(kind="onboarding.welcome_pack.sent").count() == 1

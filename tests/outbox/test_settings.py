@@ -79,7 +79,7 @@ def test_settings_every_beat_entry_has_a_management_command():
             {},
             {
                 "OUTBOX_MAX_ATTEMPTS": 6,
-                "OUTBOX_STALE_SECONDS": 600,
+                "OUTBOX_STALE_SECONDS": 45,
                 "OUTBOX_MESSAGE_ID_DOMAIN": "tilflytt.example.org",
                 "MEDIA_ROOT": str(django_settings.BASE_DIR / "var" / "media"),
                 "CELERY_BROKER_TRANSPORT_OPTIONS": {

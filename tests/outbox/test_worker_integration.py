@@ -109,3 +109,32 @@ def test_worker_killed_mid_send_the_email_arrives_once(
     received = [line for line in workers.log(2).splitlines() if line.endswith("] received")]
     assert len(received) == 2, workers.logs()
     assert all("outbox.tasks.outbox_send[" in line for line in received)
+
+
+def test_worker_killed_mid_send_recovers_within_two_minutes_with_the_default_window(
+    workers, smtp, broker, queue_without_case, pdf_bytes, settings
+):
+    """The real default OUTBOX_STALE_SECONDS, no shortcut: the message left by a killed
+    worker arrives within two minutes of the kill. The sweep runs here every 5 s; beat runs
+    it every minute, which adds at most 55 s, and the bound below allows for that."""
+    from config.settings import OUTBOX_STALE_SECONDS
+
+    settings.OUTBOX_STALE_SECONDS = OUTBOX_STALE_SECONDS  # the default, as deployed
+    collector, _port = smtp
+    first = workers.start()
+    collector.stall_next.set()
+    _queue_pack(queue_without_case, pdf_bytes)
+    wait_for(collector.stalled.is_set, "the worker to reach RCPT", workers.logs)
+    workers.kill(first)
+    killed_at = time.monotonic()
+    collector.release.set()
+    workers.start()
+
+    while not collector.messages and time.monotonic() - killed_at < 120:
+        call_command("send_outbox", stdout=io.StringIO())
+        time.sleep(5)
+    recovered = time.monotonic() - killed_at
+    assert len(collector.messages) == 1, workers.logs()
+    assert recovered + 55 <= 120, recovered  # with beat's one-minute cadence
+    wait_for(lambda: drained(broker), "the redelivered message to be handled", workers.logs)
+    assert len(collector.messages) == 1

@@ -1,0 +1,198 @@
+"""Races: N requests at once at each state-changing endpoint of one case, and at the intake
+with one e-mail address, on PostgreSQL with one connection per thread (SQLite serialises
+writers, so the races do not arise there). Each asserts no 5xx, a consistent final state,
+a timeline that chains (each entry's "from" is the previous entry's "to") and, for the
+intake, one newcomer.
+"""
+
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from cases.models import Case, CaseEvent, Note
+from contacts.models import Consent, Newcomer
+from onboarding.models import OnboardingPlan
+from tests import factories as f
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+N = 20
+
+
+def _at_once(n: int, work: Callable[[int], object]) -> list[object]:
+    """Runs work(i) in n threads released together; each thread has its own connection."""
+    barrier = threading.Barrier(n)
+    results: list[object] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # reported by the assertions, not lost in the thread
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _post_json(user, url: str, body: dict | None = None):
+    def work(_i: int):
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+    return work
+
+
+def _statuses(responses) -> list[int]:
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    return [r.status_code for r in responses]
+
+
+def _chain(case: Case, kind: str, start) -> list:
+    """The "to" values of the case's `kind` entries, after checking that they chain."""
+    previous, seen = start, []
+    for data in CaseEvent.objects.filter(case=case, kind=kind).order_by("created_at", "pk"):
+        assert data.data["from"] == previous, (kind, data.data, previous)
+        previous = data.data["to"]
+        seen.append(previous)
+    return seen
+
+
+@pytest.fixture
+def team():
+    kommune = f.make_organisation(name="Narvik kommune")
+    skole = f.make_organisation(name="Narvik skole", kind="school")
+    coordinator = f.make_user(username="coordinator", organisation=kommune, role="coordinator")
+    staff = [f.make_user(username=f"staff{i}", organisation=kommune) for i in range(4)]
+    newcomer = f.make_newcomer(
+        name="Anna Kowalska",
+        email="anna@example.org",
+        scopes=(Consent.Scope.MUNICIPALITY, Consent.Scope.SCHOOL),
+    )
+    case = f.make_case(newcomer=newcomer, organisation=kommune, owner=None)
+    return kommune, skole, coordinator, staff, case
+
+
+def test_race_intake_same_address_twenty_times_gives_one_newcomer(db):
+    body = {
+        "name": "Olena Kovalenko",
+        "email": "olena@example.org",
+        "preferred_language": "en",
+        "target_group": "family",
+        "children_birth_years": [2020],
+        "consent": True,
+        "share_scopes": ["municipality"],
+    }
+    responses = _at_once(N, _post_json(None, "/api/v1/intake/", body))
+    codes = _statuses(responses)
+    assert all(code < 500 for code in codes), codes
+    assert not [r for r in responses if b"contacts_" in r.content]  # no constraint names
+    assert codes.count(201) == N  # every enquiry is kept: the same person, N cases
+    assert Newcomer.objects.filter(email="olena@example.org").count() == 1
+    assert Case.objects.filter(newcomer__email="olena@example.org").count() == N
+
+
+def test_race_twenty_identical_assignments_write_one_change(team):
+    _kommune, _skole, coordinator, staff, case = team
+    url = reverse("api:cases-assign", args=[case.pk])
+    codes = _statuses(_at_once(N, _post_json(coordinator, url, {"owner": staff[0].pk})))
+    assert codes == [200] * N
+    case.refresh_from_db()
+    assert (case.owner_id, case.status) == (staff[0].pk, Case.Status.OPEN)
+    assert _chain(case, "cases.case.owner_changed", None) == [staff[0].pk]
+    assert _chain(case, "cases.case.status_changed", "new") == ["open"]
+
+
+def test_race_assignments_cycling_through_owners_chain(team):
+    _kommune, _skole, coordinator, staff, case = team
+    url = reverse("api:cases-assign", args=[case.pk])
+
+    def work(i: int):
+        return _post_json(coordinator, url, {"owner": staff[i % len(staff)].pk})(i)
+
+    codes = _statuses(_at_once(N, work))
+    assert codes == [200] * N
+    case.refresh_from_db()
+    owners = _chain(case, "cases.case.owner_changed", None)
+    assert owners and owners[-1] == case.owner_id
+    assert all(a != b for a, b in itertools.pairwise(owners))  # no no-op entries
+
+
+def test_race_status_changes_chain_and_no_op_writes_nothing(team):
+    _kommune, _skole, coordinator, _staff, case = team
+    url = reverse("api:cases-status", args=[case.pk])
+
+    def work(i: int):
+        return _post_json(coordinator, url, {"status": ("open", "waiting")[i % 2]})(i)
+
+    codes = _statuses(_at_once(N, work))
+    assert all(code in (200, 400) for code in codes), codes
+    case.refresh_from_db()
+    statuses = _chain(case, "cases.case.status_changed", "new")
+    assert statuses and statuses[-1] == case.status
+    assert all(a != b for a, b in itertools.pairwise(statuses))
+
+
+def test_race_sharing_twenty_times_shares_once(team):
+    _kommune, skole, coordinator, _staff, case = team
+    url = reverse("api:cases-share", args=[case.pk])
+    codes = _statuses(_at_once(N, _post_json(coordinator, url, {"organisation": skole.pk})))
+    assert codes == [200] * N
+    assert list(case.shared_with.all()) == [skole]
+    assert CaseEvent.objects.filter(case=case, kind="cases.case.shared").count() == 1
+
+
+def test_race_notes_and_follow_up_completion(team):
+    _kommune, _skole, coordinator, staff, case = team
+    notes = _statuses(
+        _at_once(
+            N,
+            _post_json(
+                coordinator,
+                reverse("api:notes-add", args=[case.pk]),
+                {"body": "Called", "visibility": "team"},
+            ),
+        )
+    )
+    assert notes == [201] * N
+    assert Note.objects.filter(case=case).count() == N
+    followup = f.make_followup(case=case, assignee=staff[0], due_date=date(2027, 1, 1))
+    url = reverse("api:followups-complete", args=[case.pk, followup.pk])
+    assert _statuses(_at_once(N, _post_json(coordinator, url))) == [200] * N
+    assert CaseEvent.objects.filter(case=case, kind="cases.followup.completed").count() == 1
+
+
+def test_race_plan_started_twenty_times_gives_one_plan(team):
+    _kommune, _skole, coordinator, _staff, case = team
+
+    def work(_i: int):
+        with transaction.atomic():
+            try:
+                f.make_plan(case=Case.objects.get(pk=case.pk), actor=coordinator)
+            except ValidationError:
+                return "refused"
+        return "started"
+
+    results = _at_once(N, work)
+    assert sorted(map(str, results)) == ["refused"] * (N - 1) + ["started"]
+    assert OnboardingPlan.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case, kind="onboarding.plan.started").count() == 1
