@@ -41,21 +41,32 @@ PORTAL_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def newcomer_link_send(
-    *, newcomer: Newcomer, case: Case | None, actor: User | None
+    *, newcomer: Newcomer, case: Case | None, actor: User | None, requested: bool = False
 ) -> OutboundEmail:
-    """Issues a new personal link (older ones stop working) and e-mails it through the
-    outbox, in the newcomer's language; the case timeline records it (never the link)."""
+    """Issues a new personal link and e-mails it through the outbox, in the newcomer's
+    language; the case timeline records it (never the link).
+
+    Staff's re-issue (`requested=False`) retires older links at once. The newcomer's own
+    request at /my/ (`requested=True`) must not: anyone can type a known address there. Its
+    link is pending, and the old one keeps working until the new one is first opened
+    (contacts.services.newcomer_link_issue); the e-mail and the timeline say so.
+    """
     if not newcomer.email:
         raise ValidationError({"email": _("The newcomer has no e-mail address.")})
-    path = newcomer_link_issue(newcomer=newcomer, actor=actor)
+    path = newcomer_link_issue(newcomer=newcomer, actor=actor, keep_active=requested)
     if case is not None:
-        case_event_record(case=case, kind="contacts.newcomer_link.issued", actor=actor)
+        kind = "contacts.newcomer_link.requested" if requested else "contacts.newcomer_link.issued"
+        case_event_record(case=case, kind=kind, actor=actor)
     return email_queue(
         kind="contacts.newcomer_link",
         to=newcomer.email,
         template="newcomer_link",
         language=newcomer.preferred_language,
-        context={"newcomer": newcomer, "link_url": settings.SITE_URL + path},
+        context={
+            "newcomer": newcomer,
+            "link_url": settings.SITE_URL + path,
+            "keeps_old_link": requested,
+        },
         case_id=case.pk if case is not None else None,
     )
 
