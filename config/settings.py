@@ -327,6 +327,9 @@ LANGUAGES = [
 # pack are in every language above (the header's language switch offers them there).
 STAFF_LANGUAGES = ["nb", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as the Unicode CLDR writes them in each language, where Django's own
+# formats differ (English as en-GB, 24-hour time): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

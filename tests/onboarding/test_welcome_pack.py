@@ -70,7 +70,7 @@ def _text(content: bytes) -> tuple[str, PdfReader]:
             "en",
             "Welcome to Bjerkvik, Łucja Wiśniewska!",
             "ID check and moving notice",
-            "04/09/2027",
+            "09/04/2027",  # en-GB: day first
         ),
         (
             "nb",
