@@ -34,6 +34,7 @@ def household(world):
         municipality=narvik,
         description_en="A kindergarten by the fjord.",
         description_nb="En barnehage ved fjorden.",
+        descriptions={"en": "A kindergarten by the fjord.", "nb": "En barnehage ved fjorden."},
     )
     LocalOffer.objects.create(name="Narvik skiklubb", kind="association", interests="ski, skiing")
     LocalOffer.objects.create(name="Ungdomsklubben", kind="leisure", age_min=13, age_max=18)

@@ -288,6 +288,7 @@ def _grow(world, n):
         for offset in (-2, 0, 3):
             PlanStep.objects.create(
                 plan=plan,
+                titles={"nb": "Steg", "en": "Step"},
                 title_nb="Steg",
                 title_en="Step",
                 doer="team",

@@ -9,4 +9,5 @@ MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+# DATE_INPUT_FORMATS stays Django's "en" (ISO first): date fields are <input type=date>,
+# which render their value in the first input format and accept only ISO dates.
