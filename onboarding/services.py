@@ -379,7 +379,7 @@ def step_skip(*, step: PlanStep, reason: str, actor: User) -> PlanStep:
 
 
 @transaction.atomic
-def step_reopen(*, step: PlanStep, actor: User) -> PlanStep:
+def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False) -> PlanStep:
     updated = (
         PlanStep.objects.filter(pk=step.pk)
         .exclude(status=PlanStep.Status.OPEN)
@@ -387,11 +387,11 @@ def step_reopen(*, step: PlanStep, actor: User) -> PlanStep:
     )
     step.refresh_from_db()
     if updated:
+        data: dict[str, int | bool] = {"step": step.pk}
+        if by_newcomer:
+            data["by_newcomer"] = True
         case_event_record(
-            case=step.plan.case,
-            kind="onboarding.step.reopened",
-            actor=actor,
-            data={"step": step.pk},
+            case=step.plan.case, kind="onboarding.step.reopened", actor=actor, data=data
         )
     return step
 

@@ -24,7 +24,7 @@ from cases.services import (
 from contacts.models import Newcomer
 from contacts.services import newcomer_link_issue, newcomer_link_revoke, newcomer_update
 from onboarding.models import PlanStep
-from onboarding.services import step_complete
+from onboarding.services import step_complete, step_reopen
 from outbox.models import OutboundEmail
 from outbox.services import email_queue
 from portal.selectors import portal_case
@@ -85,6 +85,18 @@ def newcomer_step_complete(*, newcomer: Newcomer, step: PlanStep) -> PlanStep:
     if step.plan.case.newcomer_id != newcomer.pk or step.doer != "newcomer":
         raise ValidationError({"step": _("This step is not yours to mark done.")})
     return step_complete(step=step, actor=None, by_newcomer=True)
+
+
+def newcomer_step_undo(*, newcomer: Newcomer, step: PlanStep) -> PlanStep:
+    """The newcomer takes back "done" on one of their own steps. A step the team skipped
+    stays skipped: only the team reopens it."""
+    if (
+        step.plan.case.newcomer_id != newcomer.pk
+        or step.doer != "newcomer"
+        or step.status != PlanStep.Status.DONE
+    ):
+        raise ValidationError({"step": _("This step is not yours to reopen.")})
+    return step_reopen(step=step, actor=None, by_newcomer=True)
 
 
 @transaction.atomic

@@ -152,15 +152,41 @@ def welcome_pack_pdf(request: HttpRequest, secret: str) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
 def step_done(request: HttpRequest, secret: str, step_pk: int) -> HttpResponse:
+    return _step_action(
+        secret,
+        step_pk,
+        request=request,
+        service=services.newcomer_step_complete,
+        done=_("Well done! The step is marked as done."),
+    )
+
+
+@private
+@require_POST
+@ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
+def step_undo(request: HttpRequest, secret: str, step_pk: int) -> HttpResponse:
+    return _step_action(
+        secret,
+        step_pk,
+        request=request,
+        service=services.newcomer_step_undo,
+        done=_("The step is back on your list."),
+    )
+
+
+def _step_action(
+    secret: str, step_pk: int, *, request: HttpRequest, service: Callable[..., Any], done: str
+) -> HttpResponse:
+    """Marks one of the newcomer's own steps done, or takes that back."""
     newcomer = _newcomer(secret)
     step = selectors.portal_step_for_newcomer(newcomer=newcomer, pk=step_pk)
     try:
-        services.newcomer_step_complete(newcomer=newcomer, step=step)
+        service(newcomer=newcomer, step=step)
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
     else:
-        messages.success(request, _("Well done! The step is marked as done."))
+        messages.success(request, done)
     return _back(secret, "#next-steps")
 
 

@@ -211,3 +211,14 @@ def test_portal_page_queries_do_not_grow_with_the_plan(client, world, portal):
             )
     f.make_case(newcomer=portal.newcomer, organisation=world.kommune)
     assert [count(path) for path in paths] == before
+
+
+@pytest.mark.django_db
+def test_portal_page_team_steps_show_how_to_reach_their_organisation(client, world, portal):
+    Organisation.objects.filter(pk=world.kommune.pk).update(
+        email="tilflytt@narvik.kommune.no", phone="+47 76 96 50 00"
+    )
+    html = _html(client, f"/en/my/{portal.secret}/")
+    team = html.split('id="team-steps"')[1].split("</section>")[0]
+    assert 'href="mailto:tilflytt@narvik.kommune.no"' in team
+    assert 'href="tel:+4776965000"' in team
