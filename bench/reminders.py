@@ -114,6 +114,7 @@ def seed(items: int, due: int) -> None:
             [
                 PlanStep(
                     plan_id=plans[i % CASES],
+                    titles={"nb": f"Bench {i}", "en": f"Bench {i}"},
                     title_nb=f"Bench {i}",
                     title_en=f"Bench {i}",
                     doer=TemplateStep.Doer.TEAM,

@@ -206,6 +206,7 @@ def seed(n: int) -> None:
                     steps.append(
                         PlanStep(
                             plan=plan,
+                            titles={"nb": f"Steg {k}", "en": f"Step {k}"},
                             title_nb=f"Steg {k}",
                             title_en=f"Step {k}",
                             doer=rng.choice(["team", "newcomer"]),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
+from config.forms import TelInput
+from config.languages import LanguageSelect
 from config.text import ascii_int, free_text_clean, free_text_fields_clean, name_clean
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
 from contacts.selectors import staff_display_name, staff_user_list
@@ -20,15 +22,28 @@ MAX_CHILDREN = 12
 class EnquiryForm(forms.Form):
     """What an enquiry records, whoever enters it."""
 
-    name = forms.CharField(label=_("Your name"), max_length=200)
+    # autocomplete: the browser may fill in the person's own details (WCAG 1.3.5).
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
         help_text=_("We send the receipt and our answer here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
     preferred_language = forms.ChoiceField(
-        label=_("Language we should use with you"), choices=settings.LANGUAGES
+        label=_("Language we should use with you"),
+        choices=settings.LANGUAGES,
+        widget=LanguageSelect,
     )
     municipality = forms.ModelChoiceField(
         label=_("Where are you thinking of moving?"),
@@ -172,6 +187,9 @@ class StaffEnquiryForm(EnquiryForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Name")
+        # Staff type someone else's details: the browser must not offer their own.
+        for field in ("name", "email", "phone"):
+            self.fields[field].widget.attrs["autocomplete"] = "off"
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Leave empty if the person gave none.")
         self.fields["preferred_language"].label = _("Preferred language")

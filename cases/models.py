@@ -5,9 +5,9 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.texts import text_for
 from contacts.models import Newcomer, Organisation
 
 
@@ -35,10 +35,9 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "nb").split("-")[0]
-        if language == "nb":
-            return self.name_nb
-        return (self.names or {}).get(language) or self.name_en
+        # The one rule for texts from data (config.texts): the reader's language, then
+        # English, then bokmål; bokmål and English live in their own columns here.
+        return text_for({"nb": self.name_nb, "en": self.name_en, **(self.names or {})})
 
 
 class ReferenceCounter(models.Model):

@@ -55,3 +55,10 @@ def form_add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     field when the form has one, else on the form as a whole."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class TelInput(forms.TextInput):
+    """A phone number: `type=tel` gives phones their number pad. Use it with
+    `autocomplete="tel"` where people type their own number (WCAG 1.3.5)."""
+
+    input_type = "tel"

@@ -5,10 +5,8 @@ The defaults give an embedded set-up (SQLite under var/, eager tasks, mail to th
 console) so that `make run` works on a machine with nothing but Python.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
-from typing import overload
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -16,63 +14,10 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+# The strict helpers every variable is read through; `<NAME>_FILE` works for each.
+from config.env import env_bool, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def _env_raw(name: str) -> str | None:
-    """NAME's value, or the content of the file named by NAME_FILE (container and
-    Kubernetes secrets are mounted as files). Every helper below reads through this, so
-    `<NAME>_FILE` works for every setting, whatever its type."""
-    file_path = os.environ.get(f"{name}_FILE")
-    if file_path:
-        try:
-            return Path(file_path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read") from exc
-    return os.environ.get(name)
-
-
-@overload
-def env_str(name: str, default: str) -> str: ...
-@overload
-def env_str(name: str, default: None = None) -> str | None: ...
-def env_str(name: str, default: str | None = None) -> str | None:
-    """A string from NAME, or from the file named by NAME_FILE."""
-    raw = _env_raw(name)
-    return default if raw is None else raw
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = _env_raw(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    raw = _env_raw(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = _env_raw(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 # --- Environment -------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
@@ -395,6 +340,9 @@ LANGUAGES = [
 # pack are in every language above (the header's language switch offers them there).
 STAFF_LANGUAGES = ["nb", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as the Unicode CLDR writes them in each language, where Django's own
+# formats differ (English as en-GB, 24-hour time): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

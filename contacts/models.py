@@ -325,6 +325,10 @@ class NewcomerLink(models.Model):
     Only the SHA-256 hash of the secret is stored; the secret is in the URL sent to the
     newcomer (contacts.services.newcomer_link_issue). A link stops working when revoked, when
     a newer one is issued, or after settings.NEWCOMER_LINK_IDLE_DAYS without use.
+
+    A link the newcomer asks for at /my/ is *pending*: anyone may type a newcomer's address
+    there, so it must not lock the newcomer out. It works alongside the active link, and
+    only its first use retires every other link of the newcomer (newcomer_link_resolve).
     """
 
     newcomer = models.ForeignKey(Newcomer, on_delete=models.CASCADE, related_name="links")
@@ -332,6 +336,11 @@ class NewcomerLink(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    pending = models.BooleanField(
+        _("waiting for its first use"),
+        default=False,
+        help_text=_("Asked for at /my/: the older link keeps working until this one is used."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -344,7 +353,7 @@ class NewcomerLink(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["newcomer"],
-                condition=models.Q(revoked_at=None),
+                condition=models.Q(revoked_at=None, pending=False),
                 name="contacts_newcomerlink_one_active",
             ),
         ]

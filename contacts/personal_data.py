@@ -61,6 +61,7 @@ class ContactsPersonalData:
                         "created_at": iso(link.created_at),
                         "last_used_at": iso(link.last_used_at),
                         "revoked_at": iso(link.revoked_at),
+                        "pending": link.pending,
                     }
                     for link in NewcomerLink.objects.filter(newcomer=newcomer).order_by("pk")
                 ],

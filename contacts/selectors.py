@@ -151,7 +151,13 @@ def organisation_list() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
 
 
-def newcomer_link_active(*, newcomer: Newcomer) -> NewcomerLink | None:
-    """The newcomer's link that still works (not revoked; it may have expired unused, which
-    the case page shows from its last use)."""
-    return NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).first()
+def newcomer_links_working(
+    *, newcomer: Newcomer
+) -> tuple[NewcomerLink | None, NewcomerLink | None]:
+    """The newcomer's active link and their newest pending one (asked for at /my/, not
+    opened yet), in one query. Either may be None; either may have expired unused, which
+    the case page shows from its dates."""
+    links = list(NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None))
+    active = next((link for link in links if not link.pending), None)
+    pending = next((link for link in links if link.pending), None)
+    return active, pending

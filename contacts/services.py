@@ -341,19 +341,32 @@ def newcomer_link_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def newcomer_link_issue(*, newcomer: Newcomer, actor: User | None) -> str:
-    """A new personal link for the newcomer; every older one stops working. Returns the
-    URL path with the secret, in the newcomer's language (e.g. /en/my/<secret>/). The secret
-    is not stored: whoever needs to send the link (receipt, re-issue, reminders) issues one.
+def newcomer_link_issue(
+    *, newcomer: Newcomer, actor: User | None, keep_active: bool = False
+) -> str:
+    """A new personal link for the newcomer. Returns the URL path with the secret, in the
+    newcomer's language (e.g. /en/my/<secret>/). The secret is not stored: whoever needs to
+    send the link (receipt, re-issue, reminders) issues one.
+
+    By default every older link stops working at once (staff re-issue a link that may have
+    leaked). With `keep_active` (the newcomer's own request at /my/, which anyone can make
+    with a known address) the new link is *pending*: the active link keeps working, and the
+    new one retires the others only when it is first used (newcomer_link_resolve).
 
     The newcomer's row is locked first, so two issues at once cannot both leave an active
     link (the partial unique constraint would refuse the second otherwise).
     """
     Newcomer.objects.select_for_update().filter(pk=newcomer.pk).first()
     now = timezone.now()
-    NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(revoked_at=now)
+    if not keep_active:
+        NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(revoked_at=now)
     secret = secrets.token_urlsafe(32)
-    link = NewcomerLink(newcomer=newcomer, token_hash=newcomer_link_hash(secret), created_at=now)
+    link = NewcomerLink(
+        newcomer=newcomer,
+        token_hash=newcomer_link_hash(secret),
+        created_at=now,
+        pending=keep_active,
+    )
     link.full_clean()
     link.save()
     with translation.override(newcomer.preferred_language):
@@ -361,7 +374,8 @@ def newcomer_link_issue(*, newcomer: Newcomer, actor: User | None) -> str:
 
 
 def newcomer_link_revoke(*, newcomer: Newcomer, actor: User | None) -> int:
-    """Revokes the newcomer's active link (if any); returns how many were revoked."""
+    """Revokes the newcomer's working links, the active one and any pending; returns how
+    many were revoked."""
     return NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(
         revoked_at=timezone.now()
     )
@@ -389,6 +403,34 @@ def newcomer_link_resolve(*, secret: str) -> Newcomer | None:
         or getattr(link.newcomer, "erased_at", None) is not None
     ):
         return None
+    if link.pending:
+        return newcomer_link_take_over(link=link, now=now)
     if link.last_used_at is None or now - link.last_used_at >= NEWCOMER_LINK_USE_RESOLUTION:
         NewcomerLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return link.newcomer
+
+
+@transaction.atomic
+def newcomer_link_take_over(*, link: NewcomerLink, now: datetime) -> Newcomer | None:
+    """The first use of a pending link: it becomes the newcomer's active link and every
+    other link of theirs (the old active one, other pending ones) stops working.
+
+    1. Lock the newcomer's row, as newcomer_link_issue does, so two pending links opened at
+       once take over one after the other.
+    2. Read this link again under the lock. Revoked meanwhile (another pending link took
+       over first): refused like any revoked link. No longer pending (the same link opened
+       twice at once): it is the active link already.
+    3. Revoke the others before clearing `pending`, so the one-active constraint holds at
+       every statement.
+    """
+    Newcomer.objects.select_for_update().filter(pk=link.newcomer_id).first()
+    mine = NewcomerLink.objects.filter(pk=link.pk, revoked_at=None)
+    pending = mine.values_list("pending", flat=True).first()
+    if pending is None:
+        return None
+    if pending:
+        NewcomerLink.objects.filter(newcomer_id=link.newcomer_id, revoked_at=None).exclude(
+            pk=link.pk
+        ).update(revoked_at=now)
+        mine.update(pending=False, last_used_at=now)
     return link.newcomer

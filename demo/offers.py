@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (Ukrainian text: its Cyrillic letters are meant)
 """The region's local offers for the demo's welcome packs: demo entries, edited in admin in
 a real installation. Used by demo.onboarding; edit freely."""
 
@@ -124,3 +125,56 @@ LOCAL_OFFERS = [
         "A yearly evening for new residents with clubs and associations.",
     ),
 ]
+
+# Polish and Ukrainian descriptions by offer name. NEEDS NATIVE REVIEW (pl, uk): written with
+# care in plain language, not yet read by a native speaker.
+OFFER_TEXTS_PL_UK = {
+    "Narvik frivilligsentral": (
+        "Miejsce spotkań, kawiarenka językowa i wolontariat dla wszystkich.",
+        "Місце зустрічей, мовне кафе і волонтерство для всіх.",
+    ),
+    "Språkkafé på biblioteket": (
+        "Ćwicz norweski przy kawie w każdą środę.",
+        "Практикуйте норвезьку за чашкою кави щосереди.",
+    ),
+    "Narvikfjellet skiklubb": (
+        "Narciarstwo biegowe i zjazdowe dla dzieci i dorosłych.",
+        "Бігові та гірські лижі для дітей і дорослих.",
+    ),
+    "Narvik kor": (
+        "Chór mieszany, który chętnie przyjmuje nowe osoby.",
+        "Мішаний хор, який радо приймає нових співаків.",
+    ),
+    "Bjerkvik barnehage": (
+        "Gminne przedszkole w Bjerkvik.",
+        "Комунальний дитячий садок у Б'єрквіку.",
+    ),
+    "Ballangen barnehage": (
+        "Gminne przedszkole w Ballangen.",
+        "Комунальний дитячий садок у Баллангені.",
+    ),
+    "Fritidsklubben": (
+        "Otwarty klub młodzieżowy, czynny po południu i wieczorem.",
+        "Відкритий молодіжний клуб, що працює вдень і ввечері.",
+    ),
+    "Svømmeopplæring for barn": (
+        "Nauka pływania dla dzieci.",
+        "Уроки плавання для дітей.",
+    ),
+    "Boligkontoret i kommunen": (
+        "Porady dotyczące wynajmu, dodatku mieszkaniowego i kredytu na start.",
+        "Консультації щодо оренди, житлової допомоги і стартової позики.",
+    ),
+    "Jobbnettverket for medflyttere": (
+        "Lokalni pracodawcy spotykają się z partnerami, którzy szukają pracy.",
+        "Місцеві роботодавці зустрічаються з партнерами, які шукають роботу.",
+    ),
+    "Gratangen bygdelag": (
+        "Wspólne prace, imprezy i spacery we wsi.",
+        "Спільна робота, свята і прогулянки в селі.",
+    ),
+    "Tilflytterkvelden": (
+        "Coroczny wieczór dla nowych mieszkańców z klubami i stowarzyszeniami.",
+        "Щорічний вечір для нових мешканців із клубами та об'єднаннями.",
+    ),
+}

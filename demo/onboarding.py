@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_newcomer_update
 from contacts.models import Municipality, Newcomer
-from demo.offers import LOCAL_OFFERS
+from demo.offers import LOCAL_OFFERS, OFFER_TEXTS_PL_UK
 from demo.texts import SEED
 from onboarding.models import LocalOffer, PlanStep
 from onboarding.services import plan_start, step_complete, template_suggest
@@ -21,6 +21,8 @@ def local_offers_seed() -> None:
     places = {m.name: m for m in Municipality.objects.all()}
     for name, kind, town, locality, ages, words, text_nb, text_en in LOCAL_OFFERS:
         municipality = places.get(town)
+        text_pl, text_uk = OFFER_TEXTS_PL_UK.get(name, ("", ""))
+        descriptions = {"nb": text_nb, "en": text_en, "pl": text_pl, "uk": text_uk}
         LocalOffer.objects.get_or_create(
             name=name,
             defaults={
@@ -33,6 +35,7 @@ def local_offers_seed() -> None:
                 "age_max": ages[1] if ages else None,
                 "interests": words,
                 "partner_job_seekers": kind == "employer",
+                "descriptions": {code: text for code, text in descriptions.items() if text},
                 "description_nb": text_nb,
                 "description_en": text_en,
             },

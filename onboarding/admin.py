@@ -3,9 +3,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep, WelcomePack
+from onboarding.services import texts_copy_to_columns
 
 # Official sources and offers are on https; a typed "nav.no/..." gets https, not http
 # (Django 6's default, asked for now so the admin forms raise no deprecation warning).
@@ -22,7 +24,7 @@ class TemplateStepInline(admin.StackedInline):
     fieldsets = [
         (
             None,
-            {"fields": ["key", "position", "title_nb", "title_en", "guidance_nb", "guidance_en"]},
+            {"fields": ["key", "position", "titles", "guidances"]},
         ),
         (
             "Who and when",
@@ -59,16 +61,35 @@ class TemplateStepInline(admin.StackedInline):
     ]
 
 
+class TextsAdmin(admin.ModelAdmin):
+    """Texts are edited by language in their JSON field; the older bokmål and English
+    columns (kept for staff search and lists) are copied from it on save."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        texts_copy_to_columns(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        for inline_form in formset.forms:
+            if inline_form.has_changed():
+                texts_copy_to_columns(inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
+
 @admin.register(OnboardingTemplate)
-class OnboardingTemplateAdmin(admin.ModelAdmin):
+class OnboardingTemplateAdmin(TextsAdmin):
     list_display = ["name_nb", "name_en", "slug", "is_active", "position"]
+    exclude = ["name_nb", "name_en"]
     inlines = [TemplateStepInline]
 
 
 @admin.register(TemplateStep)
-class TemplateStepAdmin(admin.ModelAdmin):
+class TemplateStepAdmin(TextsAdmin):
     """A list to see which facts still need checking against their source."""
 
+    exclude = ["title_nb", "title_en", "guidance_nb", "guidance_en"]
     formfield_overrides = HTTPS_URLS
     list_display = ["title_en", "template", "anchor", "offset_days", "source_url", "checked_on"]
     list_filter = ["template", ("checked_on", admin.EmptyFieldListFilter)]
@@ -76,8 +97,9 @@ class TemplateStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalOffer)
-class LocalOfferAdmin(admin.ModelAdmin):
+class LocalOfferAdmin(TextsAdmin):
     formfield_overrides = HTTPS_URLS
+    exclude = ["description_nb", "description_en"]
     list_display = ["name", "kind", "municipality", "locality", "age_min", "age_max", "is_active"]
     list_filter = ["kind", "municipality", "is_active"]
     search_fields = ["name", "interests"]

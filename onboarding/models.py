@@ -1,24 +1,35 @@
 """Onboarding plans built from templates, the region's local offers, and welcome packs."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from config.texts import text_for
 from contacts.models import HouseholdMember, Locality, Municipality, Organisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the stubs' name for str or a lazy str
 
-def _in_bokmal() -> bool:
-    return (get_language() or "nb").startswith("nb")
+# Texts a newcomer reads are JSON fields, {language code: text}, read by config.texts.text_for
+# (their language, then English, then bokmål). The older *_nb/*_en columns are kept, written
+# alongside by the services, for the readers not moved yet (staff search, admin lists,
+# benchmarks); nothing the newcomer sees reads them.
+TEXTS_HELP = _('By language code, for example {"nb": "…", "en": "…", "pl": "…", "uk": "…"}.')
+
+
+def texts_field(verbose_name: "StrOrPromise") -> models.JSONField:
+    return models.JSONField(verbose_name, default=dict, blank=True, help_text=TEXTS_HELP)
 
 
 class OnboardingTemplate(models.Model):
     name_nb = models.CharField(_("name (bokmål)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
+    names = texts_field(_("name in each language"))
     slug = models.SlugField(_("key"), unique=True)
     # Target groups this template is suggested for; empty means "anyone".
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
@@ -35,7 +46,7 @@ class OnboardingTemplate(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_nb if _in_bokmal() else self.name_en
+        return text_for(self.names)
 
 
 class TemplateStep(models.Model):
@@ -66,6 +77,8 @@ class TemplateStep(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     guidance_nb = models.TextField(_("guidance (bokmål)"), blank=True)
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    titles = texts_field(_("title in each language"))
+    guidances = texts_field(_("guidance in each language"))
     doer = models.CharField(_("who does it"), max_length=20, choices=Doer.choices)
     responsible_kind = models.CharField(
         _("responsible kind of organisation"),
@@ -127,7 +140,15 @@ class TemplateStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title_en
+        return text_for(self.titles, "en")
+
+    @property
+    def title(self) -> str:
+        return text_for(self.titles)
+
+    @property
+    def guidance(self) -> str:
+        return text_for(self.guidances)
 
 
 class OnboardingPlan(models.Model):
@@ -176,6 +197,9 @@ class PlanStep(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     guidance_nb = models.TextField(blank=True)
     guidance_en = models.TextField(blank=True)
+    # Copied from the template step when the plan starts (with the member's suffix).
+    titles = texts_field(_("title in each language"))
+    guidances = texts_field(_("guidance in each language"))
     source_url = models.URLField(blank=True)
     doer = models.CharField(_("who does it"), max_length=20, choices=TemplateStep.Doer.choices)
     organisation = models.ForeignKey(
@@ -235,15 +259,15 @@ class PlanStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title_en
+        return text_for(self.titles, "en")
 
     @property
     def title(self) -> str:
-        return self.title_nb if _in_bokmal() else self.title_en
+        return text_for(self.titles)
 
     @property
     def guidance(self) -> str:
-        return self.guidance_nb if _in_bokmal() else self.guidance_en
+        return text_for(self.guidances)
 
     def is_overdue(self, today: date) -> bool:
         return self.status == self.Status.OPEN and self.due_date < today
@@ -263,6 +287,7 @@ class LocalOffer(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description_nb = models.TextField(_("description (bokmål)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    descriptions = texts_field(_("description in each language"))
     url = models.URLField(_("web address"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     municipality = models.ForeignKey(
@@ -288,7 +313,7 @@ class LocalOffer(models.Model):
 
     @property
     def description(self) -> str:
-        return self.description_nb if _in_bokmal() else self.description_en
+        return text_for(self.descriptions)
 
     @property
     def interest_words(self) -> list[str]:

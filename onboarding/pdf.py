@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from cases.models import Case
@@ -140,12 +141,30 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         )
 
 
+# The table's default cell padding, left and right, in points.
+CELL_PADDING = 6
+PLAN_TABLE_WIDTH = 174 * mm
+
+
+def _fitted_width(text: str, minimum: float) -> float:
+    """The width a one-word column header needs so it never breaks mid-word ("Utfør/t",
+    "Вико/нано"): its measured width in the bold cell font plus the cell padding."""
+    measured = stringWidth(text, CELL_BOLD.fontName, CELL_BOLD.fontSize) + 2 * CELL_PADDING
+    return max(minimum, measured + 1)
+
+
 def _plan_table(steps: list[PlanStep]) -> Table:
+    done_header, when_header = _("Done"), _("When")
+    done_width = _fitted_width(done_header, 14 * mm)
+    # The "When" column holds a short date; its header may be longer in some languages.
+    when_width = _fitted_width(when_header, 26 * mm)
+    who_width = 42 * mm
+    step_width = PLAN_TABLE_WIDTH - done_width - when_width - who_width
     rows = [
         [
-            paragraph(_("Done"), CELL_BOLD),
+            paragraph(done_header, CELL_BOLD),
             paragraph(_("Step"), CELL_BOLD),
-            paragraph(_("When"), CELL_BOLD),
+            paragraph(when_header, CELL_BOLD),
             paragraph(_("Who"), CELL_BOLD),
         ]
     ]
@@ -179,7 +198,7 @@ def _plan_table(steps: list[PlanStep]) -> Table:
                 paragraph(who, CELL),
             ]
         )
-    table = Table(rows, colWidths=[14 * mm, 92 * mm, 26 * mm, 42 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[done_width, step_width, when_width, who_width], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -4,6 +4,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from config.personal_data import ERASED_EMAIL, ERASED_TEXT, Export, Subject, files_delete, iso
+from config.texts import text_for
 from onboarding.models import PlanStep, WelcomePack
 from onboarding.services import step_titles_for
 
@@ -23,6 +24,8 @@ class OnboardingPersonalData:
                     "title_nb": step.title_nb,
                     "guidance": step.guidance_en,
                     "guidance_nb": step.guidance_nb,
+                    "titles": step.titles,
+                    "guidances": step.guidances,
                     "source_url": step.source_url,
                     "due_date": iso(step.due_date),
                     "status": step.status,
@@ -50,6 +53,8 @@ class OnboardingPersonalData:
         # again from the template (a child's birth year at most), whatever it holds now.
         steps.exclude(skip_reason="").update(skip_reason=ERASED_TEXT)
         steps.filter(template_step=None).update(
+            titles={},
+            guidances={},
             title_nb=ERASED_TEXT,
             title_en=ERASED_TEXT,
             guidance_nb="",
@@ -61,11 +66,17 @@ class OnboardingPersonalData:
             template = step.template_step
             if template is None:  # excluded above; the type cannot say so
                 continue
-            step.title_nb, step.title_en = step_titles_for(template, step.member)
-            step.guidance_nb, step.guidance_en = template.guidance_nb, template.guidance_en
+            step.titles = step_titles_for(template, step.member)
+            step.guidances = dict(template.guidances)
+            step.title_nb, step.title_en = text_for(step.titles, "nb"), text_for(step.titles, "en")
+            step.guidance_nb = text_for(template.guidances, "nb")
+            step.guidance_en = text_for(template.guidances, "en")
             step.source_url = template.source_url
             step.save(
-                update_fields=["title_nb", "title_en", "guidance_nb", "guidance_en", "source_url"]
+                update_fields=[
+                    *("titles", "guidances", "title_nb", "title_en"),
+                    *("guidance_nb", "guidance_en", "source_url"),
+                ]
             )
         packs = WelcomePack.objects.filter(case_id__in=subject.case_ids)
         # The stored PDFs go once the masking has committed (a rollback keeps them).

@@ -101,5 +101,5 @@ def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
 def my_plan_steps_for_screen(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     """`my_plan_steps_open` with only the columns "My work" shows."""
     return my_plan_steps_open(user=user).only(
-        "title_nb", "title_en", "due_date", "plan__case__reference", "plan__case__newcomer__name"
+        "titles", "due_date", "plan__case__reference", "plan__case__newcomer__name"
     )

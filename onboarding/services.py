@@ -2,16 +2,20 @@
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import case_event_record, case_lock
+from config.texts import text_for
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
 from contacts.services import consent_require
@@ -135,17 +139,43 @@ def _owner_for(
     return case.responsible_organisation if step.doer == TemplateStep.Doer.TEAM else None
 
 
-def step_titles_for(step: TemplateStep, member: HouseholdMember | None) -> tuple[str, str]:
-    """A plan step's titles (bokmål, English) from its template step, for the member it is
-    repeated for (the partner, a child by birth year) or the household (None)."""
+# The older bokmål and English columns of each text field, kept for the readers not moved
+# to the texts yet (staff search, admin lists, benchmarks).
+TEXT_COLUMNS = {
+    "names": ("name_nb", "name_en"),
+    "titles": ("title_nb", "title_en"),
+    "guidances": ("guidance_nb", "guidance_en"),
+    "descriptions": ("description_nb", "description_en"),
+}
+
+
+def texts_copy_to_columns(obj: Any) -> None:
+    """Sets a template's, step's or offer's older columns from its texts (not saved)."""
+    for field, (column_nb, column_en) in TEXT_COLUMNS.items():
+        texts = getattr(obj, field, None)
+        if texts is not None:
+            setattr(obj, column_nb, text_for(texts, "nb"))
+            setattr(obj, column_en, text_for(texts, "en"))
+
+
+def step_titles_for(step: TemplateStep, member: HouseholdMember | None) -> dict[str, str]:
+    """A plan step's titles, {language: title}, from its template step, for the member it
+    is repeated for (the partner, a child by birth year) or the household (None). Each
+    language's suffix is written in that language."""
+    titles = dict(step.titles)
     if member is None:
-        return step.title_nb, step.title_en
-    if member.relation == HouseholdMember.Relation.PARTNER:
-        return f"{step.title_nb} (partner)", f"{step.title_en} (partner)"
-    return (
-        f"{step.title_nb} (barn født {member.birth_year})",
-        f"{step.title_en} (child born {member.birth_year})",
-    )
+        return titles
+    result = {}
+    for language, title in titles.items():
+        with translation.override(language):
+            if member.relation == HouseholdMember.Relation.PARTNER:
+                result[language] = _("%(title)s (partner)") % {"title": title}
+            else:
+                result[language] = _("%(title)s (child born %(year)s)") % {
+                    "title": title,
+                    "year": member.birth_year,
+                }
+    return result
 
 
 @transaction.atomic
@@ -215,7 +245,7 @@ def plan_start(
                     dependency = created.get((waits_for, member_key)) or created.get(
                         (waits_for, None)
                     )
-                title_nb, title_en = step_titles_for(step, member)
+                titles = step_titles_for(step, member)
                 organisation = _owner_for(step, case, candidates, scopes)
                 anchor = (
                     step.anchor
@@ -227,10 +257,13 @@ def plan_start(
                     template_step=step,
                     member=member,
                     position=step.position,
-                    title_nb=title_nb,
-                    title_en=title_en,
-                    guidance_nb=step.guidance_nb,
-                    guidance_en=step.guidance_en,
+                    titles=titles,
+                    guidances=dict(step.guidances),
+                    # The older columns, for the readers not moved to the texts yet.
+                    title_nb=text_for(titles, "nb"),
+                    title_en=text_for(titles, "en"),
+                    guidance_nb=text_for(step.guidances, "nb"),
+                    guidance_en=text_for(step.guidances, "en"),
                     source_url=step.source_url,
                     doer=step.doer,
                     organisation=organisation,
@@ -359,7 +392,7 @@ def step_skip(*, step: PlanStep, reason: str, actor: User) -> PlanStep:
 
 
 @transaction.atomic
-def step_reopen(*, step: PlanStep, actor: User) -> PlanStep:
+def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False) -> PlanStep:
     updated = (
         PlanStep.objects.filter(pk=step.pk)
         .exclude(status=PlanStep.Status.OPEN)
@@ -367,11 +400,11 @@ def step_reopen(*, step: PlanStep, actor: User) -> PlanStep:
     )
     step.refresh_from_db()
     if updated:
+        data: dict[str, int | bool] = {"step": step.pk}
+        if by_newcomer:
+            data["by_newcomer"] = True
         case_event_record(
-            case=step.plan.case,
-            kind="onboarding.step.reopened",
-            actor=actor,
-            data={"step": step.pk},
+            case=step.plan.case, kind="onboarding.step.reopened", actor=actor, data=data
         )
     return step
 
@@ -418,9 +451,13 @@ def step_add(
     actor: User,
     guidance: str = "",
 ) -> PlanStep:
-    """A step of the team's own, beyond the template; the same text serves both languages."""
+    """A step of the team's own, beyond the template; the same text serves every language
+    (stored under the staff member's language; the fallback rule shows it to all)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     step = PlanStep(
         plan=plan,
+        titles={language: title.strip()},
+        guidances={language: guidance.strip()} if guidance.strip() else {},
         title_nb=title.strip(),
         title_en=title.strip(),
         guidance_nb=guidance.strip(),

@@ -66,7 +66,10 @@ class OnboardingDescriber:
         elif kind == "onboarding.step.skipped":
             text = _("Step “%(title)s” skipped") % {"title": step}
         elif kind == "onboarding.step.reopened":
-            text = _("Step “%(title)s” reopened") % {"title": step}
+            if data.get("by_newcomer"):
+                text = _("Step “%(title)s” reopened by the newcomer") % {"title": step}
+            else:
+                text = _("Step “%(title)s” reopened") % {"title": step}
         elif kind == "onboarding.step.added":
             text = _("Step “%(title)s” added") % {"title": step}
         elif kind == "onboarding.step.reassigned":

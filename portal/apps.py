@@ -29,6 +29,10 @@ class PortalConfig(AppConfig):
         SentenceDescriber(
             {
                 "contacts.newcomer_link.issued": _("Personal link e-mailed to the newcomer"),
+                "contacts.newcomer_link.requested": _(
+                    "The newcomer asked for a new personal link; the old link works until "
+                    "the new one is opened"
+                ),
                 "contacts.newcomer_link.revoked": _("Personal link revoked"),
             }
         ).register()

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import TelInput
+from config.languages import LanguageSelect
 from config.text import free_text_clean
 
 
@@ -31,9 +33,16 @@ class DetailsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Your plan's dates move with it."),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
     preferred_language = forms.ChoiceField(
-        label=_("Language for e-mails and this page"), choices=settings.LANGUAGES
+        label=_("Language for e-mails and this page"),
+        choices=settings.LANGUAGES,
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args: Any, moved: bool = False, **kwargs: Any) -> None:
@@ -49,6 +58,7 @@ class LinkRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("The address you gave when you contacted us."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     def clean_email(self) -> str:

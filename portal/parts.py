@@ -6,8 +6,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from cases.models import Case
-from contacts.selectors import newcomer_link_active
+from contacts.selectors import newcomer_links_working
 
 
 def link_part_context(request: HttpRequest, case: Case, can_manage: bool) -> dict[str, Any]:
-    return {"newcomer_link": newcomer_link_active(newcomer=case.newcomer) if can_manage else None}
+    if not can_manage:
+        return {"newcomer_link": None, "pending_link": None}
+    active, pending = newcomer_links_working(newcomer=case.newcomer)
+    return {"newcomer_link": active, "pending_link": pending}

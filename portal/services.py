@@ -24,7 +24,7 @@ from cases.services import (
 from contacts.models import Newcomer
 from contacts.services import newcomer_link_issue, newcomer_link_revoke, newcomer_update
 from onboarding.models import PlanStep
-from onboarding.services import step_complete
+from onboarding.services import step_complete, step_reopen
 from outbox.models import OutboundEmail
 from outbox.services import email_queue
 from portal.selectors import portal_case
@@ -41,21 +41,32 @@ PORTAL_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def newcomer_link_send(
-    *, newcomer: Newcomer, case: Case | None, actor: User | None
+    *, newcomer: Newcomer, case: Case | None, actor: User | None, requested: bool = False
 ) -> OutboundEmail:
-    """Issues a new personal link (older ones stop working) and e-mails it through the
-    outbox, in the newcomer's language; the case timeline records it (never the link)."""
+    """Issues a new personal link and e-mails it through the outbox, in the newcomer's
+    language; the case timeline records it (never the link).
+
+    Staff's re-issue (`requested=False`) retires older links at once. The newcomer's own
+    request at /my/ (`requested=True`) must not: anyone can type a known address there. Its
+    link is pending, and the old one keeps working until the new one is first opened
+    (contacts.services.newcomer_link_issue); the e-mail and the timeline say so.
+    """
     if not newcomer.email:
         raise ValidationError({"email": _("The newcomer has no e-mail address.")})
-    path = newcomer_link_issue(newcomer=newcomer, actor=actor)
+    path = newcomer_link_issue(newcomer=newcomer, actor=actor, keep_active=requested)
     if case is not None:
-        case_event_record(case=case, kind="contacts.newcomer_link.issued", actor=actor)
+        kind = "contacts.newcomer_link.requested" if requested else "contacts.newcomer_link.issued"
+        case_event_record(case=case, kind=kind, actor=actor)
     return email_queue(
         kind="contacts.newcomer_link",
         to=newcomer.email,
         template="newcomer_link",
         language=newcomer.preferred_language,
-        context={"newcomer": newcomer, "link_url": settings.SITE_URL + path},
+        context={
+            "newcomer": newcomer,
+            "link_url": settings.SITE_URL + path,
+            "keeps_old_link": requested,
+        },
         case_id=case.pk if case is not None else None,
     )
 
@@ -74,6 +85,18 @@ def newcomer_step_complete(*, newcomer: Newcomer, step: PlanStep) -> PlanStep:
     if step.plan.case.newcomer_id != newcomer.pk or step.doer != "newcomer":
         raise ValidationError({"step": _("This step is not yours to mark done.")})
     return step_complete(step=step, actor=None, by_newcomer=True)
+
+
+def newcomer_step_undo(*, newcomer: Newcomer, step: PlanStep) -> PlanStep:
+    """The newcomer takes back "done" on one of their own steps. A step the team skipped
+    stays skipped: only the team reopens it."""
+    if (
+        step.plan.case.newcomer_id != newcomer.pk
+        or step.doer != "newcomer"
+        or step.status != PlanStep.Status.DONE
+    ):
+        raise ValidationError({"step": _("This step is not yours to reopen.")})
+    return step_reopen(step=step, actor=None, by_newcomer=True)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:secret>/welcome-pack/", views.welcome_pack, name="welcome-pack"),
     path("<str:secret>/welcome-pack.pdf", views.welcome_pack_pdf, name="welcome-pack-pdf"),
     path("<str:secret>/steps/<int:step_pk>/done/", views.step_done, name="step-done"),
+    path("<str:secret>/steps/<int:step_pk>/undo/", views.step_undo, name="step-undo"),
     path("<str:secret>/message/", views.message_send, name="message"),
     path("<str:secret>/details/", views.details_update, name="details"),
     path("<str:secret>/reminders/", views.reminders_set, name="reminders"),

@@ -152,15 +152,41 @@ def welcome_pack_pdf(request: HttpRequest, secret: str) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
 def step_done(request: HttpRequest, secret: str, step_pk: int) -> HttpResponse:
+    return _step_action(
+        secret,
+        step_pk,
+        request=request,
+        service=services.newcomer_step_complete,
+        done=_("Well done! The step is marked as done."),
+    )
+
+
+@private
+@require_POST
+@ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
+def step_undo(request: HttpRequest, secret: str, step_pk: int) -> HttpResponse:
+    return _step_action(
+        secret,
+        step_pk,
+        request=request,
+        service=services.newcomer_step_undo,
+        done=_("The step is back on your list."),
+    )
+
+
+def _step_action(
+    secret: str, step_pk: int, *, request: HttpRequest, service: Callable[..., Any], done: str
+) -> HttpResponse:
+    """Marks one of the newcomer's own steps done, or takes that back."""
     newcomer = _newcomer(secret)
     step = selectors.portal_step_for_newcomer(newcomer=newcomer, pk=step_pk)
     try:
-        services.newcomer_step_complete(newcomer=newcomer, step=step)
+        service(newcomer=newcomer, step=step)
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
     else:
-        messages.success(request, _("Well done! The step is marked as done."))
+        messages.success(request, done)
     return _back(secret, "#next-steps")
 
 
@@ -237,14 +263,19 @@ def consent_withdraw(request: HttpRequest, secret: str, scope: str) -> HttpRespo
 @ratelimit(key=_email_key, group="portal.request", rate=_request_rate, method="POST", block=True)
 def link_request(request: HttpRequest) -> HttpResponse:
     """Asks for a fresh link by e-mail. The answer is the same whether the address is known
-    or not; only a known one gets an e-mail (a new link, so any old one stops working)."""
+    or not; only a known one gets an e-mail. Anyone can type an address here, so the new
+    link does not revoke the old one: the old one stops working only when the new one is
+    first opened (portal.services.newcomer_link_send). Rate-limited per client address and
+    per e-mail address."""
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         newcomer = newcomer_find_by_email(email=form.cleaned_data["email"])
         if newcomer is not None and getattr(newcomer, "erased_at", None) is None:
             case = selectors.portal_case(newcomer=newcomer)
             if case is not None:
-                services.newcomer_link_send(newcomer=newcomer, case=case, actor=None)
+                services.newcomer_link_send(
+                    newcomer=newcomer, case=case, actor=None, requested=True
+                )
         return redirect("portal:request-sent")
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/request.html", {"form": form}, status=status)

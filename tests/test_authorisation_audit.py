@@ -83,6 +83,7 @@ SECRET_LINK = {
     "portal:welcome-pack",
     "portal:welcome-pack-pdf",
     "portal:step-done",
+    "portal:step-undo",
     "portal:message",
     "portal:details",
     "portal:reminders",

@@ -298,7 +298,7 @@ def test_intake_languages_topic_names_come_from_data():
     ("language", "texts"),
     [
         ("pl", ["Olena Kovalenko, witamy!", "Twój plan", "1 kwietnia 2027"]),
-        ("uk", ["Olena Kovalenko, ласкаво просимо!", "Ваш план", "01 квітня 2027 р."]),  # noqa: RUF001
+        ("uk", ["Olena Kovalenko, ласкаво просимо!", "Ваш план", "1 квітня 2027 р."]),  # noqa: RUF001
     ],
 )
 def test_intake_languages_welcome_pack_in_polish_and_ukrainian(world, language, texts):

@@ -4,6 +4,8 @@ elsewhere (settings.STAFF_LANGUAGES)."""
 from django import template
 from django.conf import settings
 
+from config import languages
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def switch_languages(*, public: bool) -> list[str]:
     if public:
         return codes
     return [code for code in codes if code in settings.STAFF_LANGUAGES]
+
+
+@register.filter
+def language_name_own(code: str) -> str:
+    """The language's name in that language ("Polski", "Українська")."""
+    return languages.language_name_own(code)

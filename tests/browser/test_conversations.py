@@ -97,10 +97,10 @@ def test_conversation_failing_address_shown_and_unmatched_bounces_counted(
     page.goto(f"{base}/en/cases/{world.case.pk}/")
     card = page.locator('[aria-labelledby="newcomer-heading"]')
     expect(card).to_contain_text(
-        "E-mails to this address bounced on 11/20/2026: check the address."
+        "E-mails to this address bounced on 20/11/2026: check the address."
     )
     composer = page.locator("#composer")
-    expect(composer).to_contain_text("E-mails to this address bounced on 11/20/2026")
+    expect(composer).to_contain_text("E-mails to this address bounced on 20/11/2026")
     composer.get_by_role("link", name="Edit details and status").click()
     expect(page.get_by_label("E-mail")).to_have_value("anna@example.org")
     page.go_back()

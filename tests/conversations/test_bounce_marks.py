@@ -176,9 +176,9 @@ def test_case_page_shows_the_failing_address_on_the_card_and_in_the_composer(wor
         email_failing_since=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     )
     page = _case_page(client, world)
-    assert page.count(f"{FAILING} 11/20/2026: check the address.") == 2
+    assert page.count(f"{FAILING} 20/11/2026: check the address.") == 2
     composer = page[page.index('id="composer"') :]
-    assert f"{FAILING} 11/20/2026" in composer
+    assert f"{FAILING} 20/11/2026" in composer
     assert reverse("cases:newcomer-edit", args=[world.case.pk]) in composer
 
 

@@ -61,7 +61,7 @@ def test_templates_fill_uses_the_case_in_the_templates_language(world):
     body = "{first_name} / {name} / {reference} / {owner_name} / {move_date} / {team}"
     en = reply_template_fill(template=reply_template(body=body), case=world.case)
     assert en == (
-        f"Anna / Anna Kowalska / {world.case.reference} / Ola Nordmann / May 1, 2027 / "
+        f"Anna / Anna Kowalska / {world.case.reference} / Ola Nordmann / 1 May 2027 / "
         "The newcomer team"
     )
     nb = reply_template_fill(

@@ -34,6 +34,7 @@ def household(world):
         municipality=narvik,
         description_en="A kindergarten by the fjord.",
         description_nb="En barnehage ved fjorden.",
+        descriptions={"en": "A kindergarten by the fjord.", "nb": "En barnehage ved fjorden."},
     )
     LocalOffer.objects.create(name="Narvik skiklubb", kind="association", interests="ski, skiing")
     LocalOffer.objects.create(name="Ungdomsklubben", kind="leisure", age_min=13, age_max=18)
@@ -70,7 +71,7 @@ def _text(content: bytes) -> tuple[str, PdfReader]:
             "en",
             "Welcome to Bjerkvik, Łucja Wiśniewska!",
             "ID check and moving notice",
-            "04/09/2027",
+            "09/04/2027",  # en-GB: day first
         ),
         (
             "nb",

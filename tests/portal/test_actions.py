@@ -13,7 +13,7 @@ from cases.timeline import timeline_entries
 from contacts.models import Consent, Newcomer
 from contacts.services import newcomer_link_issue
 from onboarding.models import OnboardingTemplate, PlanStep
-from onboarding.services import plan_start
+from onboarding.services import plan_start, step_skip
 from outbox.models import OutboundEmail
 from tests import factories as f
 
@@ -52,6 +52,47 @@ def test_portal_action_mark_own_step_done(client, world, portal):
         assert timeline_entries([event])[0].actor_name == "The newcomer"
     page = client.get(f"/en/my/{portal.secret}/").content.decode()
     assert "Well done! The step is marked as done." in page
+
+
+@pytest.mark.django_db
+def test_portal_action_undo_mark_as_done(client, world, portal):
+    step = _own_open_step(portal)
+    client.post(f"/en/my/{portal.secret}/steps/{step.pk}/done/")
+    page = client.get(f"/en/my/{portal.secret}/").content.decode()
+    assert f'action="/en/my/{portal.secret}/steps/{step.pk}/undo/"' in page
+    assert client.get(f"/en/my/{portal.secret}/steps/{step.pk}/undo/").status_code == 405
+    response = client.post(f"/en/my/{portal.secret}/steps/{step.pk}/undo/")
+    assert response["Location"] == f"/en/my/{portal.secret}/#next-steps"
+    step.refresh_from_db()
+    assert step.status == PlanStep.Status.OPEN and step.done_at is None
+    event = _last_event(world.case)
+    assert (event.kind, event.actor, event.data) == (
+        "onboarding.step.reopened",
+        None,
+        {"step": step.pk, "by_newcomer": True},
+    )
+    with translation.override("en"):
+        assert _text(event) == f"Step “{step.title_en}” reopened by the newcomer"
+    assert (
+        "The step is back on your list." in client.get(f"/en/my/{portal.secret}/").content.decode()
+    )
+    # Undoing again changes nothing and says so.
+    client.post(f"/en/my/{portal.secret}/steps/{step.pk}/undo/")
+    assert _last_event(world.case).pk == event.pk
+
+
+@pytest.mark.django_db
+def test_portal_action_undo_cannot_reopen_a_step_the_team_skipped(client, world, portal):
+    step = _own_open_step(portal)
+    step_skip(step=step, reason="Not needed", actor=world.owner)
+    page = client.get(f"/en/my/{portal.secret}/").content.decode()
+    assert f"/steps/{step.pk}/undo/" not in page
+    client.post(f"/en/my/{portal.secret}/steps/{step.pk}/undo/")
+    step.refresh_from_db()
+    assert step.status == PlanStep.Status.SKIPPED
+    other = f.make_newcomer(email="other@example.org")
+    other_secret = newcomer_link_issue(newcomer=other, actor=None).rstrip("/").rsplit("/")[-1]
+    assert client.post(f"/en/my/{other_secret}/steps/{step.pk}/undo/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -156,7 +156,7 @@ def test_portal_link_request_answers_the_same_for_known_and_unknown_addresses(cl
     secret = emails[0].body_text.split("/my/")[1].split("/")[0]
     assert newcomer_link_resolve(secret=secret) == world.newcomer
     assert "Anna" not in emails[0].subject
-    assert world.case.events.filter(kind="contacts.newcomer_link.issued", actor=None).exists()
+    assert world.case.events.filter(kind="contacts.newcomer_link.requested", actor=None).exists()
 
 
 @pytest.mark.django_db

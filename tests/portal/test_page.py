@@ -1,15 +1,17 @@
 """What the newcomer's own page shows, in two languages, and what it never shows."""
 
+from datetime import date
 from io import BytesIO
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from cases.services import note_add
 from contacts.models import Organisation
 from onboarding.models import PlanStep
+from onboarding.services import step_add
 from tests import factories as f
 
 from .conftest import TODAY
@@ -69,10 +71,51 @@ def test_portal_page_household_with_children_in_english(client, world, portal):
 
 
 @pytest.mark.django_db
-def test_portal_page_other_languages_fall_back_to_english_guidance(client, world, portal):
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "pl",
+            [
+                "Miejsce w szkole (dziecko urodzone w 2019)",
+                "Dziecko z zagranicy ma prawo do miejsca w szkole",
+                "Rozmowa powitalna z koordynatorem",
+            ],
+        ),
+        (
+            "uk",
+            [
+                "Місце в школі (дитина 2019 року народження)",
+                "Дитина з-за кордону має право на місце в школі",
+                "Вітальна розмова з координатором",
+            ],
+        ),
+    ],
+)
+def test_portal_page_steps_and_guidance_in_polish_and_ukrainian(
+    client, world, portal, language, texts
+):
+    html = " ".join(_html(client, f"/{language}/my/{portal.secret}/").split())
+    assert f'<html lang="{language}">' in html
+    for text in texts:
+        assert text in html
+    assert "School place" not in html
+    assert "Welcome talk" not in html
+
+
+@pytest.mark.django_db
+def test_portal_page_a_step_without_the_language_falls_back_to_english(client, world, portal):
+    """The team's own step, written in English: the Polish page shows it in English."""
+    with translation.override("en"):
+        step_add(
+            plan=portal.plan,
+            title="Meet the school nurse",
+            due_date=date(2027, 5, 1),
+            doer="newcomer",
+            actor=world.owner,
+        )
     html = _html(client, f"/pl/my/{portal.secret}/")
-    assert '<html lang="pl">' in html
-    assert "School place (child born 2019)" in html
+    assert "Meet the school nurse" in html
 
 
 @pytest.mark.django_db
@@ -168,3 +211,14 @@ def test_portal_page_queries_do_not_grow_with_the_plan(client, world, portal):
             )
     f.make_case(newcomer=portal.newcomer, organisation=world.kommune)
     assert [count(path) for path in paths] == before
+
+
+@pytest.mark.django_db
+def test_portal_page_team_steps_show_how_to_reach_their_organisation(client, world, portal):
+    Organisation.objects.filter(pk=world.kommune.pk).update(
+        email="tilflytt@narvik.kommune.no", phone="+47 76 96 50 00"
+    )
+    html = _html(client, f"/en/my/{portal.secret}/")
+    team = html.split('id="team-steps"')[1].split("</section>")[0]
+    assert 'href="mailto:tilflytt@narvik.kommune.no"' in team
+    assert 'href="tel:+4776965000"' in team

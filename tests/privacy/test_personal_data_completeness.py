@@ -372,7 +372,9 @@ def _world() -> SimpleNamespace:
         ),
         owner=f.make_user(username="owner", organisation=kommune),
     )
-    template = OnboardingTemplate.objects.create(name_nb="Familie", name_en="Family", slug="fam")
+    template = OnboardingTemplate.objects.create(
+        name_nb="Familie", name_en="Family", names={"nb": "Familie", "en": "Family"}, slug="fam"
+    )
     TemplateStep.objects.create(
         template=template,
         key="tax",
@@ -380,6 +382,8 @@ def _world() -> SimpleNamespace:
         title_en="Tax card",
         guidance_nb="Søk om skattekort.",
         guidance_en="Apply for a tax card.",
+        titles={"nb": "Skattekort", "en": "Tax card"},
+        guidances={"nb": "Søk om skattekort.", "en": "Apply for a tax card."},
         doer=TemplateStep.Doer.NEWCOMER,
         anchor=TemplateStep.Anchor.MOVE_DATE,
         offset_days=7,

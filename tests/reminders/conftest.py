@@ -27,6 +27,7 @@ def make_step(*, case, due_date: date, assignee=None, doer=TemplateStep.Doer.TEA
     )
     return PlanStep.objects.create(
         plan=plan,
+        titles={"nb": title, "en": title},
         title_nb=title,
         title_en=title,
         doer=doer,

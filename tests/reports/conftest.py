@@ -106,6 +106,7 @@ def place_plans(*, c2: Case, c3: Case, d1: Case, actor) -> dict[str, PlanStep]:
     for key, case, due, status, done_at in rows:
         steps[key] = PlanStep.objects.create(
             plan=plans[case.pk],
+            titles={"nb": key, "en": key},
             title_nb=key,
             title_en=key,
             doer="team",

@@ -225,7 +225,7 @@ def test_dashboard_cache_as_of_time_in_local_time_and_language(known, login, tim
     time_machine.move_to(at(2026, 2, 15, 18, 2), tick=False)  # 17:02 UTC
     client = login(known.world.coordinator)
     english = as_of(client.get(url(language="en")))
-    assert english.startswith("Figures as of 6:02 p.m.")
+    assert english.startswith("Figures as of 18:02")  # en-GB: a 24-hour clock
     assert english.endswith("Refresh")
     bokmal = as_of(client.get(url()))
     assert "18:02" in bokmal and "17:02" not in bokmal

@@ -1,0 +1,108 @@
+"""Texts from data by language: one rule (the reader's language, then English, then
+bokmål), and the seeded data lacks no language of settings.LANGUAGES."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import translation
+from pypdf import PdfReader
+
+from config.texts import text_for, texts_missing
+from contacts.models import HouseholdMember, Municipality, Newcomer
+from demo.onboarding import local_offers_seed
+from onboarding.models import LocalOffer, OnboardingTemplate, PlanStep, TemplateStep
+from onboarding.pdf import render_welcome_pack
+from onboarding.services import plan_start
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def test_texts_fallback_rule():
+    texts = {"nb": "Bolig", "en": "Housing", "pl": "Mieszkanie"}
+    assert text_for(texts, "pl") == "Mieszkanie"
+    assert text_for(texts, "uk") == "Housing"  # then English
+    assert text_for({"nb": "Bolig", "pl": ""}, "pl") == "Bolig"  # then bokmål
+    assert text_for({"de": "Wohnung"}, "pl") == "Wohnung"  # then any it has
+    assert text_for({}, "pl") == "" and text_for(None) == ""
+    with translation.override("pl"):
+        assert text_for(texts) == "Mieszkanie"  # the active language by default
+    with translation.override("en-gb"):
+        assert text_for(texts) == "Housing"
+    assert texts_missing({"nb": "x", "en": " "}, LANGUAGES) == ["en", "pl", "uk"]
+
+
+def _missing_report(rows) -> dict[str, list[str]]:
+    """{language: ["what", …]} of every text lacking that language."""
+    report: dict[str, list[str]] = {}
+    for label, texts in rows:
+        for code in texts_missing(texts, LANGUAGES):
+            report.setdefault(code, []).append(label)
+    return report
+
+
+@pytest.mark.django_db
+def test_texts_seeded_data_lacks_no_language():
+    local_offers_seed()
+    rows = [(f"template {t.slug}: name", t.names) for t in OnboardingTemplate.objects.all()]
+    for step in TemplateStep.objects.select_related("template"):
+        rows.append((f"step {step.template.slug}/{step.key}: title", step.titles))
+        if step.guidance_en:
+            rows.append((f"step {step.template.slug}/{step.key}: guidance", step.guidances))
+    rows += [(f"offer {o.name}: description", o.descriptions) for o in LocalOffer.objects.all()]
+    assert len(rows) > 50
+    assert _missing_report(rows) == {}
+
+
+@pytest.mark.django_db
+def test_texts_missing_report_names_what_lacks_which_language():
+    step = TemplateStep.objects.get(template__slug="moving-to-the-region", key="housing")
+    step.titles = {"nb": "Bolig", "en": "Housing"}
+    rows = [("step housing: title", step.titles), ("other", {"nb": "x", "en": "y", "pl": "z"})]
+    assert _missing_report(rows) == {
+        "pl": ["step housing: title"],
+        "uk": ["step housing: title", "other"],
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "offer_text"),
+    [
+        ("pl", "Gminne przedszkole w Bjerkvik."),
+        ("uk", "Комунальний дитячий садок у Б'єрквіку."),  # noqa: RUF001
+    ],
+)
+def test_texts_welcome_pack_has_no_english_step_title(world, language, offer_text):
+    narvik = Municipality.objects.get(name="Narvik")
+    Newcomer.objects.filter(pk=world.newcomer.pk).update(
+        municipality=narvik, locality=narvik.localities.get(name="Bjerkvik")
+    )
+    world.newcomer.refresh_from_db()
+    HouseholdMember.objects.create(newcomer=world.newcomer, relation="partner", name="Piotr")
+    HouseholdMember.objects.create(newcomer=world.newcomer, relation="child", birth_year=2023)
+    HouseholdMember.objects.create(newcomer=world.newcomer, relation="child", birth_year=2018)
+    local_offers_seed()
+    with time_machine.travel(date(2026, 11, 27), tick=False):
+        plan = plan_start(
+            case=world.case,
+            template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
+            move_date=date(2027, 4, 1),
+            from_abroad=True,
+            eu_eea=False,
+            long_stay=True,
+            importing_car=True,
+            actor=world.owner,
+        )
+    reader = PdfReader(BytesIO(render_welcome_pack(case=world.case, language=language)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    steps = list(PlanStep.objects.filter(plan=plan))
+    assert len(steps) > 10
+    for step in steps:
+        assert step.titles[language] != step.titles["en"]
+        assert step.titles["en"] not in text
+        assert " ".join(step.titles[language].split()) in text
+    assert offer_text in text
+    assert "Municipal kindergarten" not in text
