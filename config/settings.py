@@ -242,6 +242,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "demo",
+    # Moving in from spreadsheets: newcomers and cases from CSV and XLSX (imports/).
+    "imports",
     # Backup, restore and the beat lock: knows no other app.
     "operations",
 ]

@@ -188,6 +188,12 @@ class Newcomer(models.Model):
     # Made from an e-mail from an address nobody knew (conversations): the name is whatever
     # the mail said. Staff confirm who it is on the case, which clears the flag.
     is_unverified = models.BooleanField(_("not yet verified"), default=False)
+    # Set when the newcomer came from a spreadsheet import (imports): the old sheet's consent
+    # is "imported, to be confirmed". Until staff confirm it (or the newcomer gives consent on
+    # the intake form), contacts.services.consent_require refuses all sharing.
+    consent_to_confirm_since = models.DateTimeField(
+        _("imported consent to be confirmed since"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

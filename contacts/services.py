@@ -159,7 +159,18 @@ def consent_record(
     Consent.objects.bulk_create(new_rows)
     newcomer.consent_given_at = now
     newcomer.consent_text_version = text_version
-    newcomer.save(update_fields=["consent_given_at", "consent_text_version"])
+    # Consent given now replaces one imported from a spreadsheet and awaiting confirmation.
+    newcomer.consent_to_confirm_since = None
+    newcomer.save(
+        update_fields=["consent_given_at", "consent_text_version", "consent_to_confirm_since"]
+    )
+
+
+def newcomer_mark_consent_to_confirm(*, newcomer: Newcomer) -> None:
+    """Marks a newcomer made from a spreadsheet import: their consent is "imported, to be
+    confirmed", and nothing is shared until staff confirm it (consent_require)."""
+    newcomer.consent_to_confirm_since = timezone.now()
+    newcomer.save(update_fields=["consent_to_confirm_since"])
 
 
 def consent_require(
@@ -172,7 +183,21 @@ def consent_require(
     """The one check, and the one message, for giving a newcomer's case or a piece of work
     on it to an organisation or a person: their consent must cover the organisation (or one
     of the person's organisations; coordinators are always covered). Raises a
-    ValidationError on `field` otherwise."""
+    ValidationError on `field` otherwise.
+
+    A consent imported from a spreadsheet and not yet confirmed covers nobody but the
+    coordinators: nothing is shared until staff confirm it."""
+    if newcomer.consent_to_confirm_since is not None and (
+        organisation is not None or (user is not None and not staff_access(user).sees_all)
+    ):
+        raise ValidationError(
+            {
+                field: _(
+                    "The newcomer's consent was imported from a spreadsheet and is not yet "
+                    "confirmed: nothing is shared until it is."
+                )
+            }
+        )
     scopes = consent_scopes_active(newcomer=newcomer)
     if organisation is not None and not organisation_is_covered(
         organisation=organisation, scopes=scopes
