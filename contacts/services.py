@@ -54,8 +54,11 @@ def newcomer_find_or_create(
     partner_occupation: str = "",
     interests: str = "",
     heard_via: str = "",
+    consent_to_confirm: bool = False,
 ) -> tuple[Newcomer, bool]:
-    """The newcomer with this e-mail (any case), or a new one.
+    """The newcomer with this e-mail (any case), or a new one. `consent_to_confirm` (a
+    spreadsheet import) marks a new newcomer's consent "imported, to be confirmed": nothing
+    is shared until staff confirm it (consent_require).
 
     An existing newcomer only gets the fields that were empty filled in: the public form is
     unauthenticated, so knowing someone's address must not let a stranger overwrite their
@@ -78,7 +81,11 @@ def newcomer_find_or_create(
     email = email.strip().lower()
     newcomer = newcomer_find_by_email(email=email)
     if newcomer is None:
-        newcomer = Newcomer(email=email, **values)
+        newcomer = Newcomer(
+            email=email,
+            consent_to_confirm_since=timezone.now() if consent_to_confirm else None,
+            **values,
+        )
         newcomer.full_clean()
         newcomer.save()
         return newcomer, True
@@ -164,13 +171,6 @@ def consent_record(
     newcomer.save(
         update_fields=["consent_given_at", "consent_text_version", "consent_to_confirm_since"]
     )
-
-
-def newcomer_mark_consent_to_confirm(*, newcomer: Newcomer) -> None:
-    """Marks a newcomer made from a spreadsheet import: their consent is "imported, to be
-    confirmed", and nothing is shared until staff confirm it (consent_require)."""
-    newcomer.consent_to_confirm_since = timezone.now()
-    newcomer.save(update_fields=["consent_to_confirm_since"])
 
 
 def consent_require(

@@ -159,40 +159,34 @@ def row_values(
         try:
             validate_email(out["email"])
         except ValidationError:
-            problems.append(
-                _("\u201c%(value)s\u201d is not an e-mail address.") % {"value": out["email"]}
-            )
+            problems.append(_("“%(value)s” is not an e-mail address.") % {"value": out["email"]})
     if out["phone"]:
         try:
             out["phone"] = phone_normalise(out["phone"])
         except ValueError:
-            problems.append(
-                _("\u201c%(value)s\u201d is not a phone number.") % {"value": out["phone"]}
-            )
+            problems.append(_("“%(value)s” is not a phone number.") % {"value": out["phone"]})
     if not any(out[k] for k in MATCH_KEYS) and not problems:
         problems.append(_("The row has no e-mail, phone or case reference to find it by."))
     language = out["preferred_language"].lower()
     out["preferred_language"] = lookups.languages.get(language, "") if language else "nb"
     if not out["preferred_language"]:
-        problems.append(_("Unknown language \u201c%(value)s\u201d.") % {"value": language})
+        problems.append(_("Unknown language “%(value)s”.") % {"value": language})
     municipality = out["municipality"].lower()
     out["municipality"] = lookups.municipalities.get(municipality) if municipality else None
     if municipality and out["municipality"] is None:
-        problems.append(
-            _("Unknown municipality \u201c%(value)s\u201d.") % {"value": text["municipality"]}
-        )
+        problems.append(_("Unknown municipality “%(value)s”.") % {"value": text["municipality"]})
     group = out["target_group"].lower()
     out["target_group"] = (
         lookups.target_groups.get(group, "") if group else Newcomer.TargetGroup.OTHER
     )
     if not out["target_group"]:
-        problems.append(_("Unknown target group \u201c%(value)s\u201d.") % {"value": group})
+        problems.append(_("Unknown target group “%(value)s”.") % {"value": group})
     try:
         out["planned_move_date"] = date_value(raw.get("planned_move_date"))
     except ValueError:
         out["planned_move_date"] = None
         problems.append(
-            _("The move date \u201c%(value)s\u201d is not a date; write it as 1.3.2027.")
+            _("The move date “%(value)s” is not a date; write it as 1.3.2027.")
             % {"value": text["planned_move_date"]}
         )
     out["children_birth_years"] = _birth_years(out["children_birth_years"], problems)
@@ -204,12 +198,12 @@ def _birth_years(value: str, problems: list[str]) -> list[int]:
     years = [int(y) for y in _YEARS.findall(value)]
     if any(not this_year - 30 <= y <= this_year for y in years):
         problems.append(
-            _("The children's birth years \u201c%(value)s\u201d are not years.") % {"value": value}
+            _("The children's birth years “%(value)s” are not years.") % {"value": value}
         )
         return []
     if value and not years:
         problems.append(
-            _("The children's birth years \u201c%(value)s\u201d are not years.") % {"value": value}
+            _("The children's birth years “%(value)s” are not years.") % {"value": value}
         )
     return years
 

@@ -36,16 +36,16 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in the file —")), *[(h, h) for h in headers if h]]
         for f in FIELDS:
-            self.fields[f.key] = forms.ChoiceField(label=f.label, choices=choices, required=False)
+            self.fields[f.key] = forms.ChoiceField(label=str(f.label), choices=choices, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         used: dict[str, str] = {}
-        for key, header in data.items():
+        for key, header in list(data.items()):
             if header and header in used:
                 self.add_error(key, _("This column is already chosen for another field."))
             used.setdefault(header, key)
-        for problem in mapping_problems({k: v for k, v in data.items() if v}):
+        for problem in mapping_problems({k: v for k, v in list(data.items()) if v}):
             self.add_error(None, problem)
         return data
 

@@ -112,7 +112,7 @@ def _clean_headers(raw: list[Any]) -> list[str]:
     for header in headers:
         if header and header.lower() in seen:
             raise FileProblem(
-                _("Two columns are called \u201c%(name)s\u201d. Give each column its own name.")
+                _("Two columns are called “%(name)s”. Give each column its own name.")
                 % {"name": header}
             )
         seen.add(header.lower())

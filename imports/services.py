@@ -22,7 +22,6 @@ from contacts.services import (
     consent_record,
     household_add_members,
     newcomer_find_or_create,
-    newcomer_mark_consent_to_confirm,
 )
 from imports.fields import FIELD_KEYS, Lookups, mapping_problems, phone_normalise, row_values
 from imports.reading import FileProblem, Row, csv_rows, xlsx_rows
@@ -76,6 +75,15 @@ class ImportReport:
 
 class _DryRunRollback(Exception):
     pass
+
+
+def _email_index() -> dict[str, int]:
+    """Newcomers by e-mail address (lower case), one query: memory grows with the
+    database's newcomers (ids and addresses), not with the file."""
+    return {
+        email.lower(): pk
+        for email, pk in Newcomer.objects.exclude(email="").values_list("email", "pk").iterator()
+    }
 
 
 def _phone_index() -> dict[str, int]:
@@ -134,8 +142,7 @@ def import_file_run(
         missing = sorted(h for h in mapping.values() if h and h not in headers)
         if missing:
             report.problems = [
-                _("The file has no column called \u201c%(name)s\u201d.") % {"name": name}
-                for name in missing
+                _("The file has no column called “%(name)s”.") % {"name": name} for name in missing
             ]
             return report
         try:
@@ -163,7 +170,7 @@ def _import_rows(
     *, rows: Iterator[Row], mapping: dict[str, str], actor: User, report: ImportReport
 ) -> None:
     lookups = Lookups()
-    phones = _phone_index()
+    index = _Index(emails=_email_index(), phones=_phone_index())
     seen: dict[str, int] = {}  # match key -> the file's row that had it
     for row in rows:
         values, problems = row_values(cells=row.values, mapping=mapping, lookups=lookups)
@@ -179,7 +186,7 @@ def _import_rows(
             try:
                 with transaction.atomic():
                     result.outcome, notes = _import_row(
-                        values=values, phones=phones, actor=actor, row_number=row.number
+                        values=values, index=index, actor=actor, row_number=row.number
                     )
                 result.reasons = row.notes + notes
             except ValidationError as error:
@@ -190,7 +197,13 @@ def _import_rows(
         report.add(result)
 
 
-def _find(values: dict[str, Any], phones: dict[str, int]) -> tuple[Newcomer | None, Case | None]:
+@dataclass
+class _Index:
+    emails: dict[str, int]
+    phones: dict[str, int]
+
+
+def _find(values: dict[str, Any], index: _Index) -> tuple[Newcomer | None, Case | None]:
     """The newcomer (and case) a row is about, or a ValidationError when its keys point at
     different people."""
     case = None
@@ -198,17 +211,15 @@ def _find(values: dict[str, Any], phones: dict[str, int]) -> tuple[Newcomer | No
         case = Case.objects.select_related("newcomer").filter(reference=values["reference"]).first()
         if case is None:
             raise ValidationError(
-                _("No case has the reference \u201c%(value)s\u201d.")
-                % {"value": values["reference"]}
+                _("No case has the reference “%(value)s”.") % {"value": values["reference"]}
             )
     ids = set()
     if case is not None:
         ids.add(case.newcomer_id)
-    if values["email"]:
-        found = Newcomer.objects.filter(email__iexact=values["email"]).values_list("pk", flat=True)
-        ids.update(found[:1])
-    if values["phone"] and values["phone"] in phones:
-        ids.add(phones[values["phone"]])
+    if values["email"] in index.emails:
+        ids.add(index.emails[values["email"]])
+    if values["phone"] in index.phones:
+        ids.add(index.phones[values["phone"]])
     if len(ids) > 1:
         raise ValidationError(
             _("The e-mail, phone and reference of this row belong to different newcomers.")
@@ -222,9 +233,9 @@ def _find(values: dict[str, Any], phones: dict[str, int]) -> tuple[Newcomer | No
 
 
 def _import_row(
-    *, values: dict[str, Any], phones: dict[str, int], actor: User, row_number: int
+    *, values: dict[str, Any], index: _Index, actor: User, row_number: int
 ) -> tuple[str, list[str]]:
-    newcomer, case = _find(values, phones)
+    newcomer, case = _find(values, index)
     if newcomer is None:
         newcomer, _created = newcomer_find_or_create(
             name=values["name"],
@@ -237,21 +248,26 @@ def _import_row(
             target_group=values["target_group"],
             occupation=values["occupation"],
             interests=values["interests"],
+            consent_to_confirm=True,
         )
-        newcomer_mark_consent_to_confirm(newcomer=newcomer)
-        household_add_members(
-            newcomer=newcomer,
-            partner_name=values["partner_name"],
-            children_birth_years=values["children_birth_years"],
-        )
+        if values["partner_name"] or values["children_birth_years"]:
+            household_add_members(
+                newcomer=newcomer,
+                partner_name=values["partner_name"],
+                children_birth_years=values["children_birth_years"],
+            )
         case = case_open(
             newcomer=newcomer, channel=Case.Channel.IMPORT, message=values["message"], actor=actor
         )
         case_event_record(
             case=case, kind="imports.case.imported", actor=actor, data={"row": row_number}
         )
+        # The row's last step: nothing after it can roll the row's savepoint back, so the
+        # index never points at a newcomer that was not written.
+        if values["email"]:
+            index.emails.setdefault(values["email"], newcomer.pk)
         if values["phone"]:
-            phones.setdefault(values["phone"], newcomer.pk)
+            index.phones.setdefault(values["phone"], newcomer.pk)
         return Outcome.CREATED, [_("Consent imported, to be confirmed.")]
 
     if case is None:

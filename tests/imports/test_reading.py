@@ -36,7 +36,7 @@ def test_encoding_detect_refuses_utf16_and_unknown_bytes():
 
 def test_encoding_detect_reads_the_whole_file_not_just_the_start():
     content = csv_bytes(
-        [["Ola", "ola@example.no", "", "", "", "", ""]] * 5000 + ROW, encoding="cp1252"
+        [["Ola", "ola@example.no", "", "", "", "", ""]] * 12000 + ROW, encoding="cp1252"
     )
     assert len(content) > 2 * CHUNK
     assert encoding_detect(io.BytesIO(content)) == "cp1252"
