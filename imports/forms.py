@@ -36,7 +36,9 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in the file —")), *[(h, h) for h in headers if h]]
         for f in FIELDS:
-            self.fields[f.key] = forms.ChoiceField(label=str(f.label), choices=choices, required=False)
+            self.fields[f.key] = forms.ChoiceField(
+                label=str(f.label), choices=choices, required=False
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -191,6 +191,9 @@ def _import_rows(
                 result.reasons = row.notes + notes
             except ValidationError as error:
                 problems = list(error.messages)
+            except IntegrityError:
+                # Someone saved the same person while the file ran (the unique e-mail).
+                problems = [_("This row conflicts with a newcomer saved meanwhile; run again.")]
         if problems:
             result.outcome = Outcome.REFUSED
             result.reasons = problems
