@@ -63,6 +63,7 @@ class Case(models.Model):
         EMAIL = "email", _("E-mail")
         EVENT = "event", _("Event")
         REFERRAL = "referral", _("Referral")
+        IMPORT = "import", _("Spreadsheet import")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")

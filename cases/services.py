@@ -107,7 +107,9 @@ def case_open(
     )
     case.full_clean()
     case.save()
-    case.topics.set(list(topics))
+    topics = list(topics)
+    if topics:  # a new case has none to compare with (saves a query per imported row)
+        case.topics.set(topics)
     case_event_record(
         case=case, kind="cases.case.opened", actor=actor, data={"channel": channel}, at=now
     )

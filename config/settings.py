@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "demo",
+    "imports",  # moving in from spreadsheets (CSV, XLSX)
     # Backup, restore and the beat lock: knows no other app.
     "operations",
 ]
@@ -439,6 +440,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every hour at :40: delete uploaded spreadsheets of imports never finished, once older
+    # than a session lives (`manage.py imports_prune` by hand).
+    "imports-prune": {"task": "imports.tasks.imports_prune", "schedule": crontab(minute=40)},
     # Every day at 03:15: anonymise newcomers whose cases have all been closed for
     # RETENTION_MONTHS (`manage.py prune_newcomers [--dry-run]` by hand).
     "prune-newcomers": {

@@ -49,5 +49,6 @@ urlpatterns += i18n_patterns(
     path("my/", include("portal.urls")),
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
+    path("import/", include("imports.urls")),
     prefix_default_language=False,
 )

@@ -193,6 +193,12 @@ class Newcomer(models.Model):
     email_failing_since = models.DateTimeField(
         _("e-mails to this address bounced since"), null=True, blank=True
     )
+    # Set when the newcomer came from a spreadsheet import (imports): the old sheet's consent
+    # is "imported, to be confirmed". Until staff confirm it (or the newcomer gives consent on
+    # the intake form), contacts.services.consent_require refuses all sharing.
+    consent_to_confirm_since = models.DateTimeField(
+        _("imported consent to be confirmed since"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -62,8 +62,11 @@ def newcomer_find_or_create(
     partner_occupation: str = "",
     interests: str = "",
     heard_via: str = "",
+    consent_to_confirm: bool = False,
 ) -> tuple[Newcomer, bool]:
-    """The newcomer with this e-mail (any case), or a new one.
+    """The newcomer with this e-mail (any case), or a new one. `consent_to_confirm` (a
+    spreadsheet import) marks a new newcomer's consent "imported, to be confirmed": nothing
+    is shared until staff confirm it (consent_require).
 
     An existing newcomer only gets the fields that were empty filled in: the public form is
     unauthenticated, so knowing someone's address must not let a stranger overwrite their
@@ -90,7 +93,11 @@ def newcomer_find_or_create(
     email = email.strip().lower()
     newcomer = _newcomer_by_email_locked(email=email)
     if newcomer is None:
-        created = Newcomer(email=email, **values)
+        created = Newcomer(
+            email=email,
+            consent_to_confirm_since=timezone.now() if consent_to_confirm else None,
+            **values,
+        )
         # Field rules here; the address's uniqueness is the database's (below). Validating
         # the constraint too would only move the race, and name the constraint to the user.
         created.full_clean(validate_constraints=False)
@@ -182,7 +189,11 @@ def consent_record(
     Consent.objects.bulk_create(new_rows)
     newcomer.consent_given_at = now
     newcomer.consent_text_version = text_version
-    newcomer.save(update_fields=["consent_given_at", "consent_text_version"])
+    # Consent given now replaces one imported from a spreadsheet and awaiting confirmation.
+    newcomer.consent_to_confirm_since = None
+    newcomer.save(
+        update_fields=["consent_given_at", "consent_text_version", "consent_to_confirm_since"]
+    )
 
 
 def consent_require(
@@ -195,7 +206,21 @@ def consent_require(
     """The one check, and the one message, for giving a newcomer's case or a piece of work
     on it to an organisation or a person: their consent must cover the organisation (or one
     of the person's organisations; coordinators are always covered). Raises a
-    ValidationError on `field` otherwise."""
+    ValidationError on `field` otherwise.
+
+    A consent imported from a spreadsheet and not yet confirmed covers nobody but the
+    coordinators: nothing is shared until staff confirm it."""
+    if newcomer.consent_to_confirm_since is not None and (
+        organisation is not None or (user is not None and not staff_access(user).sees_all)
+    ):
+        raise ValidationError(
+            {
+                field: _(
+                    "The newcomer's consent was imported from a spreadsheet and is not yet "
+                    "confirmed: nothing is shared until it is."
+                )
+            }
+        )
     scopes = consent_scopes_active(newcomer=newcomer)
     if organisation is not None and not organisation_is_covered(
         organisation=organisation, scopes=scopes

@@ -18,6 +18,7 @@ ROOT = Path(settings.BASE_DIR)
 APPS = [
     "config", "audit", "outbox", "contacts", "accounts", "cases", "onboarding",
     "conversations", "reminders", "portal", "reports", "privacy", "demo", "operations",
+    "imports",
 ]  # fmt: skip
 MAX_LINES = 600
 

@@ -123,6 +123,13 @@ TEAM = {
     "conversations:template-edit",
     "accounts:people",
     "accounts:person-deactivate",
+    # Coordinators only (others 403).
+    "imports:upload",
+    "imports:mapping",
+    "imports:preview",
+    "imports:run",
+    "imports:done",
+    "imports:cancel",
 }
 # The world's case or its newcomer: another organisation's member gets 404 (or 403).
 CASE = {
@@ -177,6 +184,7 @@ CASE = {
     "conversations:send",
     "conversations:attachment",
     "conversations:newcomer-confirm",
+    "imports:consent-confirm",
     "api:messages-list",
     "api:messages-send",
 }
