@@ -131,7 +131,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
             story.append(paragraph(_("Ask the team about clubs, leisure and services near you.")))
 
         story.append(paragraph(_("Useful links"), HEADING))
-        links = {REGION_PORTAL: _("The Narvik region's portal")}
+        links = {REGION_PORTAL: _("The region's portal")}
         for step in steps:
             if step.source_url and step.source_url not in links:
                 links[step.source_url] = step.title
