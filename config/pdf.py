@@ -14,6 +14,7 @@ import functools
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.utils.translation import get_language
@@ -100,7 +101,8 @@ def document_render(
 ) -> bytes:
     """The story as an A4 PDF with the house margins. Title, author, subject and the
     active language go into the document's metadata, for readers and search. With a
-    `footer`, every page carries that text on the left and its page number on the right."""
+    `footer`, every page carries that text on the left and "Page N of M" on the right (an
+    empty footer: the page numbers alone)."""
     fonts_register()
     buffer = BytesIO()
     document = SimpleDocTemplate(
@@ -119,16 +121,41 @@ def document_render(
     if footer is None:
         document.build(list(story))
     else:
-        # build() draws every page within this call, so "Page N" is in the caller's language.
-        def draw_footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-            canvas.saveState()
-            canvas.setFont(FONT, 7.5)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN_SIDE, 10 * mm, footer)
-            canvas.drawRightString(
-                PAGE_SIZE[0] - MARGIN_SIDE, 10 * mm, _("Page %(number)d") % {"number": doc.page}
-            )
-            canvas.restoreState()
-
-        document.build(list(story), onFirstPage=draw_footer, onLaterPages=draw_footer)
+        # build() draws every page within this call, so the footer is in the caller's
+        # language.
+        document.build(list(story), canvasmaker=_footer_canvas(footer))
     return buffer.getvalue()
+
+
+def _footer_canvas(footer: str) -> type[Canvas]:
+    """A canvas that holds each finished page back until the document ends, so that every
+    page's footer can name the number of pages ("Page 1 of 3")."""
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            count = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(FONT, 7.5)
+                self.setFillColor(MUTED)
+                if footer:
+                    self.drawString(MARGIN_SIDE, 10 * mm, footer)
+                self.drawRightString(
+                    PAGE_SIZE[0] - MARGIN_SIDE,
+                    10 * mm,
+                    _("Page %(number)d of %(count)d") % {"number": number, "count": count},
+                )
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return FooterCanvas

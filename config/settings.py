@@ -150,6 +150,9 @@ REMINDERS_RESPONSE_WARNING_HOURS = env_int("REMINDERS_RESPONSE_WARNING_HOURS", 2
 # where newcomers write to see or erase it (default: the sender address).
 PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "Narvik kommune")
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL") or None
+# The welcome pack's letterhead: the team's name and logo (a PNG or JPEG file).
+TEAM_NAME = env_str("TEAM_NAME", "Tilflytterteamet i Narvikregionen")
+TEAM_LOGO = Path(env_str("TEAM_LOGO") or BASE_DIR / "static" / "img" / "tilflytt-logo.png")
 # Newcomers whose cases have all been closed this many months are anonymised.
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
 

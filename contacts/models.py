@@ -25,6 +25,14 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Printed in the welcome pack's letterhead and shown on the newcomer's page.
+    address = models.TextField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the newcomer should read it, e.g. “Mon-Fri 08:00-15:30”."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Off: its members sign in only through their organisation's own account (OpenID
     # Connect), never with a Tilflytt password (accounts.forms.PasswordSignInForm).

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, QuerySet, Subquery, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -18,6 +18,7 @@ from conversations.models import (
     MailboxStatus,
     ReplyTemplate,
 )
+from outbox.models import OutboundEmail
 
 # The poll runs every minute: a quarter of an hour without a successful one is no hiccup.
 MAILBOX_STALE_AFTER = timedelta(minutes=15)
@@ -32,6 +33,22 @@ def message_list_for_case(*, case: Case) -> QuerySet[CaseMessage]:
         .select_related("author", "email")
         .prefetch_related("attachments")
         .order_by("-created_at", "-pk")
+    )
+
+
+def message_list_for_newcomer(*, newcomer_id: int, limit: int) -> list[CaseMessage]:
+    """The newest `limit` e-mails between the team and the newcomer on any of their cases,
+    newest first, for their own page: e-mails from their own address, and the team's
+    e-mails that were actually sent (not those still queued or that failed). Internal notes
+    are no messages and never here."""
+    from_them = Q(direction=CaseMessage.Direction.INCOMING, sender_known=True)
+    to_them = Q(direction=CaseMessage.Direction.OUTGOING, email__status=OutboundEmail.Status.SENT)
+    return list(
+        CaseMessage.objects.filter(case__newcomer_id=newcomer_id)
+        .filter(from_them | to_them)
+        .only("pk", "direction", "body", "created_at", "case_id", "email", "email__sent_at")
+        .select_related("email")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

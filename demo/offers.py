@@ -178,3 +178,50 @@ OFFER_TEXTS_PL_UK = {
         "Щорічний вечір для нових мешканців із клубами та об'єднаннями.",
     ),
 }
+
+# Contact, address, web address and the days from today of the next dates, by offer name.
+# Demo values: phones and e-mail addresses are made up.
+OFFER_DETAILS: dict[str, dict[str, object]] = {
+    "Narvik frivilligsentral": {
+        "contact": "Kari Nilsen",
+        "phone": "+47 76 00 40 00",
+        "email": "post@frivillig.example",
+        "address": "Kongens gate 44, 8514 Narvik",
+        "url": "https://www.narvikregionen.no/frivillig",
+        "days": (6, 20),
+    },
+    "Språkkafé på biblioteket": {
+        "phone": "+47 76 00 50 00",
+        "address": "Narvik bibliotek, Kongens gate 44, 8514 Narvik",
+        "url": "https://www.narvikregionen.no/sprakkafe",
+        "days": (1, 8, 15),
+    },
+    "Narvikfjellet skiklubb": {
+        "contact": "Ola Hansen",
+        "email": "ski@skiklubb.example",
+        "url": "https://www.narvikregionen.no/ski",
+        "days": (10,),
+    },
+    "Narvik kor": {"email": "kor@kor.example", "address": "Narvik kirke, 8514 Narvik"},
+    "Bjerkvik barnehage": {
+        "phone": "+47 76 00 60 00",
+        "address": "Bjerkvik, 8530 Bjerkvik",
+        "url": "https://www.narvik.kommune.no/barnehage",
+    },
+    "Ballangen barnehage": {
+        "phone": "+47 76 00 61 00",
+        "address": "Ballangen, 8540 Ballangen",
+        "url": "https://www.narvik.kommune.no/barnehage",
+    },
+    "Boligkontoret i kommunen": {
+        "phone": "+47 76 00 10 00",
+        "address": "Kongens gate 51, 8514 Narvik",
+        "url": "https://www.narvik.kommune.no/bolig",
+    },
+    "Tilflytterkvelden": {
+        "contact": "Tilflytterteamet",
+        "address": "Narvik rådhus, Kongens gate 51, 8514 Narvik",
+        "url": "https://www.narvikregionen.no",
+        "days": (24,),
+    },
+}

@@ -10,22 +10,27 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_newcomer_update
 from contacts.models import Municipality, Newcomer
-from demo.offers import LOCAL_OFFERS, OFFER_TEXTS_PL_UK
+from demo.offers import LOCAL_OFFERS, OFFER_DETAILS, OFFER_TEXTS_PL_UK
 from demo.texts import SEED
-from onboarding.models import LocalOffer, PlanStep
+from onboarding.models import LocalOffer, OfferDate, PlanStep
 from onboarding.services import plan_start, step_complete, template_suggest
 
 
 def local_offers_seed() -> None:
-    """The offers in demo.offers, found by name."""
+    """The offers in demo.offers, found by name, with their contact details and next dates
+    (counted from today, so the demo always has dates ahead)."""
     places = {m.name: m for m in Municipality.objects.all()}
+    today = timezone.localdate()
     for name, kind, town, locality, ages, words, text_nb, text_en in LOCAL_OFFERS:
         municipality = places.get(town)
         text_pl, text_uk = OFFER_TEXTS_PL_UK.get(name, ("", ""))
         descriptions = {"nb": text_nb, "en": text_en, "pl": text_pl, "uk": text_uk}
-        LocalOffer.objects.get_or_create(
+        details = dict(OFFER_DETAILS.get(name, {}))
+        days = details.pop("days", ())
+        offer, _created = LocalOffer.objects.get_or_create(
             name=name,
             defaults={
+                **details,
                 "kind": kind,
                 "municipality": municipality,
                 "locality": municipality.localities.filter(name=locality).first()
@@ -40,6 +45,8 @@ def local_offers_seed() -> None:
                 "description_en": text_en,
             },
         )
+        for day in days:  # type: ignore[attr-defined]
+            OfferDate.objects.get_or_create(offer=offer, date=today + timedelta(days=day))
 
 
 def onboarding_plans_seed(*, newcomers: list[Newcomer], coordinator: Any) -> int:

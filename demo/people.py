@@ -8,13 +8,49 @@ from django.contrib.auth import get_user_model
 from contacts.models import Membership, Organisation
 from demo.texts import ORGANISATIONS, USERS
 
+# Contact details for the welcome pack's letterhead and the newcomer's page: demo values
+# (the addresses are the agencies' real streets; phones and e-mail addresses are made up).
+ORGANISATION_DETAILS: dict[str, dict[str, str]] = {
+    "kommune": {
+        "email": "tilflytter@narvik.example",
+        "phone": "+47 76 00 10 00",
+        "address": "Kongens gate 51\n8514 Narvik",
+        "opening_hours": "Mon-Fri 08:00-15:30",
+    },
+    "skole": {
+        "email": "post@narvik-vgs.example",
+        "phone": "+47 76 00 20 00",
+        "address": "Skoleveien 2\n8515 Narvik",
+        "opening_hours": "Mon-Fri 08:00-15:00",
+    },
+    "nav": {
+        "email": "nav.narvik@nav.example",
+        "phone": "+47 55 55 33 33",
+        "address": "Kongens gate 39\n8514 Narvik",
+        "opening_hours": "Mon-Fri 09:00-14:00",
+    },
+    "naering": {"email": "post@naering.example", "phone": "+47 76 00 30 00"},
+    "frivillig": {
+        "email": "post@frivillig.example",
+        "phone": "+47 76 00 40 00",
+        "address": "Kongens gate 44\n8514 Narvik",
+        "opening_hours": "Mon-Thu 10:00-15:00",
+    },
+}
+
 
 def organisations_seed() -> dict[str, Organisation]:
-    """The region's agencies, by their key in ORGANISATIONS."""
-    return {
-        key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
-        for key, (name, kind) in ORGANISATIONS.items()
-    }
+    """The region's agencies, by their key in ORGANISATIONS, with their contact details
+    filled where still empty (a second run changes nothing the team edited)."""
+    orgs = {}
+    for key, (name, kind) in ORGANISATIONS.items():
+        org = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        empty = {f: v for f, v in ORGANISATION_DETAILS.get(key, {}).items() if not getattr(org, f)}
+        if empty:
+            Organisation.objects.filter(pk=org.pk).update(**empty)
+            org.refresh_from_db()
+        orgs[key] = org
+    return orgs
 
 
 def users_seed(*, orgs: dict[str, Organisation], password: str) -> dict[str, Any]:

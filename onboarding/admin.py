@@ -6,7 +6,13 @@ from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep, WelcomePack
+from onboarding.models import (
+    LocalOffer,
+    OfferDate,
+    OnboardingTemplate,
+    TemplateStep,
+    WelcomePack,
+)
 from onboarding.services import texts_copy_to_columns
 
 # Official sources and offers are on https; a typed "nav.no/..." gets https, not http
@@ -96,9 +102,15 @@ class TemplateStepAdmin(TextsAdmin):
     list_editable = ["checked_on"]
 
 
+class OfferDateInline(admin.TabularInline):
+    model = OfferDate
+    extra = 1
+
+
 @admin.register(LocalOffer)
 class LocalOfferAdmin(TextsAdmin):
     formfield_overrides = HTTPS_URLS
+    inlines = [OfferDateInline]
     exclude = ["description_nb", "description_en"]
     list_display = ["name", "kind", "municipality", "locality", "age_min", "age_max", "is_active"]
     list_filter = ["kind", "municipality", "is_active"]

@@ -290,6 +290,9 @@ class LocalOffer(models.Model):
     descriptions = texts_field(_("description in each language"))
     url = models.URLField(_("web address"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -318,6 +321,28 @@ class LocalOffer(models.Model):
     @property
     def interest_words(self) -> list[str]:
         return [w.strip().lower() for w in self.interests.split(",") if w.strip()]
+
+
+class OfferDate(models.Model):
+    """A date an offer happens (an open day, a fair, a season's start): the welcome pack and
+    the newcomer's page show the next ones."""
+
+    offer = models.ForeignKey(LocalOffer, on_delete=models.CASCADE, related_name="dates")
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "time", "pk"]
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "date", "time"], name="onboarding_offerdate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} {self.date}"
 
 
 class WelcomePack(models.Model):

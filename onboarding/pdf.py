@@ -1,38 +1,54 @@
-"""The personalised welcome pack: a pure renderer (no database writes) with ReportLab."""
+"""The personalised welcome pack: a pure renderer (no database writes) with ReportLab.
+
+It reads as a letter from the municipality: the team's logo and contact details at the
+top, the date, the household's names, their personal page as an address and a QR code,
+their contacts, their plan as a dated checklist, the offers that suit them with contact,
+address, web address and next dates, and the official pages, each named. Every page
+carries "Page N of M". Every text goes through config.pdf.paragraph.
+"""
+
+from datetime import date
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
 
 from cases.models import Case
 from config.pdf import (
     ACCENT,
     CELL,
     CELL_BOLD,
-    HEADING,
+    FRAME_WIDTH,
     LINE,
     SMALL_MUTED,
     TITLE,
     document_render,
     paragraph,
 )
+from config.pdf import (
+    HEADING as HOUSE_HEADING,
+)
+from contacts.models import Organisation
 from contacts.selectors import staff_display_name
-from onboarding.models import PlanStep, TemplateStep
+from onboarding.models import LocalOffer, PlanStep, TemplateStep
 from onboarding.selectors import household_of, offers_for_newcomer, plan_for_case, plan_steps
 
 REGION_PORTAL = "https://www.narvikregionen.no"
+# A heading never ends a page: it moves on with what it heads.
+HEADING = ParagraphStyle("pack_heading", parent=HOUSE_HEADING, keepWithNext=1)
 DONE_MARK, OPEN_MARK, SKIPPED_MARK = "\u2611", "\u2610", "\u2013"  # ballot boxes, en dash
 
 
 def render_welcome_pack(*, case: Case, language: str, link_url: str | None = None) -> bytes:
-    """The pack for the case's household in `language`: their names, the region, their
-    contacts in the team, their plan as a dated checklist, the local offers that suit them
-    and practical links. `link_url`, the newcomer's personal page, is printed only when
-    given: the newcomer's own download passes it; a stored or e-mailed pack must not hold
-    the link's secret."""
+    """The pack for the case's household in `language`. `link_url`, the newcomer's personal
+    page, is printed (as text and as a QR code) only when given: the newcomer's own
+    download passes it; a stored or e-mailed pack must not hold the link's secret."""
 
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -42,7 +58,10 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         plan = plan_for_case(case=case)
         steps = list(plan_steps(plan=plan)) if plan else []
         offers = offers_for_newcomer(newcomer=newcomer)
-        story: list = []
+        organisation = case.responsible_organisation
+        story: list[Flowable] = [_letterhead(organisation), Spacer(1, 6 * mm)]
+        story.append(paragraph(_date(timezone.localdate()), SMALL_MUTED))
+        story.append(Spacer(1, 4 * mm))
         place = (
             newcomer.locality.name
             if newcomer.locality
@@ -77,27 +96,20 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
             )
         )
         if link_url:
-            story.append(
-                paragraph(_("Your personal page: %(url)s") % {"url": link_url}, SMALL_MUTED)
-            )
+            story.append(Spacer(1, 4 * mm))
+            story.append(_personal_link(link_url))
 
         story.append(paragraph(_("Your contacts in the team"), HEADING))
-        contacts = []
         if case.owner:
             line = staff_display_name(case.owner)
             if case.owner.email:
                 line += f" · {case.owner.email}"
-            contacts.append(line)
-        organisation = case.responsible_organisation
+            story.append(paragraph(line))
         if organisation:
-            line = organisation.name
-            details = [v for v in (organisation.email, organisation.phone) if v]
-            if details:
-                line += " · " + " · ".join(details)
-            contacts.append(line)
-        if not contacts:
-            contacts.append(_("The newcomer team: answer the e-mail this pack came with."))
-        story += [paragraph(line) for line in contacts]
+            story += [paragraph(organisation.name, CELL_BOLD)]
+            story += [paragraph(line) for line in _organisation_lines(organisation)]
+        if not case.owner and not organisation:
+            story.append(paragraph(_("The newcomer team: answer the e-mail this pack came with.")))
 
         if steps:
             story.append(paragraph(_("Your plan"), HEADING))
@@ -105,7 +117,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
                 story.append(
                     paragraph(
                         _("Dates count from your move date, %(date)s.")
-                        % {"date": formats.date_format(plan.move_date, "DATE_FORMAT")},
+                        % {"date": _date(plan.move_date)},
                         SMALL_MUTED,
                     )
                 )
@@ -114,31 +126,135 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
 
         story.append(paragraph(_("For your household"), HEADING))
         if offers:
-            for offer in offers:
-                block = [paragraph(offer.name, CELL_BOLD)]
-                if offer.description:
-                    block.append(paragraph(offer.description, CELL))
-                extra = " · ".join(v for v in (offer.contact, offer.url) if v)
-                if extra:
-                    block.append(paragraph(extra, SMALL_MUTED))
-                block.append(Spacer(1, 2 * mm))
-                story.append(KeepTogether(block))
+            story += [_offer(offer) for offer in offers]
         else:
             story.append(paragraph(_("Ask the team about clubs, leisure and services near you.")))
 
         story.append(paragraph(_("Useful links"), HEADING))
-        links = [REGION_PORTAL]
+        links = {REGION_PORTAL: _("The region's portal")}
         for step in steps:
             if step.source_url and step.source_url not in links:
-                links.append(step.source_url)
-        story += [paragraph(link, SMALL_MUTED) for link in links]
+                links[step.source_url] = step.title
+        for url, label in links.items():
+            pair = [paragraph(label, CELL), paragraph(url, SMALL_MUTED), Spacer(1, 1.5 * mm)]
+            story.append(KeepTogether(pair))
 
         return document_render(
             story,
             title=_("Welcome pack"),
-            author=_("The newcomer team"),
+            author=settings.TEAM_NAME,
             subject=case.reference,
+            footer=f"{settings.TEAM_NAME} · {case.reference}",
         )
+
+
+def _date(value: date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _organisation_lines(organisation: Organisation) -> list[str]:
+    """The organisation's address, phone, e-mail and opening hours, as printed lines."""
+    lines = [part.strip() for part in organisation.address.splitlines() if part.strip()]
+    if organisation.phone:
+        lines.append(_("Phone: %(phone)s") % {"phone": organisation.phone})
+    if organisation.email:
+        lines.append(_("E-mail: %(email)s") % {"email": organisation.email})
+    if organisation.opening_hours:
+        lines.append(_("Opening hours: %(hours)s") % {"hours": organisation.opening_hours})
+    return lines
+
+
+def _letterhead(organisation: Organisation | None) -> Table:
+    """The logo and the team's name on the left; the responsible organisation's address and
+    contact details on the right, as on a municipality's letter paper."""
+    logo: Flowable = (
+        Image(str(settings.TEAM_LOGO), width=18 * mm, height=18 * mm)
+        if settings.TEAM_LOGO and settings.TEAM_LOGO.is_file()
+        else Spacer(18 * mm, 18 * mm)
+    )
+    left = [paragraph(settings.TEAM_NAME, CELL_BOLD)]
+    right = []
+    if organisation:
+        left.append(paragraph(organisation.name, SMALL_MUTED))
+        right = [paragraph(line, SMALL_MUTED) for line in _organisation_lines(organisation)]
+    table = Table(
+        [[logo, left, right]],
+        colWidths=[22 * mm, FRAME_WIDTH / 2 - 22 * mm, FRAME_WIDTH / 2],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+QR_SIZE = 34 * mm
+
+
+def _personal_link(url: str) -> Table:
+    """The personal page as a QR code beside its address, written out for typing."""
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE,
+        QR_SIZE,
+        transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0],
+    )
+    drawing.add(widget)
+    text = [
+        paragraph(_("Your personal page"), CELL_BOLD),
+        paragraph(
+            _(
+                "Scan the code with your phone's camera, or type the address below. Keep it "
+                "to yourself: anyone who has it can see and change your page."
+            ),
+            CELL,
+        ),
+        Spacer(1, 2 * mm),
+        paragraph(url, CELL),
+    ]
+    table = Table([[drawing, text]], colWidths=[QR_SIZE + 6 * mm, FRAME_WIDTH - QR_SIZE - 6 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BOX", (0, 0), (-1, -1), 0.5, LINE),
+                ("LEFTPADDING", (0, 0), (0, 0), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _offer(offer: LocalOffer) -> KeepTogether:
+    """One offer: its name and description, who to contact and how, where, its web address
+    and its next dates."""
+    block = [paragraph(offer.name, CELL_BOLD)]
+    if offer.description:
+        block.append(paragraph(offer.description, CELL))
+    reach = [offer.contact] if offer.contact else []
+    if offer.phone:
+        reach.append(_("Phone: %(phone)s") % {"phone": offer.phone})
+    if offer.email:
+        reach.append(_("E-mail: %(email)s") % {"email": offer.email})
+    for line in (" · ".join(reach), offer.address, offer.url):
+        if line:
+            block.append(paragraph(line, SMALL_MUTED))
+    upcoming = getattr(offer, "upcoming_dates", [])[:3]
+    if upcoming:
+        when = ", ".join(
+            _date(d.date) + (f" {formats.time_format(d.time, 'TIME_FORMAT')}" if d.time else "")
+            for d in upcoming
+        )
+        block.append(paragraph(_("Next dates: %(dates)s") % {"dates": when}, SMALL_MUTED))
+    block.append(Spacer(1, 2 * mm))
+    return KeepTogether(block)
 
 
 # The table's default cell padding, left and right, in points.

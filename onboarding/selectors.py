@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors import case_can_manage, visible_through
 from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
-from onboarding.models import LocalOffer, OnboardingPlan, PlanStep, WelcomePack
+from onboarding.models import LocalOffer, OfferDate, OnboardingPlan, PlanStep, WelcomePack
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
 def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
     """Offers in the newcomer's municipality and locality (or region-wide) that suit them:
     an age range needs a child in it, interest words need one of theirs, an offer for job
-    seeking partners needs a partner who seeks work; an offer with none of these suits all."""
+    seeking partners needs a partner who seeks work; an offer with none of these suits all.
+    Each offer comes with `upcoming_dates`, its dates from today on, soonest first."""
     household = household_of(newcomer)
     today = timezone.localdate()
     ages = [
@@ -58,8 +59,16 @@ def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
     offers = LocalOffer.objects.filter(is_active=True).filter(
         Q(municipality__isnull=True) | Q(municipality_id=newcomer.municipality_id)
     )
-    offers = offers.filter(Q(locality__isnull=True) | Q(locality_id=newcomer.locality_id))
-    chosen = []
+    offers = offers.filter(
+        Q(locality__isnull=True) | Q(locality_id=newcomer.locality_id)
+    ).prefetch_related(
+        Prefetch(
+            "dates",
+            queryset=OfferDate.objects.filter(date__gte=today).order_by("date", "time", "pk"),
+            to_attr="upcoming_dates",
+        )
+    )
+    chosen: list[LocalOffer] = []
     for offer in offers:
         if offer.age_min is not None or offer.age_max is not None:
             low = offer.age_min if offer.age_min is not None else 0

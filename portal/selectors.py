@@ -2,15 +2,22 @@
 so another newcomer's data cannot be reached by changing an id."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db.models import Case as Conditional
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
-from cases.models import Case
+from cases.models import Case, NewcomerMessage
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import staff_display_name
-from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
+from conversations.models import CaseMessage
+from conversations.selectors import message_list_for_newcomer
+from onboarding.models import LocalOffer, OnboardingPlan, PlanStep, TemplateStep
+
+# The page shows this many of the newest messages both ways, oldest of them first.
+CONVERSATION_LENGTH = 30
+NEXT_DATES = 3
 
 
 @dataclass
@@ -25,6 +32,8 @@ class PortalOverview:
     organisation: Organisation | None = None
     owner_name: str = ""
     move_date: object = None
+    # The other organisations doing steps for them, each once, for "who helps you".
+    helpers: list[Organisation] = field(default_factory=list)
 
 
 def portal_case(*, newcomer: Newcomer) -> Case | None:
@@ -68,14 +77,86 @@ def portal_overview(*, newcomer: Newcomer) -> PortalOverview:
             overview.my_steps.append(step)
         else:
             overview.team_steps.append(step)
+            if step.organisation and step.organisation not in overview.helpers:
+                overview.helpers.append(step.organisation)
     overview.consents = list(newcomer.consents.filter(withdrawn_at=None).order_by("scope"))
     if case is not None:
         overview.organisation = case.responsible_organisation
+        if overview.organisation in overview.helpers:
+            overview.helpers.remove(overview.organisation)
         if case.owner is not None:
             overview.owner_name = staff_display_name(case.owner)
         plan = OnboardingPlan.objects.filter(case=case).first()
         overview.move_date = plan.move_date if plan else None
     return overview
+
+
+@dataclass(frozen=True)
+class ConversationEntry:
+    """One message on the newcomer's page: `from_team` or theirs, `by_email` or from the
+    page, and when it was sent."""
+
+    at: datetime
+    body: str
+    from_team: bool
+    by_email: bool
+
+
+def portal_conversation(*, newcomer: Newcomer) -> list[ConversationEntry]:
+    """The conversation with the team, oldest first: what they wrote from this page and by
+    e-mail, and the team's e-mails actually sent to them. Internal notes, e-mails still
+    queued or failed, and mail from other senders are not part of it. Two queries."""
+    entries = [
+        ConversationEntry(at=m.created_at, body=m.body, from_team=False, by_email=False)
+        for m in NewcomerMessage.objects.filter(case__newcomer=newcomer)
+        .only("body", "created_at")
+        .order_by("-created_at", "-pk")[:CONVERSATION_LENGTH]
+    ]
+    for message in message_list_for_newcomer(newcomer_id=newcomer.pk, limit=CONVERSATION_LENGTH):
+        outgoing = message.direction == CaseMessage.Direction.OUTGOING
+        sent = message.email.sent_at if outgoing and message.email else None
+        entries.append(
+            ConversationEntry(
+                at=sent or message.created_at,
+                body=message.body,
+                from_team=outgoing,
+                by_email=True,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries[-CONVERSATION_LENGTH:]
+
+
+@dataclass(frozen=True)
+class DateEntry:
+    day: date
+    title: str
+    kind: str  # "step" (theirs), "team" (the team's step) or "offer"
+
+
+def portal_next_dates(
+    *, overview: PortalOverview, offers: list[LocalOffer], today: date
+) -> list[DateEntry]:
+    """The next three dates from today on: the due dates of open steps (theirs and the
+    team's) and the dates of the offers that suit them (offers_for_newcomer's
+    `upcoming_dates`), soonest first. No query of its own."""
+    entries = [
+        DateEntry(day=step.due_date, title=step.title, kind="step")
+        for step in overview.my_steps
+        if step.due_date >= today
+    ]
+    entries += [
+        DateEntry(day=step.due_date, title=step.title, kind="team")
+        for step in overview.team_steps
+        if step.due_date >= today
+    ]
+    entries += [
+        DateEntry(day=when.date, title=offer.name, kind="offer")
+        for offer in offers
+        for when in getattr(offer, "upcoming_dates", [])
+        if when.date >= today
+    ]
+    return sorted(entries, key=lambda entry: entry.day)[:NEXT_DATES]
 
 
 def portal_step_for_newcomer(*, newcomer: Newcomer, pk: int) -> PlanStep:

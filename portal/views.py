@@ -89,11 +89,15 @@ def _render_page(
     request: HttpRequest, newcomer: Newcomer, secret: str, status: int = 200, **forms: Any
 ) -> HttpResponse:
     overview = selectors.portal_overview(newcomer=newcomer)
+    today = timezone.localdate()
+    offers = offers_for_newcomer(newcomer=newcomer)
     context = {
         "overview": overview,
         "newcomer": newcomer,
         "secret": secret,
-        "today": timezone.localdate(),
+        "today": today,
+        "next_dates": selectors.portal_next_dates(overview=overview, offers=offers, today=today),
+        "conversation": selectors.portal_conversation(newcomer=newcomer),
         "message_form": forms.get("message_form") or MessageForm(),
         "details_form": forms.get("details_form")
         or DetailsForm(
@@ -119,7 +123,8 @@ def page(request: HttpRequest, secret: str) -> HttpResponse:
 def welcome_pack(request: HttpRequest, secret: str) -> HttpResponse:
     newcomer = _newcomer(secret)
     overview = selectors.portal_overview(newcomer=newcomer)
-    links = [step.source_url for step in overview.my_steps + overview.team_steps]
+    steps = overview.my_steps + overview.team_steps
+    links = {step.source_url: step.title for step in steps if step.source_url}
     context = {
         "overview": overview,
         "newcomer": newcomer,
@@ -129,7 +134,8 @@ def welcome_pack(request: HttpRequest, secret: str) -> HttpResponse:
             key=lambda s: (s.due_date, s.position, s.pk),
         ),
         "offers": offers_for_newcomer(newcomer=newcomer),
-        "links": list(dict.fromkeys(url for url in links if url)),
+        "links": list(links.items()),
+        "team_name": settings.TEAM_NAME,
     }
     return render(request, "portal/welcome_pack.html", context)
 

@@ -66,7 +66,7 @@ def test_pdf_footer_numbers_every_page_only_when_asked():
 
     with translation.override("en"):
         text, _embedded = _read(pdf.document_render(story(), title="T", footer="The footer"))
-        assert "The footer Page 1" in text and "The footer Page 3" in text
+        assert "The footer Page 1 of 3" in text and "The footer Page 3 of 3" in text
         assert "Page" not in _read(pdf.document_render(story(), title="T"))[0]
 
 

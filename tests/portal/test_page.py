@@ -185,7 +185,7 @@ def test_portal_welcome_pack_pdf_in_the_pages_language_with_the_link(client, wor
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Your plan" in text
     assert "School place (child born 2019)" in text
-    assert "Your personal page:" in text
+    assert "Your personal page" in text
     assert portal.secret[:20] in text.replace(" ", "")
 
 
