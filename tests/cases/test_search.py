@@ -128,7 +128,9 @@ def test_search_in_notes_only_with_the_filter(world, people):
 
 def test_search_in_notes_keeps_confidential_notes_to_their_organisation(world):
     services.note_add(
-        case=world.case, body="Health situation: diabetes", visibility="confidential",
+        case=world.case,
+        body="Health situation: diabetes",
+        visibility="confidential",
         actor=world.owner,
     )
     # The owner's organisation reads it; the school's member sees the case, not the note;

@@ -15,9 +15,7 @@ from tests.conversations.test_receive import make_raw
 
 
 def _unread_for(case) -> set[str]:
-    return set(
-        CaseUnread.objects.filter(case=case).values_list("user__username", flat=True)
-    )
+    return set(CaseUnread.objects.filter(case=case).values_list("user__username", flat=True))
 
 
 def test_unread_message_from_the_newcomers_page_marks_it_for_the_owner(world, login):
