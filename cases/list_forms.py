@@ -76,6 +76,11 @@ class BulkForm(forms.Form):
         empty_label=_("Choose…"),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the list page beside the filter form, which has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data

@@ -2,7 +2,7 @@
 
 One kind of match per search, never an OR across tables (docs/benchmarks.md, "Search"):
 - a full reference (NR-2026-0166) exactly; a year and number (2026-0166, 2026-166) or a
-  number alone (0166, 166) as the end of the reference;
+  number alone (0166, 166) as the end of the reference, with any leading zeros;
 - a phone number typed any way (+47 912 34 567, 0047 91234567, 912 34 567): through the
   newcomer's `phone_normalised` column (contacts.phones);
 - an e-mail address by its beginning;
@@ -63,12 +63,14 @@ def sqlite_functions_add(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 def _reference_end(value: str) -> str | None:
-    """ "-2026-0166" for "2026-166", "-0166" for "0166": the end of the references meant."""
+    """A regular expression for the end of the references meant: "-2026-0*166$" for
+    "2026-0166" or "2026-166", "-0*166$" for "0166" or "166". Leading zeros are any number
+    of them, as references are padded to four digits (and imported ones otherwise)."""
     year_number = YEAR_NUMBER_PATTERN.match(value)
     if year_number:
-        return f"-{year_number[1]}-{int(year_number[2]):04d}"
+        return f"-{year_number[1]}-0*{int(year_number[2])}$"
     if NUMBER_PATTERN.match(value):
-        return f"-{int(value):04d}"
+        return f"-0*{int(value)}$"
     return None
 
 
@@ -94,8 +96,8 @@ def case_search(
         return cases.filter(reference__iexact=value)
     reference_end = _reference_end(value)
     if reference_end is not None:
-        # A trigram index on UPPER(reference) serves the LIKE '%-0166' (migrations/0012).
-        return cases.filter(reference__iendswith=reference_end)
+        # A trigram index on the reference serves the regular expression (migrations/0012).
+        return cases.filter(reference__regex=reference_end)
     phone = _phone_key(value)
     if phone is not None:
         newcomers = Newcomer.objects.filter(phone_normalised=phone)

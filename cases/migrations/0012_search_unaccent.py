@@ -4,8 +4,8 @@ diacritics, the end of a reference, and note text.
 `unaccent` is not IMMUTABLE (its dictionary could change), so no index can use it
 directly; `tilflytt_fold(text)` wraps it with the dictionary named, which makes it safe to
 declare IMMUTABLE, and a trigram index on `tilflytt_fold(name)` then serves
-`tilflytt_fold(name) LIKE '%SORENSEN%'`. A trigram index on UPPER(reference) serves
-`LIKE '%-0166'`, and one on UPPER(body) the notes. Both extensions ship with PostgreSQL
+`tilflytt_fold(name) LIKE '%SORENSEN%'`. A trigram index on the reference serves its
+end as a regular expression (`reference ~ '-0*166$'`), and one on UPPER(body) the notes. Both extensions ship with PostgreSQL
 and are trusted (the database owner may create them). SQLite gets `tilflytt_fold` as a
 Python function on each connection (cases.search.sqlite_functions_add) and no indexes.
 """
@@ -22,7 +22,7 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS contacts_newcomer_name_fold_trgm "
     "ON contacts_newcomer USING gin (tilflytt_fold(name) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS cases_case_reference_trgm "
-    "ON cases_case USING gin (UPPER(reference) gin_trgm_ops)",
+    "ON cases_case USING gin (reference gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS cases_note_body_trgm "
     "ON cases_note USING gin (UPPER(body) gin_trgm_ops)",
 ]

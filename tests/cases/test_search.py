@@ -52,6 +52,7 @@ def test_search_number_alone_or_with_year_finds_the_reference(world, people):
     _prefix, year, number = sorensen.reference.split("-")
     assert _found(world.coordinator, number) == {sorensen.reference}
     assert _found(world.coordinator, str(int(number))) == {sorensen.reference}  # "3" is 0003
+    assert _found(world.coordinator, "00" + number) == {sorensen.reference}  # any zeros
     assert _found(world.coordinator, f"{year}-{number}") == {sorensen.reference}
     assert _found(world.coordinator, f"{year}-{int(number)}") == {sorensen.reference}
     assert _found(world.coordinator, f"{int(year) - 1}-{number}") == set()
