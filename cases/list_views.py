@@ -45,10 +45,9 @@ def _form_errors(form: object) -> str:
 def saved_view_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     if form.is_valid():
-        query = saved_views.saved_view_query_from_string(form.cleaned_data["query"])
         try:
             view = saved_views.saved_view_create(
-                owner=request.user, name=form.cleaned_data["name"], query=query
+                owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)

@@ -1,6 +1,10 @@
 """Saved views of the case list: a person's filters and sort under a name, shown as tabs
 above the list; a coordinator may share one of theirs with an organisation, whose members
-then see it too. Only the owner renames, shares or deletes a view."""
+then see it too. Only the owner renames, shares or deletes a view.
+
+A view keeps no search text: it may name a newcomer, and a view is the staff member's,
+outside every newcomer's erasure (config.personal_data). Filters and sort are codes and ids.
+"""
 
 from urllib.parse import urlencode
 
@@ -15,27 +19,30 @@ from cases.selectors import User
 from contacts.models import Organisation
 from contacts.selectors import staff_access
 
-# Parameters of the list's address that are not filters: the page, and what a saved view
-# or the bulk form adds.
-NOT_FILTERS = {"page", "view"}
+# Parameters of the list's address that are not filters: the page.
+NOT_FILTERS = {"page"}
+# What a view does not keep (see above): the search text, and what it searches.
+NOT_SAVED = {"q", "in_notes"}
 
 
-def saved_view_query(params: QueryDict) -> str:
+def saved_view_query(params: QueryDict, *, keep_search: bool = True) -> str:
     """The list's filters and sort in one canonical form: without the page and empty
-    values, keys sorted, so that the same filters always compare equal."""
+    values, keys sorted, so that the same filters always compare equal. Without the
+    search unless `keep_search`."""
+    left_out = NOT_FILTERS if keep_search else NOT_FILTERS | NOT_SAVED
     pairs = sorted(
         (key, value)
         for key in params
-        if key not in NOT_FILTERS
+        if key not in left_out
         for value in params.getlist(key)
         if value.strip()
     )
     return urlencode(pairs)
 
 
-def saved_view_query_from_string(query: str) -> str:
+def saved_view_query_from_string(query: str, *, keep_search: bool = True) -> str:
     """`saved_view_query` of a query string (as posted back by the list's forms)."""
-    return saved_view_query(QueryDict(query))
+    return saved_view_query(QueryDict(query), keep_search=keep_search)
 
 
 def saved_view_active(views: list[SavedView], *, query: str) -> SavedView | None:
@@ -71,6 +78,10 @@ def _name_check(*, owner: AuthUser, name: str, exclude: int | None = None) -> st
 
 
 def saved_view_create(*, owner: AuthUser, name: str, query: str) -> SavedView:
+    """Saves the filters and sort of `query` (a list's query string) under `name`."""
+    query = saved_view_query_from_string(query, keep_search=False)
+    if not query:
+        raise ValidationError({"name": _("Choose some filters or a sort order to save.")})
     view = SavedView(owner=owner, name=_name_check(owner=owner, name=name), query=query)
     view.full_clean()
     view.save()

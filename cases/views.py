@@ -106,7 +106,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "views": views,
             "active_view": saved_view_active(views, query=filters),
             "filters": filters,
-            "save_form": SavedViewForm(initial={"query": filters}),
+            "save_form": SavedViewForm(
+                initial={"query": saved_view_query(request.GET, keep_search=False)}
+            ),
             "bulk_form": BulkForm(),
         },
     )

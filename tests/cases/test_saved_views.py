@@ -45,7 +45,7 @@ def test_saved_view_name_taken_is_refused_with_a_message(world, login):
     saved_view_create(owner=world.owner, name="Mine", query="owner=2")
     client = login(world.owner)
     response = client.post(
-        reverse("cases:view-create"), {"name": "mine", "query": "q=x"}, follow=True
+        reverse("cases:view-create"), {"name": "mine", "query": "status=new"}, follow=True
     )
     assert SavedView.objects.count() == 1
     assert "Du har allerede en visning med dette navnet." in response.content.decode()
@@ -96,3 +96,11 @@ def test_saved_view_manage_page_renames_shares_and_deletes(world, login):
 def test_saved_view_pages_refuse_get_for_writes(world, login):
     client = login(world.owner)
     assert client.get(reverse("cases:view-create")).status_code == 405
+
+
+def test_saved_view_keeps_no_search_text(world):
+    """A search may name a newcomer, and a view outlives their erasure."""
+    view = saved_view_create(owner=world.owner, name="Mine", query="q=Kowalska&status=open")
+    assert view.query == "status=open"
+    with pytest.raises(ValidationError):
+        saved_view_create(owner=world.owner, name="Search", query="q=Kowalska&in_notes=true")
