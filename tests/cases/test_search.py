@@ -177,3 +177,22 @@ def test_api_case_list_search_by_phone(world, login):
     assert response.status_code == 200
     assert [row["reference"] for row in response.json()["results"]] == [case.reference]
     assert Case.objects.count() == 2
+
+
+@pytest.mark.parametrize("typed", ["912 34 567", "0001", "YEAR-1", "sorensen", "harbour"])
+def test_search_query_count_is_flat(world, client, typed, django_assert_num_queries):
+    """Each form of search is one subquery of the list's queries: 13 however many cases."""
+    typed = typed.replace("YEAR", world.case.reference.split("-")[1])
+    client.force_login(world.owner)
+    url = reverse("cases:list") + f"?q={typed}&in_notes={'true' if typed == 'harbour' else ''}"
+    for size in (3, 30):
+        while Case.objects.count() < size:
+            case = f.make_case(
+                organisation=world.kommune,
+                newcomer=f.make_newcomer(name="Åse Sørensen", phone="+47 912 34 567"),
+            )
+            services.note_add(case=case, body="harbour", visibility="team", actor=world.owner)
+        client.get(url)  # the session's "last seen" stamp, at most once a minute
+        with django_assert_num_queries(13):
+            response = client.get(url)
+        assert len(response.context["page"].object_list) > 0
