@@ -104,3 +104,12 @@ def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+def test_unread_badge_on_a_new_enquiry_in_my_works_triage(world, login):
+    case = f.make_case(organisation=world.kommune)
+    case_mark_unread(case=case)
+    response = login(world.coordinator).get(reverse("cases:mine"))
+    triage = {row.pk: row.is_unread for row in response.context["triage"]}
+    assert triage[case.pk] is True
+    assert response.context["unread_count"] == 1
