@@ -35,6 +35,8 @@ NUMBER_PATTERN = re.compile(r"^\d{1,6}$")
 # Digits with the usual separators, at least seven digits: a phone number, not a case number.
 PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
 PHONE_MIN_DIGITS = 7
+# A partial reference is the number of one case a year; this many is far beyond any list.
+REFERENCE_MATCHES_MAX = 500
 
 # Letters that do not decompose into a base letter and an accent, as unaccent maps them.
 _LETTERS = str.maketrans(
@@ -96,8 +98,12 @@ def case_search(
         return cases.filter(reference__iexact=value)
     reference_end = _reference_end(value)
     if reference_end is not None:
-        # A trigram index on the reference serves the regular expression (migrations/0012).
-        return cases.filter(reference__regex=reference_end)
+        # The matches first, on their own (a trigram index on the reference serves the
+        # regular expression, migrations/0012): a number is in one case a year, a handful.
+        # Inside the list's query PostgreSQL cannot estimate the expression, and walked
+        # every case newest first testing it, waiting for 25 matches (260 ms at 70,000).
+        matches = Case.objects.filter(reference__regex=reference_end).values_list("pk", flat=True)
+        return cases.filter(pk__in=list(matches[:REFERENCE_MATCHES_MAX]))
     phone = _phone_key(value)
     if phone is not None:
         newcomers = Newcomer.objects.filter(phone_normalised=phone)

@@ -181,7 +181,8 @@ def test_api_case_list_search_by_phone(world, login):
 
 @pytest.mark.parametrize("typed", ["912 34 567", "0001", "YEAR-1", "sorensen", "harbour"])
 def test_search_query_count_is_flat(world, client, typed, django_assert_num_queries):
-    """Each form of search is one subquery of the list's queries: 13 however many cases."""
+    """Each form of search is one subquery of the list's queries (a partial reference one
+    query of its own): the same count however many cases."""
     typed = typed.replace("YEAR", world.case.reference.split("-")[1])
     client.force_login(world.owner)
     url = reverse("cases:list") + f"?q={typed}&in_notes={'true' if typed == 'harbour' else ''}"
@@ -193,6 +194,7 @@ def test_search_query_count_is_flat(world, client, typed, django_assert_num_quer
             )
             services.note_add(case=case, body="harbour", visibility="team", actor=world.owner)
         client.get(url)  # the session's "last seen" stamp, at most once a minute
-        with django_assert_num_queries(13):
+        # A partial reference looks its matches up first (cases.search): one query more.
+        with django_assert_num_queries(14 if typed[0].isdigit() and " " not in typed else 13):
             response = client.get(url)
         assert len(response.context["page"].object_list) > 0
