@@ -81,11 +81,12 @@ def test_bulk_share_is_refused_where_consent_does_not_cover_it(world):
 
 def test_bulk_page_posts_then_redirects_to_the_summary(world, login):
     other = f.make_case(organisation=world.kommune)
+    hidden = f.make_case(organisation=world.nav)
     client = login(world.owner)
     response = client.post(
         reverse("cases:bulk"),
         {
-            "cases": [world.case.pk, other.pk],
+            "cases": [world.case.pk, other.pk, hidden.pk],
             "action": "assign",
             "owner": world.owner.pk,
             "back": "status=new",
@@ -97,6 +98,9 @@ def test_bulk_page_posts_then_redirects_to_the_summary(world, login):
     body = summary.content.decode()
     assert summary.status_code == 200
     assert world.case.reference in body and other.reference in body
+    assert "Utført for 2 saker" in body
+    assert f"<strong>#{hidden.pk}</strong>: Fant ikke denne saken." in body
+    assert hidden.reference not in body
     assert 'href="/cases/?status=new"' in body
     assert Case.objects.get(pk=other.pk).owner == world.owner
 
