@@ -58,6 +58,8 @@ def pages() -> dict[str, tuple[str, str]]:
         "list": (coordinator, "/cases/"),
         "filtered": (coordinator, f"/cases/?status=open&organisation={school}"),
         "searched": (coordinator, "/cases/?q=Kowalska"),
+        "search, phone": (coordinator, "/cases/?q=900+00+042"),
+        "search, reference": (coordinator, "/cases/?q=42"),
         "member": ("bench-member", "/cases/"),
         "detail": (coordinator, f"/cases/{busiest}/"),
         "mine": (coordinator, "/cases/mine/"),

@@ -256,6 +256,10 @@ def main() -> None:
                 None,
             ),
             ("case list, searched", coordinator, "/cases/?q=Kowalska", None),
+            # A number as people say it (bench/seed.py gives newcomer 42 +47 90000042),
+            # and a case number without its year (RUN-yyyy-000042): there at any size.
+            ("search, phone", coordinator, "/cases/?q=900+00+042", None),
+            ("search, reference", coordinator, "/cases/?q=42", None),
             ("case list, member", member, "/cases/", None),
             ("case detail", coordinator, f"/cases/{busiest}/", None),
             ("my work", coordinator, "/cases/mine/", None),

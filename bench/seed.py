@@ -102,6 +102,9 @@ def seed(n: int) -> None:
                 Newcomer(
                     name=f"{rng.choice(NAMES)} {offset + i}",
                     email=f"run-{offset + i}@example.org",
+                    # Every newcomer a number of their own, as contacts.phones stores it.
+                    phone=f"+47 9{offset + i:07d}",
+                    phone_normalised=f"+479{offset + i:07d}",
                     municipality_id=rng.choice(municipalities),
                     lifecycle=rng.choice(["considering", "planning", "arrived", "settled", "left"]),
                     target_group=rng.choice(["family", "eu_worker", "returning", "student"]),

@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # What cases adds to the apps below it (docs/architecture.md).
+        from django.db.backends.signals import connection_created
+
         from cases.personal_data import CasesPersonalData
+        from cases.search import sqlite_functions_add
         from cases.timeline import CasesDescriber, timeline_describers
         from config.personal_data import personal_data_units
         from outbox.kinds import email_kinds
@@ -18,3 +21,5 @@ class CasesConfig(AppConfig):
             timeline_describers.register(kind, describer)
         email_kinds.register("cases.intake_receipt", _("Receipt for the enquiry"))
         personal_data_units.register("cases", CasesPersonalData())
+        # The search's name folding on SQLite (cases.search); PostgreSQL has it in SQL.
+        connection_created.connect(sqlite_functions_add, dispatch_uid="cases.search.fold")

@@ -1,25 +1,24 @@
 """The case list's filters, search and sorting: one definition for the screen and the API."""
 
-import re
 from typing import Any
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, FollowUp, Topic
 from cases.registries import CaseListFilter, case_list_filters
-from contacts.models import Municipality, Newcomer, Organisation
+from cases.search import case_search
+from cases.selectors import User
+from cases.unread import cases_unread
+from contacts.models import Municipality, Organisation
 from contacts.selectors import staff_user_list
 
 
 def _staff(request: object) -> QuerySet:
     return staff_user_list()
-
-
-# What a case reference looks like (NR-2026-0042): such a search matches the reference only.
-REFERENCE_PATTERN = re.compile(r"^[A-Za-z]+-\d{4}-\d+$")
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -52,6 +51,8 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("All municipalities"),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue follow-ups"), method="filter_overdue")
+    in_notes = django_filters.BooleanFilter(label=_("Search in notes"), method="filter_in_notes")
+    unread = django_filters.BooleanFilter(label=_("Unread"), method="filter_unread")
     response_overdue = django_filters.BooleanFilter(
         label=_("First response overdue"), method="filter_response_overdue"
     )
@@ -90,22 +91,25 @@ class CaseFilter(django_filters.FilterSet):
         return {name for name, _extra in case_list_filters.items() if data.get(name)}
 
     def filter_search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        value = value.strip()
-        if not value:
-            return queryset
-        # One kind of match per search, never an OR across tables: a reference is looked up
-        # exactly, anything else through the newcomer's name or e-mail in a subquery on its
-        # own table, which PostgreSQL serves from trigram indexes
-        # (cases/migrations/0007_search_indexes.py) before it touches the cases.
-        if REFERENCE_PATTERN.match(value):
-            return queryset.filter(reference__iexact=value)
-        if "@" in value:
-            newcomers = Newcomer.objects.filter(email__istartswith=value)
-        else:
-            newcomers = Newcomer.objects.filter(
-                Q(name__icontains=value) | Q(email__istartswith=value)
-            )
-        return queryset.filter(newcomer_id__in=newcomers.values("pk"))
+        data = getattr(self.form, "cleaned_data", {})
+        return case_search(
+            queryset, text=value, user=self._user(), in_notes=bool(data.get("in_notes"))
+        )
+
+    def filter_in_notes(
+        self, queryset: QuerySet[Case], name: str, value: bool | None
+    ) -> QuerySet[Case]:
+        # Read by filter_search: it changes what the search text is matched against.
+        return queryset
+
+    def filter_unread(
+        self, queryset: QuerySet[Case], name: str, value: bool | None
+    ) -> QuerySet[Case]:
+        return cases_unread(queryset, user=self._user()) if value else queryset
+
+    def _user(self) -> User:
+        request = getattr(self, "request", None)
+        return getattr(request, "user", None) or AnonymousUser()
 
     def filter_organisation(
         self, queryset: QuerySet[Case], name: str, value: Organisation | None

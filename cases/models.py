@@ -274,3 +274,58 @@ class NewcomerMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} #{self.pk}"
+
+
+class CaseUnread(models.Model):
+    """A case with a newcomer's message its reader has not opened since (cases.unread).
+
+    One row per (case, reader) while unread, deleted when the reader opens the case: the
+    list's badge and filter are one indexed look-up by reader, and a case read by everyone
+    costs no row at all. Holds ids and a time only, nothing of the newcomer's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(_("unread since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unread case")
+        verbose_name_plural = _("unread cases")
+        constraints = [
+            # The (user, case) index serves the badge, the filter and "My work"'s count.
+            models.UniqueConstraint(fields=["user", "case"], name="cases_caseunread_user_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id}"
+
+
+class SavedView(models.Model):
+    """The case list's filters and sort under a name (cases.saved_views): a person's own,
+    and shown to every member of `organisation` when a coordinator shares it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    # The list's query string without the page, normalised (cases.saved_views).
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("shared with"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="cases_savedview_owner_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

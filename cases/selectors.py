@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cases.models import Case, CaseEvent, FollowUp, Note
+from cases.models import Case, CaseEvent, CaseUnread, FollowUp, Note
 from cases.registries import case_list_columns
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import staff_access
@@ -128,11 +128,17 @@ def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
     overdue = FollowUp.objects.filter(
         case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
     )
+    # A newcomer's message not yet read by this user (cases.unread): one indexed probe per row.
+    unread = CaseUnread.objects.filter(
+        case_id=OuterRef("pk"), user_id=user.pk or 0
+    )  # pk None: anonymous, sees no case
     return (
         case_list_visible(user=user)
         .select_related("newcomer__municipality", "owner", "responsible_organisation")
         .prefetch_related("topics")
-        .annotate(has_overdue=Exists(overdue), **case_list_column_annotations())
+        .annotate(
+            has_overdue=Exists(overdue), is_unread=Exists(unread), **case_list_column_annotations()
+        )
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import list_views, views
 
 app_name = "cases"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("mine/", views.case_mine, name="mine"),
     path("new/", views.case_create, name="create"),
+    path("views/", list_views.saved_view_manage, name="views"),
+    path("views/new/", list_views.saved_view_create, name="view-create"),
+    path("views/<int:pk>/rename/", list_views.saved_view_rename, name="view-rename"),
+    path("views/<int:pk>/share/", list_views.saved_view_share, name="view-share"),
+    path("views/<int:pk>/delete/", list_views.saved_view_delete, name="view-delete"),
+    path("bulk/", list_views.case_bulk, name="bulk"),
+    path("bulk/done/", list_views.case_bulk_done, name="bulk-done"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/newcomer/", views.newcomer_edit, name="newcomer-edit"),
     path("<int:pk>/owner/", views.case_assign, name="assign"),

@@ -29,9 +29,12 @@ from cases.forms import (
     StaffEnquiryForm,
     StatusForm,
 )
+from cases.list_forms import BulkForm, SavedViewForm
 from cases.models import Case, FollowUp
 from cases.page import case_page_render
 from cases.registries import case_list_columns, my_work_parts
+from cases.saved_views import saved_view_active, saved_view_query, saved_views_for_user
+from cases.unread import case_mark_read, unread_count
 from config.forms import form_add_service_errors
 from config.http import AuthenticatedHttpRequest
 from config.pagination import CappedPaginator
@@ -87,6 +90,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filters = saved_view_query(request.GET)
+    views = list(saved_views_for_user(user=request.user))
     return render(
         request,
         "cases/case_list.html",
@@ -96,6 +101,15 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
             "columns": list(case_list_columns),
+            # Saved views as tabs, the one matching these filters current; the forms
+            # to save these filters and to act on the checked cases.
+            "views": views,
+            "active_view": saved_view_active(views, query=filters),
+            "filters": filters,
+            "save_form": SavedViewForm(
+                initial={"query": saved_view_query(request.GET, keep_search=False)}
+            ),
+            "bulk_form": BulkForm(),
         },
     )
 
@@ -126,6 +140,7 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user, today=today, limit=MINE_SHOWN
             ),
             "cases_count": selectors.my_cases_open(user=request.user).count(),
+            "unread_count": unread_count(user=request.user),
             "columns": list(case_list_columns),
             "today": today,
             "parts": parts,
@@ -138,6 +153,7 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(user=request.user, pk=pk)
     services.case_access_log(user=request.user, action="open", case=case)
+    case_mark_read(case=case, user=request.user)
     return case_page_render(request, case)
 
 

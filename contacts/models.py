@@ -147,6 +147,9 @@ class Newcomer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # `phone` in one form (contacts.phones.phone_search_key), kept by the services that
+    # write `phone`: the case search finds a number typed any way through this index.
+    phone_normalised = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="nb"
     )

@@ -79,6 +79,7 @@ class ContactsPersonalData:
             # About the address, which goes.
             email_failing_since=None,
             phone="",
+            phone_normalised="",
             occupation="",
             partner_occupation="",
             interests="",

@@ -25,6 +25,7 @@ from contacts.models import (
     NewcomerLink,
     Organisation,
 )
+from contacts.phones import phone_search_key
 from contacts.selectors import (
     consent_scopes_active,
     organisation_is_covered,
@@ -95,6 +96,7 @@ def newcomer_find_or_create(
     if newcomer is None:
         created = Newcomer(
             email=email,
+            phone_normalised=phone_search_key(phone),
             consent_to_confirm_since=timezone.now() if consent_to_confirm else None,
             **values,
         )
@@ -126,6 +128,7 @@ def newcomer_find_or_create(
         newcomer.partner_needs_work = True
         changed = True
     if changed:
+        newcomer.phone_normalised = phone_search_key(newcomer.phone)
         newcomer.updated_at = timezone.now()
         newcomer.full_clean()
         newcomer.save()
@@ -250,6 +253,9 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
     for name in changed:
         setattr(newcomer, name, changes[name])
     fields = [*changed, "updated_at"]
+    if "phone" in changed:
+        newcomer.phone_normalised = phone_search_key(newcomer.phone)
+        fields.append("phone_normalised")
     if "email" in changed and newcomer.email_failing_since is not None:
         # Bounces said the old address failed; nothing is known yet of the new one.
         newcomer.email_failing_since = None

@@ -19,10 +19,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.filters import REFERENCE_PATTERN
 from cases.models import Case
+from cases.search import REFERENCE_PATTERN
 from cases.selectors import case_staff_address
 from cases.services import case_change_status, case_event_record, case_open
+from cases.unread import case_mark_unread
 from config.files import file_check
 from contacts.models import Newcomer
 from contacts.selectors import address_is_staff
@@ -217,6 +218,7 @@ def _handle_reply(
         data={"message": message.pk},
         at=received_at,
     )
+    case_mark_unread(case=case, at=received_at)
     if inbound.outcome == Outcome.ATTACHED:
         if trusted:
             _reopen(case=case)

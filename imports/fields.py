@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Municipality, Newcomer
+from contacts.phones import phone_normalise
 from imports.reading import date_value, text_value
 
 
@@ -103,18 +103,6 @@ def mapping_problems(mapping: dict[str, str]) -> list[str]:
             )
         )
     return problems
-
-
-def phone_normalise(text: str) -> str:
-    """A phone number in E.164 ("+4791234567"); Norwegian unless it says otherwise. Raises
-    ValueError for something that is not a possible number."""
-    try:
-        number = phonenumbers.parse(text, "NO")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(text) from exc
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError(text)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Lookups:

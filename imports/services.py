@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.services import case_event_record, case_newcomer_update, case_open
 from contacts.models import Newcomer
+from contacts.phones import phone_normalise
 from contacts.services import (
     consent_record,
     household_add_members,
     newcomer_find_or_create,
 )
-from imports.fields import FIELD_KEYS, Lookups, mapping_problems, phone_normalise, row_values
+from imports.fields import FIELD_KEYS, Lookups, mapping_problems, row_values
 from imports.reading import FileProblem, Row, csv_rows, xlsx_rows
 
 # The report keeps this many rows to show; the counts cover every row.

@@ -21,6 +21,7 @@ from cases.services import (
     consent_withdraw,
     newcomer_message_add,
 )
+from cases.unread import case_mark_unread
 from contacts.models import Newcomer
 from contacts.services import newcomer_link_issue, newcomer_link_revoke, newcomer_update
 from onboarding.models import PlanStep
@@ -108,6 +109,7 @@ def newcomer_message_send(*, newcomer: Newcomer, body: str) -> NewcomerMessage:
     if case is None:
         raise ValidationError({"body": _("We could not find your enquiry. Please e-mail us.")})
     message = newcomer_message_add(case=case, body=body)
+    case_mark_unread(case=case, at=message.created_at)
     to = case_staff_address(case=case)
     if to:
         email_queue(

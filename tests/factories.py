@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from cases import services as case_services
 from cases.models import Case, FollowUp
 from contacts.models import Consent, Membership, Newcomer, Organisation
+from contacts.phones import phone_search_key
 from contacts.services import consent_record
 
 _seq = count(1)
@@ -42,6 +43,8 @@ def make_newcomer(
     **fields: object,
 ) -> Newcomer:
     n = next(_seq)
+    if "phone" in fields:
+        fields["phone_normalised"] = phone_search_key(str(fields["phone"]))
     newcomer = Newcomer.objects.create(
         name=fields.pop("name", f"Newcomer {n}"),
         email=email if email is not None else f"newcomer{n}@example.org",

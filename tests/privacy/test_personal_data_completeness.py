@@ -76,6 +76,9 @@ from tests import factories as f
 
 # "app_label.Model.field": why the field need not be in the export.
 NOT_EXPORTED = {
+    "contacts.Newcomer.phone_normalised": (
+        "the same phone number as `phone`, which is exported, in E.164 form for the search"
+    ),
     "contacts.NewcomerLink.token_hash": (
         "the SHA-256 hash of the personal link's secret: the secret itself is not stored, and "
         "the hash tells nobody anything"

@@ -1,0 +1,116 @@
+"""The case search: which kind of match a search text asks for, and the one query for it.
+
+One kind of match per search, never an OR across tables (docs/benchmarks.md, "Search"):
+- a full reference (NR-2026-0166) exactly; a year and number (2026-0166, 2026-166) or a
+  number alone (0166, 166) as the end of the reference, with any leading zeros;
+- a phone number typed any way (+47 912 34 567, 0047 91234567, 912 34 567): through the
+  newcomer's `phone_normalised` column (contacts.phones);
+- an e-mail address by its beginning;
+- anything else: the newcomer's name with or without diacritics ("Sorensen" finds
+  "Sørensen", "Jose" "José"), or the beginning of their e-mail address;
+- with "search in notes": the text of the notes this user may read (the one rule,
+  cases.selectors.note_visibility_q), and nothing else.
+
+Names are compared folded: upper case, accents stripped. On PostgreSQL the folding is
+`tilflytt_fold()`, an IMMUTABLE wrapper around the `unaccent` extension, so that a trigram
+index on `tilflytt_fold(name)` serves the search (cases/migrations/0012); on SQLite the
+same name is a Python function registered on each connection (`sqlite_functions_add`).
+"""
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db.models import CharField, Func, Q, QuerySet
+
+from cases.models import Case, Note
+from cases.selectors import User, note_visibility_q
+from contacts.models import Newcomer
+from contacts.phones import phone_search_key
+
+# What a case reference looks like (NR-2026-0042): such a search matches the reference only.
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z]+-\d{4}-\d+$")
+YEAR_NUMBER_PATTERN = re.compile(r"^(\d{4})-(\d{1,6})$")
+NUMBER_PATTERN = re.compile(r"^\d{1,6}$")
+# Digits with the usual separators, at least seven digits: a phone number, not a case number.
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
+PHONE_MIN_DIGITS = 7
+# A partial reference is the number of one case a year; this many is far beyond any list.
+REFERENCE_MATCHES_MAX = 500
+
+# Letters that do not decompose into a base letter and an accent, as unaccent maps them.
+_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss"}
+)
+
+
+def text_fold(text: str) -> str:
+    """Upper case without accents: what `tilflytt_fold()` returns on PostgreSQL."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+
+
+class Fold(Func):
+    function = "tilflytt_fold"
+    output_field = CharField()
+
+
+def sqlite_functions_add(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Gives a new SQLite connection `tilflytt_fold` (connected to Django's
+    `connection_created` in CasesConfig.ready()); PostgreSQL has it from the migration."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "tilflytt_fold", 1, lambda v: None if v is None else text_fold(v), deterministic=True
+        )
+
+
+def _reference_end(value: str) -> str | None:
+    """A regular expression for the end of the references meant: "-2026-0*166$" for
+    "2026-0166" or "2026-166", "-0*166$" for "0166" or "166". Leading zeros are any number
+    of them, as references are padded to four digits (and imported ones otherwise)."""
+    year_number = YEAR_NUMBER_PATTERN.match(value)
+    if year_number:
+        return f"-{year_number[1]}-0*{int(year_number[2])}$"
+    if NUMBER_PATTERN.match(value):
+        return f"-0*{int(value)}$"
+    return None
+
+
+def _phone_key(value: str) -> str | None:
+    if not PHONE_PATTERN.match(value):
+        return None
+    if sum(ch.isdigit() for ch in value) < PHONE_MIN_DIGITS:
+        return None
+    return phone_search_key(value) or None
+
+
+def case_search(
+    cases: QuerySet[Case], *, text: str, user: User, in_notes: bool = False
+) -> QuerySet[Case]:
+    """`cases` narrowed to those the search text finds (see the module's docstring)."""
+    value = text.strip()
+    if not value:
+        return cases
+    if in_notes:
+        notes = Note.objects.filter(note_visibility_q(user=user), body__icontains=value)
+        return cases.filter(pk__in=notes.values("case_id"))
+    if REFERENCE_PATTERN.match(value):
+        return cases.filter(reference__iexact=value)
+    reference_end = _reference_end(value)
+    if reference_end is not None:
+        # The matches first, on their own (a trigram index on the reference serves the
+        # regular expression, migrations/0012): a number is in one case a year, a handful.
+        # Inside the list's query PostgreSQL cannot estimate the expression, and walked
+        # every case newest first testing it, waiting for 25 matches (260 ms at 70,000).
+        matches = Case.objects.filter(reference__regex=reference_end).values_list("pk", flat=True)
+        return cases.filter(pk__in=list(matches[:REFERENCE_MATCHES_MAX]))
+    phone = _phone_key(value)
+    if phone is not None:
+        newcomers = Newcomer.objects.filter(phone_normalised=phone)
+    elif "@" in value:
+        newcomers = Newcomer.objects.filter(email__istartswith=value)
+    else:
+        newcomers = Newcomer.objects.annotate(name_folded=Fold("name")).filter(
+            Q(name_folded__contains=text_fold(value)) | Q(email__istartswith=value)
+        )
+    return cases.filter(newcomer_id__in=newcomers.values("pk"))
