@@ -135,6 +135,8 @@ TEAM = {
 CASE = {
     "cases:detail",
     "cases:newcomer-edit",
+    "cases:handle",
+    "cases:take",
     "cases:assign",
     "cases:set-organisation",
     "cases:share",
