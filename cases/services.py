@@ -314,8 +314,9 @@ def followup_add(
     when they cannot see it yet, or the follow-up is refused (cases.assignment, rule 1)."""
     if not staff_access(assignee).is_staff_member:
         raise ValidationError({"assignee": _("This person is not a member of the team.")})
-    consent_require(newcomer=case.newcomer, user=assignee, field="assignee")
     case_work_open_to(case=case, actor=actor, field="assignee", user=assignee)
+    # Also an imported consent not confirmed yet, which covers nobody but coordinators.
+    consent_require(newcomer=case.newcomer, user=assignee, field="assignee")
     followup = FollowUp(
         case=case, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor
     )

@@ -166,6 +166,8 @@ CASE = {
     "api:cases-detail",
     "api:cases-update",
     "api:cases-assign",
+    "api:cases-take",
+    "api:steps-reassign",
     "api:cases-status",
     "api:cases-share",
     "api:cases-unshare",
