@@ -217,7 +217,7 @@ class CaseAssignApi(APIView):
 
 
 class CaseTakeApi(APIView):
-    """"Take this case": the user becomes the owner, and their organisation responsible
+    """ "Take this case": the user becomes the owner, and their organisation responsible
     where the consent allows (cases.handling.case_take). For whoever manages the case, and
     for anyone who sees a case nobody owns yet; others get 403."""
 

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -240,7 +240,7 @@ class StaffChoiceField(forms.ModelChoiceField):
     queryset, as for any ModelChoiceField."""
 
     def __init__(self, *, empty_label: Any = None, **kwargs: Any) -> None:
-        self.current_user: User | None = None
+        self.current_user: User | AnonymousUser | None = None
         super().__init__(
             queryset=staff_user_list(), empty_label=empty_label or _("Nobody yet"), **kwargs
         )
@@ -248,13 +248,13 @@ class StaffChoiceField(forms.ModelChoiceField):
     def _get_choices(self) -> Any:
         return StaffChoiceIterator(self)
 
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)  # type: ignore[assignment]
+    choices = property(_get_choices, cast(property, forms.ChoiceField.choices).fset)
 
     def label_from_instance(self, obj: User) -> str:
         return staff_display_name(obj)
 
 
-def staff_pickers_for(form: forms.Form, user: User | None) -> None:
+def staff_pickers_for(form: forms.Form, user: User | AnonymousUser | None) -> None:
     """Puts the current user first in each of the form's people pickers."""
     for field in form.fields.values():
         if isinstance(field, StaffChoiceField):
@@ -318,7 +318,7 @@ class CaseHandleForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
 
     @classmethod
-    def for_case(cls, case: Case, user: User | None) -> "CaseHandleForm":
+    def for_case(cls, case: Case, user: User | AnonymousUser | None) -> "CaseHandleForm":
         form = cls(
             initial={
                 "status": case.status,

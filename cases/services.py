@@ -21,15 +21,17 @@ from cases.assignment import (
     case_assign_owner as case_assign_owner,
 )
 from cases.assignment import (
-    case_set_organisation,
-    case_work_open_to,
-    case_work_return,
+    case_set_organisation as case_set_organisation,
 )
 from cases.assignment import (
     case_share as case_share,
 )
 from cases.assignment import (
     case_unshare as case_unshare,
+)
+from cases.assignment import (
+    case_work_open_to,
+    case_work_return,
 )
 from cases.events import case_event_record as case_event_record
 from cases.events import case_lock as case_lock
