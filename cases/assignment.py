@@ -265,12 +265,17 @@ def _holds_open_work(case: Case, organisation_id: int) -> bool:
 
 @transaction.atomic
 def case_set_organisation(
-    *, case: Case, organisation: Organisation | None, actor: User | None
+    *,
+    case: Case,
+    organisation: Organisation | None,
+    actor: User | None,
+    release_owner: bool = True,
 ) -> Case:
     """Makes an organisation responsible (or none). An owner who is not in it is released:
-    the case is in the organisation's queue (rule 2). The organisation handing the case on
-    keeps a share while it holds open work there; other work that lost sight of the case
-    goes back (rule 3)."""
+    the case is in the organisation's queue (rule 2); `release_owner=False` is for a caller
+    that gives the case a new owner from it next, in the same transaction. The organisation
+    handing the case on keeps a share while it holds open work there; other work that lost
+    sight of the case goes back (rule 3)."""
     case_lock(case=case)
     if organisation is not None:
         consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
@@ -296,7 +301,8 @@ def case_set_organisation(
         data={"from": old_id, "to": new_id},
     )
     if (
-        case.owner is not None
+        release_owner
+        and case.owner is not None
         and new_id is not None
         and not user_belongs_to(user=case.owner, organisation_id=new_id)
     ):

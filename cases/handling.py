@@ -69,7 +69,14 @@ def case_handle(
             }
         )
     if new_organisation:
-        case_set_organisation(case=case, organisation=organisation, actor=actor)
+        # A new owner from the new organisation follows at once: the old owner is replaced
+        # by them, not released to nobody first (one owner entry on the timeline).
+        case_set_organisation(
+            case=case,
+            organisation=organisation,
+            actor=actor,
+            release_owner=not (new_owner and owner is not None),
+        )
         changed.append("organisation")
     # An owner released by the new organisation stays released unless chosen anew.
     if new_owner and owner_id != case.owner_id:

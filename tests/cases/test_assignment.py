@@ -254,6 +254,39 @@ def test_handle_form_changes_everything_at_once_one_entry_each_and_redirects(wor
 
 
 @pytest.mark.django_db
+def test_handle_form_owner_and_organisation_together_one_entry_each(world):
+    Case.objects.filter(pk=world.case.pk).update(status=Case.Status.OPEN)
+    world.case.refresh_from_db()
+    before = CaseEvent.objects.count()
+    handling.case_handle(
+        case=world.case,
+        actor=world.coordinator,
+        status=world.case.status,
+        owner=world.reader,
+        organisation=world.skole,
+        priority=world.case.priority,
+    )
+    kinds = list(CaseEvent.objects.order_by("pk")[before:].values_list("kind", flat=True))
+    assert kinds == ["cases.case.organisation_changed", "cases.case.owner_changed"]
+    world.case.refresh_from_db()
+    assert (world.case.owner, world.case.responsible_organisation) == (world.reader, world.skole)
+    # An owner who is not in the organisation chosen with them is refused, all or nothing.
+    with pytest.raises(ValidationError):
+        handling.case_handle(
+            case=world.case,
+            actor=world.coordinator,
+            status="closed",
+            closing_reason="answered",
+            owner=world.owner,
+            organisation=world.nav,
+            priority="urgent",
+        )
+    world.case.refresh_from_db()
+    assert (world.case.owner, world.case.priority) == (world.reader, "normal")
+    assert handoff_violations() == []
+
+
+@pytest.mark.django_db
 def test_people_pickers_are_grouped_by_organisation_with_me_first(world, login):
     page = login(world.owner).get(reverse("cases:detail", args=[world.case.pk])).content.decode()
     assert "---------" not in page

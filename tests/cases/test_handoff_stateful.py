@@ -280,6 +280,30 @@ class HandoffMachine(RuleBasedStateMachine):
             )
 
     @precondition(lambda self: self.case_ids)
+    @rule(
+        i=index,
+        who=persona,
+        owner=st.one_of(st.none(), persona),
+        org=st.one_of(st.none(), org_key),
+        priority=st.sampled_from(Case.Priority.values),
+    )
+    def handle(self, i, who, owner, org, priority) -> None:
+        """The "Handle the case" form: owner, organisation and priority at once."""
+        case = self._managed(i, who)
+        if case is not None:
+            self._try(
+                lambda: handling.case_handle(
+                    case=case,
+                    actor=self.users[who],
+                    status=case.status,
+                    closing_reason=case.closing_reason,
+                    owner=self.users[owner] if owner else None,
+                    organisation=self.orgs[org] if org else None,
+                    priority=priority,
+                )
+            )
+
+    @precondition(lambda self: self.case_ids)
     @rule(i=index, who=persona, close=st.booleans())
     def close_or_reopen(self, i, who, close) -> None:
         case = self._managed(i, who)
