@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import selectors, services
+from cases import handling, selectors, services
 from cases.filters import CaseFilter
 from cases.forms import (
     MAX_CHILDREN,
@@ -213,6 +213,18 @@ class CaseAssignApi(APIView):
         serializer.is_valid(raise_exception=True)
         owner = serializer.validated_data["owner"]
         services.case_assign_owner(case=case, owner=owner, actor=request.user)
+        return _case_response(request, case)
+
+
+class CaseTakeApi(APIView):
+    """ "Take this case": the user becomes the owner, and their organisation responsible
+    where the consent allows (cases.handling.case_take). For whoever manages the case, and
+    for anyone who sees a case nobody owns yet; others get 403."""
+
+    @extend_schema(request=None, responses={200: CaseDetailApi.OutputSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        case = selectors.get_case_for_user(user=request.user, pk=pk)
+        handling.case_take(case=case, actor=request.user)
         return _case_response(request, case)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/", api.CaseDetailApi.as_view(), name="cases-detail"),
     path("cases/<int:pk>/update/", api.CaseUpdateApi.as_view(), name="cases-update"),
     path("cases/<int:pk>/assign/", api.CaseAssignApi.as_view(), name="cases-assign"),
+    path("cases/<int:pk>/take/", api.CaseTakeApi.as_view(), name="cases-take"),
     path("cases/<int:pk>/status/", api.CaseStatusApi.as_view(), name="cases-status"),
     path("cases/<int:pk>/share/", api.CaseShareApi.as_view(), name="cases-share"),
     path("cases/<int:pk>/unshare/", api.CaseUnshareApi.as_view(), name="cases-unshare"),

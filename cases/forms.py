@@ -1,20 +1,23 @@
 """Forms only validate and normalise; services do the writing."""
 
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
+from cases.selectors import organisations_to_share_with
 from config.forms import TelInput
 from config.languages import LanguageSelect
 from config.text import ascii_int, free_text_clean, free_text_fields_clean, name_clean
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
-from contacts.selectors import staff_display_name, staff_user_list
+from contacts.selectors import StaffChoices, staff_choices, staff_display_name, staff_user_list
 
 MAX_CHILDREN = 12
 
@@ -215,19 +218,52 @@ class StaffEnquiryForm(EnquiryForm):
         self.fields["share_scopes"].help_text = _("Only the organisations ticked may see it.")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    """A staff member a case or a task can be given to, named as on every screen. The
-    queryset is lazy, and each form gets a copy of it with its copy of the field."""
+class StaffChoiceIterator(BaseChoiceIterator):
+    """The grouped choices of a StaffChoiceField, read once, when the field is drawn."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=staff_user_list(), **kwargs)
+    def __init__(self, field: "StaffChoiceField") -> None:
+        self.field = field
+        self.loaded: StaffChoices | None = None
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.loaded is None:
+            self.loaded = staff_choices(current=self.field.current_user)
+        yield from self.loaded
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member a case or a task can be given to: grouped by organisation, each name
+    with its organisation, the current user (`current_user`, set by the form) first, and a
+    translated first option instead of "---------". Validation goes through the lazy
+    queryset, as for any ModelChoiceField."""
+
+    def __init__(self, *, empty_label: Any = None, **kwargs: Any) -> None:
+        self.current_user: User | AnonymousUser | None = None
+        super().__init__(
+            queryset=staff_user_list(), empty_label=empty_label or _("Nobody yet"), **kwargs
+        )
+
+    def _get_choices(self) -> Any:
+        return StaffChoiceIterator(self)
+
+    choices = property(_get_choices, cast(property, forms.ChoiceField.choices).fset)
 
     def label_from_instance(self, obj: User) -> str:
         return staff_display_name(obj)
 
 
+def staff_pickers_for(form: forms.Form, user: User | AnonymousUser | None) -> None:
+    """Puts the current user first in each of the form's people pickers."""
+    for field in form.fields.values():
+        if isinstance(field, StaffChoiceField):
+            field.current_user = user
+            field.widget.choices = field.choices
+
+
 class OwnerForm(forms.Form):
-    owner = StaffChoiceField(label=_("Owner"), required=False, empty_label=_("Nobody"))
+    owner = StaffChoiceField(label=_("Owner"), required=False)
 
 
 class OrganisationForm(forms.Form):
@@ -235,16 +271,65 @@ class OrganisationForm(forms.Form):
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        empty_label=_("None"),
+        empty_label=_("None yet"),
     )
 
 
 class ShareForm(forms.Form):
+    """`case`: offer only the organisations the newcomer's consent covers and the case is
+    not shared with yet."""
+
     organisation = forms.ModelChoiceField(
         label=_("Share with"),
         queryset=Organisation.objects.filter(is_active=True),
         empty_label=_("Choose an organisation…"),
     )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Validation still takes any active organisation: one the consent stopped covering
+        # since the page was drawn gets the service's refusal, which names the consent.
+        self.offered: list[Organisation] = []
+        if case is not None:
+            self.offered = list(organisations_to_share_with(case=case))
+            field = self.fields["organisation"]
+            field.widget.choices = [
+                ("", _("Choose an organisation…")),
+                *((o.pk, f"{o.name} ({o.get_kind_display()})") for o in self.offered),
+            ]
+
+
+class CaseHandleForm(forms.Form):
+    """The case page's one form for status, owner, organisation and priority together."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Case.Status.choices)
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"),
+        choices=[("", _("Choose…")), *Case.ClosingReason.choices],
+        required=False,
+    )
+    owner = StaffChoiceField(label=_("Owner"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None yet"),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
+
+    @classmethod
+    def for_case(cls, case: Case, user: User | AnonymousUser | None) -> "CaseHandleForm":
+        form = cls(
+            initial={
+                "status": case.status,
+                "closing_reason": case.closing_reason,
+                "owner": case.owner_id,
+                "organisation": case.responsible_organisation_id,
+                "priority": case.priority,
+            }
+        )
+        staff_pickers_for(form, user)
+        return form
 
 
 class StatusForm(forms.Form):
@@ -280,7 +365,7 @@ class NoteForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("What needs doing"), max_length=200)
-    assignee = StaffChoiceField(label=_("Who"))
+    assignee = StaffChoiceField(label=_("Who"), empty_label=_("Choose…"))
     due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

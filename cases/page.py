@@ -7,21 +7,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from cases import selectors
-from cases.forms import (
-    FollowUpForm,
-    NoteForm,
-    OrganisationForm,
-    OwnerForm,
-    PriorityForm,
-    ShareForm,
-    StatusForm,
-)
+from cases.forms import CaseHandleForm, FollowUpForm, NoteForm, ShareForm, staff_pickers_for
 from cases.models import Case
 from cases.registries import case_page_decorators, case_page_parts_by_slot
 from cases.timeline import timeline_entries
-from contacts.selectors import staff_user_list
+from contacts.selectors import staff_choices
 from outbox.selectors import email_list_for_case
 
 
@@ -29,6 +22,8 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
     """Everything the case page shows, in a fixed number of queries. `given` replaces
     values the page would make (a bound form with its errors, a part's context)."""
     can_manage = selectors.case_can_manage(user=request.user, case=case)
+    followup_form = FollowUpForm(initial={"assignee": request.user.pk})
+    staff_pickers_for(followup_form, request.user)
     context: dict[str, Any] = {
         "case": case,
         "newcomer": case.newcomer,
@@ -43,16 +38,13 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
         "emails": list(email_list_for_case(case_id=case.pk)),
         "can_manage": can_manage,
         "today": timezone.localdate(),
-        "owner_form": OwnerForm(initial={"owner": case.owner_id}),
-        "organisation_form": OrganisationForm(
-            initial={"organisation": case.responsible_organisation_id}
-        ),
-        "share_form": ShareForm(),
-        "status_form": StatusForm(initial={"status": case.status}),
-        "priority_form": PriorityForm(initial={"priority": case.priority}),
+        "can_take": selectors.case_can_take(user=request.user, case=case),
+        "handle_form": CaseHandleForm.for_case(case, request.user),
+        "share_form": ShareForm(case=case),
         "note_form": NoteForm(),
-        "followup_form": FollowUpForm(initial={"assignee": request.user.pk}),
-        "staff_people": list(staff_user_list()),
+        "followup_form": followup_form,
+        # The plan's per-step person pickers: read once, and only if a plan draws them.
+        "staff_choices": SimpleLazyObject(lambda: staff_choices(current=request.user)),
     }
     parts = case_page_parts_by_slot()
     for slot_parts in parts.values():

@@ -10,6 +10,8 @@ cases knows no app above it. Each of those apps adds its entries in its AppConfi
   progress);
 - `case_list_filters`: extra yes/no filters of the case list and API (overdue plan steps);
 - `move_date_hooks`: what follows when a newcomer's move date changes (plans move);
+- `case_work_holders`, `case_work_return_hooks`: the open work the apps above hold on a
+  case, and how it goes back when its holder loses sight of the case (cases.assignment);
 - `timeline_describers` (cases.timeline): how each kind of timeline row reads.
 """
 
@@ -80,6 +82,18 @@ case_list_columns: Registry[CaseListColumn] = Registry("case list columns")
 case_list_filters: Registry[CaseListFilter] = Registry("case list filters")
 # hook(newcomer, move_date, actor): called inside the transaction that changed the date.
 move_date_hooks: Registry[Callable[[Any, date, User | None], None]] = Registry("move date hooks")
+
+
+# holders(case): (organisation id, user id) of each open piece of work on the case, so that
+# an organisation handing the case on keeps a share while it holds work (cases.assignment).
+case_work_holders: Registry[Callable[[Any], list[tuple[int | None, int | None]]]] = Registry(
+    "case work holders"
+)
+# hook(case, actor) -> items moved: open work whose holder no longer sees the case goes back
+# to the responsible organisation, on the timeline; inside the caller's transaction.
+case_work_return_hooks: Registry[Callable[[Any, User | None], int]] = Registry(
+    "case work return hooks"
+)
 
 
 def case_page_parts_by_slot() -> dict[str, list[CasePagePart]]:

@@ -24,8 +24,8 @@ from django.http import Http404
 
 from cases.models import Case, CaseEvent, CaseUnread, FollowUp, Note
 from cases.registries import case_list_columns
-from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
-from contacts.selectors import staff_access
+from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, HouseholdMember, Newcomer, Organisation
+from contacts.selectors import consent_scopes_active, staff_access
 
 # Whoever makes the request: a signed-in user, or nobody (who sees nothing).
 User = auth.User | AnonymousUser
@@ -228,6 +228,31 @@ def case_triage_queue(*, user: User, today: date) -> QuerySet[Case]:
         case_rows_for_screen(user=user, today=today)
         .filter(status=Case.Status.NEW, owner__isnull=True)
         .order_by("created_at", "pk")
+    )
+
+
+def organisations_to_share_with(*, case: Case) -> QuerySet[Organisation]:
+    """Active organisations the newcomer's consent covers that do not see the case yet:
+    what the share picker offers (cases.assignment decides again on sharing)."""
+    if case.newcomer.consent_to_confirm_since is not None:
+        return Organisation.objects.none()
+    scopes = consent_scopes_active(newcomer=case.newcomer)
+    kinds = [kind for kind, scope in CONSENT_SCOPE_FOR_KIND.items() if scope in scopes]
+    return (
+        Organisation.objects.filter(is_active=True, kind__in=kinds)
+        .exclude(pk=case.responsible_organisation_id or 0)
+        .exclude(shared_cases=case)
+        .order_by("name")
+    )
+
+
+def case_can_take(*, user: User, case: Case) -> bool:
+    """Whether "Take this case" is offered: to whoever manages the case, and to anyone who
+    sees a case nobody owns yet (a member of an organisation it is shared with)."""
+    return (
+        staff_access(user).is_staff_member
+        and (case_can_manage(user=user, case=case) or case.owner_id is None)
+        and case.owner_id != user.pk
     )
 
 

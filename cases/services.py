@@ -17,7 +17,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import access_log_record
-from cases.models import Case, CaseEvent, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
+from cases.assignment import (
+    case_assign_owner as case_assign_owner,
+)
+from cases.assignment import (
+    case_set_organisation as case_set_organisation,
+)
+from cases.assignment import (
+    case_share as case_share,
+)
+from cases.assignment import (
+    case_unshare as case_unshare,
+)
+from cases.assignment import (
+    case_work_open_to,
+    case_work_return,
+)
+from cases.events import case_event_record as case_event_record
+from cases.events import case_lock as case_lock
+from cases.events import first_response_mark
+from cases.models import Case, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
 from cases.registries import move_date_hooks
 from cases.selectors import case_can_manage
 from cases.workingtime import response_due
@@ -40,27 +59,6 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
     Case.Status.WAITING: {Case.Status.OPEN, Case.Status.CLOSED},
     Case.Status.CLOSED: {Case.Status.OPEN},
 }
-
-
-def case_event_record(
-    *,
-    case: Case,
-    kind: str,
-    actor: User | None,
-    data: dict[str, Any] | None = None,
-    note: Note | None = None,
-    followup: FollowUp | None = None,
-    at: datetime | None = None,
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor,
-        data=data or {},
-        note=note,
-        followup=followup,
-        created_at=at or timezone.now(),
-    )
 
 
 def case_reference_next(*, year: int) -> str:
@@ -194,27 +192,6 @@ def intake_submit(
     return case
 
 
-def case_lock(*, case: Case) -> Case:
-    """Locks the case's row until the caller's transaction ends and reloads `case` from it.
-
-    Every read-modify-write of a case calls this first, inside its transaction: two staff
-    (or a double click) changing the same case at once then run one after the other, and
-    the second sees what the first wrote. Without it both read the same old owner, both
-    decide it changed and both write a timeline entry, whose "from" no longer chains to the
-    previous "to". On PostgreSQL this is SELECT ... FOR UPDATE; SQLite ignores it and
-    serialises writers anyway.
-    """
-    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
-    return case
-
-
-def _mark_first_response(case: Case, now: Any) -> list[str]:
-    if case.first_response_at is None:
-        case.first_response_at = now
-        return ["first_response_at"]
-    return []
-
-
 def case_mark_first_response(*, case: Case, at: datetime | None = None) -> bool:
     """Records the team's first response to the case (a message to the newcomer, say) unless
     there already is one. One conditional UPDATE, so two first responses at once keep the
@@ -249,95 +226,13 @@ def case_change_status(
     case.status = status
     case.closing_reason = closing_reason if status == Case.Status.CLOSED else ""
     case.closed_at = now if status == Case.Status.CLOSED else None
-    fields = ["status", "closing_reason", "closed_at", *_mark_first_response(case, now)]
+    fields = ["status", "closing_reason", "closed_at", *first_response_mark(case, now)]
     case.full_clean()
     case.save(update_fields=fields)
     data = {"from": old, "to": status}
     if case.closing_reason:
         data["reason"] = case.closing_reason
     case_event_record(case=case, kind="cases.case.status_changed", actor=actor, data=data)
-    return case
-
-
-@transaction.atomic
-def case_assign_owner(*, case: Case, owner: User | None, actor: User) -> Case:
-    """Gives the case to a staff member (or nobody). A new case is opened by it: taking a
-    case is the team's first response."""
-    case_lock(case=case)
-    if owner is not None and not staff_access(owner).is_staff_member:
-        raise ValidationError({"owner": _("This person is not a member of the team.")})
-    if owner is not None:
-        consent_require(newcomer=case.newcomer, user=owner, field="owner")
-    if case.owner_id == (owner.pk if owner else None):
-        return case
-    old_owner_id = case.owner_id
-    case.owner = owner
-    fields = ["owner"]
-    if case.status == Case.Status.NEW and owner is not None:
-        now = timezone.now()
-        case.status = Case.Status.OPEN
-        fields += ["status", *_mark_first_response(case, now)]
-        case_event_record(
-            case=case,
-            kind="cases.case.status_changed",
-            actor=actor,
-            data={"from": Case.Status.NEW, "to": Case.Status.OPEN},
-        )
-    case.save(update_fields=fields)
-    case_event_record(
-        case=case,
-        kind="cases.case.owner_changed",
-        actor=actor,
-        data={"from": old_owner_id, "to": owner.pk if owner else None},
-    )
-    return case
-
-
-@transaction.atomic
-def case_set_organisation(*, case: Case, organisation: Organisation | None, actor: User) -> Case:
-    case_lock(case=case)
-    if organisation is not None:
-        consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
-    new_id = organisation.pk if organisation else None
-    if case.responsible_organisation_id == new_id:
-        return case
-    old_id = case.responsible_organisation_id
-    case.responsible_organisation = organisation
-    case.save(update_fields=["responsible_organisation"])
-    case_event_record(
-        case=case,
-        kind="cases.case.organisation_changed",
-        actor=actor,
-        data={"from": old_id, "to": new_id},
-    )
-    return case
-
-
-@transaction.atomic
-def case_share(*, case: Case, organisation: Organisation, actor: User) -> Case:
-    case_lock(case=case)
-    consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
-    if case.shared_with.filter(pk=organisation.pk).exists():
-        return case
-    case.shared_with.add(organisation)
-    case_event_record(
-        case=case, kind="cases.case.shared", actor=actor, data={"organisation": organisation.pk}
-    )
-    return case
-
-
-@transaction.atomic
-def case_unshare(*, case: Case, organisation: Organisation, actor: User | None) -> Case:
-    case_lock(case=case)
-    if not case.shared_with.filter(pk=organisation.pk).exists():
-        return case
-    case.shared_with.remove(organisation)
-    case_event_record(
-        case=case,
-        kind="cases.case.unshared",
-        actor=actor,
-        data={"organisation": organisation.pk},
-    )
     return case
 
 
@@ -417,8 +312,12 @@ def note_add(*, case: Case, body: str, visibility: str, actor: User) -> Note:
 def followup_add(
     *, case: Case, title: str, assignee: User, due_date: date, actor: User
 ) -> FollowUp:
+    """A follow-up for a staff member; the case is shared with their organisation first
+    when they cannot see it yet, or the follow-up is refused (cases.assignment, rule 1)."""
     if not staff_access(assignee).is_staff_member:
         raise ValidationError({"assignee": _("This person is not a member of the team.")})
+    case_work_open_to(case=case, actor=actor, field="assignee", user=assignee)
+    # Also an imported consent not confirmed yet, which covers nobody but coordinators.
     consent_require(newcomer=case.newcomer, user=assignee, field="assignee")
     followup = FollowUp(
         case=case, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor
@@ -458,9 +357,10 @@ def followup_complete(*, followup: FollowUp, actor: User | None) -> FollowUp:
 def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> int:
     """Withdraws one sharing consent and at once removes what it allowed, on every case of
     the newcomer: shares with organisations of that kind, the responsible organisation if of
-    that kind, an owner no longer covered, and open follow-ups of people no longer covered
-    (closed, so nobody keeps seeing the case through them). Returns the number of consents
-    withdrawn (0 when none was active)."""
+    that kind, and an owner no longer covered. Open follow-ups and plan steps of people who
+    no longer see the case go back to the responsible organisation (cases.assignment,
+    rule 3), on the timeline. Returns the number of consents withdrawn (0 when none was
+    active)."""
     now = timezone.now()
     withdrawn = Consent.objects.filter(newcomer=newcomer, scope=scope, withdrawn_at=None).update(
         withdrawn_at=now
@@ -475,21 +375,6 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> i
         )
         for organisation in case.shared_with.filter(kind__in=kinds):
             case_unshare(case=case, organisation=organisation, actor=actor)
-        if (
-            case.responsible_organisation_id
-            and Organisation.objects.filter(
-                pk=case.responsible_organisation_id, kind__in=kinds
-            ).exists()
-        ):
-            old_id = case.responsible_organisation_id
-            case.responsible_organisation = None
-            case.save(update_fields=["responsible_organisation"])
-            case_event_record(
-                case=case,
-                kind="cases.case.organisation_changed",
-                actor=actor,
-                data={"from": old_id, "to": None},
-            )
         if case.owner is not None and not user_is_covered(user=case.owner, scopes=scopes):
             old_owner = case.owner_id
             case.owner = None
@@ -500,9 +385,14 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> i
                 actor=actor,
                 data={"from": old_owner, "to": None},
             )
-        for followup in case.followups.filter(done_at=None).select_related("assignee"):
-            if not user_is_covered(user=followup.assignee, scopes=scopes):
-                followup_complete(followup=followup, actor=actor)
+        if (
+            case.responsible_organisation_id
+            and Organisation.objects.filter(
+                pk=case.responsible_organisation_id, kind__in=kinds
+            ).exists()
+        ):
+            case_set_organisation(case=case, organisation=None, actor=actor)
+        case_work_return(case=case, actor=actor)
     return withdrawn
 
 

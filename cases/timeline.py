@@ -166,6 +166,7 @@ class CasesDescriber:
         "cases.note.added",
         "cases.followup.added",
         "cases.followup.completed",
+        "cases.followup.returned",
         "contacts.consent.withdrawn",
         "contacts.newcomer.updated",
         "contacts.newcomer.message",
@@ -178,6 +179,8 @@ class CasesDescriber:
             return [("user", data.get("from")), ("user", data.get("to"))]
         if event.kind == "cases.followup.added":
             return [("user", data.get("assignee"))]
+        if event.kind == "cases.followup.returned":
+            return [("user", data.get("to"))]
         if event.kind == "cases.case.organisation_changed":
             return [("organisation", data.get("from")), ("organisation", data.get("to"))]
         if event.kind in ("cases.case.shared", "cases.case.unshared"):
@@ -227,6 +230,10 @@ class CasesDescriber:
                 "name": names.organisation(data.get("to"), nobody)
             }
         if kind == "cases.case.shared":
+            if data.get("for_work"):
+                return _("Shared with %(name)s, which was given work on the case") % {
+                    "name": names.organisation(data.get("organisation"))
+                }
             return _("Shared with %(name)s") % {
                 "name": names.organisation(data.get("organisation"))
             }
@@ -251,6 +258,13 @@ class CasesDescriber:
         if kind == "cases.followup.completed":
             return _("Follow-up “%(title)s” done") % {
                 "title": event.followup.title if event.followup else "—"
+            }
+        if kind == "cases.followup.returned":
+            return _(
+                "Follow-up “%(title)s” went back to %(name)s: its assignee no longer sees the case"
+            ) % {
+                "title": event.followup.title if event.followup else "—",
+                "name": names.user(data.get("to")),
             }
         if kind == "contacts.consent.withdrawn":
             return _("Consent to share with %(scope)s withdrawn") % {

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cases import selectors, services
+from cases import handling, selectors, services
 from cases.filters import CaseFilter
 from cases.forms import (
+    CaseHandleForm,
     FollowUpForm,
     IntakeForm,
     NoteForm,
@@ -212,34 +213,96 @@ def case_set_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     )
 
 
+def _case_action_prg(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    form: Any,
+    apply: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """Post/redirect/get for the case page's side forms: the service's answer, success or
+    refusal, is shown once as a message after the redirect, so a reload posts nothing."""
+    if form.is_valid():
+        try:
+            apply(form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("cases:detail", pk=case.pk)
+
+
 @login_required
 @require_POST
 def case_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _case_action(
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    return _case_action_prg(
         request,
-        pk,
-        form_class=ShareForm,
-        form_name="share_form",
-        apply=lambda case, d: services.case_share(
+        case,
+        ShareForm(request.POST),
+        lambda d: services.case_share(
             case=case, organisation=d["organisation"], actor=request.user
         ),
-        success=_("The case is shared."),
+        _("The case is shared."),
     )
 
 
 @login_required
 @require_POST
 def case_unshare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _case_action(
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    return _case_action_prg(
         request,
-        pk,
-        form_class=ShareForm,
-        form_name="share_form",
-        apply=lambda case, d: services.case_unshare(
+        case,
+        ShareForm(request.POST),
+        lambda d: services.case_unshare(
             case=case, organisation=d["organisation"], actor=request.user
         ),
-        success=_("The case is no longer shared with that organisation."),
+        _("The case is no longer shared with that organisation."),
     )
+
+
+@login_required
+@require_POST
+def case_handle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The "Handle the case" form: status, owner, organisation and priority at once."""
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    return _case_action_prg(
+        request,
+        case,
+        CaseHandleForm(request.POST),
+        lambda d: handling.case_handle(case=case, actor=request.user, **d),
+        _("The case is updated."),
+    )
+
+
+@login_required
+@require_POST
+def case_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Take this case": one click makes the user the owner (cases.handling.case_take)."""
+    case = selectors.get_case_for_user(user=request.user, pk=pk)
+    if (
+        not selectors.case_can_take(user=request.user, case=case)
+        and case.owner_id != request.user.pk
+    ):
+        raise PermissionDenied
+    try:
+        handling.case_take(case=case, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("You own the case %(reference)s now.") % {"reference": case.reference}
+        )
+    if request.POST.get("next") == "mine":
+        return redirect("cases:mine")
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required

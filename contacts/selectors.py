@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from contacts.models import (
     CONSENT_SCOPE_FOR_KIND,
@@ -128,6 +129,35 @@ def staff_user_list() -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+# A <select>'s choices: options (value, label) and groups (group label, [options]).
+StaffChoices = list[tuple[object, object]]
+
+
+def staff_choices(*, current: User | AnonymousUser | None = None) -> StaffChoices:
+    """The people a case or a task can be given to, for a <select> (one query): the current
+    user first, then everyone else grouped by organisation (one <optgroup> each, by name),
+    each name followed by their organisations. Someone in several organisations is listed
+    once, under the first."""
+    rows = list(
+        Membership.objects.filter(user__is_active=True, organisation__is_active=True)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__first_name", "user__last_name", "user__username")
+    )
+    names: dict[int, list[str]] = {}
+    for row in rows:
+        names.setdefault(row.user_id, []).append(row.organisation.name)
+    first: StaffChoices = []
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        label = f"{staff_display_name(row.user)} · {', '.join(names[row.user_id])}"
+        if current is not None and row.user_id == current.pk:
+            if not first:
+                first.append((row.user_id, _("%(person)s (me)") % {"person": label}))
+        elif names[row.user_id][0] == row.organisation.name:
+            groups.setdefault(row.organisation.name, []).append((row.user_id, label))
+    return first + list(groups.items())
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

@@ -281,8 +281,10 @@ class Planner:
         responsible = next((o for o in orgs if o != "frivillig" and _covered(o, scopes)), None)
         if responsible is None and _covered("kommune", scopes):
             responsible = "kommune"
+        # The owner belongs to the responsible organisation (cases.assignment): the
+        # coordinator (in the municipality) owns only the municipality's cases.
         owner = "koordinator"
-        if responsible and rng.random() < 0.7:
+        if responsible and (rng.random() < 0.7 or responsible != "kommune"):
             owner = responsible
         # Triage: the coordinator gives the case an organisation and an owner.
         # Usually within two days, in busy weeks up to two: the inbox keeps a few new ones.

@@ -27,8 +27,8 @@ from cases.services import case_access_log
 from config.api import FormInputSerializer
 from config.http import AuthenticatedRequest
 from contacts.api import OrganisationRefSerializer, PersonSerializer
-from onboarding import selectors, services
-from onboarding.forms import StepSkipForm
+from onboarding import assignment, selectors, services
+from onboarding.forms import StepReassignForm, StepSkipForm
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep, WelcomePack
 from onboarding.pdf import render_welcome_pack
 
@@ -178,6 +178,23 @@ class PlanStepSkipApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         step = services.step_skip(step=step, actor=request.user, **serializer.validated_data)
+        return Response(PlanStepOutputSerializer(step, context={"request": request}).data)
+
+
+class PlanStepReassignApi(APIView):
+    """Gives a step to an organisation's queue and/or a person (those who manage the case).
+    A person who cannot see the case gets it shared with their organisation when the
+    newcomer's consent covers it; otherwise 400, naming the consent (cases.assignment)."""
+
+    class InputSerializer(FormInputSerializer):
+        form_class = StepReassignForm
+
+    @extend_schema(request=InputSerializer, responses={200: PlanStepOutputSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int, step_pk: int) -> Response:
+        step = _step(request, pk, step_pk, manage=True)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        step = assignment.step_reassign(step=step, actor=request.user, **serializer.validated_data)
         return Response(PlanStepOutputSerializer(step, context={"request": request}).data)
 
 

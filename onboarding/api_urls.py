@@ -19,6 +19,11 @@ urlpatterns = [
         name="steps-skip",
     ),
     path(
+        "cases/<int:pk>/plan/steps/<int:step_pk>/reassign/",
+        api.PlanStepReassignApi.as_view(),
+        name="steps-reassign",
+    ),
+    path(
         "cases/<int:pk>/welcome-packs/",
         api.WelcomePackListApi.as_view(),
         name="welcome-packs-list",

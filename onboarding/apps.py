@@ -18,12 +18,14 @@ class OnboardingConfig(AppConfig):
             MyWorkPart,
             case_list_columns,
             case_page_parts,
+            case_work_holders,
+            case_work_return_hooks,
             move_date_hooks,
             my_work_parts,
         )
         from cases.timeline import timeline_describers
         from config.personal_data import personal_data_units
-        from onboarding import parts
+        from onboarding import assignment, parts
         from onboarding.personal_data import OnboardingPersonalData
         from onboarding.timeline import OnboardingDescriber
         from outbox.kinds import email_kinds
@@ -63,6 +65,8 @@ class OnboardingConfig(AppConfig):
             ),
         )
         move_date_hooks.register("onboarding.plans", parts.plans_follow_move_date)
+        case_work_holders.register("onboarding.steps", assignment.step_work_holders)
+        case_work_return_hooks.register("onboarding.steps", assignment.steps_return)
         describer = OnboardingDescriber()
         for kind in describer.KINDS:
             timeline_describers.register(kind, describer)

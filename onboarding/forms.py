@@ -38,7 +38,7 @@ class StepReassignForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    assignee = StaffChoiceField(label=_("Person"), required=False, empty_label=_("Nobody"))
+    assignee = StaffChoiceField(label=_("Person"), required=False)
 
 
 class StepAddForm(forms.Form):

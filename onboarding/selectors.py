@@ -10,7 +10,14 @@ from cases.models import Case
 from cases.selectors import case_can_manage, visible_through
 from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
-from onboarding.models import LocalOffer, OfferDate, OnboardingPlan, PlanStep, WelcomePack
+from onboarding.models import (
+    LocalOffer,
+    OfferDate,
+    OnboardingPlan,
+    PlanStep,
+    TemplateStep,
+    WelcomePack,
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,15 @@ def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
 
 
 def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
-    """Open plan steps assigned to the user on cases they can see, soonest first."""
-    steps = PlanStep.objects.filter(assignee_id=user.pk, status=PlanStep.Status.OPEN)
+    """Open plan steps on cases the user can see, soonest first: those assigned to them,
+    and the team's steps waiting in the queue of one of their organisations (nobody
+    assigned yet)."""
+    queue = Q(
+        assignee__isnull=True,
+        doer=TemplateStep.Doer.TEAM,
+        organisation_id__in=staff_access(user).organisation_ids,
+    )
+    steps = PlanStep.objects.filter(Q(assignee_id=user.pk) | queue, status=PlanStep.Status.OPEN)
     return (
         visible_through(steps, user=user, field="plan__case")
         .select_related("plan__case__newcomer")
@@ -110,5 +124,10 @@ def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
 def my_plan_steps_for_screen(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     """`my_plan_steps_open` with only the columns "My work" shows."""
     return my_plan_steps_open(user=user).only(
-        "titles", "due_date", "plan__case__reference", "plan__case__newcomer__name"
+        "titles",
+        "due_date",
+        "assignee_id",
+        "organisation_id",
+        "plan__case__reference",
+        "plan__case__newcomer__name",
     )

@@ -13,12 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cases.assignment import case_organisation_ids, case_work_open_to, user_belongs_to
 from cases.models import Case
 from cases.services import case_event_record, case_lock
 from config.texts import text_for
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
-from contacts.services import consent_require
 from onboarding.models import (
     OnboardingPlan,
     OnboardingTemplate,
@@ -219,6 +219,7 @@ def plan_start(
     candidates = [
         org for org in (case.responsible_organisation, *case.shared_with.all()) if org is not None
     ]
+    opened = case_organisation_ids(case=case)
     pending = list(template.steps.all())
     created: dict[tuple[int, int | None], PlanStep] = {}
     skipped_ids: set[int] = set()
@@ -247,6 +248,14 @@ def plan_start(
                     )
                 titles = step_titles_for(step, member)
                 organisation = _owner_for(step, case, candidates, scopes)
+                if organisation is not None and organisation.pk not in opened:
+                    # A step for an organisation that cannot see the case yet shares the
+                    # case with it (cases.assignment, rule 1; _owner_for only picks one the
+                    # consent covers).
+                    case_work_open_to(
+                        case=case, actor=actor, field="template", organisation=organisation
+                    )
+                    opened.add(organisation.pk)
                 anchor = (
                     step.anchor
                     if dependency or step.anchor != Anchor.AFTER_STEP
@@ -267,10 +276,13 @@ def plan_start(
                     source_url=step.source_url,
                     doer=step.doer,
                     organisation=organisation,
+                    # The owner only for a step of an organisation they belong to; else
+                    # the step waits in that organisation's queue (rule 2).
                     assignee=case.owner
                     if step.doer == TemplateStep.Doer.TEAM
                     and organisation is not None
-                    and organisation.pk == case.responsible_organisation_id
+                    and case.owner is not None
+                    and user_belongs_to(user=case.owner, organisation_id=organisation.pk)
                     else None,
                     anchor=anchor,
                     offset_days=step.offset_days,
@@ -410,38 +422,6 @@ def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False
 
 
 @transaction.atomic
-def step_reassign(
-    *,
-    step: PlanStep,
-    organisation: Organisation | None,
-    assignee: User | None,
-    actor: User,
-) -> PlanStep:
-    newcomer = step.plan.case.newcomer
-    consent_require(newcomer=newcomer, organisation=organisation, field="organisation")
-    consent_require(newcomer=newcomer, user=assignee, field="assignee")
-    if (step.organisation_id, step.assignee_id) == (
-        organisation.pk if organisation else None,
-        assignee.pk if assignee else None,
-    ):
-        return step
-    step.organisation = organisation
-    step.assignee = assignee
-    step.save(update_fields=["organisation", "assignee"])
-    case_event_record(
-        case=step.plan.case,
-        kind="onboarding.step.reassigned",
-        actor=actor,
-        data={
-            "step": step.pk,
-            "organisation": organisation.pk if organisation else None,
-            "assignee": assignee.pk if assignee else None,
-        },
-    )
-    return step
-
-
-@transaction.atomic
 def step_add(
     *,
     plan: OnboardingPlan,
@@ -454,6 +434,15 @@ def step_add(
     """A step of the team's own, beyond the template; the same text serves every language
     (stored under the staff member's language; the fallback rule shows it to all)."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    # The responsible organisation's step: the actor's when they are in it (or it has
+    # none), else its owner's when they are, else its queue (cases.assignment, rule 2).
+    organisation = plan.case.responsible_organisation
+    owner = plan.case.owner
+    assignee = None
+    if organisation is None or user_belongs_to(user=actor, organisation_id=organisation.pk):
+        assignee = actor
+    elif owner is not None and user_belongs_to(user=owner, organisation_id=organisation.pk):
+        assignee = owner
     step = PlanStep(
         plan=plan,
         titles={language: title.strip()},
@@ -463,8 +452,8 @@ def step_add(
         guidance_nb=guidance.strip(),
         guidance_en=guidance.strip(),
         doer=doer,
-        organisation=plan.case.responsible_organisation if doer == TemplateStep.Doer.TEAM else None,
-        assignee=actor if doer == TemplateStep.Doer.TEAM else None,
+        organisation=organisation if doer == TemplateStep.Doer.TEAM else None,
+        assignee=assignee if doer == TemplateStep.Doer.TEAM else None,
         anchor=Anchor.MOVE_DATE,
         offset_days=(due_date - plan.move_date).days,
         due_date=due_date,

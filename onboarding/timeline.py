@@ -78,7 +78,12 @@ class OnboardingDescriber:
                 or names.organisations.get(data.get("organisation"))
                 or _("nobody")
             )
-            text = _("Step “%(title)s” given to %(name)s") % {"title": step, "name": who}
+            if data.get("returned"):
+                text = _(
+                    "Step “%(title)s” went back to %(name)s: whoever had it no longer sees the case"
+                ) % {"title": step, "name": who}
+            else:
+                text = _("Step “%(title)s” given to %(name)s") % {"title": step, "name": who}
         elif kind == "onboarding.welcome_pack.sent":
             text = _("Welcome pack e-mailed to the newcomer")
         else:

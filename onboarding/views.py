@@ -16,7 +16,7 @@ from cases.selectors import get_case_for_user
 from cases.services import case_access_log
 from config.forms import error_messages
 from config.http import AuthenticatedHttpRequest
-from onboarding import selectors, services
+from onboarding import assignment, selectors, services
 from onboarding.forms import (
     MoveDateForm,
     PlanStartForm,
@@ -162,7 +162,7 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int, step_pk: int) -> H
     _submit(
         request,
         StepReassignForm,
-        lambda **data: services.step_reassign(step=step, actor=request.user, **data),
+        lambda **data: assignment.step_reassign(step=step, actor=request.user, **data),
         _("Step reassigned."),
     )
     return redirect("cases:detail", pk=pk)

@@ -143,6 +143,8 @@ TEAM = {
 CASE = {
     "cases:detail",
     "cases:newcomer-edit",
+    "cases:handle",
+    "cases:take",
     "cases:assign",
     "cases:set-organisation",
     "cases:share",
@@ -172,6 +174,8 @@ CASE = {
     "api:cases-detail",
     "api:cases-update",
     "api:cases-assign",
+    "api:cases-take",
+    "api:steps-reassign",
     "api:cases-status",
     "api:cases-share",
     "api:cases-unshare",

@@ -27,8 +27,10 @@ def _grow(world, n):
         services.case_set_priority(
             case=world.case, priority=("high", "low")[i % 2], actor=world.owner
         )
-        services.case_share(case=world.case, organisation=world.skole, actor=world.owner)
+        # Unshared, then shared again: the reader keeps seeing the case (the follow-ups
+        # they held go back to the owner meanwhile, cases.assignment).
         services.case_unshare(case=world.case, organisation=world.skole, actor=world.owner)
+        services.case_share(case=world.case, organisation=world.skole, actor=world.owner)
 
 
 def _count(client, url):

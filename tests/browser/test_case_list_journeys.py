@@ -59,7 +59,7 @@ def test_case_list_journey_search_save_view_and_bulk_action(
     page.get_by_label(f"Select {others[0].reference}").check()
     page.get_by_label(f"Select {others[1].reference}").check()
     page.get_by_label("Action").select_option(label="Give to an owner")
-    page.get_by_label("New owner").select_option(label="owner")
+    page.get_by_label("New owner").select_option(value=str(world.owner.pk))
     page.get_by_role("button", name="Apply to the selected cases").click()
     expect(page.get_by_role("heading", name="Done for 2 cases")).to_be_visible()
     check_page(page)

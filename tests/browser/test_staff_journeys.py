@@ -67,16 +67,16 @@ def test_staff_journey_case_to_welcome_pack_and_confidential_note(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Marta Nowak")
     check_page(page)
 
-    # Assign it to myself.
-    page.get_by_label("Owner").select_option(label="coordinator")
-    page.get_by_role("button", name="Set owner").click()
+    # Assign it to myself: the people picker lists me first, with my organisation.
+    page.get_by_label("Owner").select_option(label="coordinator · Narvik kommune (me)")
+    page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".messages")).to_be_visible()
     check_page(page)
 
     # A follow-up for the school's reader.
     page.get_by_text("Add a follow-up").click()
     page.get_by_label("What needs doing").fill("Ask the kindergarten about a place")
-    page.get_by_label("Who", exact=True).select_option(label="coordinator")
+    page.get_by_label("Who", exact=True).select_option(label="coordinator · Narvik kommune (me)")
     page.get_by_role("button", name="Add follow-up").click()
     expect(page.get_by_text("Ask the kindergarten about a place", exact=True)).to_be_visible()
     check_page(page)

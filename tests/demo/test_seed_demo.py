@@ -20,6 +20,8 @@ from contacts.models import (
     Organisation,
 )
 from conversations.models import CaseMessage, InboundEmail, ReplyTemplate
+from onboarding.models import PlanStep
+from tests.handoff import handoff_violations
 
 DEMO_PASSWORD = "tilflytt-demo-2026"
 
@@ -224,3 +226,14 @@ def test_seed_demo_mail_from_an_unknown_address_opens_a_case_for_an_unverified_n
 
     seed()
     assert Newcomer.objects.filter(email="olena.kovalenko@example.net").count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_the_handoff_rule(debug):
+    """No demo case breaks the handoff rule (cases.assignment, tests/handoff.py): every
+    holder of open work can open the case and finds it in "My work", every owner and step
+    assignee is in the organisation they are shown with."""
+    seed()
+    assert PlanStep.objects.exclude(organisation=None).exists()  # not vacuous
+    assert Case.objects.exclude(owner=None).exclude(responsible_organisation=None).exists()
+    assert handoff_violations() == []

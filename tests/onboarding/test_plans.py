@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
-from onboarding import services
+from onboarding import assignment, services
 from onboarding.models import OnboardingTemplate, PlanStep
 
 TODAY = date(2026, 11, 27)
@@ -179,12 +179,14 @@ def test_step_reassign_respects_consent(world, family):
     plan = _start(world)
     step = plan.steps.get(template_step__key="welcome-talk")
     with pytest.raises(ValidationError):
-        services.step_reassign(step=step, organisation=world.nav, assignee=None, actor=world.owner)
+        assignment.step_reassign(
+            step=step, organisation=world.nav, assignee=None, actor=world.owner
+        )
     with pytest.raises(ValidationError):
-        services.step_reassign(
+        assignment.step_reassign(
             step=step, organisation=None, assignee=world.outsider, actor=world.owner
         )
-    services.step_reassign(
+    assignment.step_reassign(
         step=step, organisation=world.skole, assignee=world.reader, actor=world.owner
     )
     step.refresh_from_db()

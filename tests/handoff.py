@@ -1,0 +1,122 @@
+"""The handoff rule's invariants (cases.assignment), checked over the whole database: the
+stateful test (tests/cases/test_handoff_stateful.py) runs them after every step, the
+demo test once after seed_demo. Each returns readable lines, empty when all hold."""
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+
+from cases.models import Case, FollowUp, Note
+from cases.selectors import (
+    case_list_visible,
+    case_timeline_visible,
+    get_case_for_user,
+    my_followups_open,
+    note_list_visible,
+)
+from contacts.models import Membership
+from contacts.selectors import staff_access
+from onboarding.models import PlanStep, TemplateStep
+from onboarding.selectors import my_plan_steps_open
+
+
+def _staff():
+    return list(
+        get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
+    )
+
+
+def handoff_violations(*, users=None, case_ids=None) -> list[str]:
+    """`users`: the staff to check (default: every active member; pass the same objects
+    each time to keep their cached access). `case_ids`: the cases whose detail, notes and
+    timeline are opened for each of them (default: all); the list side covers all cases."""
+    problems: list[str] = []
+    users = _staff() if users is None else users
+    by_pk = {user.pk: user for user in users}
+    visible = {u.pk: set(case_list_visible(user=u).values_list("pk", flat=True)) for u in users}
+    members: dict[int, set[int]] = {}
+    for user_id, org_id in Membership.objects.values_list("user_id", "organisation_id"):
+        members.setdefault(org_id, set()).add(user_id)
+    followups_of: dict[int, set[int]] = {}
+    steps_of: dict[int, set[int]] = {}
+
+    def my_followups(who: int) -> set[int]:
+        if who not in followups_of:
+            followups_of[who] = set(my_followups_open(user=by_pk[who]).values_list("pk", flat=True))
+        return followups_of[who]
+
+    def my_steps(who: int) -> set[int]:
+        if who not in steps_of:
+            steps_of[who] = set(my_plan_steps_open(user=by_pk[who]).values_list("pk", flat=True))
+        return steps_of[who]
+
+    # 1. Whoever holds open work can open the case and finds the work in "My work".
+    for followup in FollowUp.objects.filter(done_at=None):
+        who = followup.assignee_id
+        if followup.case_id not in visible.get(who, set()):
+            problems.append(f"follow-up {followup.pk}: assignee {who} cannot open the case")
+        if who in by_pk and followup.pk not in my_followups(who):
+            problems.append(f"follow-up {followup.pk}: not in My work of assignee {who}")
+    steps = PlanStep.objects.filter(status=PlanStep.Status.OPEN, doer=TemplateStep.Doer.TEAM)
+    for step in steps.select_related("plan"):
+        case_id = step.plan.case_id
+        holders = (
+            {step.assignee_id}
+            if step.assignee_id is not None
+            else members.get(step.organisation_id, set())
+        )
+        for who in holders:
+            if who not in by_pk:
+                continue
+            if case_id not in visible[who]:
+                problems.append(f"step {step.pk}: {who} holds it but cannot open case {case_id}")
+            if step.pk not in my_steps(who):
+                problems.append(f"step {step.pk}: not in My work of {who}")
+
+    # 2. Nobody is labelled with an organisation they do not belong to.
+    for case in Case.objects.exclude(owner=None).exclude(responsible_organisation=None):
+        if case.owner_id not in members.get(case.responsible_organisation_id, set()):
+            problems.append(
+                f"case {case.pk}: owner {case.owner_id} is not in organisation "
+                f"{case.responsible_organisation_id}"
+            )
+    for step in PlanStep.objects.exclude(assignee=None).exclude(organisation=None):
+        if step.status == PlanStep.Status.OPEN and step.assignee_id not in members.get(
+            step.organisation_id, set()
+        ):
+            problems.append(
+                f"step {step.pk}: assignee {step.assignee_id} is not in {step.organisation_id}"
+            )
+
+    # 3. List and detail agree for every persona; 4. no confidential note leaks.
+    confidential = set(
+        Note.objects.filter(visibility=Note.Visibility.CONFIDENTIAL).values_list(
+            "case_id", flat=True
+        )
+    )
+    for user in users:
+        orgs = staff_access(user).organisation_ids
+        cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
+        for case in cases:
+            try:
+                get_case_for_user(user=user, pk=case.pk)
+                opened = True
+            except Http404:
+                opened = False
+            if opened != (case.pk in visible[user.pk]):
+                problems.append(f"case {case.pk}: list and detail disagree for {user.pk}")
+            if not opened:
+                continue
+            if case.pk not in confidential:
+                continue  # no confidential note to leak (saves two queries a persona)
+            notes = note_list_visible(user=user, case=case).filter(
+                visibility=Note.Visibility.CONFIDENTIAL
+            )
+            timeline_notes = case_timeline_visible(user=user, case=case).filter(
+                note__visibility=Note.Visibility.CONFIDENTIAL
+            )
+            leaked = [n.pk for n in notes if n.organisation_id not in orgs] + [
+                e.note_id for e in timeline_notes if e.note.organisation_id not in orgs
+            ]
+            if leaked:
+                problems.append(f"case {case.pk}: confidential notes {leaked} shown to {user.pk}")
+    return problems
