@@ -69,6 +69,8 @@ INTAKE_TEMPLATES = [
     "templates/emails/conversation_message-subject.txt",
     "templates/emails/conversation_message-body.txt",
     "templates/emails/conversation_message-body.html",
+    # The privacy notice: the law asks for it in a language the person understands.
+    "templates/privacy/notice.html",
 ]
 # Python files and, where only part of one is public, the classes or assignments in it
 # whose strings the newcomer sees (None: the whole module).
