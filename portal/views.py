@@ -119,7 +119,7 @@ def page(request: HttpRequest, secret: str) -> HttpResponse:
 def welcome_pack(request: HttpRequest, secret: str) -> HttpResponse:
     newcomer = _newcomer(secret)
     overview = selectors.portal_overview(newcomer=newcomer)
-    links = [step.source_url for step in overview.my_steps + overview.team_steps]
+    links = [step.source_link for step in overview.my_steps + overview.team_steps]
     context = {
         "overview": overview,
         "newcomer": newcomer,
