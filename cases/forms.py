@@ -1,7 +1,7 @@
 """Forms only validate and normalise; services do the writing."""
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -200,7 +200,8 @@ class StaffEnquiryForm(EnquiryForm):
         self.fields["email"].help_text = _("Leave empty if the person gave none.")
         self.fields["citizenship"].label = _("Citizenship")
         self.fields["citizenship"].help_text = ""
-        self.fields["citizenship"].choices = [("", _("Not given")), *Newcomer.Citizenship.choices]
+        citizenship = cast(forms.ChoiceField, self.fields["citizenship"])
+        citizenship.choices = [("", _("Not given")), *Newcomer.Citizenship.choices]
         self.fields["preferred_language"].label = _("Preferred language")
         self.fields["consent"].label = _(
             "The person has agreed that the team stores and uses this information."
