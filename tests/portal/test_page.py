@@ -104,6 +104,18 @@ def test_portal_page_steps_and_guidance_in_polish_and_ukrainian(
 
 
 @pytest.mark.django_db
+def test_portal_page_in_arabic_right_to_left_with_sources_and_check_dates(client, world, portal):
+    html = " ".join(_html(client, f"/ar/my/{portal.secret}/").split())
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مكان في المدرسة (طفل مولود عام 2019)" in html  # the school step, the child's
+    assert "لقاء ترحيبي مع منسّق استقبال القادمين الجدد" in html
+    assert "School place" not in html and "Welcome talk" not in html
+    # Each step of theirs links its official source, with the date its facts were checked.
+    assert "معلومات رسمية" in html
+    assert "تاريخ التحقق من المعلومات: 2 ديسمبر 2026" in html
+
+
+@pytest.mark.django_db
 def test_portal_page_a_step_without_the_language_falls_back_to_english(client, world, portal):
     """The team's own step, written in English: the Polish page shows it in English."""
     with translation.override("en"):
