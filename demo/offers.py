@@ -162,7 +162,7 @@ OFFER_TEXTS_PL_UK = {
         "Уроки плавання для дітей.",
     ),
     "Boligkontoret i kommunen": (
-        "Porady dotyczące wynajmu, dodatku mieszkaniowego i kredytu na start.",
+        "Porady dotyczące wynajmu, dodatku mieszkaniowego i kredytu startowego (startlån).",
         "Консультації щодо оренди, житлової допомоги і стартової позики.",
     ),
     "Jobbnettverket for medflyttere": (

@@ -17,7 +17,8 @@ the page in more than one language, its page by language (`source_urls`).
   rule is for those moving from abroad only (a new step for the others).
 - The partner's steps are the partner's (per member: partner), addressed to them.
 
-Wording in Polish, Ukrainian and Arabic has not been read by a native speaker yet:
+Two Polish guidances that read unnaturally are rewritten (POLISH). Wording in Polish,
+Ukrainian and Arabic has not been read by a native speaker yet:
 docs/translations.md lists it for review. A step whose English title an administrator has
 changed since the seed is left alone, as in 0005.
 """
@@ -182,6 +183,28 @@ CORRECTED = {
     },
 }
 
+# Polish that read unnaturally (issue 18's reread), replaced where 0005's wording stands:
+# key: (field, 0005's text, the new text).
+POLISH = [
+    (
+        "housing",
+        "guidances",
+        "Kaucja może wynosić najwyżej sześciomiesięczny czynsz i musi leżeć na zablokowanym "
+        "koncie na nazwisko najemcy. Gmina doradza w sprawie dodatku mieszkaniowego "
+        "(bostøtte) i kredytu na start (startlån).",
+        "Kaucja może wynosić najwyżej równowartość czynszu za sześć miesięcy i musi zostać "
+        "wpłacona na zablokowane konto na nazwisko najemcy. Gmina doradza w sprawie dodatku "
+        "mieszkaniowego (bostøtte) i kredytu startowego (startlån).",
+    ),
+    (
+        "sfo",
+        "guidances",
+        "SFO jest dla klas 1–4. Złóż wniosek razem z wnioskiem o miejsce w szkole.",
+        "Świetlica szkolna (SFO) jest dla uczniów klas 1–4. Złóż wniosek razem z wnioskiem "
+        "o miejsce w szkole.",
+    ),
+]
+
 # The step for a school-age child moving from inside Norway (0002's "school" is for a child
 # from abroad).
 SCHOOL_TRANSFER = dict(
@@ -250,6 +273,10 @@ def forwards(apps, schema_editor):
             titles.setdefault("ar", title_ar)
             if guidance_ar:
                 guidances.setdefault("ar", guidance_ar)
+        for key, field, old, new in POLISH:
+            texts = titles if field == "titles" else guidances
+            if step.key == key and texts.get("pl") == old:
+                texts["pl"] = new
         corrected = CORRECTED.get(step.key, {})
         titles.update(corrected.get("titles", {}))
         guidances.update(corrected.get("guidances", {}))
