@@ -242,6 +242,22 @@ def test_intake_languages_receipt_page_and_email_in_ukrainian(client):
 
 
 @pytest.mark.django_db
+def test_intake_languages_receipt_page_and_email_in_arabic_right_to_left(client):
+    response = client.post(
+        "/ar/intake/", _intake_data(preferred_language="ar", name="سلمى حداد"), follow=True
+    )
+    case = Case.objects.get()
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "شكرًا لك — وصلنا طلبك" in html
+    email = OutboundEmail.objects.get(case_id=case.pk)
+    assert email.language == "ar"
+    assert email.subject == f"وصلنا طلبك ({case.reference})"
+    assert email.body_text.startswith("مرحبًا سلمى حداد،")
+    assert '<html lang="ar" dir="rtl">' in email.body_html
+
+
+@pytest.mark.django_db
 def test_intake_languages_switch_offers_all_languages_publicly_and_staff_ones_to_staff(
     client, world
 ):
