@@ -27,11 +27,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # GNU gettext's msgfmt where present; Babel (a dependency) compiles the same files elsewhere.
+# Neither compiles a fuzzy entry: a guess is never shipped (tests/test_translations.py).
 messages: install
 	@if command -v msgfmt >/dev/null 2>&1; then \
 		$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	else \
-		$(VENV)/bin/pybabel compile -d locale -D django --use-fuzzy >/dev/null; \
+		$(VENV)/bin/pybabel compile -d locale -D django >/dev/null; \
 	fi
 
 migrate: install

@@ -74,6 +74,12 @@ class EnquiryForm(forms.Form):
     occupation = forms.CharField(
         label=_("Your occupation or competence (optional)"), max_length=200, required=False
     )
+    citizenship = forms.ChoiceField(
+        label=_("Your citizenship (optional)"),
+        help_text=_("It tells us which steps apply to you, such as registering with the police."),
+        choices=[("", _("Prefer not to say")), *Newcomer.Citizenship.choices],
+        required=False,
+    )
     has_partner = forms.BooleanField(label=_("I am moving with a partner"), required=False)
     partner_needs_work = forms.BooleanField(
         label=_("My partner is looking for work in the region"), required=False
@@ -195,6 +201,10 @@ class StaffEnquiryForm(EnquiryForm):
             self.fields[field].widget.attrs["autocomplete"] = "off"
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Leave empty if the person gave none.")
+        self.fields["citizenship"].label = _("Citizenship")
+        self.fields["citizenship"].help_text = ""
+        citizenship = cast(forms.ChoiceField, self.fields["citizenship"])
+        citizenship.choices = [("", _("Not given")), *Newcomer.Citizenship.choices]
         self.fields["preferred_language"].label = _("Preferred language")
         self.fields["consent"].label = _(
             "The person has agreed that the team stores and uses this information."

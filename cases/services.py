@@ -138,6 +138,7 @@ def intake_submit(
     channel: str = Case.Channel.FORM,
     actor: User | None = None,
     reminders_wanted: bool = False,
+    citizenship: str = "",
 ) -> Case:
     """One enquiry: the newcomer (found by e-mail or created), their household and consents,
     and a new case, in one transaction, with the receipt e-mail in the outbox.
@@ -157,6 +158,7 @@ def intake_submit(
         partner_occupation=partner_occupation,
         interests=interests,
         heard_via=heard_via,
+        citizenship=citizenship,
     )
     household_add_members(
         newcomer=newcomer,

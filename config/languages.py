@@ -20,6 +20,7 @@ OWN_NAMES = {
     "en": "English",
     "pl": "Polski",
     "uk": "Українська",
+    "ar": "العربية",
 }
 
 

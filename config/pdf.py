@@ -6,20 +6,33 @@ only what is theirs: their wording, tables and charts. This module is the lowest
 imports nothing from the apps.
 
 Text is set in DejaVu Sans, embedded, because ReportLab's built-in fonts lack the Polish
-and Ukrainian letters of names, places and occupations. The fonts are read from the source
-tree, never from the system, so a PDF renders on a machine with nothing but Python.
+and Ukrainian letters of names, places and occupations, and it has the Arabic letters with
+their joined forms. The fonts are read from the source tree, never from the system, so a
+PDF renders on a machine with nothing but Python.
+
+ReportLab draws glyphs left to right, one per character, and knows neither Arabic joining
+nor right-to-left order. `pdf_text` is the one place that fixes both (arabic-reshaper picks
+each letter's joined form, python-bidi puts the line in visual order); `paragraph` uses it,
+breaking right-to-left text into lines itself so that the lines stay in reading order.
+Every renderer sets its text through `paragraph` or, for a line drawn on the canvas,
+`pdf_text`.
 """
 
 import functools
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from django.utils.translation import get_language
+import arabic_reshaper
+from bidi.algorithm import get_display
+from django.conf import settings
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -84,11 +97,95 @@ def fonts_register() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
-def paragraph(text: object, style: ParagraphStyle = BODY) -> Paragraph:
+# Letters of the right-to-left scripts (Hebrew, Arabic and their presentation forms).
+RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _right_to_left(language: str | None) -> bool:
+    if language is None:
+        return get_language_bidi()
+    return language in settings.LANGUAGES_BIDI or language.split("-")[0] in settings.LANGUAGES_BIDI
+
+
+# Addresses keep their own left-to-right order inside a right-to-left line (a URL's last
+# "/" would otherwise move to its start): each is wrapped in a left-to-right embedding.
+# Web and e-mail addresses, and phone numbers written in groups ("+47 76 00 10 00"), read
+# left to right inside a right-to-left line.
+LEFT_TO_RIGHT_RUN = re.compile(
+    r"https?://\S*[^\s.,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d{1,4}(?: \d{2,4}){2,}"
+)
+
+
+def pdf_text(text: object, language: str | None = None) -> str:
+    """One line of `text` as ReportLab must draw it: Arabic letters in their joined forms,
+    the line in visual order with brackets mirrored, for a right-to-left `language`
+    (default: the active one), or for an Arabic name in a left-to-right line. Other
+    text comes back unchanged."""
+    text = str(text)
+    rtl = _right_to_left(language)
+    if not rtl and not RTL_LETTERS.search(text):
+        return text
+    embedded = LEFT_TO_RIGHT_RUN.sub(lambda match: f"\u202a{match.group(0)}\u202c", text)
+    # bidi.algorithm is python-bidi's implementation that also mirrors brackets.
+    return str(get_display(arabic_reshaper.reshape(embedded), base_dir="R" if rtl else "L"))
+
+
+class RightToLeftParagraph(Flowable):
+    """A paragraph of right-to-left text, aligned right. ReportLab would break the line
+    after reordering it, which puts a paragraph's last words on its first line; this breaks
+    the logical text into lines that fit first, then sets each line through `pdf_text`."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.language = get_language()  # the build may run after the caller's override
+        self.style = ParagraphStyle(f"{style.name}_rtl", parent=style, alignment=TA_RIGHT)
+        self._paragraph: Paragraph | None = None
+
+    def _lines(self, width: float) -> list[str]:
+        def measure(words: list[str]) -> float:
+            shaped = arabic_reshaper.reshape(" ".join(words))
+            return float(pdfmetrics.stringWidth(shaped, self.style.fontName, self.style.fontSize))
+
+        lines: list[str] = []
+        for part in self.text.splitlines() or [""]:
+            current: list[str] = []
+            for word in part.split():
+                if current and measure([*current, word]) > width:
+                    lines.append(" ".join(current))
+                    current = []
+                current.append(word)
+            lines.append(" ".join(current))
+        return lines
+
+    def _built(self, width: float) -> Paragraph:
+        visual = "<br/>".join(
+            xml_escape(pdf_text(line, self.language)) for line in self._lines(width - 1)
+        )
+        return Paragraph(visual, self.style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._paragraph = self._built(availWidth)
+        width, height = self._paragraph.wrap(availWidth, availHeight)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        return list(self._built(availWidth).split(availWidth, availHeight))
+
+    def draw(self) -> None:
+        if self._paragraph is not None:
+            self._paragraph.drawOn(self.canv, 0, 0)
+
+
+def paragraph(text: object, style: ParagraphStyle = BODY) -> Flowable:
     """`text` as one paragraph, escaped: names and notes are data, not ReportLab markup
-    (an "&" or "<" in them would otherwise break the paragraph or the whole PDF)."""
+    (an "&" or "<" in them would otherwise break the paragraph or the whole PDF). In a
+    right-to-left language, shaped, in visual order and aligned right (`pdf_text`)."""
     fonts_register()
-    return Paragraph(xml_escape(str(text)), style)
+    if _right_to_left(None):
+        return RightToLeftParagraph(str(text), style)
+    return Paragraph(xml_escape(pdf_text(text)), style)
 
 
 def document_render(
@@ -131,6 +228,8 @@ def _footer_canvas(footer: str) -> type[Canvas]:
     """A canvas that holds each finished page back until the document ends, so that every
     page's footer can name the number of pages ("Page 1 of 3")."""
 
+    right_to_left = get_language_bidi()
+
     class FooterCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -147,13 +246,14 @@ def _footer_canvas(footer: str) -> type[Canvas]:
                 self.saveState()
                 self.setFont(FONT, 7.5)
                 self.setFillColor(MUTED)
-                if footer:
-                    self.drawString(MARGIN_SIDE, 10 * mm, footer)
-                self.drawRightString(
-                    PAGE_SIZE[0] - MARGIN_SIDE,
-                    10 * mm,
-                    _("Page %(number)d of %(count)d") % {"number": number, "count": count},
+                page = pdf_text(
+                    _("Page %(number)d of %(count)d") % {"number": number, "count": count}
                 )
+                text = pdf_text(footer)
+                # Right to left, the page number leads on the left and the team ends right.
+                start, end = (page, text) if right_to_left else (text, page)
+                self.drawString(MARGIN_SIDE, 10 * mm, start)
+                self.drawRightString(PAGE_SIZE[0] - MARGIN_SIDE, 10 * mm, end)
                 self.restoreState()
                 super().showPage()
             super().save()

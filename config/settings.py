@@ -339,6 +339,7 @@ LANGUAGES = [
     ("en", _("English")),
     ("pl", _("Polish")),
     ("uk", _("Ukrainian")),
+    ("ar", _("Arabic")),  # right to left: <html dir="rtl"> from get_language_bidi()
 ]
 # The staff screens are in these; the public intake, its receipt and e-mails and the welcome
 # pack are in every language above (the header's language switch offers them there).

@@ -133,6 +133,13 @@ class Newcomer(models.Model):
         REFUGEE = "refugee", _("Refugee settled by the municipality")
         OTHER = "other", _("Other")
 
+    class Citizenship(models.TextChoices):
+        # What decides the first steps in Norway (police registration, ID check, language
+        # training); asked at intake, optional, and erased with the record.
+        NORDIC = "nordic", _("A Nordic country")
+        EU_EEA = "eu_eea", _("Another EU/EEA country")
+        OTHER = "other", _("A country outside the EU/EEA")
+
     class HeardVia(models.TextChoices):
         PORTAL = "portal", _("The region's portal")
         SOCIAL = "social", _("Social media")
@@ -178,6 +185,9 @@ class Newcomer(models.Model):
         _("target group"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.OTHER
     )
     occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    citizenship = models.CharField(
+        _("citizenship"), max_length=10, choices=Citizenship.choices, blank=True
+    )
     partner_needs_work = models.BooleanField(_("partner needs work"), default=False)
     partner_occupation = models.CharField(
         _("partner's occupation or competence"), max_length=200, blank=True

@@ -64,6 +64,7 @@ def newcomer_find_or_create(
     interests: str = "",
     heard_via: str = "",
     consent_to_confirm: bool = False,
+    citizenship: str = "",
 ) -> tuple[Newcomer, bool]:
     """The newcomer with this e-mail (any case), or a new one. `consent_to_confirm` (a
     spreadsheet import) marks a new newcomer's consent "imported, to be confirmed": nothing
@@ -90,6 +91,7 @@ def newcomer_find_or_create(
         "partner_occupation": partner_occupation.strip(),
         "interests": interests.strip(),
         "heard_via": heard_via,
+        "citizenship": citizenship,
     }
     email = email.strip().lower()
     newcomer = _newcomer_by_email_locked(email=email)

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 (Ukrainian text: its Cyrillic letters are meant)
+# ruff: noqa: RUF001 (Ukrainian and Arabic text: their letters are meant)
 """The region's local offers for the demo's welcome packs: demo entries, edited in admin in
 a real installation. Used by demo.onboarding; edit freely."""
 
@@ -162,7 +162,7 @@ OFFER_TEXTS_PL_UK = {
         "Уроки плавання для дітей.",
     ),
     "Boligkontoret i kommunen": (
-        "Porady dotyczące wynajmu, dodatku mieszkaniowego i kredytu na start.",
+        "Porady dotyczące wynajmu, dodatku mieszkaniowego i kredytu startowego (startlån).",
         "Консультації щодо оренди, житлової допомоги і стартової позики.",
     ),
     "Jobbnettverket for medflyttere": (
@@ -224,4 +224,20 @@ OFFER_DETAILS: dict[str, dict[str, object]] = {
         "url": "https://www.narvikregionen.no",
         "days": (24,),
     },
+}
+
+# Arabic descriptions by offer name. NEEDS NATIVE REVIEW (ar): docs/translations.md.
+OFFER_TEXTS_AR = {
+    "Narvik frivilligsentral": "مكان للقاء، ومقهى لتعلّم اللغة، وعمل تطوعي للجميع.",
+    "Språkkafé på biblioteket": "تدرّب على اللغة النرويجية مع فنجان قهوة كل يوم أربعاء.",
+    "Narvikfjellet skiklubb": "تزلّج على الثلج، الريفي والمنحدرات، للأطفال والكبار.",
+    "Narvik kor": "جوقة مختلطة ترحّب بالأعضاء الجدد.",
+    "Bjerkvik barnehage": "روضة أطفال تابعة للبلدية في بيركفيك.",
+    "Ballangen barnehage": "روضة أطفال تابعة للبلدية في بالانغن.",
+    "Fritidsklubben": "نادٍ مفتوح للشباب، يفتح بعد الظهر وفي المساء.",
+    "Svømmeopplæring for barn": "دروس سباحة للأطفال.",
+    "Boligkontoret i kommunen": "نصائح حول الإيجار وبدل السكن وقرض البداية (startlån).",
+    "Jobbnettverket for medflyttere": "أصحاب عمل محليون يلتقون بشركاء الحياة الباحثين عن عمل.",
+    "Gratangen bygdelag": "أعمال تطوعية مشتركة واحتفالات ونزهات في القرية.",
+    "Tilflytterkvelden": "أمسية سنوية للسكان الجدد مع النوادي والجمعيات.",
 }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_newcomer_update
 from contacts.models import Municipality, Newcomer
-from demo.offers import LOCAL_OFFERS, OFFER_DETAILS, OFFER_TEXTS_PL_UK
+from demo.offers import LOCAL_OFFERS, OFFER_DETAILS, OFFER_TEXTS_AR, OFFER_TEXTS_PL_UK
 from demo.texts import SEED
 from onboarding.models import LocalOffer, OfferDate, PlanStep
 from onboarding.services import plan_start, step_complete, template_suggest
@@ -24,7 +24,13 @@ def local_offers_seed() -> None:
     for name, kind, town, locality, ages, words, text_nb, text_en in LOCAL_OFFERS:
         municipality = places.get(town)
         text_pl, text_uk = OFFER_TEXTS_PL_UK.get(name, ("", ""))
-        descriptions = {"nb": text_nb, "en": text_en, "pl": text_pl, "uk": text_uk}
+        descriptions = {
+            "nb": text_nb,
+            "en": text_en,
+            "pl": text_pl,
+            "uk": text_uk,
+            "ar": OFFER_TEXTS_AR.get(name, ""),
+        }
         details = dict(OFFER_DETAILS.get(name, {}))
         days = details.pop("days", ())
         offer, _created = LocalOffer.objects.get_or_create(

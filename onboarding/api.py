@@ -106,6 +106,7 @@ class PlanDetailApi(APIView):
         move_date = serializers.DateField()
         from_abroad = serializers.BooleanField()
         eu_eea = serializers.BooleanField()
+        nordic = serializers.BooleanField()
         long_stay = serializers.BooleanField()
         importing_car = serializers.BooleanField()
         started_at = serializers.DateTimeField()
@@ -126,6 +127,7 @@ class PlanDetailApi(APIView):
             "move_date": plan.move_date,
             "from_abroad": plan.from_abroad,
             "eu_eea": plan.eu_eea,
+            "nordic": plan.nordic,
             "long_stay": plan.long_stay,
             "importing_car": plan.importing_car,
             "started_at": plan.started_at,

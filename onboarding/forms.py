@@ -17,6 +17,11 @@ class PlanStartForm(forms.Form):
     move_date = forms.DateField(label=_("Move date (planned or actual)"), widget=DATE)
     from_abroad = forms.BooleanField(label=_("Moving from abroad"), required=False)
     eu_eea = forms.BooleanField(label=_("EU/EEA or Nordic citizen"), required=False)
+    nordic = forms.BooleanField(
+        label=_("Nordic citizen"),
+        required=False,
+        help_text=_("Nordic citizens do not register with the police; they only report the move."),
+    )
     long_stay = forms.BooleanField(
         label=_("Staying 6 months or more"), required=False, initial=True
     )

@@ -64,6 +64,7 @@ class TemplateStep(models.Model):
         HOUSEHOLD = "household", _("Once for the household")
         ADULT = "adult", _("For each adult")
         CHILD = "child", _("For each child in the age range")
+        PARTNER = "partner", _("For the partner (addressed to them)")
 
     class Requirement(models.TextChoices):
         ANY = "any", _("Always")
@@ -103,6 +104,11 @@ class TemplateStep(models.Model):
     requires_eu_eea = models.CharField(
         _("EU/EEA citizen"), max_length=3, choices=Requirement.choices, default=Requirement.ANY
     )
+    # Nordic citizens are EU/EEA citizens here too, but skip what only the others do (the
+    # police registration): "Only if no" on a step leaves it out for them.
+    requires_nordic = models.CharField(
+        _("Nordic citizen"), max_length=3, choices=Requirement.choices, default=Requirement.ANY
+    )
     requires_long_stay = models.CharField(
         _("staying 6 months or more"),
         max_length=3,
@@ -122,6 +128,14 @@ class TemplateStep(models.Model):
         related_name="+",
     )
     source_url = models.URLField(_("official source"), blank=True)
+    # The same source's page in other languages, where the agency has one ({"nb": url}),
+    # chosen for the reader by the one rule for texts (config.texts.text_for).
+    source_urls = models.JSONField(
+        _("official source in each language"),
+        default=dict,
+        blank=True,
+        help_text=_('By language code, for example {"nb": "https://…", "en": "https://…"}.'),
+    )
     checked_on = models.DateField(_("facts last checked"), null=True, blank=True)
 
     class Meta:
@@ -159,6 +173,7 @@ class OnboardingPlan(models.Model):
     move_date = models.DateField(_("move date"))
     from_abroad = models.BooleanField(_("moving from abroad"), default=True)
     eu_eea = models.BooleanField(_("EU/EEA or Nordic citizen"), default=False)
+    nordic = models.BooleanField(_("Nordic citizen"), default=False)
     long_stay = models.BooleanField(_("staying 6 months or more"), default=True)
     importing_car = models.BooleanField(_("importing a car"), default=False)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
@@ -268,6 +283,17 @@ class PlanStep(models.Model):
     @property
     def guidance(self) -> str:
         return text_for(self.guidances)
+
+    # The source and its check date come from the template step (the selectors join it), so
+    # a link corrected or a fact re-checked in admin shows on every plan at once.
+    @property
+    def source_link(self) -> str:
+        template = self.template_step
+        return (text_for(template.source_urls) if template else "") or self.source_url
+
+    @property
+    def checked_on(self) -> date | None:
+        return self.template_step.checked_on if self.template_step else None
 
     def is_overdue(self, today: date) -> bool:
         return self.status == self.Status.OPEN and self.due_date < today

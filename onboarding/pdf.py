@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -30,11 +31,12 @@ from config.pdf import (
     TITLE,
     document_render,
     paragraph,
+    pdf_text,
 )
 from config.pdf import (
     HEADING as HOUSE_HEADING,
 )
-from contacts.models import Organisation
+from contacts.models import HouseholdMember, Organisation
 from contacts.selectors import staff_display_name
 from onboarding.models import LocalOffer, PlanStep, TemplateStep
 from onboarding.selectors import household_of, offers_for_newcomer, plan_for_case, plan_steps
@@ -133,8 +135,8 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         story.append(paragraph(_("Useful links"), HEADING))
         links = {REGION_PORTAL: _("The region's portal")}
         for step in steps:
-            if step.source_url and step.source_url not in links:
-                links[step.source_url] = step.title
+            if step.source_link and step.source_link not in links:
+                links[step.source_link] = step.title
         for url, label in links.items():
             pair = [paragraph(label, CELL), paragraph(url, SMALL_MUTED), Spacer(1, 1.5 * mm)]
             story.append(KeepTogether(pair))
@@ -265,8 +267,8 @@ PLAN_TABLE_WIDTH = 174 * mm
 def _fitted_width(text: str, minimum: float) -> float:
     """The width a one-word column header needs so it never breaks mid-word ("Utfør/t",
     "Вико/нано"): its measured width in the bold cell font plus the cell padding."""
-    measured = stringWidth(text, CELL_BOLD.fontName, CELL_BOLD.fontSize) + 2 * CELL_PADDING
-    return max(minimum, measured + 1)
+    measured = stringWidth(pdf_text(text), CELL_BOLD.fontName, CELL_BOLD.fontSize)
+    return max(minimum, measured + 2 * CELL_PADDING + 1)
 
 
 def _plan_table(steps: list[PlanStep]) -> Table:
@@ -290,14 +292,22 @@ def _plan_table(steps: list[PlanStep]) -> Table:
             if step.status == PlanStep.Status.DONE
             else (SKIPPED_MARK if step.status == PlanStep.Status.SKIPPED else OPEN_MARK)
         )
-        who = (
-            _("You")
-            if step.doer == TemplateStep.Doer.NEWCOMER
-            else (step.organisation.name if step.organisation else _("The team"))
-        )
+        if step.doer != TemplateStep.Doer.NEWCOMER:
+            who = step.organisation.name if step.organisation else _("The team")
+        elif step.member and step.member.relation == HouseholdMember.Relation.PARTNER:
+            who = step.member.name or _("Your partner")  # the partner's step is theirs
+        else:
+            who = _("You")
         title = [paragraph(step.title, CELL)]
         if step.doer == TemplateStep.Doer.NEWCOMER and step.guidance:
             title.append(paragraph(step.guidance, SMALL_MUTED))
+            if step.source_link:
+                source = step.source_link
+                if step.checked_on:
+                    source += " · " + _("facts checked %(date)s") % {
+                        "date": formats.date_format(step.checked_on, "DATE_FORMAT")
+                    }
+                title.append(paragraph(source, SMALL_MUTED))
         if (
             step.depends_on_id
             and step.depends_on
@@ -314,7 +324,11 @@ def _plan_table(steps: list[PlanStep]) -> Table:
                 paragraph(who, CELL),
             ]
         )
-    table = Table(rows, colWidths=[done_width, step_width, when_width, who_width], repeatRows=1)
+    widths = [done_width, step_width, when_width, who_width]
+    if get_language_bidi():  # a right-to-left reader starts at the right: mirror the columns
+        rows = [row[::-1] for row in rows]
+        widths.reverse()
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -45,9 +45,9 @@ def welcome_packs_pending(*, case: Case) -> QuerySet[WelcomePack]:
 
 
 def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
-    return plan.steps.select_related("organisation", "assignee", "depends_on", "member").order_by(
-        "due_date", "position", "pk"
-    )
+    return plan.steps.select_related(
+        "organisation", "assignee", "depends_on", "member", "template_step"
+    ).order_by("due_date", "position", "pk")
 
 
 def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:

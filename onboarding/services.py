@@ -74,6 +74,8 @@ def step_members(
         return []
     if not _requirement(step.requires_eu_eea, plan.eu_eea):
         return []
+    if not _requirement(step.requires_nordic, plan.nordic):
+        return []
     if not _requirement(step.requires_long_stay, plan.long_stay):
         return []
     if step.requires_car_import and not plan.importing_car:
@@ -82,6 +84,8 @@ def step_members(
         return []
     if step.per_member == TemplateStep.PerMember.ADULT:
         return [None, *([household.partner] if household.partner else [])]
+    if step.per_member == TemplateStep.PerMember.PARTNER:
+        return [household.partner] if household.partner else []
     has_age_rule = step.child_age_min is not None or step.child_age_max is not None
     children = [
         child
@@ -189,6 +193,7 @@ def plan_start(
     long_stay: bool,
     importing_car: bool,
     actor: User,
+    nordic: bool = False,
 ) -> OnboardingPlan:
     """Creates the plan and the steps that apply to this household, with owners and dates.
 
@@ -206,7 +211,8 @@ def plan_start(
         template=template,
         move_date=move_date,
         from_abroad=from_abroad,
-        eu_eea=eu_eea,
+        eu_eea=eu_eea or nordic,
+        nordic=nordic,
         long_stay=long_stay,
         importing_car=importing_car,
         started_by=actor,
@@ -273,7 +279,7 @@ def plan_start(
                     title_en=text_for(titles, "en"),
                     guidance_nb=text_for(step.guidances, "nb"),
                     guidance_en=text_for(step.guidances, "en"),
-                    source_url=step.source_url,
+                    source_url=text_for(step.source_urls, "en") or step.source_url,
                     doer=step.doer,
                     organisation=organisation,
                     # The owner only for a step of an organisation they belong to; else

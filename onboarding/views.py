@@ -72,7 +72,9 @@ def plan_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "template": suggested,
             "move_date": newcomer.moved_at or newcomer.planned_move_date,
             "from_abroad": newcomer.target_group in FROM_ABROAD_GROUPS,
-            "eu_eea": newcomer.target_group == "eu_worker",
+            "eu_eea": newcomer.target_group == "eu_worker"
+            or newcomer.citizenship in ("eu_eea", "nordic"),
+            "nordic": newcomer.citizenship == "nordic",
             "long_stay": True,
         },
     )

@@ -60,7 +60,7 @@ def portal_steps(*, newcomer: Newcomer) -> QuerySet[PlanStep]:
     return (
         PlanStep.objects.filter(plan__case__newcomer=newcomer)
         .exclude(status=PlanStep.Status.SKIPPED)
-        .select_related("organisation", "depends_on", "member")
+        .select_related("organisation", "depends_on", "member", "template_step")
         .order_by("due_date", "position", "pk")
     )
 

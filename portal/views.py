@@ -124,7 +124,7 @@ def welcome_pack(request: HttpRequest, secret: str) -> HttpResponse:
     newcomer = _newcomer(secret)
     overview = selectors.portal_overview(newcomer=newcomer)
     steps = overview.my_steps + overview.team_steps
-    links = {step.source_url: step.title for step in steps if step.source_url}
+    links = {step.source_link: step.title for step in steps if step.source_link}
     context = {
         "overview": overview,
         "newcomer": newcomer,

@@ -19,8 +19,14 @@ from tests.onboarding.test_welcome_pack import household  # noqa: F401 (fixture)
 from tests.portal.conftest import portal  # noqa: F401 (fixture)
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-CLDR_LOCALE = {"nb": "nb", "en": "en_GB", "pl": "pl", "uk": "uk"}
-DATES = [date(2026, 12, 2), date(2027, 3, 1), date(2027, 1, 30), date(2028, 10, 11)]
+CLDR_LOCALE = {"nb": "nb", "en": "en_GB", "pl": "pl", "uk": "uk", "ar": "ar"}
+DATES = [
+    date(2026, 12, 2),
+    date(2027, 3, 1),
+    date(2027, 1, 30),
+    date(2028, 10, 11),
+    date(2027, 4, 1),
+]
 # Where we keep Django's format on purpose: CLDR's Ukrainian short date has a two-digit
 # year ("02.12.26"), too easy to misread on a deadline.
 SHORT_KEPT = {"uk"}

@@ -69,6 +69,8 @@ INTAKE_TEMPLATES = [
     "templates/emails/conversation_message-subject.txt",
     "templates/emails/conversation_message-body.txt",
     "templates/emails/conversation_message-body.html",
+    # The privacy notice: the law asks for it in a language the person understands.
+    "templates/privacy/notice.html",
 ]
 # Python files and, where only part of one is public, the classes or assignments in it
 # whose strings the newcomer sees (None: the whole module).
@@ -82,6 +84,7 @@ INTAKE_PYTHON: dict[str, list[str] | None] = {
     "portal/forms.py": None,
     "portal/views.py": None,
     "portal/services.py": None,
+    "onboarding/services.py": ["step_titles_for"],  # a step's "(partner)", "(child born …)"
 }
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -100,7 +103,9 @@ def _python_sources(path: str, names: list[str] | None) -> list[str]:
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
-            if isinstance(node, ast.ClassDef):
+            if isinstance(node, ast.FunctionDef):
+                found[prefix + node.name] = ast.get_source_segment(source, node) or ""
+            elif isinstance(node, ast.ClassDef):
                 found[prefix + node.name] = ast.get_source_segment(source, node) or ""
                 visit(node.body, prefix + node.name + ".")
             elif isinstance(node, ast.Assign):
@@ -192,7 +197,7 @@ def test_intake_languages_form_errors_in_polish_link_to_their_fields(client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="pl">' in html
+    assert '<html lang="pl" dir="ltr">' in html
     assert "Popraw następujące błędy" in html
     assert "To pole jest wymagane." in html  # Django's own message, in Polish
     assert "Wpisz każdy rok urodzenia czterema cyframi" in html
@@ -233,7 +238,23 @@ def test_intake_languages_receipt_page_and_email_in_ukrainian(client):
     assert email.language == "uk"
     assert email.subject == f"Ми отримали ваше звернення ({case.reference})"
     assert email.body_text.startswith("Вітаємо, Olena Kovalenko!")
-    assert '<html lang="uk">' in email.body_html
+    assert '<html lang="uk" dir="ltr">' in email.body_html
+
+
+@pytest.mark.django_db
+def test_intake_languages_receipt_page_and_email_in_arabic_right_to_left(client):
+    response = client.post(
+        "/ar/intake/", _intake_data(preferred_language="ar", name="سلمى حداد"), follow=True
+    )
+    case = Case.objects.get()
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "شكرًا لك — وصلنا طلبك" in html
+    email = OutboundEmail.objects.get(case_id=case.pk)
+    assert email.language == "ar"
+    assert email.subject == f"وصلنا طلبك ({case.reference})"
+    assert email.body_text.startswith("مرحبًا سلمى حداد،")
+    assert '<html lang="ar" dir="rtl">' in email.body_html
 
 
 @pytest.mark.django_db
@@ -242,7 +263,7 @@ def test_intake_languages_switch_offers_all_languages_publicly_and_staff_ones_to
 ):
     html = client.get("/pl/intake/").content.decode()
     offered = re.findall(r'name="language" value="(\w+)"', html)
-    assert offered == ["nb", "en", "uk"]
+    assert offered == ["nb", "en", "uk", "ar"]
     client.force_login(world.owner)
     html = client.get("/en/cases/").content.decode()
     assert re.findall(r'name="language" value="(\w+)"', html) == ["nb"]

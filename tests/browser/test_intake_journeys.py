@@ -1,5 +1,5 @@
 """Newcomers send the public intake form in a real browser: in English with the mouse, in
-Ukrainian on a 320 px phone, and with the keyboard only."""
+Ukrainian and in Arabic (right to left) on a 320 px phone, and with the keyboard only."""
 
 import re
 
@@ -124,6 +124,49 @@ def test_intake_journey_ukrainian_on_a_320px_phone(
     case = Case.objects.get()
     assert case.newcomer.preferred_language == "uk"
     assert case.newcomer.household.count() == 3
+
+
+def test_intake_journey_arabic_right_to_left_on_a_320px_phone(
+    live_server, new_context, check_page, screenshot
+):
+    page = new_context(viewport={"width": 320, "height": 640}, locale="ar").new_page()
+    page.goto(f"{live_server.url}/ar/intake/")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    assert page.evaluate("document.dir") == "rtl"
+    # The page mirrors: the form's labels start at the right edge.
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("تواصل مع فريق استقبال القادمين الجدد")
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+    box, width = heading.bounding_box(), page.viewport_size["width"]
+    assert box and width - (box["x"] + box["width"]) < box["x"] + 1, box  # nearer the right
+    _no_horizontal_scroll(page)
+    check_page(page)
+    screenshot(page, "intake-phone-arabic", full_page=True)
+
+    page.get_by_label("اسمك").fill("سلمى حداد")
+    page.get_by_label("البريد الإلكتروني").fill("salma@example.org")
+    page.get_by_label("أيّ وصف ينطبق عليك أكثر؟").select_option(label="أسرة لديها أطفال")
+    page.get_by_label("سنوات ميلاد الأطفال (اختياري)").fill("2015")
+    page.get_by_label("السكن", exact=True).check()
+    page.get_by_role("button", name="إرسال الطلب").click()
+
+    _error_summary_has_focus(page)  # consent is missing
+    expect(page.locator("#error-summary")).to_contain_text("يُرجى تصحيح ما يلي")
+    _no_horizontal_scroll(page)
+    check_page(page)
+    page.get_by_label("أوافق على أن يحفظ فريق استقبال القادمين الجدد").check()
+    page.get_by_role("button", name="إرسال الطلب").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("شكرًا لك — وصلنا طلبك")
+    assert page.evaluate("document.dir") == "rtl"
+    assert REFERENCE.match(page.locator(".reference").inner_text())
+    _no_horizontal_scroll(page)
+    check_page(page)
+    screenshot(page, "intake-received-phone-arabic")
+
+    case = Case.objects.get()
+    assert case.newcomer.preferred_language == "ar"
+    assert case.newcomer.name == "سلمى حداد"
 
 
 # What the keyboard journey types into each control it reaches, by id; controls not listed

@@ -45,7 +45,12 @@ def test_newcomer_journey_phone_marks_a_step_done_and_sends_a_message(
         importing_car=False,
         actor=world.owner,
     )
-    step = plan.steps.filter(doer="newcomer", depends_on=None, anchor="move_date").first()
+    # A step whose title has no "/": Playwright cannot parse a slash in a name's regex.
+    step = next(
+        s
+        for s in plan.steps.filter(doer="newcomer", depends_on=None, anchor="move_date")
+        if "/" not in s.title_en
+    )
     path = newcomer_link_issue(newcomer=newcomer, actor=world.owner)
     assert path.startswith("/en/my/")
 

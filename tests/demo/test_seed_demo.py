@@ -192,7 +192,7 @@ def test_seed_demo_conversations_go_out_and_come_back_trimmed(debug):
     seed("--newcomers", "40")
 
     templates = ReplyTemplate.objects.filter(is_active=True)
-    assert set(templates.values_list("language", flat=True)) == {"nb", "en", "pl", "uk"}
+    assert set(templates.values_list("language", flat=True)) == {"nb", "en", "pl", "uk", "ar"}
     sent = CaseMessage.objects.filter(direction=CaseMessage.Direction.OUTGOING)
     received = CaseMessage.objects.filter(direction=CaseMessage.Direction.INCOMING).exclude(
         case__newcomer__is_unverified=True

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
 from onboarding import assignment, services
@@ -99,6 +100,65 @@ def test_plan_start_for_a_returning_local_without_children(world):
 
 
 @pytest.mark.django_db
+def test_plan_start_registration_comes_before_the_id_check_it_relies_on(world, family):
+    plan = _start(world)
+    id_check = plan.steps.get(template_step__key="id-check", member__isnull=True)
+    registration = id_check.depends_on
+    assert registration.template_step.key == "eu-registration"
+    assert registration.due_date < id_check.due_date
+    assert id_check.titles["en"] == "ID check and moving notice at the tax office"
+    assert "register with the police first" in id_check.guidances["en"]
+
+
+@pytest.mark.django_db
+def test_plan_start_nordic_citizens_only_report_the_move(world, family):
+    plan = _start(world, nordic=True)
+    keys = _keys(plan)
+    assert "eu-registration" not in keys
+    assert keys.count("id-check") == 2  # the move is still reported at the tax office
+    assert plan.nordic and plan.eu_eea
+    id_check = plan.steps.get(template_step__key="id-check", member__isnull=True)
+    assert id_check.depends_on is None
+    assert id_check.due_date == MOVE + timedelta(days=8)
+
+
+@pytest.mark.django_db
+def test_plan_start_partner_steps_are_addressed_to_the_partner(world, family):
+    plan = _start(world)
+    for key in ("nav-jobseeker", "employer-network"):
+        step = plan.steps.get(template_step__key=key)
+        assert step.member.relation == "partner"
+        assert step.titles["en"].endswith("(partner)")
+        assert not step.titles["en"].startswith("Partner:")
+    guidance = plan.steps.get(template_step__key="employer-network").guidances["en"]
+    assert guidance == "We put you in touch with local employers who are recruiting."
+
+
+@pytest.mark.django_db
+def test_plan_start_household_from_inside_norway_changes_school(world, family):
+    plan = _start(world, from_abroad=False, eu_eea=False)
+    keys = _keys(plan)
+    assert "school-transfer" in keys and "school" not in keys
+    assert "moving-notice" in keys and "id-check" not in keys
+    for step in plan.steps.all():
+        assert "from abroad" not in step.guidances.get("en", "")
+
+
+@pytest.mark.django_db
+def test_plan_steps_carry_their_source_and_check_date(world, family):
+    plan = _start(world)
+    for step in plan.steps.select_related("template_step"):
+        if step.doer == "newcomer":
+            assert step.source_link.startswith("https://"), step.title_en
+            assert step.checked_on == date(2026, 12, 2), step.title_en
+    nav = plan.steps.select_related("template_step").get(template_step__key="nav-jobseeker")
+    with translation.override("nb"):
+        assert nav.source_link == "https://www.nav.no/registrer-arbeidssoker"
+    with translation.override("pl"):  # no Polish page: English
+        assert nav.source_link == "https://www.nav.no/registrer-arbeidssoker/en"
+
+
+@pytest.mark.django_db
 def test_plan_start_twice_is_refused(world, family):
     _start(world)
     with pytest.raises(ValidationError):
@@ -121,6 +181,7 @@ def test_plan_team_steps_get_an_organisation_the_consent_covers(world, family):
 def test_plan_reschedule_moves_open_steps_only(world, family):
     plan = _start(world)
     id_check = plan.steps.get(template_step__key="id-check", member__isnull=True)
+    services.step_complete(step=id_check.depends_on, actor=world.owner)  # the registration
     services.step_complete(step=id_check, actor=world.owner)
     kindergarten = plan.steps.get(template_step__key="kindergarten")
     school = plan.steps.get(template_step__key="school")
@@ -147,7 +208,8 @@ def test_step_waiting_for_another_cannot_be_done_first(world, family):
     bank = plan.steps.get(template_step__key="bank", member__isnull=True)
     with pytest.raises(ValidationError):
         services.step_complete(step=bank, actor=world.owner)
-    services.step_complete(step=bank.depends_on, actor=world.owner)
+    services.step_complete(step=bank.depends_on.depends_on, actor=world.owner)  # registration
+    services.step_complete(step=bank.depends_on, actor=world.owner)  # ID check
     bank.refresh_from_db()
     services.step_complete(step=bank, actor=world.owner)
     assert bank.status == PlanStep.Status.DONE

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
+from cases.models import Topic
 from config.texts import text_for, texts_missing
 from contacts.models import HouseholdMember, Municipality, Newcomer
 from demo.onboarding import local_offers_seed
+from demo.replies import REPLY_TEMPLATES
 from onboarding.models import LocalOffer, OnboardingTemplate, PlanStep, TemplateStep
 from onboarding.pdf import render_welcome_pack
 from onboarding.services import plan_start
@@ -31,7 +33,7 @@ def test_texts_fallback_rule():
         assert text_for(texts) == "Mieszkanie"  # the active language by default
     with translation.override("en-gb"):
         assert text_for(texts) == "Housing"
-    assert texts_missing({"nb": "x", "en": " "}, LANGUAGES) == ["en", "pl", "uk"]
+    assert texts_missing({"nb": "x", "en": " "}, LANGUAGES) == ["en", "pl", "uk", "ar"]
 
 
 def _missing_report(rows) -> dict[str, list[str]]:
@@ -43,17 +45,49 @@ def _missing_report(rows) -> dict[str, list[str]]:
     return report
 
 
-@pytest.mark.django_db
-def test_texts_seeded_data_lacks_no_language():
+def _seeded_rows() -> list[tuple[str, dict[str, str]]]:
+    """Every text from data a newcomer reads, as seeded (migrations and the demo): topics,
+    templates, template steps and their guidance, local offers and the team's reply
+    templates (one row per language, grouped by their position in demo.replies)."""
     local_offers_seed()
-    rows = [(f"template {t.slug}: name", t.names) for t in OnboardingTemplate.objects.all()]
+    rows = [
+        (f"topic {t.slug}: name", {"nb": t.name_nb, "en": t.name_en, **t.names})
+        for t in Topic.objects.all()
+    ]
+    rows += [(f"template {t.slug}: name", t.names) for t in OnboardingTemplate.objects.all()]
     for step in TemplateStep.objects.select_related("template"):
         rows.append((f"step {step.template.slug}/{step.key}: title", step.titles))
         if step.guidance_en:
             rows.append((f"step {step.template.slug}/{step.key}: guidance", step.guidances))
     rows += [(f"offer {o.name}: description", o.descriptions) for o in LocalOffer.objects.all()]
-    assert len(rows) > 50
+    replies: dict[str, dict[str, str]] = {}
+    for _name, language, body in REPLY_TEMPLATES:
+        texts = next((t for t in replies.values() if language not in t), None)
+        if texts is None:
+            texts = replies.setdefault(f"reply template {len(replies) + 1}", {})
+        texts[language] = body
+    rows += list(replies.items())
+    return rows
+
+
+@pytest.mark.django_db
+def test_texts_seeded_data_lacks_no_language():
+    rows = _seeded_rows()
+    assert len(rows) > 60
+    assert {label.split()[0] for label, _texts in rows} >= {"topic", "template", "step", "offer"}
     assert _missing_report(rows) == {}
+
+
+@pytest.mark.django_db
+def test_texts_missing_report_lists_each_language_of_seeded_data():
+    """The report a failing run prints: per language, what lacks it."""
+    TemplateStep.objects.filter(key="car").update(titles={"nb": "Bil", "en": "Car"})
+    Topic.objects.filter(slug="housing").update(names={"pl": "Mieszkanie"})
+    report = _missing_report(_seeded_rows())
+    assert set(report) == {"pl", "uk", "ar"}
+    assert "topic housing: name" in report["uk"] and "topic housing: name" in report["ar"]
+    assert "topic housing: name" not in report["pl"]
+    assert "step moving-to-the-region/car: title" in report["pl"]
 
 
 @pytest.mark.django_db
@@ -64,6 +98,7 @@ def test_texts_missing_report_names_what_lacks_which_language():
     assert _missing_report(rows) == {
         "pl": ["step housing: title"],
         "uk": ["step housing: title", "other"],
+        "ar": ["step housing: title", "other"],
     }
 
 

@@ -34,11 +34,11 @@ def test_portal_page_household_with_children_in_bokmal(client, world, portal):
     world.owner.first_name, world.owner.last_name = "Kari", "Nordmann"
     world.owner.save()
     html = _html(client, f"/my/{portal.secret}/")
-    assert '<html lang="nb">' in html
+    assert '<html lang="nb" dir="ltr">' in html
     assert "Anna Kowalska" in html
     assert world.case.reference in html
     # Their next steps, with the children's steps, bokmål guidance and official links.
-    assert "Søk barnehageplass (hovedopptak 1. mars) (barn født 2024)" in html
+    assert "Søk barnehageplass (søknadsfrist 1. mars) (barn født 2024)" in html
     assert "Skoleplass (barn født 2019)" in html
     kindergarten = PlanStep.objects.filter(plan=portal.plan, title_nb__startswith="Søk barne")
     step = kindergarten.get()
@@ -57,9 +57,9 @@ def test_portal_page_household_with_children_in_bokmal(client, world, portal):
 @pytest.mark.django_db
 def test_portal_page_household_with_children_in_english(client, world, portal):
     html = _html(client, f"/en/my/{portal.secret}/")
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Your next steps" in html
-    assert "Apply for a kindergarten place (main admission 1 March) (child born 2024)" in html
+    assert "Apply for a kindergarten place (deadline 1 March) (child born 2024)" in html
     assert "School place (child born 2019)" in html
     assert "Welcome talk with the newcomer coordinator" in html
     assert "Søk barnehageplass" not in html
@@ -96,11 +96,23 @@ def test_portal_page_steps_and_guidance_in_polish_and_ukrainian(
     client, world, portal, language, texts
 ):
     html = " ".join(_html(client, f"/{language}/my/{portal.secret}/").split())
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     for text in texts:
         assert text in html
     assert "School place" not in html
     assert "Welcome talk" not in html
+
+
+@pytest.mark.django_db
+def test_portal_page_in_arabic_right_to_left_with_sources_and_check_dates(client, world, portal):
+    html = " ".join(_html(client, f"/ar/my/{portal.secret}/").split())
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مكان في المدرسة (طفل مولود عام 2019)" in html  # the school step, the child's
+    assert "لقاء ترحيبي مع منسّق استقبال القادمين الجدد" in html
+    assert "School place" not in html and "Welcome talk" not in html
+    # Each step of theirs links its official source, with the date its facts were checked.
+    assert "معلومات رسمية" in html
+    assert "تاريخ التحقق من المعلومات: 2 ديسمبر 2026" in html
 
 
 @pytest.mark.django_db
