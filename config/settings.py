@@ -174,6 +174,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # The change history of what coordinators administer (administration/apps.py says which
+    # models): who changed what, when, shown per object on its screen.
+    "auditlog",
     # The project's apps, lowest layer first (docs/architecture.md); each AppConfig.ready()
     # fills the registries of the apps below it, in this order.
     "audit",
@@ -191,6 +194,8 @@ INSTALLED_APPS = [
     "imports",  # moving in from spreadsheets (CSV, XLSX)
     # Backup, restore and the beat lock: knows no other app.
     "operations",
+    # Coordinators' screens for organisations, people, templates, offers and topics.
+    "administration",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +218,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Puts the signed-in user on every change-history row a request writes (auditlog).
+    "audit.middleware.ChangeActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
@@ -510,6 +517,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # the change history says who, not from where
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # django-otp: the name authenticator apps show beside the code.

@@ -25,6 +25,9 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Shown to newcomers with the e-mail and phone (their page, the welcome pack).
+    address = models.CharField(_("visiting address"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Off: its members sign in only through their organisation's own account (OpenID
     # Connect), never with a Tilflytt password (accounts.forms.PasswordSignInForm).

@@ -290,6 +290,10 @@ class LocalOffer(models.Model):
     descriptions = texts_field(_("description in each language"))
     url = models.URLField(_("web address"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # An event's dates; an offer that runs all year has none. Ended events are not offered.
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -307,6 +311,14 @@ class LocalOffer(models.Model):
         ordering = ["kind", "name"]
         verbose_name = _("local offer")
         verbose_name_plural = _("local offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="onboarding_localoffer_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
