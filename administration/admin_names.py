@@ -80,6 +80,15 @@ def admin_names_translate() -> None:
     totp = apps.get_model("otp_totp", "TOTPDevice")
     totp._meta.verbose_name = _("two-factor app")
     totp._meta.verbose_name_plural = _("two-factor apps")
+    static_device = apps.get_model("otp_static", "StaticDevice")
+    static_device._meta.verbose_name = _("static device")
+    static_device._meta.verbose_name_plural = _("static devices")
+    # django-otp's fields have English names not marked for translation; their words are
+    # in THIRD_PARTY_TEXTS, so the lazy text of each reads in the reader's language.
+    for model in (totp, static_device, apps.get_model("otp_static", "StaticToken")):
+        for field in model._meta.local_fields:
+            if field.name not in ("id", "user", "name", "device"):
+                field.verbose_name = _(str(field.verbose_name))
     static_token = apps.get_model("otp_static", "StaticToken")
     static_token._meta.verbose_name = _("backup code")
     static_token._meta.verbose_name_plural = _("backup codes")

@@ -55,7 +55,7 @@ def test_organisation_edit_saves_contact_details_and_shows_who_changed_them(worl
             "email": "post@narvik.kommune.no",
             "phone": "76 91 50 00",
             "address": "Kongens gate 51, Narvik",
-            "opening_hours": "Mon–Fri 08–15",
+            "opening_hours": "Mon-Fri 08-15",
             "password_sign_in": "on",
             "is_active": "on",
         },
@@ -65,10 +65,10 @@ def test_organisation_edit_saves_contact_details_and_shows_who_changed_them(worl
     assert world.kommune.address == "Kongens gate 51, Narvik"
     entry = LogEntry.objects.get_for_object(world.kommune).get(action=LogEntry.Action.UPDATE)
     assert entry.actor == world.coordinator
-    assert entry.changes_dict["opening_hours"] == ["", "Mon–Fri 08–15"]
+    assert entry.changes_dict["opening_hours"] == ["", "Mon-Fri 08-15"]
     page = client.get(url).content.decode()
     assert "Change history" in page or "Endringshistorikk" in page
-    assert "Mon–Fri 08–15" in page and "coordinator" in page
+    assert "Mon-Fri 08-15" in page and "coordinator" in page
 
 
 def test_organisation_name_must_be_unique(world, login):
