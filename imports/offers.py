@@ -75,6 +75,12 @@ class _OfferLookups:
                 for value, label in LocalOffer.Kind.choices:
                     self.kinds[value] = value
                     self.kinds[str(label).lower()] = value
+        # What people write in a "kind" column.
+        self.kinds.update(
+            {"forening": "association", "lag": "association", "lag og forening": "association",
+             "barnehage": "kindergarten", "skole": "school", "fritid": "leisure",
+             "bolig": "housing", "arbeidsgiver": "employer", "arrangement": "event"}
+        )  # fmt: skip
         self.municipalities = {m.name.lower(): m for m in Municipality.objects.all()}
         self.localities = {
             (place.municipality_id, place.name.lower()): place
