@@ -75,3 +75,5 @@ class MembershipForm(forms.Form):
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)  # noqa: S101
         organisation.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        if len(organisations) == 1:
+            organisation.initial = organisations[0].pk

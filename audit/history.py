@@ -52,6 +52,8 @@ def history_track(
 def _value(value: Any) -> str:
     if value in (None, "None", ""):
         return "—"
+    if value in ("True", "False"):
+        return str(_("Yes") if value == "True" else _("No"))
     return str(value)
 
 
@@ -82,7 +84,10 @@ def history_for(
         changes = [
             (str(field), _value(values[0]), _value(values[1]))
             for field, values in entry.changes_display_dict.items()
+            if str(field) != "ID"
         ]
+        # A new object's empty fields say nothing.
+        changes = [change for change in changes if change[1:] != ("—", "—")]
         rows.append(
             HistoryRow(
                 at=entry.timestamp,
