@@ -13,6 +13,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.sessions import session_stamp_login
+        from outbox.kinds import email_kinds
+
+        email_kinds.register("accounts.invite", _("Invitation to Tilflytt"))
 
         # The one receiver in Tilflytt, and not domain flow: django.contrib.auth.login() is
         # the single door every login passes (the form, the admin, the test client's

@@ -3,10 +3,17 @@
 import logging
 from binascii import unhexlify
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +22,9 @@ from django_otp.util import random_hex
 from accounts.models import SignInIdentity
 from accounts.providers import Decision, Provider
 from contacts.models import Membership, Organisation
+from contacts.organisations import membership_set
+from contacts.selectors import staff_display_name
+from outbox.services import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -163,3 +173,59 @@ def _memberships_sync(*, user: User, provider: Provider, wanted: dict[str, str])
             membership = Membership(user=user, organisation=organisations[name], role=role)
             membership.full_clean()
             membership.save()
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation,
+    role: str,
+    actor: User,
+) -> User:
+    """Creates an account with no password and a membership, and queues an invitation in
+    the inviter's language (outbox, same transaction): a link to choose a password (Django's
+    one-time password-reset link) where the organisation allows Tilflytt passwords, else a
+    link to the sign-in page and the organisation's own account. An address that already
+    has an account is refused: give that person a membership on their page instead."""
+    email = email.strip().lower()
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(username__iexact=email).exists()
+    ):
+        raise ValidationError(
+            {"email": _("Someone has an account with this address already; open their page.")}
+        )
+    user = User(username=email, email=email, first_name=first_name.strip(), last_name=last_name)
+    user.last_name = last_name.strip()
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership_set(user=user, organisation=organisation, role=role, actor=actor)
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if organisation.password_sign_in:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    else:
+        path = reverse("accounts:login")
+    email_queue(
+        kind="accounts.invite",
+        to=email,
+        template="staff_invite",
+        language=language,
+        context={
+            "inviter": staff_display_name(actor),
+            "organisation": organisation.name,
+            "set_password": organisation.password_sign_in,
+            "link_url": settings.SITE_URL + path,
+        },
+    )
+    logger.info("user %s invited by user %s", user.pk, actor.pk)
+    return user

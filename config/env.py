@@ -62,3 +62,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_oidc_providers() -> list[dict[str, object]]:
+    """The OpenID Connect providers named in OIDC_PROVIDERS, each from its
+    OIDC_<NAME>_* variables (config/settings.py says which)."""
+    providers: list[dict[str, object]] = []
+    for name in env_list("OIDC_PROVIDERS", []):
+        prefix = "OIDC_" + name.upper().replace("-", "_")
+        providers.append(
+            {
+                "name": name,
+                "label": env_str(f"{prefix}_LABEL", name),
+                "issuer": env_str(f"{prefix}_ISSUER", ""),
+                "client_id": env_str(f"{prefix}_CLIENT_ID", ""),
+                "client_secret": env_str(f"{prefix}_CLIENT_SECRET", ""),
+                "domains": env_list(f"{prefix}_DOMAINS", []),
+                "tenant_id": env_str(f"{prefix}_TENANT_ID", ""),
+                "roles_claim": env_str(f"{prefix}_ROLES_CLAIM", "roles"),
+                "memberships": env_str(f"{prefix}_MEMBERSHIPS", ""),
+                "scopes": env_str(f"{prefix}_SCOPES", "openid email profile"),
+            }
+        )
+    return providers

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # The strict helpers every variable is read through; `<NAME>_FILE` works for each.
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_oidc_providers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -177,6 +177,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # The change history of what coordinators administer (administration/apps.py says which
+    # models): who changed what, when, shown per object on its screen.
+    "auditlog",
     # The project's apps, lowest layer first (docs/architecture.md); each AppConfig.ready()
     # fills the registries of the apps below it, in this order.
     "audit",
@@ -194,6 +197,8 @@ INSTALLED_APPS = [
     "imports",  # moving in from spreadsheets (CSV, XLSX)
     # Backup, restore and the beat lock: knows no other app.
     "operations",
+    # Coordinators' screens for organisations, people, templates, offers and topics.
+    "administration",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +221,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Puts the signed-in user on every change-history row a request writes (auditlog).
+    "audit.middleware.ChangeActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
@@ -299,23 +306,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # ("value=Organisation:role;..."; the value * matches everyone) and _SCOPES. A provider
 # sign-in is re-confirmed with the provider (silently) every OIDC_RENEW_SECONDS, so a person
 # it disables or removes from the group loses access then at the latest.
-OIDC_PROVIDERS: list[dict[str, object]] = []
-for _name in env_list("OIDC_PROVIDERS", []):
-    _prefix = "OIDC_" + _name.upper().replace("-", "_")
-    OIDC_PROVIDERS.append(
-        {
-            "name": _name,
-            "label": env_str(f"{_prefix}_LABEL", _name),
-            "issuer": env_str(f"{_prefix}_ISSUER", ""),
-            "client_id": env_str(f"{_prefix}_CLIENT_ID", ""),
-            "client_secret": env_str(f"{_prefix}_CLIENT_SECRET", ""),
-            "domains": env_list(f"{_prefix}_DOMAINS", []),
-            "tenant_id": env_str(f"{_prefix}_TENANT_ID", ""),
-            "roles_claim": env_str(f"{_prefix}_ROLES_CLAIM", "roles"),
-            "memberships": env_str(f"{_prefix}_MEMBERSHIPS", ""),
-            "scopes": env_str(f"{_prefix}_SCOPES", "openid email profile"),
-        }
-    )
+OIDC_PROVIDERS = env_oidc_providers()
 OIDC_RENEW_SECONDS = env_int("OIDC_RENEW_SECONDS", 15 * 60)
 # The provider's callback, after the password backend (its signature takes any keyword).
 AUTHENTICATION_BACKENDS.append("accounts.oidc.ProviderBackend")
@@ -514,6 +505,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # the change history says who, not from where
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # django-otp: the name authenticator apps show beside the code.

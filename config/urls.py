@@ -50,5 +50,6 @@ urlpatterns += i18n_patterns(
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("import/", include("imports.urls")),
+    path("administration/", include("administration.urls")),
     prefix_default_language=False,
 )

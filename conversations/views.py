@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.history import history_for
 from cases.page import case_page_render
 from cases.selectors import get_case_for_user
 from cases.services import case_access_log, newcomer_verify
@@ -106,4 +107,9 @@ def template_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> H
         else:
             messages.success(request, _("The reply template is saved."))
             return redirect("conversations:template-list")
-    return render(request, "conversations/template_form.html", {"form": form, "template": template})
+    history = history_for(template) if template else []
+    return render(
+        request,
+        "conversations/template_form.html",
+        {"form": form, "template": template, "history": history},
+    )

@@ -79,6 +79,22 @@ def users_seed(*, orgs: dict[str, Organisation], password: str) -> dict[str, Any
     return users
 
 
+# The superuser: the Django admin (/admin/) and every screen; no membership.
+SUPERUSER = ("admin", "Ada", "Admin")
+
+
+def superuser_seed(*, password: str) -> Any:
+    username, first, last = SUPERUSER
+    user, _created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": "ada.admin@example.org"},
+    )
+    user.set_password(password)
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+    return user
+
+
 def logins_table(*, orgs: dict[str, Organisation], password: str) -> list[str]:
     """The logins as the lines of a plain-text table, with a header row."""
     rows = [("username", "role", "organisation", "password")]
@@ -86,6 +102,7 @@ def logins_table(*, orgs: dict[str, Organisation], password: str) -> list[str]:
         (username, role, orgs[org_key].name, password)
         for username, (_first, _last, org_key, role) in USERS.items()
     ]
+    rows.append((SUPERUSER[0], "superuser (Django admin: /admin/)", "-", password))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

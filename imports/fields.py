@@ -77,12 +77,12 @@ FIELD_KEYS = [f.key for f in FIELDS]
 MATCH_KEYS = ("email", "phone", "reference")
 
 
-def mapping_guess(headers: Iterable[str]) -> dict[str, str]:
+def mapping_guess(headers: Iterable[str], fields: Iterable[Field] = FIELDS) -> dict[str, str]:
     """field key -> header, for headers whose name says which field they are. Nothing is
     remembered from earlier files: each file's guess comes from its own header only."""
     by_word = {h.lower().strip(" :*"): h for h in headers if h}
     guess: dict[str, str] = {}
-    for f in FIELDS:
+    for f in fields:
         for word in (f.key.replace("_", " "), str(f.label).lower(), *f.guesses):
             if word in by_word and by_word[word] not in guess.values():
                 guess[f.key] = by_word[word]

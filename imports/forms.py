@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Consent
-from imports.fields import FIELDS, mapping_problems
+from imports.fields import FIELDS, Field, mapping_problems
+from imports.offers import OFFER_IMPORT_FIELDS, offer_mapping_problems
 
 # Bigger than any team's list of newcomers; a 10,000-row CSV is about 1.5 MB.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -29,13 +30,20 @@ class UploadForm(forms.Form):
         return upload
 
 
+def import_fields(what: str) -> tuple[Field, ...]:
+    return OFFER_IMPORT_FIELDS if what == "offers" else FIELDS
+
+
 class MappingForm(forms.Form):
     """One choice per field of ours: which of the file's columns fills it (or none)."""
 
-    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headers: list[str], what: str = "newcomers", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.what = what
         choices = [("", _("— not in the file —")), *[(h, h) for h in headers if h]]
-        for f in FIELDS:
+        for f in import_fields(what):
             self.fields[f.key] = forms.ChoiceField(
                 label=str(f.label), choices=choices, required=False
             )
@@ -47,7 +55,8 @@ class MappingForm(forms.Form):
             if header and header in used:
                 self.add_error(key, _("This column is already chosen for another field."))
             used.setdefault(header, key)
-        for problem in mapping_problems({k: v for k, v in list(data.items()) if v}):
+        check = offer_mapping_problems if self.what == "offers" else mapping_problems
+        for problem in check({k: v for k, v in list(data.items()) if v}):
             self.add_error(None, problem)
         return data
 

@@ -5,9 +5,8 @@ same services as the intake, so the rules and the timeline hold.
 transaction that is then rolled back, so what it shows is exactly what the real run does.
 """
 
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.contrib.auth.models import User
@@ -25,53 +24,13 @@ from contacts.services import (
     newcomer_find_or_create,
 )
 from imports.fields import FIELD_KEYS, Lookups, mapping_problems, row_values
+from imports.offers import OFFER_FIELD_KEYS, offer_mapping_problems, offer_rows_import
 from imports.reading import FileProblem, Row, csv_rows, xlsx_rows
+from imports.report import ImportReport, Outcome, RowResult
 
-# The report keeps this many rows to show; the counts cover every row.
-REPORT_ROWS = 500
+__all__ = ["ImportReport", "Outcome", "RowResult", "import_file_run"]
 # Fields of a known newcomer an import may fill when they are empty (never overwrite).
 FILLABLE = ["name", "phone", "municipality", "planned_move_date", "occupation", "interests"]
-
-
-class Outcome:
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    REFUSED = "refused"
-
-
-@dataclass
-class RowResult:
-    number: int
-    outcome: str
-    name: str
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    counts: Counter[str] = field(default_factory=Counter)
-    rows: list[RowResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # the whole file was refused
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def add(self, result: RowResult) -> None:
-        self.counts[result.outcome] += 1
-        if len(self.rows) < REPORT_ROWS:
-            self.rows.append(result)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "dry_run": self.dry_run,
-            "counts": dict(self.counts),
-            "total": self.total,
-            "rows": [vars(r) for r in self.rows],
-            "problems": self.problems,
-        }
 
 
 class _DryRunRollback(Exception):
@@ -118,6 +77,7 @@ def import_file_run(
     mapping: dict[str, str],
     actor: User,
     dry_run: bool,
+    what: str = "newcomers",
 ) -> ImportReport:
     """Imports newcomers and their cases from one file, in one transaction.
 
@@ -130,10 +90,13 @@ def import_file_run(
        with its reasons; its savepoint is rolled back, so nothing of it is written.
     3. The dry run rolls the whole transaction back at the end.
     A second run of the same file therefore creates nothing: every row is found again.
+    `what="offers"` imports local offers and events instead (imports/offers.py), in the
+    same transaction, savepoints and dry run.
     """
-    report = ImportReport(dry_run=dry_run)
-    problems = mapping_problems(mapping)
-    unknown = set(mapping) - set(FIELD_KEYS)
+    report = ImportReport(dry_run=dry_run, what=what)
+    offers = what == "offers"
+    problems = offer_mapping_problems(mapping) if offers else mapping_problems(mapping)
+    unknown = set(mapping) - set(OFFER_FIELD_KEYS if offers else FIELD_KEYS)
     if problems or unknown:
         report.problems = problems or [_("The column choices are not valid.")]
         return report
@@ -148,7 +111,8 @@ def import_file_run(
             return report
         try:
             with transaction.atomic():
-                _import_rows(rows=rows, mapping=mapping, actor=actor, report=report)
+                rows_import = offer_rows_import if offers else _import_rows
+                rows_import(rows=rows, mapping=mapping, actor=actor, report=report)
                 if dry_run:
                     raise _DryRunRollback
         except _DryRunRollback:

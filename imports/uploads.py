@@ -22,7 +22,9 @@ REPORT_KEY = "imports.report"
 FOLDER = "imports"
 
 
-def upload_store(request: HttpRequest, upload: UploadedFile) -> dict[str, Any]:
+def upload_store(
+    request: HttpRequest, upload: UploadedFile, *, what: str = "newcomers"
+) -> dict[str, Any]:
     """Stores the file, reads its header, and remembers both in the session. Raises
     FileProblem (and keeps nothing) when the file cannot be read."""
     head = upload.read(8)
@@ -39,7 +41,7 @@ def upload_store(request: HttpRequest, upload: UploadedFile) -> dict[str, Any]:
         default_storage.delete(name)
         raise
     upload_forget(request)
-    state = {"file": name, "kind": kind, "encoding": encoding, "headers": headers}
+    state = {"file": name, "kind": kind, "encoding": encoding, "headers": headers, "what": what}
     request.session[SESSION_KEY] = state
     return state
 

@@ -6,6 +6,7 @@ app_name = "imports"
 
 urlpatterns = [
     path("", views.import_upload, name="upload"),
+    path("offers/", views.import_offers_upload, name="offers"),
     path("columns/", views.import_mapping, name="mapping"),
     path("dry-run/", views.import_preview, name="preview"),
     path("run/", views.import_run, name="run"),

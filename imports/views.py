@@ -12,8 +12,8 @@ from cases.selectors import get_case_for_user
 from config.http import AuthenticatedHttpRequest
 from contacts.selectors import staff_access
 from imports import uploads
-from imports.fields import FIELDS, mapping_guess
-from imports.forms import ConsentConfirmForm, MappingForm, UploadForm
+from imports.fields import mapping_guess
+from imports.forms import ConsentConfirmForm, MappingForm, UploadForm, import_fields
 from imports.reading import ENCODING_LABELS, FileProblem
 from imports.services import consent_confirm_imported, import_file_run
 
@@ -26,16 +26,27 @@ def _require_coordinator(request: AuthenticatedHttpRequest) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _upload(request, what="newcomers", template="imports/import_upload.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_offers_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The same flow for local offers and events (imports/offers.py)."""
+    return _upload(request, what="offers", template="imports/import_offers_upload.html")
+
+
+def _upload(request: AuthenticatedHttpRequest, *, what: str, template: str) -> HttpResponse:
     _require_coordinator(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            uploads.upload_store(request, form.cleaned_data["file"])
+            uploads.upload_store(request, form.cleaned_data["file"], what=what)
         except FileProblem as problem:
             form.add_error("file", str(problem))
         else:
             return redirect("imports:mapping")
-    return render(request, "imports/import_upload.html", {"form": form})
+    return render(request, template, {"form": form})
 
 
 @login_required
@@ -45,16 +56,19 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = uploads.upload_state(request)
     if state is None:
         return redirect("imports:upload")
+    what = state.get("what", "newcomers")
+    fields = import_fields(what)
     form = MappingForm(
         request.POST or None,
         headers=state["headers"],
-        initial=state.get("mapping") or mapping_guess(state["headers"]),
+        what=what,
+        initial=state.get("mapping") or mapping_guess(state["headers"], fields),
     )
     if request.method == "POST" and form.is_valid():
         request.session[uploads.SESSION_KEY] = {**state, "mapping": form.mapping()}
         return redirect("imports:preview")
     encoding = ENCODING_LABELS.get(state["encoding"]) if state["encoding"] else None
-    context = {"form": form, "state": state, "encoding": encoding, "fields": FIELDS}
+    context = {"form": form, "state": state, "encoding": encoding, "fields": fields}
     return render(request, "imports/import_mapping.html", context)
 
 
@@ -72,6 +86,7 @@ def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
         mapping=state["mapping"],
         actor=request.user,
         dry_run=True,
+        what=state.get("what", "newcomers"),
     )
     return render(request, "imports/import_report.html", {"report": report.as_dict()})
 
@@ -91,6 +106,7 @@ def import_run(request: AuthenticatedHttpRequest) -> HttpResponse:
         mapping=state["mapping"],
         actor=request.user,
         dry_run=False,
+        what=state.get("what", "newcomers"),
     )
     uploads.upload_forget(request)
     request.session[uploads.REPORT_KEY] = report.as_dict()

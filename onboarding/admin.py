@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
     LocalOffer,
@@ -33,7 +34,7 @@ class TemplateStepInline(admin.StackedInline):
             {"fields": ["key", "position", "titles", "guidances"]},
         ),
         (
-            "Who and when",
+            _("Who and when"),
             {
                 "fields": [
                     "doer",
@@ -48,7 +49,7 @@ class TemplateStepInline(admin.StackedInline):
             },
         ),
         (
-            "When it applies",
+            _("When it applies"),
             {
                 "fields": [
                     "per_member",
@@ -63,7 +64,7 @@ class TemplateStepInline(admin.StackedInline):
                 ]
             },
         ),
-        ("Source", {"fields": ["source_url", "checked_on"]}),
+        (_("Source"), {"fields": ["source_url", "checked_on"]}),
     ]
 
 

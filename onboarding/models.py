@@ -319,6 +319,10 @@ class LocalOffer(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # An event's dates; an offer that runs all year has none. Ended events are not offered.
+    # The days it meets within them are OfferDate rows.
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -336,6 +340,14 @@ class LocalOffer(models.Model):
         ordering = ["kind", "name"]
         verbose_name = _("local offer")
         verbose_name_plural = _("local offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="onboarding_localoffer_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

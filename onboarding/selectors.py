@@ -63,8 +63,10 @@ def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
         if child.birth_year is not None  # always set: household_of keeps children with one
     ]
     interests = newcomer.interests.lower()
-    offers = LocalOffer.objects.filter(is_active=True).filter(
-        Q(municipality__isnull=True) | Q(municipality_id=newcomer.municipality_id)
+    offers = (
+        LocalOffer.objects.filter(is_active=True)
+        .exclude(ends_on__lt=today)
+        .filter(Q(municipality__isnull=True) | Q(municipality_id=newcomer.municipality_id))
     )
     offers = offers.filter(
         Q(locality__isnull=True) | Q(locality_id=newcomer.locality_id)

@@ -18,7 +18,7 @@ ROOT = Path(settings.BASE_DIR)
 APPS = [
     "config", "audit", "outbox", "contacts", "accounts", "cases", "onboarding",
     "conversations", "reminders", "portal", "reports", "privacy", "demo", "operations",
-    "imports",
+    "imports", "administration",
 ]  # fmt: skip
 MAX_LINES = 600
 

@@ -17,7 +17,7 @@ def test_conversation_pick_a_template_send_and_see_it(
     live_server, page: Page, world, check_page, screenshot
 ):
     Newcomer.objects.filter(pk=world.newcomer.pk).update(preferred_language="en")
-    reply_template(
+    chosen = reply_template(
         name="Kindergarten place", language="en", body="Hello {first_name},\n\nabout {reference}:"
     )
     reply_template(name="Barnehageplass", language="nb", body="Hei {first_name}")
@@ -32,7 +32,9 @@ def test_conversation_pick_a_template_send_and_see_it(
 
     composer.get_by_label("Use a reply template").select_option(label="Kindergarten place")
     composer.get_by_role("button", name="Use template").click()
-    expect(page).to_have_url(f"{base}/en/cases/{world.case.pk}/?reply_template=1#composer")
+    expect(page).to_have_url(
+        f"{base}/en/cases/{world.case.pk}/?reply_template={chosen.pk}#composer"
+    )
     text = composer.get_by_label("Message to the newcomer")
     expect(text).to_have_value(f"Hello Anna,\n\nabout {world.case.reference}:")
     check_page(page)

@@ -54,7 +54,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_the_five_logins(debug, settings):
+def test_seed_demo_creates_the_five_logins_and_a_superuser(debug, settings):
     # `make run HOST=127.0.0.1:8100` sets SITE_URL to match; the login address follows it.
     settings.SITE_URL = "http://127.0.0.1:8100"
     out = seed()
@@ -75,6 +75,9 @@ def test_seed_demo_creates_the_five_logins(debug, settings):
         assert user.first_name and user.last_name and user.email
         assert user.username in out
     assert "http://127.0.0.1:8100/accounts/login/" in out
+    superuser = get_user_model().objects.get(username="admin")
+    assert superuser.is_superuser and superuser.is_staff
+    assert "superuser" in out
     assert set(Organisation.objects.values_list("kind", flat=True)) == {
         "municipality",
         "school",

@@ -24,7 +24,7 @@ from django.utils import timezone
 from demo.conversations import conversations_seed, reply_templates_seed, unknown_sender_seed
 from demo.enquiries import newcomers_build
 from demo.onboarding import local_offers_seed, onboarding_plans_seed
-from demo.people import logins_table, organisations_seed, users_seed
+from demo.people import logins_table, organisations_seed, superuser_seed, users_seed
 from demo.plan import plans_draw
 from demo.texts import DEFAULT_PASSWORD
 
@@ -64,6 +64,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             orgs = organisations_seed()
             users = users_seed(orgs=orgs, password=password)
+            superuser_seed(password=password)
             built, cases = newcomers_build(plans=plans, started=started, users=users, orgs=orgs)
             local_offers_seed()
             plans_started = onboarding_plans_seed(newcomers=built, coordinator=users["koordinator"])
