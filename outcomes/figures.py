@@ -1,0 +1,310 @@
+"""The Outcomes figures: retention, response rates, scores, work at 12 months, unmet needs.
+
+Pure statistics (Wilson intervals, the recommendation score, suppression) plus one
+aggregate query per table over a queryset of check-ins the caller has already scoped (the
+reports app narrows it to what the user may see and to the dashboard's filters). Python
+adds up grouped counts only; it never loops over check-ins.
+
+Definitions (docs/outcomes.md):
+- Still in the region at m months: of the newcomers who answered the m-month check-in,
+  those who answered "yes" or "moved within the region"; a newcomer who answered "moved
+  away" at an earlier check-in and has not answered this one counts as away. Censoring: a
+  check-in is counted only once its day has come, so a cohort whose 12 months have not come
+  adds nothing at 12 months (neither stayed nor left).
+- Confidence interval: Wilson score interval, 95 %.
+- Recommendation score: % promoters (9-10) minus % detractors (0-6) of those who answered,
+  from -100 to 100 (as the "net promoter score").
+- Suppression: no figure based on fewer than SUPPRESS_BELOW (5) people is shown or
+  exported: the share, its interval, a mean or a count is then None (a dash).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import TruncQuarter
+
+from outcomes.models import Answer, CheckIn, Living, Theme, UnmetNeed, Work
+
+SUPPRESS_BELOW = 5
+Z95 = 1.959964
+
+
+def suppressed(count: int | None) -> int | None:
+    """A count of people as shown: None under SUPPRESS_BELOW (zero is no person and shows)."""
+    if count is None or 0 < count < SUPPRESS_BELOW:
+        return None
+    return count
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for successes/n, as fractions (0..1)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def recommendation_score(promoters: int, detractors: int, n: int) -> int | None:
+    """% promoters (9-10) minus % detractors (0-6), rounded; None when suppressed."""
+    if n < SUPPRESS_BELOW:
+        return None
+    return round(100 * (promoters - detractors) / n)
+
+
+@dataclass(frozen=True)
+class Share:
+    """n people, of whom `part`; the share and its interval in percent. Only `n`, `percent`,
+    `low` and `high` are shown, and none of them below SUPPRESS_BELOW people."""
+
+    n: int
+    part: int
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.n < SUPPRESS_BELOW
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.is_suppressed else round(100 * self.part / self.n, 1)
+
+    @property
+    def low(self) -> float | None:
+        return None if self.is_suppressed else round(100 * wilson(self.part, self.n)[0], 1)
+
+    @property
+    def high(self) -> float | None:
+        return None if self.is_suppressed else round(100 * wilson(self.part, self.n)[1], 1)
+
+    @property
+    def shown_n(self) -> int | None:
+        return suppressed(self.n)
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    key: str  # "2026-Q1", a target group code, a municipality id, or "all"
+    shares: dict[int, Share]  # by months
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    months: int
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> Share:
+        return Share(n=self.invited, part=self.answered)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    quarter: date
+    n: int
+    settled_mean: float | None
+    recommendation: int | None
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    count: int | None  # suppressed under 5
+    share: float | None  # percent of the table's total, suppressed with the count
+
+
+@dataclass(frozen=True)
+class NeedsPeriod:
+    quarter: date
+    rows: list[CountRow]
+
+
+@dataclass(frozen=True)
+class OutcomeFigures:
+    months: list[int]
+    overall: RetentionRow
+    by_cohort: list[RetentionRow]
+    by_target_group: list[RetentionRow]
+    by_municipality: list[RetentionRow]
+    responses: list[ResponseRow]
+    scores: list[ScoreRow]
+    work_adults: list[CountRow]
+    work_partners: list[CountRow]
+    work_adults_n: int | None
+    work_partners_n: int | None
+    needs: list[NeedsPeriod]
+
+
+def retention(
+    *, checkins: QuerySet[CheckIn], months: list[int], group: str, today: date
+) -> list[RetentionRow]:
+    """One query: per group and number of months, the people counted and those who stayed.
+
+    `group` is "cohort" (the quarter of the move date), "target_group", "municipality" or
+    "all". Only check-ins whose day has come are read (censoring)."""
+    left_before = Answer.objects.filter(
+        checkin__newcomer_id=OuterRef("newcomer_id"),
+        checkin__months__lt=OuterRef("months"),
+        living=Living.AWAY,
+    )
+    keys = {
+        "cohort": TruncQuarter("move_date"),
+        "target_group": "target_group",
+        "municipality": "municipality_id",
+        "all": Value(0, output_field=IntegerField()),
+    }
+    stayed = Q(answer__living__in=[Living.YES, Living.WITHIN])
+    rows = (
+        checkins.filter(months__in=months, due_date__lte=today)
+        .annotate(group_key=keys[group], left_before=Exists(left_before))
+        .values("group_key", "months")
+        .annotate(
+            answered=Count("pk", filter=Q(answer__isnull=False)),
+            stayed=Count("pk", filter=stayed),
+            carried=Count("pk", filter=Q(answer__isnull=True, left_before=True)),
+        )
+        .order_by()
+    )
+    table: dict[str, dict[int, Share]] = {}
+    for row in rows:
+        key = _key(row["group_key"])
+        table.setdefault(key, {})[row["months"]] = Share(
+            n=row["answered"] + row["carried"], part=row["stayed"]
+        )
+    return [
+        RetentionRow(key=key, shares={m: shares.get(m, Share(0, 0)) for m in months})
+        for key, shares in sorted(table.items())
+    ]
+
+
+def _key(value: object) -> str:
+    if isinstance(value, date):
+        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
+    return "" if value is None else str(value)
+
+
+def response_rates(*, checkins: QuerySet[CheckIn], months: list[int]) -> list[ResponseRow]:
+    """Per number of months: check-ins invited (or answered without an invitation) and
+    answered."""
+    rows = (
+        checkins.filter(months__in=months)
+        .filter(Q(invited_at__isnull=False) | Q(answer__isnull=False))
+        .values("months")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answer__isnull=False)))
+        .order_by()
+    )
+    found: dict[int, tuple[int, int]] = {r["months"]: (r["asked"], r["answered"]) for r in rows}
+    return [
+        ResponseRow(months=m, invited=found.get(m, (0, 0))[0], answered=found.get(m, (0, 0))[1])
+        for m in months
+    ]
+
+
+def scores(*, answers: QuerySet[Answer]) -> list[ScoreRow]:
+    """Settledness (mean of 1-5) and the recommendation score by quarter of the answer."""
+    rows = (
+        answers.annotate(quarter=TruncQuarter("answered_at"))
+        .values("quarter")
+        .annotate(
+            n=Count("pk"),
+            settled=Avg("settled"),
+            promoters=Count("pk", filter=Q(recommend__gte=9)),
+            detractors=Count("pk", filter=Q(recommend__lte=6)),
+        )
+        .order_by("quarter")
+    )
+    return [
+        ScoreRow(
+            quarter=_day(row["quarter"]),
+            n=row["n"],
+            settled_mean=None if row["n"] < SUPPRESS_BELOW else round(row["settled"], 2),
+            recommendation=recommendation_score(row["promoters"], row["detractors"], row["n"]),
+        )
+        for row in rows
+    ]
+
+
+def _day(value: object) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def work_at(*, answers: QuerySet[Answer], field: str) -> tuple[list[CountRow], int | None]:
+    """How the adults (work_self) or the partners (work_partner) work, as counts and shares
+    of those who answered; "" (no partner) is left out."""
+    counts = dict(
+        answers.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk")).order_by()
+    )
+    total = sum(counts.values())
+    return _count_rows([(code, counts.get(code, 0)) for code in Work.values], total), suppressed(
+        total
+    )
+
+
+def _count_rows(items: list[tuple[str, int]], total: int) -> list[CountRow]:
+    rows = []
+    for key, count in items:
+        shown = suppressed(count)
+        share = None if shown is None or total < SUPPRESS_BELOW else round(100 * count / total, 1)
+        rows.append(CountRow(key=key, count=shown, share=share))
+    return rows
+
+
+def unmet_needs_by_quarter(
+    *, needs: QuerySet[UnmetNeed], quarters: int = 4, top: int = 5
+) -> list[NeedsPeriod]:
+    """The most named missing themes in each of the last `quarters` quarters with answers."""
+    rows = (
+        needs.exclude(theme="")
+        .annotate(quarter=TruncQuarter("answer__answered_at"))
+        .values_list("quarter", "theme")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_quarter: dict[date, list[tuple[str, int]]] = {}
+    for quarter, theme, n in rows:
+        by_quarter.setdefault(_day(quarter), []).append((theme, n))
+    periods = []
+    for quarter in sorted(by_quarter, reverse=True)[:quarters]:
+        items = sorted(by_quarter[quarter], key=lambda item: (-item[1], item[0]))[:top]
+        total = sum(n for _theme, n in by_quarter[quarter])
+        periods.append(NeedsPeriod(quarter=quarter, rows=_count_rows(items, total)))
+    return periods
+
+
+def outcome_figures(
+    *, checkins: QuerySet[CheckIn], months: list[int], today: date
+) -> OutcomeFigures:
+    """Every Outcomes figure over the given check-ins: eight queries whatever the size."""
+    answers = Answer.objects.filter(checkin__in=checkins.values("pk"))
+    at_12 = answers.filter(checkin__months=12)
+    work_adults, adults_n = work_at(answers=at_12, field="work_self")
+    work_partners, partners_n = work_at(answers=at_12, field="work_partner")
+    overall = retention(checkins=checkins, months=months, group="all", today=today)
+    return OutcomeFigures(
+        months=months,
+        overall=overall[0] if overall else RetentionRow("all", {m: Share(0, 0) for m in months}),
+        by_cohort=retention(checkins=checkins, months=months, group="cohort", today=today),
+        by_target_group=retention(
+            checkins=checkins, months=months, group="target_group", today=today
+        ),
+        by_municipality=retention(
+            checkins=checkins, months=months, group="municipality", today=today
+        ),
+        responses=response_rates(checkins=checkins, months=months),
+        scores=scores(answers=answers),
+        work_adults=work_adults,
+        work_partners=work_partners,
+        work_adults_n=adults_n,
+        work_partners_n=partners_n,
+        needs=unmet_needs_by_quarter(
+            needs=UnmetNeed.objects.filter(answer__checkin__in=checkins.values("pk"))
+        ),
+    )
+
+
+THEME_LABELS = dict(Theme.choices)
+WORK_LABELS = dict(Work.choices)
