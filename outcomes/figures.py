@@ -21,8 +21,9 @@ Definitions (docs/outcomes.md):
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncQuarter
 
 from outcomes.models import Answer, CheckIn, Living, Theme, UnmetNeed, Work
@@ -118,6 +119,12 @@ class CountRow:
 
 
 @dataclass(frozen=True)
+class WorkFigures:
+    rows: list[CountRow]
+    n: int | None
+
+
+@dataclass(frozen=True)
 class NeedsPeriod:
     quarter: date
     rows: list[CountRow]
@@ -142,10 +149,16 @@ class OutcomeFigures:
 def retention(
     *, checkins: QuerySet[CheckIn], months: list[int], group: str, today: date
 ) -> list[RetentionRow]:
-    """One query: per group and number of months, the people counted and those who stayed.
+    """Per group and number of months, the people counted and those who stayed (one query).
 
-    `group` is "cohort" (the quarter of the move date), "target_group", "municipality" or
-    "all". Only check-ins whose day has come are read (censoring)."""
+    `group` is "cohort" (the quarter of the move date), "target_group", "municipality" (by
+    name) or "all". Only check-ins whose day has come are read (censoring)."""
+    return _retention_rows(_retention_counts(checkins, months, group, today), months)
+
+
+def _retention_counts(
+    checkins: QuerySet[CheckIn], months: list[int], group: str, today: date
+) -> list[dict[str, Any]]:
     left_before = Answer.objects.filter(
         checkin__newcomer_id=OuterRef("newcomer_id"),
         checkin__months__lt=OuterRef("months"),
@@ -153,26 +166,31 @@ def retention(
     )
     keys = {
         "cohort": TruncQuarter("move_date"),
-        "target_group": "target_group",
-        "municipality": "municipality_id",
+        "target_group": F("target_group"),
+        "municipality": F("municipality__name"),
         "all": Value(0, output_field=IntegerField()),
     }
-    stayed = Q(answer__living__in=[Living.YES, Living.WITHIN])
+    answered = Q(answer__isnull=False)
     rows = (
         checkins.filter(months__in=months, due_date__lte=today)
         .annotate(group_key=keys[group], left_before=Exists(left_before))
         .values("group_key", "months")
         .annotate(
-            answered=Count("pk", filter=Q(answer__isnull=False)),
-            stayed=Count("pk", filter=stayed),
+            answered=Count("pk", filter=answered),
+            stayed=Count("pk", filter=Q(answer__living__in=[Living.YES, Living.WITHIN])),
             carried=Count("pk", filter=Q(answer__isnull=True, left_before=True)),
+            # Asked: invited, or answered without an invitation (by phone, on the page).
+            asked=Count("pk", filter=Q(invited_at__isnull=False) | answered),
         )
         .order_by()
     )
+    return [{**row, "group_key": _key(row["group_key"])} for row in rows]
+
+
+def _retention_rows(counts: list[dict[str, Any]], months: list[int]) -> list[RetentionRow]:
     table: dict[str, dict[int, Share]] = {}
-    for row in rows:
-        key = _key(row["group_key"])
-        table.setdefault(key, {})[row["months"]] = Share(
+    for row in counts:
+        table.setdefault(row["group_key"], {})[row["months"]] = Share(
             n=row["answered"] + row["carried"], part=row["stayed"]
         )
     return [
@@ -181,25 +199,42 @@ def retention(
     ]
 
 
+def _totals(counts: list[dict[str, Any]], months: list[int]) -> list[dict[str, Any]]:
+    """The groups' counts added up per number of months: the whole, from any breakdown."""
+    totals = {m: {"group_key": "all", "months": m} for m in months}
+    for row in counts:
+        total = totals[row["months"]]
+        for name in ("answered", "stayed", "carried", "asked"):
+            total[name] = total.get(name, 0) + row[name]
+    return [t for t in totals.values() if "answered" in t]
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
 def _key(value: object) -> str:
     if isinstance(value, date):
-        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
+        return quarter_label(value)
     return "" if value is None else str(value)
 
 
-def response_rates(*, checkins: QuerySet[CheckIn], months: list[int]) -> list[ResponseRow]:
-    """Per number of months: check-ins invited (or answered without an invitation) and
-    answered."""
-    rows = (
-        checkins.filter(months__in=months)
-        .filter(Q(invited_at__isnull=False) | Q(answer__isnull=False))
-        .values("months")
-        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answer__isnull=False)))
-        .order_by()
-    )
-    found: dict[int, tuple[int, int]] = {r["months"]: (r["asked"], r["answered"]) for r in rows}
+def response_rates(
+    *, checkins: QuerySet[CheckIn], months: list[int], today: date
+) -> list[ResponseRow]:
+    """Per number of months: check-ins asked (invited, or answered without an invitation)
+    and answered."""
+    return _responses(_totals(_retention_counts(checkins, months, "all", today), months), months)
+
+
+def _responses(totals: list[dict[str, Any]], months: list[int]) -> list[ResponseRow]:
+    found = {t["months"]: t for t in totals}
     return [
-        ResponseRow(months=m, invited=found.get(m, (0, 0))[0], answered=found.get(m, (0, 0))[1])
+        ResponseRow(
+            months=m,
+            invited=found[m]["asked"] if m in found else 0,
+            answered=found[m]["answered"] if m in found else 0,
+        )
         for m in months
     ]
 
@@ -232,16 +267,23 @@ def _day(value: object) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
 
 
-def work_at(*, answers: QuerySet[Answer], field: str) -> tuple[list[CountRow], int | None]:
-    """How the adults (work_self) or the partners (work_partner) work, as counts and shares
-    of those who answered; "" (no partner) is left out."""
-    counts = dict(
-        answers.exclude(**{field: ""}).values_list(field).annotate(n=Count("pk")).order_by()
-    )
+def work_at(*, answers: QuerySet[Answer]) -> tuple[WorkFigures, WorkFigures]:
+    """How the newcomers (work_self) and the partners (work_partner) work, as counts and
+    shares of those who answered; "" (no partner) is left out. One query."""
+    adults: dict[str, int] = {}
+    partners: dict[str, int] = {}
+    pairs = answers.values_list("work_self", "work_partner").annotate(n=Count("pk")).order_by()
+    for work_self, work_partner, n in pairs:
+        adults[work_self] = adults.get(work_self, 0) + n
+        if work_partner:
+            partners[work_partner] = partners.get(work_partner, 0) + n
+    return _work(adults), _work(partners)
+
+
+def _work(counts: dict[str, int]) -> WorkFigures:
     total = sum(counts.values())
-    return _count_rows([(code, counts.get(code, 0)) for code in Work.values], total), suppressed(
-        total
-    )
+    rows = _count_rows([(code, counts.get(code, 0)) for code in Work.values], total)
+    return WorkFigures(rows=rows, n=suppressed(total))
 
 
 def _count_rows(items: list[tuple[str, int]], total: int) -> list[CountRow]:
@@ -278,28 +320,29 @@ def unmet_needs_by_quarter(
 def outcome_figures(
     *, checkins: QuerySet[CheckIn], months: list[int], today: date
 ) -> OutcomeFigures:
-    """Every Outcomes figure over the given check-ins: eight queries whatever the size."""
+    """Every Outcomes figure over the given check-ins: six queries whatever the size. The
+    whole and the response rates are the cohorts' counts added up."""
     answers = Answer.objects.filter(checkin__in=checkins.values("pk"))
-    at_12 = answers.filter(checkin__months=12)
-    work_adults, adults_n = work_at(answers=at_12, field="work_self")
-    work_partners, partners_n = work_at(answers=at_12, field="work_partner")
-    overall = retention(checkins=checkins, months=months, group="all", today=today)
+    work_adults, work_partners = work_at(answers=answers.filter(checkin__months=12))
+    cohorts = _retention_counts(checkins, months, "cohort", today)
+    totals = _totals(cohorts, months)
+    overall = _retention_rows(totals, months)
     return OutcomeFigures(
         months=months,
         overall=overall[0] if overall else RetentionRow("all", {m: Share(0, 0) for m in months}),
-        by_cohort=retention(checkins=checkins, months=months, group="cohort", today=today),
+        by_cohort=_retention_rows(cohorts, months),
         by_target_group=retention(
             checkins=checkins, months=months, group="target_group", today=today
         ),
         by_municipality=retention(
             checkins=checkins, months=months, group="municipality", today=today
         ),
-        responses=response_rates(checkins=checkins, months=months),
+        responses=_responses(totals, months),
         scores=scores(answers=answers),
-        work_adults=work_adults,
-        work_partners=work_partners,
-        work_adults_n=adults_n,
-        work_partners_n=partners_n,
+        work_adults=work_adults.rows,
+        work_partners=work_partners.rows,
+        work_adults_n=work_adults.n,
+        work_partners_n=work_partners.n,
         needs=unmet_needs_by_quarter(
             needs=UnmetNeed.objects.filter(answer__checkin__in=checkins.values("pk"))
         ),

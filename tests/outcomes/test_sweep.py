@@ -9,10 +9,10 @@ from django.core.management import call_command
 
 from cases.models import CaseEvent
 from contacts.models import Newcomer
+from onboarding.models import OnboardingPlan, OnboardingTemplate
 from outbox.models import OutboundEmail
 from outcomes.models import CheckIn, CheckInOptOut, CheckInSchedule
 from outcomes.services import checkins_sweep
-from onboarding.models import OnboardingPlan, OnboardingTemplate
 from tests.reminders.conftest import at
 
 APRIL_15 = date(2026, 4, 15)  # a Wednesday: 3 months after the move
