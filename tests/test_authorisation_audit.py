@@ -88,6 +88,8 @@ SECRET_LINK = {
     "portal:details",
     "portal:reminders",
     "portal:consent-withdraw",
+    "portal:checkin",
+    "portal:checkin-stop",
 }
 # A logged-in person's own account: open to anyone logged in, about themselves only.
 OWN_ACCOUNT = {
@@ -130,6 +132,8 @@ TEAM = {
     "imports:run",
     "imports:done",
     "imports:cancel",
+    "outcomes:needs",
+    "outcomes:need-tag",
 }
 # The world's case or its newcomer: another organisation's member gets 404 (or 403).
 CASE = {
@@ -187,6 +191,7 @@ CASE = {
     "imports:consent-confirm",
     "api:messages-list",
     "api:messages-send",
+    "outcomes:phone-answer",
 }
 # Routes whose `pk` is the newcomer's, not the case's.
 NEWCOMER_PK = {
@@ -234,6 +239,7 @@ def urls(world):
         "pk": world.case.pk,
         "followup_pk": followup.pk,
         "step_pk": 1,
+        "checkin_pk": 1,
         "attachment_pk": 1,
         "scope": Consent.Scope.MUNICIPALITY,
         "table": "topics",
