@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 
 from outcomes.models import Answer, CheckIn, Living, Theme, UnmetNeed, Work
@@ -153,28 +153,28 @@ def retention(
 
     `group` is "cohort" (the quarter of the move date), "target_group", "municipality" (by
     name) or "all". Only check-ins whose day has come are read (censoring)."""
-    return _retention_rows(_retention_counts(checkins, months, group, today), months)
+    return _retention_rows(_by(_retention_counts(checkins, months, today), group), months)
 
 
 def _retention_counts(
-    checkins: QuerySet[CheckIn], months: list[int], group: str, today: date
+    checkins: QuerySet[CheckIn], months: list[int], today: date
 ) -> list[dict[str, Any]]:
+    """The counts of every (cohort, target group, municipality, months) cell in one query:
+    a few thousand rows at most, which the breakdowns add up (_by)."""
     left_before = Answer.objects.filter(
         checkin__newcomer_id=OuterRef("newcomer_id"),
         checkin__months__lt=OuterRef("months"),
         living=Living.AWAY,
     )
-    keys = {
-        "cohort": TruncQuarter("move_date"),
-        "target_group": F("target_group"),
-        "municipality": F("municipality__name"),
-        "all": Value(0, output_field=IntegerField()),
-    }
     answered = Q(answer__isnull=False)
     rows = (
         checkins.filter(months__in=months, due_date__lte=today)
-        .annotate(group_key=keys[group], left_before=Exists(left_before))
-        .values("group_key", "months")
+        .annotate(
+            cohort=TruncQuarter("move_date"),
+            municipality_name=F("municipality__name"),
+            left_before=Exists(left_before),
+        )
+        .values("cohort", "target_group", "municipality_name", "months")
         .annotate(
             answered=Count("pk", filter=answered),
             stayed=Count("pk", filter=Q(answer__living__in=[Living.YES, Living.WITHIN])),
@@ -184,7 +184,21 @@ def _retention_counts(
         )
         .order_by()
     )
-    return [{**row, "group_key": _key(row["group_key"])} for row in rows]
+    return [
+        {**row, "cohort": _key(row["cohort"]), "municipality": _key(row["municipality_name"])}
+        for row in rows
+    ]
+
+
+def _by(cells: list[dict[str, Any]], group: str) -> list[dict[str, Any]]:
+    """The cells added up by one breakdown ("all": by months only)."""
+    sums: dict[tuple[str, int], dict[str, Any]] = {}
+    for cell in cells:
+        key = "all" if group == "all" else cell[group]
+        total = sums.setdefault((key, cell["months"]), {"group_key": key, "months": cell["months"]})
+        for name in ("answered", "stayed", "carried", "asked"):
+            total[name] = total.get(name, 0) + cell[name]
+    return list(sums.values())
 
 
 def _retention_rows(counts: list[dict[str, Any]], months: list[int]) -> list[RetentionRow]:
@@ -197,16 +211,6 @@ def _retention_rows(counts: list[dict[str, Any]], months: list[int]) -> list[Ret
         RetentionRow(key=key, shares={m: shares.get(m, Share(0, 0)) for m in months})
         for key, shares in sorted(table.items())
     ]
-
-
-def _totals(counts: list[dict[str, Any]], months: list[int]) -> list[dict[str, Any]]:
-    """The groups' counts added up per number of months: the whole, from any breakdown."""
-    totals = {m: {"group_key": "all", "months": m} for m in months}
-    for row in counts:
-        total = totals[row["months"]]
-        for name in ("answered", "stayed", "carried", "asked"):
-            total[name] = total.get(name, 0) + row[name]
-    return [t for t in totals.values() if "answered" in t]
 
 
 def quarter_label(day: date) -> str:
@@ -224,7 +228,7 @@ def response_rates(
 ) -> list[ResponseRow]:
     """Per number of months: check-ins asked (invited, or answered without an invitation)
     and answered."""
-    return _responses(_totals(_retention_counts(checkins, months, "all", today), months), months)
+    return _responses(_by(_retention_counts(checkins, months, today), "all"), months)
 
 
 def _responses(totals: list[dict[str, Any]], months: list[int]) -> list[ResponseRow]:
@@ -320,23 +324,19 @@ def unmet_needs_by_quarter(
 def outcome_figures(
     *, checkins: QuerySet[CheckIn], months: list[int], today: date
 ) -> OutcomeFigures:
-    """Every Outcomes figure over the given check-ins: six queries whatever the size. The
-    whole and the response rates are the cohorts' counts added up."""
+    """Every Outcomes figure over the given check-ins: four queries whatever the size. The
+    breakdowns, the whole and the response rates all add up one query's cells."""
     answers = Answer.objects.filter(checkin__in=checkins.values("pk"))
     work_adults, work_partners = work_at(answers=answers.filter(checkin__months=12))
-    cohorts = _retention_counts(checkins, months, "cohort", today)
-    totals = _totals(cohorts, months)
+    cells = _retention_counts(checkins, months, today)
+    totals = _by(cells, "all")
     overall = _retention_rows(totals, months)
     return OutcomeFigures(
         months=months,
         overall=overall[0] if overall else RetentionRow("all", {m: Share(0, 0) for m in months}),
-        by_cohort=_retention_rows(cohorts, months),
-        by_target_group=retention(
-            checkins=checkins, months=months, group="target_group", today=today
-        ),
-        by_municipality=retention(
-            checkins=checkins, months=months, group="municipality", today=today
-        ),
+        by_cohort=_retention_rows(_by(cells, "cohort"), months),
+        by_target_group=_retention_rows(_by(cells, "target_group"), months),
+        by_municipality=_retention_rows(_by(cells, "municipality"), months),
         responses=_responses(totals, months),
         scores=scores(answers=answers),
         work_adults=work_adults.rows,
