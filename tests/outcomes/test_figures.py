@@ -23,7 +23,9 @@ TODAY = date(2026, 12, 1)
 
 
 def checkin(*, moved: date, months: int, answer: dict | None = None, newcomer=None, **fields):
-    newcomer = newcomer or Newcomer.objects.create(name="N")
+    case = fields.pop("case", None)
+    newcomer = newcomer or (case.newcomer if case else Newcomer.objects.create(name="N"))
+    fields["case"] = case
     due = months_after(moved, months)
     invited = timezone.make_aware(datetime.combine(due, time(10)))
     fields.setdefault("status", CheckIn.Status.ANSWERED if answer else CheckIn.Status.INVITED)
