@@ -69,6 +69,7 @@ def checkins_seed(*, newcomers: list[Any], now: datetime, seed: int) -> int:
                     "due_at": invited,
                     "status": CheckIn.Status.INVITED,
                     "invited_at": invited,
+                    "left_before": gone,
                 },
             )
             if not created or rng.random() > RESPONSE_RATE:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 
 from outcomes.models import Answer, CheckIn, Living, Theme, UnmetNeed, Work
@@ -161,18 +161,12 @@ def _retention_counts(
 ) -> list[dict[str, Any]]:
     """The counts of every (cohort, target group, municipality, months) cell in one query:
     a few thousand rows at most, which the breakdowns add up (_by)."""
-    left_before = Answer.objects.filter(
-        checkin__newcomer_id=OuterRef("newcomer_id"),
-        checkin__months__lt=OuterRef("months"),
-        living=Living.AWAY,
-    )
     answered = Q(answer__isnull=False)
     rows = (
         checkins.filter(months__in=months, due_date__lte=today)
         .annotate(
             cohort=TruncQuarter("move_date"),
             municipality_name=F("municipality__name"),
-            left_before=Exists(left_before),
         )
         .values("cohort", "target_group", "municipality_name", "months")
         .annotate(

@@ -105,6 +105,10 @@ class CheckIn(models.Model):
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # The newcomer said at an earlier check-in that they had moved away: unanswered, this
+    # one counts as away in the retention figures. Set by checkin_answer_record and when
+    # the row is planned, so the figures need no subquery per row.
+    left_before = models.BooleanField(_("moved away at an earlier check-in"), default=False)
     # Why it was not invited or failed: a code and an exception class, never an address.
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -209,6 +209,7 @@ def checkins_plan(*, now: datetime) -> list[CheckIn]:
         "-case__created_at", "-case_id"
     )
     late = today - timedelta(days=MISSED_AFTER_DAYS)
+    away = Answer.objects.filter(checkin__newcomer_id=OuterRef("pk"), living=Living.AWAY)
     rows: list[CheckIn] = []
     for months in in_use:
         # A few days' slack: the 31st plus a month is the month's last day (months_after).
@@ -219,13 +220,15 @@ def checkins_plan(*, now: datetime) -> list[CheckIn]:
             .annotate(
                 case_id=Subquery(latest_case.values("pk")[:1]),
                 template_id=Subquery(template.values("template_id")[:1]),
+                left=Exists(away.filter(checkin__months__lt=months)),
             )
             .exclude(case_id=None)
             .values_list(
-                "pk", "moved_at", "municipality_id", "target_group", "case_id", "template_id"
+                *("pk", "moved_at", "municipality_id", "target_group"),
+                *("case_id", "template_id", "left"),
             )
         )
-        for pk, moved_at, municipality_id, group, case_id, template_id in candidates:
+        for pk, moved_at, municipality_id, group, case_id, template_id, left in candidates:
             if moved_at is None or months not in schedules.get(template_id, default):
                 continue
             due_date = months_after(moved_at, months)
@@ -242,6 +245,7 @@ def checkins_plan(*, now: datetime) -> list[CheckIn]:
                     due_date=due_date,
                     due_at=invite_at(due_date),
                     status=Status.MISSED if due_date < late else Status.PENDING,
+                    left_before=left,
                 )
             )
     return rows
@@ -283,6 +287,11 @@ def checkin_answer_record(
         themes.append("")
     UnmetNeed.objects.bulk_create([UnmetNeed(answer=answer, theme=theme) for theme in themes])
     CheckIn.objects.filter(pk=locked.pk).update(status=Status.ANSWERED)
+    if answer.living == Living.AWAY:
+        # Later check-ins of someone who left count as away until they answer otherwise.
+        CheckIn.objects.filter(newcomer_id=locked.newcomer_id, months__gt=locked.months).update(
+            left_before=True
+        )
     checkin.status = Status.ANSWERED
     if not answer.contact_again and locked.newcomer_id is not None:
         CheckInOptOut.objects.get_or_create(newcomer_id=locked.newcomer_id)

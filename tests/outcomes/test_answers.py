@@ -173,3 +173,23 @@ def test_needs_list_for_coordinators_only_and_tagging(invited, login):
     need.refresh_from_db()
     assert (need.tag, need.reviewed_by) == ("known", invited.coordinator)
     assert client.get(reverse("outcomes:need-tag", args=[need.pk])).status_code == 405
+
+
+def test_answer_moved_away_marks_the_later_checkins(invited):
+    later = CheckIn.objects.create(
+        newcomer=invited.newcomer,
+        case=invited.case,
+        months=6,
+        move_date=invited.checkin.move_date,
+        due_date=date(2026, 7, 15),
+        due_at=at(date(2026, 7, 15), 10, 0),
+    )
+    checkin_answer_record(
+        checkin=invited.checkin, answers=answers(living="away", moved_to="abroad")
+    )
+    later.refresh_from_db()
+    assert later.left_before
+    # And a check-in planned later for the same newcomer starts marked.
+    with time_machine.travel(at(date(2027, 1, 15), 10, 0), tick=False):
+        checkins_sweep()
+    assert CheckIn.objects.get(months=12).left_before

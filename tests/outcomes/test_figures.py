@@ -84,7 +84,8 @@ def test_retention_with_censoring_and_carried_leavers():
     checkin(moved=early, months=12, answer={"living": "away", "moved_to": "oslo"})
     leaver = Newcomer.objects.create(name="L")
     checkin(moved=early, months=6, newcomer=leaver, answer={"living": "away", "moved_to": "abroad"})
-    checkin(moved=early, months=12, newcomer=leaver)  # asked, no answer
+    # Asked, no answer; checkin_answer_record marked it when the 6-month answer said away.
+    checkin(moved=early, months=12, newcomer=leaver, left_before=True)
     for _ in range(5):
         newcomer = Newcomer.objects.create(name="N")
         checkin(moved=late, months=3, newcomer=newcomer, answer={"living": "within"})
