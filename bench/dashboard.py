@@ -5,7 +5,9 @@
 
 1. Migrates the database, then seeds it with bulk_create up to N cases (default 100,000)
    with newcomers, topics, shares and follow-ups spread over two years; 95% of the cases
-   older than two months are closed, 30% of the newer ones. Seeding is skipped
+   older than two months are closed, 30% of the newer ones. Each newcomer moved 20-150 days
+   after the enquiry and has the settling-in check-ins whose day has come, 60% answered
+   (the Outcomes section). Seeding is skipped
    when the database already holds N bench cases (references BENCH-...), so a second run
    only measures. Use a database of its own: the rows are not removed afterwards.
 2. Times the dashboard selector and the page (through Django's test client, the whole
@@ -46,9 +48,12 @@ from django.utils import timezone  # noqa: E402
 
 from cases.models import Case, FollowUp, Topic  # noqa: E402
 from contacts.models import Membership, Municipality, Newcomer, Organisation  # noqa: E402
+from outcomes.models import Answer, CheckIn, Theme, UnmetNeed  # noqa: E402
+from outcomes.schedule import invite_at, months_after  # noqa: E402
 from reports.forms import DashboardFilters  # noqa: E402
 from reports.periods import period_pair_resolve  # noqa: E402
 from reports.selectors import dashboard_figures  # noqa: E402
+from reports.selectors.outcomes import outcomes_section  # noqa: E402
 
 BATCH = 5000
 JOBS = [
@@ -164,6 +169,92 @@ def seed(n: int, orgs: list[Organisation], owners: list) -> None:
     print(f"seeded {n - have} cases in {time.perf_counter() - start:.1f} s")
 
 
+def seed_outcomes() -> None:
+    """Settling-in check-ins for the bench newcomers: moved 20-150 days after their enquiry,
+    each check-in whose day has come planned (invited), about 60% answered, a third of the
+    answers naming unmet needs. Skipped when the bench already has check-ins."""
+    if CheckIn.objects.exists():
+        print(f"{CheckIn.objects.count()} check-ins already there; not seeding them")
+        return
+    rng = random.Random(2027)
+    today = timezone.localdate()
+    start = time.perf_counter()
+    rows = (
+        Case.objects.filter(reference__startswith="BENCH-")
+        .values_list(
+            "pk", "newcomer_id", "created_at", "newcomer__municipality_id", "newcomer__target_group"
+        )
+        .order_by("pk")
+    )
+    checkins: list[CheckIn] = []
+    answers: list[tuple[CheckIn, dict]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            CheckIn.objects.bulk_create(checkins, batch_size=BATCH)
+            made = Answer.objects.bulk_create(
+                [Answer(checkin=c, **a) for c, a in answers], batch_size=BATCH
+            )
+            UnmetNeed.objects.bulk_create(
+                [UnmetNeed(answer=a, theme=t) for a in made for t in a.missing],
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+        checkins.clear()
+        answers.clear()
+
+    themes = [t for t, _l in Theme.choices]
+    for case_id, newcomer_id, created, municipality_id, group in rows.iterator(chunk_size=BATCH):
+        moved = timezone.localdate(created) + timedelta(days=rng.randint(20, 150))
+        gone = False
+        for months in (3, 6, 12, 24):
+            due = months_after(moved, months)
+            if due > today:
+                break
+            at = invite_at(due)
+            checkin = CheckIn(
+                newcomer_id=newcomer_id,
+                case_id=case_id,
+                months=months,
+                move_date=moved,
+                municipality_id=municipality_id,
+                target_group=group,
+                due_date=due,
+                due_at=at,
+                status="invited",
+                invited_at=at,
+                left_before=gone,
+            )
+            checkins.append(checkin)
+            if rng.random() < 0.6:
+                gone = gone or rng.random() < 0.08
+                checkin.status = "answered"
+                answers.append(
+                    (
+                        checkin,
+                        {
+                            "via": "portal",
+                            "answered_at": at + timedelta(days=rng.randint(0, 10)),
+                            "living": "away" if gone else "yes",
+                            "moved_to": "oslo" if gone else "",
+                            "settled": rng.randint(1, 5),
+                            "recommend": rng.randint(0, 10),
+                            "work_self": rng.choice(["in_field", "other", "seeking"]),
+                            "work_partner": rng.choice(["", "in_field", "seeking"]),
+                            "missing": rng.sample(themes, 1) if rng.random() < 0.33 else [],
+                        },
+                    )
+                )
+        if len(checkins) >= BATCH * 4:
+            flush()
+    flush()
+    if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give
+        with connection.cursor() as cursor:
+            for table in ("outcomes_checkin", "outcomes_answer", "outcomes_unmetneed"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    print(f"seeded {CheckIn.objects.count()} check-ins in {time.perf_counter() - start:.1f} s")
+
+
 def measure(label: str, run, runs: int) -> dict[str, float]:
     run()  # warm-up: connections, caches, compiled templates
     reset_queries()
@@ -194,6 +285,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     orgs, coordinator, member = _staff()
     seed(args.cases, orgs, [coordinator, member])
+    seed_outcomes()
     total = Case.objects.count()
     print(f"{connection.vendor}, {total} cases in all, {args.runs} runs each\n")
 
@@ -225,6 +317,14 @@ def main() -> None:
     with override_settings(STORAGES={**django.conf.settings.STORAGES, **static}):
         measure("selector, this month, coordinator", selector("month"), args.runs)
         measure("selector, this year, coordinator", selector("year"), args.runs)
+        for label, user in (("coordinator", coordinator), ("member", member)):
+            measure(
+                f"Outcomes section alone, {label}",
+                lambda user=user: outcomes_section(
+                    user=user, filters=DashboardFilters(), today=today
+                ),
+                args.runs,
+            )
         headline = measure("page /dashboard/, coordinator", page(coordinator), args.runs)
         measure(
             "page /dashboard/?period=year, coordinator",

@@ -146,6 +146,9 @@ OFFICE_HOURS = env_str("OFFICE_HOURS", "08:00-16:00")
 REMINDERS_MISSED_AFTER_DAYS = env_int("REMINDERS_MISSED_AFTER_DAYS", 2)
 REMINDERS_NEWCOMER_DAYS_BEFORE = env_int("REMINDERS_NEWCOMER_DAYS_BEFORE", 7)
 REMINDERS_RESPONSE_WARNING_HOURS = env_int("REMINDERS_RESPONSE_WARNING_HOURS", 2)
+OUTCOMES_CHECKIN_MONTHS = env_str("OUTCOMES_CHECKIN_MONTHS", "3,6,12,24")
+OUTCOMES_INVITE_TIME = env_str("OUTCOMES_INVITE_TIME", "10:00")
+OUTCOMES_REMINDER_DAYS = env_int("OUTCOMES_REMINDER_DAYS", 14)
 # Privacy notice: who is responsible for the newcomers' data (the data controller) and
 # where newcomers write to see or erase it (default: the sender address).
 PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "Narvik kommune")
@@ -190,6 +193,7 @@ INSTALLED_APPS = [
     "onboarding",
     "conversations",
     "reminders",
+    "outcomes",  # settling-in check-ins and the Outcomes figures
     "portal",
     "reports",
     "privacy",
@@ -404,6 +408,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every 15 minutes: settling-in check-ins (`manage.py send_checkins [--dry-run]`).
+    "checkins-sweep": {
+        "task": "outcomes.tasks.checkins_sweep",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     # Every five minutes: plan due reminders, digests and response warnings, claim them and
     # queue their e-mails (`manage.py send_reminders [--dry-run]` by hand). A sweep not
     # started within 4 minutes is dropped: the next one does the same work.

@@ -17,6 +17,8 @@ urlpatterns = [
     path("<str:secret>/message/", views.message_send, name="message"),
     path("<str:secret>/details/", views.details_update, name="details"),
     path("<str:secret>/reminders/", views.reminders_set, name="reminders"),
+    path("<str:secret>/checkin/<int:checkin_pk>/", views.checkin_answer, name="checkin"),
+    path("<str:secret>/checkin/stop/", views.checkin_stop, name="checkin-stop"),
     path(
         "<str:secret>/consents/<str:scope>/withdraw/",
         views.consent_withdraw,

@@ -26,12 +26,21 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from cases.selectors import get_case_for_user
+from config.forms import form_add_service_errors
 from config.http import AuthenticatedHttpRequest
 from contacts.models import Consent, Newcomer
 from contacts.selectors import newcomer_find_by_email
 from contacts.services import newcomer_link_resolve
 from onboarding.pdf import render_welcome_pack
 from onboarding.selectors import offers_for_newcomer
+from outcomes.forms import QuestionnaireForm
+from outcomes.selectors import (
+    checkin_for_newcomer,
+    checkin_is_answerable,
+    checkins_open_for_newcomer,
+    household_shape,
+)
+from outcomes.services import checkin_answer_record, checkin_opt_out
 from portal import selectors, services
 from portal.forms import DetailsForm, LinkRequestForm, MessageForm
 
@@ -98,6 +107,7 @@ def _render_page(
         "today": today,
         "next_dates": selectors.portal_next_dates(overview=overview, offers=offers, today=today),
         "conversation": selectors.portal_conversation(newcomer=newcomer),
+        "checkins": checkins_open_for_newcomer(newcomer=newcomer, today=today),
         "message_form": forms.get("message_form") or MessageForm(),
         "details_form": forms.get("details_form")
         or DetailsForm(
@@ -261,6 +271,38 @@ def consent_withdraw(request: HttpRequest, secret: str, scope: str) -> HttpRespo
         request, _("Your consent is withdrawn. We no longer share your enquiry on that basis.")
     )
     return _back(secret, "#consents")
+
+
+@private
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
+def checkin_answer(request: HttpRequest, secret: str, checkin_pk: int) -> HttpResponse:
+    """The settling-in questionnaire, in the page's language (the newcomer's)."""
+    newcomer = _newcomer(secret)
+    checkin = checkin_for_newcomer(newcomer=newcomer, pk=checkin_pk)
+    if checkin is None or not checkin_is_answerable(checkin, today=timezone.localdate()):
+        raise Http404
+    form = QuestionnaireForm(request.POST or None, **household_shape(newcomer=newcomer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin_answer_record(checkin=checkin, answers=form.answers())
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for your answers. They help us do better."))
+            return _back(secret, "#checkin")
+    context = {"newcomer": newcomer, "secret": secret, "checkin": checkin, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/checkin.html", context, status=status)
+
+
+@private
+@require_POST
+@ratelimit(key="ip", group="portal.action", rate=_page_rate, method="POST", block=True)
+def checkin_stop(request: HttpRequest, secret: str) -> HttpResponse:
+    checkin_opt_out(newcomer=_newcomer(secret))
+    messages.success(request, _("We will not send you more questionnaires."))
+    return _back(secret, "#checkin")
 
 
 @private

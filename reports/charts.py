@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from outcomes.figures import RetentionRow
 from reports.formats import bucket_display, bucket_tick
 from reports.selectors import Dashboard, Series, Tally
 
@@ -195,4 +196,77 @@ def dashboard_charts(data: Dashboard) -> dict[str, SafeString]:
             title=_("Topics asked about"),
             rows=[row for row in data.topics if row.current],
         ),
+        "retention": retention_curve(
+            chart_id="chart-retention",
+            title=_("Still in the region, by months after the move"),
+            row=data.outcomes.overall if data.outcomes else RetentionRow("all", {}),
+        ),
     }
+
+
+def retention_curve(*, chart_id: str, title: str, row: RetentionRow) -> SafeString:
+    """The share still in the region at each number of months, with its 95 % interval as a
+    whisker; a suppressed point (under 5 people) is left out, and the line skips it."""
+    width, height, top, bottom, left, right = BARS_WIDTH, 240, 12, 30, 44, 16
+    plot_w, plot_h = width - left - right, height - top - bottom
+    last = max(row.shares, default=1) or 1
+
+    def x(months: int) -> float:
+        return left + plot_w * months / last
+
+    def y(percent: float) -> float:
+        return top + plot_h - plot_h * percent / 100
+
+    parts = []
+    for percent in (0, 50, 100):
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="axis" x="{}" y="{}" text-anchor="end">{} %</text>',
+                left,
+                width - right,
+                _n(y(percent)),
+                _n(y(percent)),
+                left - 6,
+                _n(y(percent) + 4),
+                percent,
+            )
+        )
+    points = []
+    for months, share in row.shares.items():
+        parts.append(
+            format_html(
+                '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                _n(x(months)),
+                height - 10,
+                months,
+            )
+        )
+        if share.percent is None or share.low is None or share.high is None:
+            continue
+        points.append(f"{_n(x(months))},{_n(y(share.percent))}")
+        parts.append(
+            format_html(
+                '<line class="whisker" x1="{0}" x2="{0}" y1="{1}" y2="{2}"/>'
+                '<circle class="point" cx="{0}" cy="{3}" r="4">'
+                "<title>{4}: {5} % ({6}-{7}), n = {8}</title></circle>",
+                _n(x(months)),
+                _n(y(share.low)),
+                _n(y(share.high)),
+                _n(y(share.percent)),
+                _("%(months)d months") % {"months": months},
+                share.percent,
+                share.low,
+                share.high,
+                share.n,
+            )
+        )
+    if len(points) > 1:
+        parts.insert(0, format_html('<polyline class="curve" points="{}"/>', " ".join(points)))
+    desc = _(
+        "Share still in the region by months after the move, with confidence intervals (95%). "
+        "The figures are also in the table."
+    )
+    # Safe: every part is format_html output, which escapes each value (bandit B703).
+    body = SafeString("".join(parts))  # nosec B703
+    return _svg(chart_id=chart_id, title=title, desc=desc, width=width, height=height, body=body)

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from outcomes.figures import OutcomeFigures
+from reports import outcome_tables
 from reports.formats import bucket_display, duration_hours
 from reports.selectors import Dashboard, Tally, Workload
 
@@ -143,7 +145,34 @@ TABLES: dict[str, tuple[Callable[[], str], Callable[[Dashboard], tuple[list[str]
         lambda: _("Workload per owner"),
         lambda d: _workload(_("Owner"), d.owners, unowned=False),
     ),
+    # The Outcomes section (reports.outcome_tables); figures under 5 people are empty.
+    "outcomes-retention": (
+        lambda: _("Still in the region, by months after the move"),
+        lambda d: outcome_tables.retention_table(_outcomes(d)),
+    ),
+    "outcomes-responses": (
+        lambda: _("Settling-in questionnaires: response rates"),
+        lambda d: outcome_tables.responses_table(_outcomes(d)),
+    ),
+    "outcomes-scores": (
+        lambda: _("How settled, and would they recommend the region"),
+        lambda d: outcome_tables.scores_table(_outcomes(d)),
+    ),
+    "outcomes-work": (
+        lambda: _("Work at 12 months"),
+        lambda d: outcome_tables.work_table(_outcomes(d)),
+    ),
+    "outcomes-needs": (
+        lambda: _("Top unmet needs by quarter"),
+        lambda d: outcome_tables.needs_table(_outcomes(d)),
+    ),
 }
+
+
+def _outcomes(data: Dashboard) -> OutcomeFigures:
+    if data.outcomes is None:  # dashboard_figures always sets it
+        raise ValueError("the dashboard has no Outcomes figures")
+    return data.outcomes
 
 
 def table_build(*, name: str, data: Dashboard) -> Table:

@@ -29,6 +29,7 @@ from config.pdf import (
     document_render,
     paragraph,
 )
+from reports import outcome_tables
 from reports.exports import table_build
 from reports.formats import (
     DASH,
@@ -247,6 +248,7 @@ def render_monthly_report(*, data: Dashboard) -> bytes:
         ),
         _section(statuses.title, _table(statuses.headers, statuses.rows)),
         *(_section(table.title, _table(table.headers, table.rows)) for table in workload),
+        *_outcomes(data),
     ]
     return document_render(
         story,
@@ -255,6 +257,30 @@ def render_monthly_report(*, data: Dashboard) -> bytes:
         subject=_("Enquiries, newcomers and workload"),
         footer=title,
     )
+
+
+def _outcomes(data: Dashboard) -> list[Flowable]:
+    """The Outcomes section: over all time, whatever the month; under 5 people, a dash."""
+    if data.outcomes is None:
+        return []
+    others = [
+        table_build(name=name, data=data)
+        for name in ("outcomes-responses", "outcomes-scores", "outcomes-work", "outcomes-needs")
+    ]
+    note = _(
+        "From the settling-in questionnaires, over all time. No figure for fewer than 5 "
+        "people is shown: such cells show a dash. In brackets: the confidence interval "
+        "(95%, Wilson). Recommendation score: the share of promoters (9-10) minus the share of "
+        "detractors (0-6)."
+    )
+    return [
+        _section(
+            _("Outcomes: still in the region, by months after the move"),
+            paragraph(note, CELL_COMPACT),
+            _table(*outcome_tables.retention_pivot(data.outcomes)),
+        ),
+        *(_section(table.title, _table(table.headers, table.rows)) for table in others),
+    ]
 
 
 def _funnel_table(data: Dashboard) -> tuple[list[str], list[list[Any]]]:

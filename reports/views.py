@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET
 
 from config.http import AuthenticatedHttpRequest
 from contacts.selectors import StaffAccess, staff_access
-from reports import exports, pdf, selectors
+from reports import exports, outcome_tables, pdf, selectors
 from reports.cache import dashboard_figures_cached
 from reports.charts import dashboard_charts
 from reports.formats import period_display
 from reports.forms import DashboardFilters, DashboardForm, MonthForm
+from reports.outcome_tables import share_display
 from reports.periods import PeriodPair, month_pair
 from reports.selectors import Dashboard
 
@@ -114,8 +115,28 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "top": selectors.TOP_OCCUPATIONS,
             "this_month": this_month.strftime("%Y-%m"),
             "last_month": (this_month - date.resolution).strftime("%Y-%m"),
+            **_outcomes_context(data),
         },
     )
+
+
+def _outcomes_context(data: Dashboard) -> dict[str, object]:
+    """The Outcomes section's tables as the page shows them (reports.outcome_tables)."""
+    if data.outcomes is None:
+        return {}
+    retention = [
+        (breakdown, group, [(m, share_display(s), s.shown_n) for m, s in row.shares.items()])
+        for breakdown, group, row in outcome_tables.retention_rows(data.outcomes)
+    ]
+    tables = [
+        (name, exports.table_build(name=name, data=data))
+        for name in ("outcomes-responses", "outcomes-scores", "outcomes-work", "outcomes-needs")
+    ]
+    return {
+        "outcome_months": data.outcomes.months,
+        "retention_rows": retention,
+        "outcome_tables": tables,
+    }
 
 
 def _csv_cell(value: object) -> str:

@@ -17,8 +17,8 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 APPS = [
     "config", "audit", "outbox", "contacts", "accounts", "cases", "onboarding",
-    "conversations", "reminders", "portal", "reports", "privacy", "demo", "operations",
-    "imports", "administration",
+    "conversations", "reminders", "outcomes", "portal", "reports", "privacy", "demo",
+    "operations", "imports", "administration",
 ]  # fmt: skip
 MAX_LINES = 600
 

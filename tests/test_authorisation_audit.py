@@ -88,6 +88,8 @@ SECRET_LINK = {
     "portal:details",
     "portal:reminders",
     "portal:consent-withdraw",
+    "portal:checkin",
+    "portal:checkin-stop",
 }
 # A logged-in person's own account: open to anyone logged in, about themselves only.
 OWN_ACCOUNT = {
@@ -159,6 +161,8 @@ TEAM = {
     "imports:run",
     "imports:done",
     "imports:cancel",
+    "outcomes:needs",
+    "outcomes:need-tag",
 }
 # The world's case or its newcomer: another organisation's member gets 404 (or 403).
 CASE = {
@@ -220,6 +224,7 @@ CASE = {
     "imports:consent-confirm",
     "api:messages-list",
     "api:messages-send",
+    "outcomes:phone-answer",
 }
 # Routes whose `pk` is the newcomer's, not the case's.
 NEWCOMER_PK = {
@@ -269,6 +274,7 @@ def urls(world):
         "step_pk": 1,
         "template_pk": 1,
         "membership_pk": 1,
+        "checkin_pk": 1,
         "attachment_pk": 1,
         "scope": Consent.Scope.MUNICIPALITY,
         "table": "topics",

@@ -65,6 +65,13 @@ INTAKE_TEMPLATES = [
     "templates/emails/reminder_newcomer_deadline-subject.txt",
     "templates/emails/reminder_newcomer_deadline-body.txt",
     "templates/emails/reminder_newcomer_deadline-body.html",
+    # The settling-in questionnaire (outcomes) and its invitation.
+    "templates/portal/_checkin.html",
+    "templates/portal/checkin.html",
+    "templates/outcomes/_questionnaire.html",
+    "templates/emails/checkin_invitation-subject.txt",
+    "templates/emails/checkin_invitation-body.txt",
+    "templates/emails/checkin_invitation-body.html",
     # A message staff write to the newcomer: the text is theirs, the frame is ours.
     "templates/emails/conversation_message-subject.txt",
     "templates/emails/conversation_message-body.txt",
@@ -85,6 +92,9 @@ INTAKE_PYTHON: dict[str, list[str] | None] = {
     "portal/views.py": None,
     "portal/services.py": None,
     "onboarding/services.py": ["step_titles_for"],  # a step's "(partner)", "(child born …)"
+    "outcomes/forms.py": ["QuestionnaireForm", "YES_NO"],
+    "outcomes/models.py": ["Living", "MovedTo", "MovedReason", "Work", "ChildPlace", "Theme"],
+    "outcomes/services.py": None,
 }
 KEYWORDS = {
     **DEFAULT_KEYWORDS,

@@ -1,5 +1,6 @@
 """Every figure on the dashboard at once, in one transaction."""
 
+from dataclasses import replace
 from datetime import date
 
 from django.db import connections, transaction
@@ -10,6 +11,7 @@ from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
 from reports.selectors.enquiries import enquiry_figures, topic_counts
 from reports.selectors.newcomers import newcomer_figures
+from reports.selectors.outcomes import outcomes_section
 from reports.selectors.plans import onboarding_figures
 from reports.selectors.scope import dashboard_cases
 from reports.selectors.types import Dashboard, User
@@ -26,7 +28,9 @@ def dashboard_figures(
     cases = dashboard_cases(user=user, filters=filters)
     with transaction.atomic(using=cases.db):
         _without_jit(cases.db)
-        return _figures(cases=cases, periods=periods, filters=filters, today=today)
+        figures = _figures(cases=cases, periods=periods, filters=filters, today=today)
+        outcomes = outcomes_section(user=user, filters=filters, today=today)
+        return replace(figures, outcomes=outcomes)
 
 
 def _without_jit(using: str) -> None:

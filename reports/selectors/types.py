@@ -8,6 +8,7 @@ from django.contrib.auth import models as auth
 from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import Newcomer
+from outcomes.figures import OutcomeFigures
 from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
 
@@ -106,6 +107,8 @@ class Dashboard:
     partner_occupations: list[Tally]
     organisations: list[Workload]
     owners: list[Workload]
+    # The Outcomes section (outcomes.figures); None only while _figures builds the rest.
+    outcomes: OutcomeFigures | None = None
 
     @property
     def open_cases(self) -> int:

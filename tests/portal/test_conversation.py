@@ -116,7 +116,7 @@ def test_portal_contacts_with_phone_email_address_and_opening_hours(client, worl
 # The page's queries: the link, the case, the household, the steps, the consents, the plan,
 # the household again (offers_for_newcomer), the offers and their dates, the messages from
 # the page and the e-mails.
-PAGE_QUERIES = 11
+PAGE_QUERIES = 12  # with the open check-ins (outcomes)
 
 
 @pytest.mark.django_db

@@ -67,6 +67,8 @@ from onboarding.services import (
     welcome_pack_deliver,
     welcome_pack_request,
 )
+from outcomes.models import CheckIn
+from outcomes.services import checkin_answer_record
 from portal.services import newcomer_message_send
 from privacy.models import DataRequest
 from privacy.pdf import render_newcomer_export
@@ -116,6 +118,9 @@ NOT_EXPORTED = {
     ),
     "outbox.OutboundEmail.last_error": (
         "the exception's class and message with addresses masked (outbox.services._describe)"
+    ),
+    "outcomes.CheckIn.last_error": (
+        "why no invitation went (a code such as no_consent) or the exception's class"
     ),
     "reminders.Reminder.item": "what the reminder is about as a key of ids, e.g. step:7",
     "reminders.Reminder.recipient": "who gets the reminder as a key of ids, e.g. newcomer:9",
@@ -361,6 +366,33 @@ def _person(world: SimpleNamespace, template: OnboardingTemplate, *, name: str) 
         reason="Asked at the front desk",
     )
     case_access_log(user=world.coordinator, action=AccessLogEntry.Action.OPEN, case=case)
+    checkin = CheckIn.objects.create(
+        newcomer=newcomer,
+        case=case,
+        months=3,
+        move_date=date(2026, 8, 1),
+        due_date=date(2026, 11, 1),
+        due_at=timezone.now(),
+        status=CheckIn.Status.SKIPPED,
+        last_error="no_consent",
+    )
+    checkin_answer_record(
+        checkin=checkin,
+        answers={
+            "living": "away",
+            "moved_to": "abroad",
+            "moved_reason": "family",
+            "moved_reason_text": f"{name} went home",
+            "settled": 2,
+            "recommend": 5,
+            "work_self": "seeking",
+            "helped": ["housing"],
+            "helped_text": f"{name}'s neighbours",
+            "missing": ["transport"],
+            "missing_text": f"{name} needed a car",
+            "contact_again": False,  # and so a CheckInOptOut row
+        },
+    )
     newcomer.refresh_from_db()
     return newcomer
 

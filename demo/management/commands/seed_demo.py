@@ -24,9 +24,10 @@ from django.utils import timezone
 from demo.conversations import conversations_seed, reply_templates_seed, unknown_sender_seed
 from demo.enquiries import newcomers_build
 from demo.onboarding import local_offers_seed, onboarding_plans_seed
+from demo.outcomes import checkins_seed
 from demo.people import logins_table, organisations_seed, superuser_seed, users_seed
 from demo.plan import plans_draw
-from demo.texts import DEFAULT_PASSWORD
+from demo.texts import DEFAULT_PASSWORD, SEED
 
 
 class Command(BaseCommand):
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             built, cases = newcomers_build(plans=plans, started=started, users=users, orgs=orgs)
             local_offers_seed()
             plans_started = onboarding_plans_seed(newcomers=built, coordinator=users["koordinator"])
+            answers = checkins_seed(newcomers=built, now=started, seed=SEED + 2)
             reply_templates_seed(coordinator=users["koordinator"])
         # After the cases have committed: each conversation is its own action, as the
         # mailbox poll would process the answers one by one.
@@ -76,8 +78,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {len(built)} newcomers and {cases} cases created; "
             f"{len(plans) - len(built)} demo newcomers were already there; "
-            f"{plans_started} onboarding plans started; {conversations} e-mail "
-            "conversations.\n"
+            f"{plans_started} onboarding plans started; {answers} settling-in answers; "
+            f"{conversations} e-mail conversations.\n"
         )
         for line in logins_table(orgs=orgs, password=password):
             self.stdout.write(line)
