@@ -258,3 +258,21 @@ def test_portal_stylesheet_isolates_phone_and_mail_links():
 
     css = (Path(__file__).resolve().parents[2] / "static/css/tilflytt.css").read_text()
     assert 'a[href^="tel:"], a[href^="mailto:"] { direction: ltr; unicode-bidi: isolate; }' in css
+
+
+@pytest.mark.django_db
+def test_portal_welcome_pack_names_the_partner_on_the_partners_steps(client, world, portal):
+    """The HTML pack says who does a step as the PDF does: Piotr's own steps are his."""
+    import re
+
+    html = _html(client, f"/en/my/{portal.secret}/welcome-pack/")
+    whos = re.findall(
+        r"<strong>([^<]*)</strong>\s*<span class=\"muted\"><time[^>]*>[^<]*</time> · ([^<·]*)",
+        html,
+    )
+    partner = [who.strip() for title, who in whos if "(partner)" in title]
+    assert "Piotr" in partner and "You" not in partner
+    assert "You" in {who.strip() for title, who in whos if "(partner)" not in title}
+    step = PlanStep.objects.filter(plan=portal.plan, member__relation="partner").first()
+    step.member.name = ""
+    assert step.who == "Your partner"
