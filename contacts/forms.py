@@ -1,5 +1,7 @@
 """Forms only validate and normalise; contacts.services writes."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ NEWCOMER_EDITABLE_FIELDS = [
     "planned_move_date",
     "moved_at",
     "target_group",
+    "citizenship",
     "occupation",
     "partner_needs_work",
     "partner_occupation",
@@ -33,6 +36,11 @@ class NewcomerForm(forms.ModelForm):
             "planned_move_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "moved_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        citizenship = cast(forms.ChoiceField, self.fields["citizenship"])
+        citizenship.choices = [("", _("Not given")), *Newcomer.Citizenship.choices]
 
     def clean_name(self) -> str:
         return name_clean(self.cleaned_data["name"])

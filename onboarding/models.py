@@ -295,6 +295,17 @@ class PlanStep(models.Model):
     def checked_on(self) -> date | None:
         return self.template_step.checked_on if self.template_step else None
 
+    @property
+    def who(self) -> str:
+        """Who does the step, as the newcomer reads it (their page, the welcome pack and its
+        PDF): the organisation or the team; a partner's own step is the partner's; else "You".
+        Needs `organisation` and `member` joined."""
+        if self.doer != TemplateStep.Doer.NEWCOMER:
+            return self.organisation.name if self.organisation else str(_("The team"))
+        if self.member and self.member.relation == HouseholdMember.Relation.PARTNER:
+            return self.member.name or str(_("Your partner"))
+        return str(_("You"))
+
     def is_overdue(self, today: date) -> bool:
         return self.status == self.Status.OPEN and self.due_date < today
 

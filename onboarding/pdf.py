@@ -36,7 +36,7 @@ from config.pdf import (
 from config.pdf import (
     HEADING as HOUSE_HEADING,
 )
-from contacts.models import HouseholdMember, Organisation
+from contacts.models import Organisation
 from contacts.selectors import staff_display_name
 from onboarding.models import LocalOffer, PlanStep, TemplateStep
 from onboarding.selectors import household_of, offers_for_newcomer, plan_for_case, plan_steps
@@ -292,12 +292,7 @@ def _plan_table(steps: list[PlanStep]) -> Table:
             if step.status == PlanStep.Status.DONE
             else (SKIPPED_MARK if step.status == PlanStep.Status.SKIPPED else OPEN_MARK)
         )
-        if step.doer != TemplateStep.Doer.NEWCOMER:
-            who = step.organisation.name if step.organisation else _("The team")
-        elif step.member and step.member.relation == HouseholdMember.Relation.PARTNER:
-            who = step.member.name or _("Your partner")  # the partner's step is theirs
-        else:
-            who = _("You")
+        who = step.who
         title = [paragraph(step.title, CELL)]
         if step.doer == TemplateStep.Doer.NEWCOMER and step.guidance:
             title.append(paragraph(step.guidance, SMALL_MUTED))

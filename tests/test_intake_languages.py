@@ -83,11 +83,18 @@ INTAKE_TEMPLATES = [
 # whose strings the newcomer sees (None: the whole module).
 INTAKE_PYTHON: dict[str, list[str] | None] = {
     "cases/forms.py": ["EnquiryForm", "IntakeForm"],
-    "contacts/models.py": ["Newcomer.TargetGroup", "Newcomer.HeardVia", "Consent.Scope"],
+    "contacts/models.py": [
+        "Newcomer.TargetGroup",
+        "Newcomer.Citizenship",
+        "Newcomer.HeardVia",
+        "Consent.Scope",
+    ],
+    "config/pdf.py": ["_footer_canvas"],  # the PDF's "Page 1 of 2"
     "config/settings.py": ["LANGUAGES"],
     "config/text.py": None,  # the refusal of names with invisible characters
     "config/middleware.py": ["Utf8RequestMiddleware"],  # a form post that is not UTF-8
     "onboarding/pdf.py": None,
+    "onboarding/models.py": ["PlanStep.who"],  # "You", "Your partner" in the pack
     "portal/forms.py": None,
     "portal/views.py": None,
     "portal/services.py": None,
@@ -157,6 +164,9 @@ def test_intake_languages_messages_are_found():
     assert "We can only handle your enquiry if you agree." in messages  # the form
     assert "Family with children" in messages  # a model choice
     assert "Your plan" in messages  # the welcome pack
+    assert "Page %(number)d of %(count)d" in messages  # the PDF's footer
+    assert "Another EU/EEA country" in messages  # the citizenship asked at intake
+    assert "Your partner" in messages  # who does a partner's step
     assert "Ukrainian" in messages  # a language name
     assert "Record the enquiry only when the person has agreed." not in messages  # staff
     assert len(messages) > 100

@@ -345,3 +345,21 @@ def test_case_list_marks_a_newcomer_nobody_has_verified(world, login):
     [flagged] = [row for row in rows if "badge overdue unverified" in row]
     assert "Unknown Writer" in flagged
     assert world.case.newcomer.name not in flagged
+
+
+@pytest.mark.django_db
+def test_newcomer_citizenship_shown_on_the_case_and_corrected_by_staff(world, login):
+    client = login(world.owner)
+    detail = reverse("cases:detail", args=[world.case.pk])
+    html = " ".join(client.get(detail).content.decode().split())  # in their bokmål
+    assert "<dt>Statsborgerskap</dt><dd>Ikke oppgitt</dd>" in html
+    url = reverse("cases:newcomer-edit", args=[world.case.pk])
+    assert 'name="citizenship"' in client.get(url).content.decode()
+    response = client.post(url, _newcomer_body(world.newcomer, citizenship="eu_eea"))
+    assert response.status_code == 302
+    world.newcomer.refresh_from_db()
+    assert world.newcomer.citizenship == "eu_eea"
+    event = world.case.events.get(kind="contacts.newcomer.updated")
+    assert event.data["fields"] == ["citizenship"]
+    html = " ".join(client.get(detail).content.decode().split())
+    assert "<dt>Statsborgerskap</dt><dd>Et annet EU/EØS-land</dd>" in html

@@ -285,3 +285,33 @@ def test_consent_scope_keeps_nav_steps_away_from_nav_until_consented(world, fami
     assert plan.steps.get(
         template_step__key="nav-jobseeker"
     ).organisation == Organisation.objects.get(kind="nav")
+
+
+@pytest.mark.django_db
+def test_plan_start_short_stay_eu_d_number_waits_for_the_police_registration(world, family):
+    """The tax office's ID check for the D number relies on the police registration."""
+    plan = _start(world, long_stay=False)
+    steps = {
+        (s.template_step.key, s.member_id): s
+        for s in plan.steps.select_related("template_step", "member")
+    }
+    d_numbers = [s for (key, _), s in steps.items() if key == "d-number"]
+    assert len(d_numbers) == 2  # each adult
+    for d_number in d_numbers:
+        police = steps[("eu-registration", d_number.member_id)]
+        assert d_number.depends_on == police
+        assert d_number.due_date > police.due_date
+        assert "register with the police first" in d_number.guidances["en"]
+        for language in ("nb", "pl", "uk", "ar"):
+            assert d_number.guidances[language] != d_number.guidances["en"]
+    with translation.override("en"), pytest.raises(ValidationError, match="waits for"):
+        services.step_complete(step=d_numbers[0], actor=world.owner)
+
+
+@pytest.mark.django_db
+def test_plan_start_short_stay_outside_the_eu_d_number_after_arriving(world, family):
+    plan = _start(world, long_stay=False, eu_eea=False)
+    d_number = plan.steps.get(template_step__key="d-number", member__isnull=True)
+    assert d_number.depends_on is None
+    assert d_number.due_date == MOVE + timedelta(days=3)
+    assert not plan.steps.filter(template_step__key="eu-registration").exists()

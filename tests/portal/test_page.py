@@ -234,3 +234,45 @@ def test_portal_page_team_steps_show_how_to_reach_their_organisation(client, wor
     team = html.split('id="team-steps"')[1].split("</section>")[0]
     assert 'href="mailto:tilflytt@narvik.kommune.no"' in team
     assert 'href="tel:+4776965000"' in team
+
+
+@pytest.mark.django_db
+def test_portal_arabic_pages_keep_phone_numbers_and_addresses_left_to_right(client, world, portal):
+    """In a right-to-left line, '+47 76 96 50 00' would be reordered into '00 50 96 76 47+'
+    unless the number sits in its own left-to-right element."""
+    Organisation.objects.filter(pk=world.kommune.pk).update(
+        email="tilflytt@narvik.kommune.no", phone="+47 76 96 50 00"
+    )
+    for path in (f"/ar/my/{portal.secret}/", f"/ar/my/{portal.secret}/welcome-pack/"):
+        html = _html(client, path)
+        assert '<html lang="ar" dir="rtl">' in html
+        for text in ("+47 76 96 50 00", "tilflytt@narvik.kommune.no"):
+            assert html.count(f">{text}<") >= 1, (path, text)
+            assert html.count(f">{text}<") == html.count(f'dir="ltr">{text}<'), (path, text)
+    pack = _html(client, f"/ar/my/{portal.secret}/welcome-pack/")
+    assert 'dir="ltr">https://www.narvikregionen.no<' in pack
+
+
+def test_portal_stylesheet_isolates_phone_and_mail_links():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/tilflytt.css").read_text()
+    assert 'a[href^="tel:"], a[href^="mailto:"] { direction: ltr; unicode-bidi: isolate; }' in css
+
+
+@pytest.mark.django_db
+def test_portal_welcome_pack_names_the_partner_on_the_partners_steps(client, world, portal):
+    """The HTML pack says who does a step as the PDF does: Piotr's own steps are his."""
+    import re
+
+    html = _html(client, f"/en/my/{portal.secret}/welcome-pack/")
+    whos = re.findall(
+        r"<strong>([^<]*)</strong>\s*<span class=\"muted\"><time[^>]*>[^<]*</time> · ([^<·]*)",
+        html,
+    )
+    partner = [who.strip() for title, who in whos if "(partner)" in title]
+    assert "Piotr" in partner and "You" not in partner
+    assert "You" in {who.strip() for title, who in whos if "(partner)" not in title}
+    step = PlanStep.objects.filter(plan=portal.plan, member__relation="partner").first()
+    step.member.name = ""
+    assert step.who == "Your partner"
