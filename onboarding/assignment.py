@@ -12,6 +12,7 @@ from cases.assignment import (
     user_belongs_to,
     user_sees_case,
     user_work_organisation,
+    work_return_person,
 )
 from cases.models import Case
 from cases.services import case_event_record
@@ -35,6 +36,14 @@ def step_reassign(
     case = step.plan.case
     if assignee is not None and organisation is None:
         organisation = user_work_organisation(case=case, user=assignee)
+    if step.doer == TemplateStep.Doer.TEAM and organisation is None and assignee is None:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "A step for the team needs an organisation or a person: choose who does it."
+                )
+            }
+        )
     if (
         assignee is not None
         and organisation is not None
@@ -114,6 +123,10 @@ def steps_return(case: Case, actor: User | None) -> int:
             )
             else None
         )
+        if for_team and step.organisation_id is None and step.assignee_id is None:
+            # No responsible organisation to queue it in: like a follow-up, someone who
+            # may hold it takes it (a coordinator), never nobody.
+            step.assignee = work_return_person(case=case)
         step.save(update_fields=["organisation", "assignee"])
         case_event_record(
             case=case,

@@ -129,17 +129,21 @@ def _owner_for(
 ) -> Organisation | None:
     """The organisation behind a step: the case's own organisation or one it is shared with
     (`candidates`), if of the step's kind; else an active organisation of that kind the
-    newcomer's consent covers. A team step with none of these stays with the case's
-    responsible organisation; a newcomer's own step then has none."""
+    newcomer's consent covers, when it is the only one. A team step with none of these stays
+    with the case's responsible organisation; a newcomer's own step then has none."""
     if step.responsible_kind:
         for organisation in candidates:
             if organisation.kind == step.responsible_kind:
                 return organisation
         if CONSENT_SCOPE_FOR_KIND.get(step.responsible_kind) in scopes:
-            found = Organisation.objects.filter(kind=step.responsible_kind, is_active=True).first()
-            if found is not None:
-                candidates.append(found)  # later steps of this kind reuse it
-                return found
+            # Shared only when exactly one active organisation of the kind exists: with
+            # several, choosing one is for a person (the step stays in the queue).
+            found = list(
+                Organisation.objects.filter(kind=step.responsible_kind, is_active=True)[:2]
+            )
+            if len(found) == 1:
+                candidates.append(found[0])  # later steps of this kind reuse it
+                return found[0]
     return case.responsible_organisation if step.doer == TemplateStep.Doer.TEAM else None
 
 
