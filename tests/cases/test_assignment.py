@@ -247,7 +247,12 @@ def test_handle_form_changes_everything_at_once_one_entry_each_and_redirects(wor
     before = CaseEvent.objects.count()
     response = client.post(
         url,
-        {"status": "closed", "owner": world.owner.pk, "organisation": "", "priority": "low"},
+        {
+            "status": "closed",
+            "owner": world.owner.pk,
+            "organisation": world.kommune.pk,
+            "priority": "low",
+        },
         follow=True,
     )
     assert CaseEvent.objects.count() == before
