@@ -169,3 +169,31 @@ def test_phone_written_in_two_groups_of_four_is_found(w):
     cases = Case.objects.all()
     for text in ("912 34 567", "91234567", "9123-4567"):
         assert case_search(cases, text=text, user=w["coord"]).filter(pk=case.pk).exists(), text
+
+
+def test_invariants_notice_a_followup_kept_only_because_it_is_held(w, monkeypatch):
+    """With rule 3 switched off, a NAV member keeps a follow-up after NAV consent is
+    withdrawn: the invariants must report it (they used to accept it, as holding the
+    follow-up itself makes the case visible)."""
+    import cases.assignment as assignment
+    import cases.services as case_services
+
+    newcomer = f.make_newcomer(scopes=(Consent.Scope.MUNICIPALITY, Consent.Scope.NAV))
+    case = f.make_case(newcomer=newcomer, organisation=w["kommune"], owner=w["kmember"])
+    services.followup_add(
+        case=case, title="Ring", assignee=w["navmember"], due_date=DUE, actor=w["coord"]
+    )
+    assert handoff_violations() == []
+    monkeypatch.setattr(assignment, "case_work_return", lambda **kw: 0)
+    monkeypatch.setattr(case_services, "case_work_return", lambda **kw: 0)
+    services.consent_withdraw(newcomer=newcomer, scope=Consent.Scope.NAV, actor=w["coord"])
+    assert any("only because they hold it" in line for line in handoff_violations())
+
+
+def test_invariants_notice_an_open_team_step_held_by_nobody(w):
+    newcomer = f.make_newcomer(scopes=(Consent.Scope.MUNICIPALITY, Consent.Scope.SCHOOL))
+    case = f.make_case(newcomer=newcomer, organisation=w["kommune"], owner=w["kmember"])
+    _start(case, _template(), w["coord"])
+    assert handoff_violations() == []
+    PlanStep.objects.filter(plan__case=case).update(organisation=None, assignee=None)
+    assert any("held by nobody" in line for line in handoff_violations())
