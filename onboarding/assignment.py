@@ -81,6 +81,18 @@ def step_reassign(
     return step
 
 
+def step_holder(*, case: Case, organisation: Organisation | None) -> User | None:
+    """Who a new team step goes to: the owner when they are in its organisation, else its
+    queue (None); with no organisation at all, whoever follow-ups go back to (a
+    coordinator), so that the step is never held by nobody."""
+    if organisation is None:
+        return work_return_person(case=case)
+    owner = case.owner
+    if owner is not None and user_belongs_to(user=owner, organisation_id=organisation.pk):
+        return owner
+    return None
+
+
 def step_work_holders(case: Case) -> list[tuple[int | None, int | None]]:
     """(organisation id, assignee id) of the case's open team steps
     (cases.registries.case_work_holders)."""

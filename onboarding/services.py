@@ -19,6 +19,7 @@ from cases.services import case_event_record, case_lock
 from config.texts import text_for
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
+from onboarding.assignment import step_holder
 from onboarding.models import (
     OnboardingPlan,
     OnboardingTemplate,
@@ -286,13 +287,10 @@ def plan_start(
                     source_url=text_for(step.source_urls, "en") or step.source_url,
                     doer=step.doer,
                     organisation=organisation,
-                    # The owner only for a step of an organisation they belong to; else
-                    # the step waits in that organisation's queue (rule 2).
-                    assignee=case.owner
+                    # Rule 2: the owner only for a step of an organisation they belong
+                    # to, else its queue; never nobody (onboarding.assignment).
+                    assignee=step_holder(case=case, organisation=organisation)
                     if step.doer == TemplateStep.Doer.TEAM
-                    and organisation is not None
-                    and case.owner is not None
-                    and user_belongs_to(user=case.owner, organisation_id=organisation.pk)
                     else None,
                     anchor=anchor,
                     offset_days=step.offset_days,
