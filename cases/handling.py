@@ -68,6 +68,16 @@ def case_handle(
                 % {"person": staff_display_name(owner), "organisation": organisation.name}
             }
         )
+    if new_owner and new_organisation and owner is not None and organisation is None:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "%(person)s works for an organisation: choose it, or change only the "
+                    "owner and the organisation follows them."
+                )
+                % {"person": staff_display_name(owner)}
+            }
+        )
     if new_organisation:
         # A new owner from the new organisation follows at once: the old owner is replaced
         # by them, not released to nobody first (one owner entry on the timeline).

@@ -30,7 +30,9 @@ from contacts.phones import phone_search_key
 
 # What a case reference looks like (NR-2026-0042): such a search matches the reference only.
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z]+-\d{4}-\d+$")
-YEAR_NUMBER_PATTERN = re.compile(r"^(\d{4})-(\d{1,6})$")
+# A year-number reference only when the first group is a plausible year (19xx or 20xx):
+# "9123-4567" is a phone number written in two groups of four.
+YEAR_NUMBER_PATTERN = re.compile(r"^((?:19|20)\d{2})-(\d{1,6})$")
 NUMBER_PATTERN = re.compile(r"^\d{1,6}$")
 # Digits with the usual separators, at least seven digits: a phone number, not a case number.
 PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")

@@ -247,11 +247,11 @@ def organisations_to_share_with(*, case: Case) -> QuerySet[Organisation]:
 
 
 def case_can_take(*, user: User, case: Case) -> bool:
-    """Whether "Take this case" is offered: to whoever manages the case, and to anyone who
-    sees a case nobody owns yet (a member of an organisation it is shared with)."""
+    """Whether "Take this case" is offered: only to whoever may manage the case. A reader
+    through a share cannot take it away from the responsible organisation."""
     return (
         staff_access(user).is_staff_member
-        and (case_can_manage(user=user, case=case) or case.owner_id is None)
+        and case_can_manage(user=user, case=case)
         and case.owner_id != user.pk
     )
 

@@ -12,6 +12,7 @@ from cases.assignment import (
     user_belongs_to,
     user_sees_case,
     user_work_organisation,
+    work_return_person,
 )
 from cases.models import Case
 from cases.services import case_event_record
@@ -35,6 +36,14 @@ def step_reassign(
     case = step.plan.case
     if assignee is not None and organisation is None:
         organisation = user_work_organisation(case=case, user=assignee)
+    if step.doer == TemplateStep.Doer.TEAM and organisation is None and assignee is None:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "A step for the team needs an organisation or a person: choose who does it."
+                )
+            }
+        )
     if (
         assignee is not None
         and organisation is not None
@@ -70,6 +79,18 @@ def step_reassign(
         },
     )
     return step
+
+
+def step_holder(*, case: Case, organisation: Organisation | None) -> User | None:
+    """Who a new team step goes to: the owner when they are in its organisation, else its
+    queue (None); with no organisation at all, whoever follow-ups go back to (a
+    coordinator), so that the step is never held by nobody."""
+    if organisation is None:
+        return work_return_person(case=case)
+    owner = case.owner
+    if owner is not None and user_belongs_to(user=owner, organisation_id=organisation.pk):
+        return owner
+    return None
 
 
 def step_work_holders(case: Case) -> list[tuple[int | None, int | None]]:
@@ -114,6 +135,10 @@ def steps_return(case: Case, actor: User | None) -> int:
             )
             else None
         )
+        if for_team and step.organisation_id is None and step.assignee_id is None:
+            # No responsible organisation to queue it in: like a follow-up, someone who
+            # may hold it takes it (a coordinator), never nobody.
+            step.assignee = work_return_person(case=case)
         step.save(update_fields=["organisation", "assignee"])
         case_event_record(
             case=case,

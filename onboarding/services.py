@@ -19,6 +19,7 @@ from cases.services import case_event_record, case_lock
 from config.texts import text_for
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import consent_scopes_active
+from onboarding.assignment import step_holder
 from onboarding.models import (
     OnboardingPlan,
     OnboardingTemplate,
@@ -129,17 +130,21 @@ def _owner_for(
 ) -> Organisation | None:
     """The organisation behind a step: the case's own organisation or one it is shared with
     (`candidates`), if of the step's kind; else an active organisation of that kind the
-    newcomer's consent covers. A team step with none of these stays with the case's
-    responsible organisation; a newcomer's own step then has none."""
+    newcomer's consent covers, when it is the only one. A team step with none of these stays
+    with the case's responsible organisation; a newcomer's own step then has none."""
     if step.responsible_kind:
         for organisation in candidates:
             if organisation.kind == step.responsible_kind:
                 return organisation
         if CONSENT_SCOPE_FOR_KIND.get(step.responsible_kind) in scopes:
-            found = Organisation.objects.filter(kind=step.responsible_kind, is_active=True).first()
-            if found is not None:
-                candidates.append(found)  # later steps of this kind reuse it
-                return found
+            # Shared only when exactly one active organisation of the kind exists: with
+            # several, choosing one is for a person (the step stays in the queue).
+            found = list(
+                Organisation.objects.filter(kind=step.responsible_kind, is_active=True)[:2]
+            )
+            if len(found) == 1:
+                candidates.append(found[0])  # later steps of this kind reuse it
+                return found[0]
     return case.responsible_organisation if step.doer == TemplateStep.Doer.TEAM else None
 
 
@@ -282,13 +287,10 @@ def plan_start(
                     source_url=text_for(step.source_urls, "en") or step.source_url,
                     doer=step.doer,
                     organisation=organisation,
-                    # The owner only for a step of an organisation they belong to; else
-                    # the step waits in that organisation's queue (rule 2).
-                    assignee=case.owner
+                    # Rule 2: the owner only for a step of an organisation they belong
+                    # to, else its queue; never nobody (onboarding.assignment).
+                    assignee=step_holder(case=case, organisation=organisation)
                     if step.doer == TemplateStep.Doer.TEAM
-                    and organisation is not None
-                    and case.owner is not None
-                    and user_belongs_to(user=case.owner, organisation_id=organisation.pk)
                     else None,
                     anchor=anchor,
                     offset_days=step.offset_days,

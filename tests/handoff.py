@@ -4,10 +4,13 @@ demo test once after seed_demo. Each returns readable lines, empty when all hold
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.utils import timezone
 
+from cases.assignment import case_organisation_ids, user_sees_case
 from cases.models import Case, FollowUp, Note
 from cases.selectors import (
     case_list_visible,
+    case_rows_for_screen,
     case_timeline_visible,
     get_case_for_user,
     my_followups_open,
@@ -49,16 +52,38 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
             steps_of[who] = set(my_plan_steps_open(user=by_pk[who]).values_list("pk", flat=True))
         return steps_of[who]
 
-    # 1. Whoever holds open work can open the case and finds the work in "My work".
+    cases_by_pk: dict[int, Case] = {}
+
+    def rests_on_the_rule(who: int, case_id: int) -> bool:
+        """Whether the holder sees the case through their role, ownership, or an
+        organisation responsible for or shared with it (shares follow the consent), not
+        merely because they hold the work (case_list_visible counts that too)."""
+        if case_id not in cases_by_pk:
+            cases_by_pk[case_id] = Case.objects.get(pk=case_id)
+        case = cases_by_pk[case_id]
+        user = by_pk.get(who) or get_user_model().objects.get(pk=who)
+        return user_sees_case(
+            user=user, case=case, organisation_ids=case_organisation_ids(case=case)
+        )
+
+    # 1. Whoever holds open work can open the case through the organisation, share and
+    # consent rule, and finds the work in "My work".
     for followup in FollowUp.objects.filter(done_at=None):
         who = followup.assignee_id
         if followup.case_id not in visible.get(who, set()):
             problems.append(f"follow-up {followup.pk}: assignee {who} cannot open the case")
+        if not rests_on_the_rule(who, followup.case_id):
+            problems.append(
+                f"follow-up {followup.pk}: assignee {who} sees case {followup.case_id} only "
+                "because they hold it"
+            )
         if who in by_pk and followup.pk not in my_followups(who):
             problems.append(f"follow-up {followup.pk}: not in My work of assignee {who}")
     steps = PlanStep.objects.filter(status=PlanStep.Status.OPEN, doer=TemplateStep.Doer.TEAM)
     for step in steps.select_related("plan"):
         case_id = step.plan.case_id
+        if step.organisation_id is None and step.assignee_id is None:
+            problems.append(f"step {step.pk}: open team step of case {case_id} held by nobody")
         holders = (
             {step.assignee_id}
             if step.assignee_id is not None
@@ -67,7 +92,7 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         for who in holders:
             if who not in by_pk:
                 continue
-            if case_id not in visible[who]:
+            if case_id not in visible[who] or not rests_on_the_rule(who, case_id):
                 problems.append(f"step {step.pk}: {who} holds it but cannot open case {case_id}")
             if step.pk not in my_steps(who):
                 problems.append(f"step {step.pk}: not in My work of {who}")
@@ -93,8 +118,13 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
             "case_id", flat=True
         )
     )
+    today = timezone.localdate()
     for user in users:
         orgs = staff_access(user).organisation_ids
+        # The case list as its view builds it (no filter chosen), not only the selector.
+        listed = set(case_rows_for_screen(user=user, today=today).values_list("pk", flat=True))
+        if listed != visible[user.pk]:
+            problems.append(f"case list and case_list_visible disagree for {user.pk}")
         cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
         for case in cases:
             try:
@@ -102,7 +132,7 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
                 opened = True
             except Http404:
                 opened = False
-            if opened != (case.pk in visible[user.pk]):
+            if opened != (case.pk in listed):
                 problems.append(f"case {case.pk}: list and detail disagree for {user.pk}")
             if not opened:
                 continue

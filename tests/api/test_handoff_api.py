@@ -55,7 +55,12 @@ def test_api_refuses_work_outside_the_consent_in_its_error_shape(world, api):
 @pytest.mark.django_db
 def test_api_take_and_step_reassign_follow_the_rule(world, api, naering):
     org, _member = naering
-    case = f.make_case(newcomer=world.newcomer, shared_with=(world.skole,))
+    shared = f.make_case(newcomer=world.newcomer, shared_with=(world.skole,))
+    # A reader through a share may not take the case from the responsible organisation.
+    assert (
+        api.as_(world.reader).post(reverse("api:cases-take", args=[shared.pk])).status_code == 403
+    )
+    case = f.make_case(newcomer=world.newcomer, organisation=world.skole)
     response = api.as_(world.reader).post(reverse("api:cases-take", args=[case.pk]))
     assert response.status_code == 200
     assert (

@@ -189,7 +189,7 @@ def test_consent_withdrawn_returns_steps_to_the_responsible_organisation(world, 
 
 @pytest.mark.django_db
 def test_take_this_case_makes_me_owner_and_my_organisation_responsible(world):
-    case = f.make_case(newcomer=world.newcomer, shared_with=(world.skole,))
+    case = f.make_case(newcomer=world.newcomer, organisation=world.skole)
     handling.case_take(case=case, actor=world.reader)
     case.refresh_from_db()
     assert (case.owner, case.responsible_organisation, case.status) == (
@@ -205,7 +205,11 @@ def test_take_button_is_one_post_and_refused_to_a_reader_of_an_owned_case(world,
     url = reverse("cases:take", args=[world.case.pk])
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 403  # owned by the municipality's member
-    case = f.make_case(newcomer=world.newcomer, shared_with=(world.skole,))
+    shared = f.make_case(newcomer=world.newcomer, shared_with=(world.skole,))
+    page = client.get(reverse("cases:detail", args=[shared.pk])).content.decode()
+    assert reverse("cases:take", args=[shared.pk]) not in page  # only shared: read only
+    assert client.post(reverse("cases:take", args=[shared.pk])).status_code == 403
+    case = f.make_case(newcomer=world.newcomer, organisation=world.skole)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("cases:take", args=[case.pk]) in page
     response = client.post(reverse("cases:take", args=[case.pk]))
@@ -243,7 +247,12 @@ def test_handle_form_changes_everything_at_once_one_entry_each_and_redirects(wor
     before = CaseEvent.objects.count()
     response = client.post(
         url,
-        {"status": "closed", "owner": world.owner.pk, "organisation": "", "priority": "low"},
+        {
+            "status": "closed",
+            "owner": world.owner.pk,
+            "organisation": world.kommune.pk,
+            "priority": "low",
+        },
         follow=True,
     )
     assert CaseEvent.objects.count() == before
