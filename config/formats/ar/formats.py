@@ -1,4 +1,4 @@
-"""Arabic as CLDR's "ar" writes it: "2 ديسمبر 2026", "2‏/12‏/2026" (Western digits, with
+"""Arabic as CLDR's "ar" writes it: "2 ديسمبر 2026", "2\u200f/12\u200f/2026" (Western digits, with
 right-to-left marks around the slashes so the parts keep their order in a right-to-left
 line) and a 12-hour clock with ص/م. Django's own "ar" module is older: a comma after the
 month and zero-padded short dates."""
