@@ -3,11 +3,13 @@ onboarding templates and steps, local offers, reply templates and topics. Each c
 shows on the object's history. axe-clean on every page."""
 
 import pytest
+from django.core.management.color import no_style
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 from cases.models import Topic
 from contacts.models import Membership
-from onboarding.models import LocalOffer, OnboardingTemplate
+from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep
 from outbox.models import OutboundEmail
 from tests.browser.test_staff_journeys import _log_in
 
@@ -50,6 +52,13 @@ def test_administration_template_step_texts_per_language(
     live_server, page: Page, world, check_page, screenshot
 ):
     base = live_server.url
+    # The data migration's templates come back by serialized rollback with their ids, which
+    # leaves PostgreSQL's sequences behind: move them on, as a migrated database has them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [OnboardingTemplate, TemplateStep]
+        ):
+            cursor.execute(sql)
     template = OnboardingTemplate.objects.order_by("position").first()
     assert template is not None  # the data migration's templates
     _log_in(page, base, "coordinator", check_page)
