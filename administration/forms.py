@@ -16,6 +16,7 @@ from config.forms import TelInput
 from config.languages import language_name_own
 from config.texts import texts_missing
 from contacts.models import Newcomer, Organisation
+from onboarding.catalogue import OFFER_FIELDS, STEP_FIELDS
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -133,28 +134,8 @@ class StepForm(TextsMixin, forms.ModelForm):
 
     class Meta:
         model = TemplateStep
-        fields = [
-            "key",
-            "position",
-            "doer",
-            "responsible_kind",
-            "anchor",
-            "offset_days",
-            "fixed_month",
-            "fixed_day",
-            "child_age",
-            "depends_on",
-            "per_member",
-            "child_age_min",
-            "child_age_max",
-            "requires_from_abroad",
-            "requires_eu_eea",
-            "requires_long_stay",
-            "requires_partner_job_seeking",
-            "requires_car_import",
-            "source_url",
-            "checked_on",
-        ]
+        # target_groups is a field of its own above (a list of choices).
+        fields = [name for name in STEP_FIELDS if name != "target_groups"]
         widgets = {"checked_on": DATE}
 
     def __init__(self, *args: Any, template: OnboardingTemplate, **kwargs: Any) -> None:
@@ -175,22 +156,7 @@ class OfferForm(TextsMixin, forms.ModelForm):
 
     class Meta:
         model = LocalOffer
-        fields = [
-            "name",
-            "kind",
-            "url",
-            "contact",
-            "address",
-            "starts_on",
-            "ends_on",
-            "municipality",
-            "locality",
-            "age_min",
-            "age_max",
-            "interests",
-            "partner_job_seekers",
-            "is_active",
-        ]
+        fields = list(OFFER_FIELDS)
         widgets = {"starts_on": DATE, "ends_on": DATE}
         labels = {
             "municipality": _("Municipality (none: the whole region)"),
