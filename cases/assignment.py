@@ -1,4 +1,4 @@
-"""The handoff rule, written once (README, "Who sees what"; docs/architecture.md).
+"""The handoff rule, written once (docs/guide.md, "Who sees what"; docs/architecture.md).
 
 1. Whoever is given work on a case (ownership, a follow-up, a plan step) can open it.
    Giving work to a person or an organisation that cannot see the case shares the case

@@ -1,6 +1,6 @@
 """Who may see what, written once, and the scoped reads built on it.
 
-Rules (see README, "Who sees what"):
+Rules (see docs/guide.md, "Who sees what"):
 - Coordinators and administrators see every case.
 - Members see a case when its responsible organisation is theirs, it is shared with one of
   their organisations, they own it, or they hold an open follow-up on it.

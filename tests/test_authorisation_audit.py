@@ -373,7 +373,7 @@ def test_audit_every_write_without_a_csrf_token_is_refused(world, urls):
     accepted = []
     for name, url in sorted(urls.items()):
         if name == "api:intake":
-            continue  # JSON for other sites: no session, no cookie (CORS, see README "API")
+            continue  # JSON for other sites: no session, no cookie (CORS, see docs/api.md)
         # The API parses JSON only (a form body would be refused with 415 first).
         body = {"data": "{}", "content_type": "application/json"} if "/api/" in url else {}
         for method in (client.post, client.patch):
