@@ -109,6 +109,8 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
             story.append(paragraph(line))
         if organisation:
             story += [paragraph(organisation.name, CELL_BOLD)]
+            if description := organisation.description:
+                story += [paragraph(description, SMALL_MUTED), Spacer(1, 1 * mm)]
             story += [paragraph(line) for line in _organisation_lines(organisation)]
         if not case.owner and not organisation:
             story.append(paragraph(_("The newcomer team: answer the e-mail this pack came with.")))
@@ -161,8 +163,8 @@ def _organisation_lines(organisation: Organisation) -> list[str]:
         lines.append(_("Phone: %(phone)s") % {"phone": organisation.phone})
     if organisation.email:
         lines.append(_("E-mail: %(email)s") % {"email": organisation.email})
-    if organisation.opening_hours:
-        lines.append(_("Opening hours: %(hours)s") % {"hours": organisation.opening_hours})
+    if hours := organisation.opening_hours:
+        lines.append(_("Opening hours: %(hours)s") % {"hours": hours})
     return lines
 
 
