@@ -18,7 +18,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from cases.models import Case
 from config.pdf import (
@@ -30,6 +30,7 @@ from config.pdf import (
     SMALL_MUTED,
     TITLE,
     document_render,
+    image,
     paragraph,
     pdf_text,
 )
@@ -59,7 +60,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         household = household_of(newcomer)
         plan = plan_for_case(case=case)
         steps = list(plan_steps(plan=plan)) if plan else []
-        offers = offers_for_newcomer(newcomer=newcomer)
+        offers = offers_for_newcomer(newcomer=newcomer, household=household)
         organisation = case.responsible_organisation
         story: list[Flowable] = [_letterhead(organisation), Spacer(1, 6 * mm)]
         story.append(paragraph(_date(timezone.localdate()), SMALL_MUTED))
@@ -172,7 +173,7 @@ def _letterhead(organisation: Organisation | None) -> Table:
     """The logo and the team's name on the left; the responsible organisation's address and
     contact details on the right, as on a municipality's letter paper."""
     logo: Flowable = (
-        Image(str(settings.TEAM_LOGO), width=18 * mm, height=18 * mm)
+        image(settings.TEAM_LOGO, width=18 * mm, height=18 * mm)
         if settings.TEAM_LOGO and settings.TEAM_LOGO.is_file()
         else Spacer(18 * mm, 18 * mm)
     )
