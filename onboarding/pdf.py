@@ -109,10 +109,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
                 line += f" · {case.owner.email}"
             story.append(paragraph(line))
         if organisation:
-            story += [paragraph(organisation.name, CELL_BOLD)]
-            if description := organisation.description:
-                story += [paragraph(description, SMALL_MUTED), Spacer(1, 1 * mm)]
-            story += [paragraph(line) for line in _organisation_lines(organisation)]
+            story.append(_organisation_block(organisation))
         if not case.owner and not organisation:
             story.append(paragraph(_("The newcomer team: answer the e-mail this pack came with.")))
 
@@ -167,6 +164,31 @@ def _organisation_lines(organisation: Organisation) -> list[str]:
     if hours := organisation.opening_hours:
         lines.append(_("Opening hours: %(hours)s") % {"hours": hours})
     return lines
+
+
+def _organisation_block(organisation: Organisation) -> Table:
+    """The organisation and what it does beside how to reach it: side by side, so the
+    description costs the plan no room on the first page."""
+    about = [paragraph(organisation.name, CELL_BOLD)]
+    if description := organisation.description:
+        about.append(paragraph(description, SMALL_MUTED))
+    reach = [paragraph(line) for line in _organisation_lines(organisation)]
+    cells = [about, reach]
+    if get_language_bidi():  # right to left, the organisation's name leads on the right
+        cells.reverse()
+    # Halves of the width the frame gives, so the columns line up with the text around.
+    table = Table([cells], colWidths=["50%", "50%"])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def _letterhead(organisation: Organisation | None) -> Table:
