@@ -78,23 +78,29 @@ class TextsMixin:
         return [self[name] for name in self.fields if name not in text_names]  # type: ignore[index]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(TextsMixin, forms.ModelForm):
+    texts = {
+        "descriptions": (_("Description"), True),
+        "opening_hours_texts": (_("Opening hours"), False),
+    }
+
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "email",
-            "phone",
-            "address",
-            "opening_hours",
-            "password_sign_in",
-            "is_active",
-        ]
+        fields = ["name", "kind", "email", "phone", "address", "password_sign_in", "is_active"]
         widgets = {"phone": TelInput()}
         help_texts = {
             "email": _("Shown to newcomers, with the phone, address and opening hours."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance
+        self.texts_add(
+            {
+                "descriptions": organisation.descriptions,
+                "opening_hours_texts": organisation.opening_hours_texts,
+            }
+        )
 
 
 class TemplateForm(TextsMixin, forms.ModelForm):

@@ -73,10 +73,20 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    organisations = Organisation.objects.order_by("-is_active", "name")
-    return render(
-        request, "administration/organisation_list.html", {"organisations": organisations}
-    )
+    rows = [
+        (organisation, _organisation_missing(organisation))
+        for organisation in Organisation.objects.order_by("-is_active", "name")
+    ]
+    return render(request, "administration/organisation_list.html", {"rows": rows})
+
+
+def _organisation_missing(organisation: Organisation) -> list[Any]:
+    """Both texts are optional: one given in no language lacks no translation."""
+    texts = {
+        "descriptions": (_("Description"), organisation.descriptions),
+        "opening_hours": (_("Opening hours"), organisation.opening_hours_texts),
+    }
+    return forms.texts_missing_by_language({k: v for k, v in texts.items() if v[1]})
 
 
 @login_required
@@ -89,11 +99,16 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int | None = None) 
         request,
         form=form,
         save=lambda: organisation_save(
-            organisation=organisation, actor=request.user, **form.cleaned_data
+            organisation=organisation,
+            opening_hours=form.texts_of("opening_hours_texts"),
+            descriptions=form.texts_of("descriptions"),
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
         ),
         template="administration/organisation_form.html",
         context={
             "object": organisation,
+            "missing": _organisation_missing(organisation) if organisation else [],
             "history": history_for(organisation) if organisation else [],
         },
         done=_("The organisation is saved."),

@@ -1,8 +1,9 @@
 """Time to build one welcome pack: a household with three children and fifteen steps.
 
 Run: .venv/bin/python bench/welcome_pack.py [--runs 60]
-Prints a table, then one JSON line: {"median_ms", "p95_ms", "packs_per_s"}.
-Target: median under 100 ms.
+Prints a table, then one JSON line: {"median_ms", "p95_ms", "packs_per_s", "cpu_median_ms"}.
+Target: median under 100 ms. On a shared machine the wall-clock figures follow the load;
+the process's CPU time per pack (`cpu_median_ms`) is the one to compare between commits.
 """
 
 import argparse
@@ -78,21 +79,24 @@ def main() -> None:
     steps = plan.steps.count()
 
     render_welcome_pack(case=case, language="nb")  # warm-up: fonts, templates, translations
-    timings = []
+    timings, cpu_timings = [], []
     size = 0
     for run in range(args.runs):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         content = render_welcome_pack(case=case, language=("nb", "en")[run % 2])
         timings.append((time.perf_counter() - start) * 1000)
+        cpu_timings.append((time.process_time() - cpu_start) * 1000)
         size = len(content)
     timings.sort()
     median = statistics.median(timings)
+    cpu_median = statistics.median(cpu_timings)
     p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
     per_second = 1000 / statistics.mean(timings)
     print(f"{'household':<28}3 children, partner, {steps} steps, 20 offers in catalogue")
     print(f"{'runs':<28}{args.runs}")
     print(f"{'median (ms)':<28}{median:.1f}")
     print(f"{'p95 (ms)':<28}{p95:.1f}")
+    print(f"{'median CPU time (ms)':<28}{cpu_median:.1f}")
     print(f"{'packs per second':<28}{per_second:.1f}")
     print(f"{'PDF size (bytes)':<28}{size}")
     print(
@@ -101,6 +105,7 @@ def main() -> None:
                 "median_ms": round(median, 1),
                 "p95_ms": round(p95, 1),
                 "packs_per_s": round(per_second, 1),
+                "cpu_median_ms": round(cpu_median, 1),
             }
         )
     )

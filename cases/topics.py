@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from cases.models import Topic
+from config.texts import texts_clean
 from contacts.selectors import staff_access
 
 
@@ -17,7 +18,7 @@ def topic_save(
     keep them."""
     if not staff_access(actor).sees_all:
         raise PermissionDenied
-    names = {code: text.strip() for code, text in names.items() if text and text.strip()}
+    names = texts_clean(names)
     if not names.get("nb") or not names.get("en"):
         raise ValidationError({"names": _("A topic needs a name in bokmål and in English.")})
     topic = topic or Topic()

@@ -36,10 +36,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -95,6 +96,20 @@ def fonts_register() -> None:
     for name, path in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+@functools.cache
+def _image_reader(path: str, modified: float) -> ImageReader:
+    """The image decoded once per process (and again when the file changes): ReportLab
+    would open, decode and split its alpha channel for every document."""
+    return ImageReader(path)
+
+
+def image(path: Path, *, width: float, height: float) -> Image:
+    """The image file at `path` as a flowable of the given size, decoded once."""
+    flowable = Image(str(path), width=width, height=height)
+    flowable._img = _image_reader(str(path), path.stat().st_mtime)
+    return flowable
 
 
 # Letters of the right-to-left scripts (Hebrew, Arabic and their presentation forms).
@@ -183,9 +198,12 @@ def paragraph(text: object, style: ParagraphStyle = BODY) -> Flowable:
     (an "&" or "<" in them would otherwise break the paragraph or the whole PDF). In a
     right-to-left language, shaped, in visual order and aligned right (`pdf_text`)."""
     fonts_register()
-    if _right_to_left(None):
+    # The active language read once: a pack sets hundreds of paragraphs, and each reading
+    # of it goes through the thread-local translation state.
+    language = get_language()
+    if _right_to_left(language):
         return RightToLeftParagraph(str(text), style)
-    return Paragraph(xml_escape(pdf_text(text)), style)
+    return Paragraph(xml_escape(pdf_text(text, language)), style)
 
 
 def document_render(

@@ -27,3 +27,9 @@ def text_for(texts: Mapping[str, str] | None, language: str | None = None) -> st
 def texts_missing(texts: Mapping[str, str] | None, languages: Iterable[str]) -> list[str]:
     """The languages, of those given, that the text has no wording in."""
     return [code for code in languages if not (texts or {}).get(code, "").strip()]
+
+
+def texts_clean(texts: Mapping[str, str]) -> dict[str, str]:
+    """Texts as a service stores them: trimmed, without empty languages (an empty one
+    falls back by `text_for`)."""
+    return {code: text.strip() for code, text in texts.items() if text and text.strip()}

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.texts import text_for
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -27,11 +29,19 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     # Printed in the welcome pack's letterhead and shown on the newcomer's page.
     address = models.TextField(_("address"), max_length=300, blank=True)
-    opening_hours = models.CharField(
-        _("opening hours"),
-        max_length=200,
+    # Texts a newcomer reads, by language ({"nb": "…", "en": "…"}), read through
+    # config.texts.text_for like every other text from data.
+    opening_hours_texts = models.JSONField(
+        _("opening hours in each language"),
+        default=dict,
         blank=True,
-        help_text=_("As the newcomer should read it, e.g. “Mon-Fri 08:00-15:30”."),
+        help_text=_("As the newcomer should read it, e.g. “Monday to Friday, 08:00-15:30”."),
+    )
+    descriptions = models.JSONField(
+        _("description in each language"),
+        default=dict,
+        blank=True,
+        help_text=_("What the organisation does for newcomers, in a sentence or two."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Off: its members sign in only through their organisation's own account (OpenID
@@ -49,6 +59,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def opening_hours(self) -> str:
+        return text_for(self.opening_hours_texts)
+
+    @property
+    def description(self) -> str:
+        return text_for(self.descriptions)
 
 
 class Membership(models.Model):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.texts import texts_clean
 from contacts.models import Membership, Organisation
 from contacts.selectors import staff_access
 
@@ -36,14 +37,16 @@ def organisation_save(
     email: str,
     phone: str,
     address: str,
-    opening_hours: str,
+    opening_hours: dict[str, str],
+    descriptions: dict[str, str],
     password_sign_in: bool,
     is_active: bool,
     actor: User,
 ) -> Organisation:
     """Creates or changes an organisation: its name, kind, and the contact details shown
-    to newcomers. Organisations are deactivated, never deleted (cases keep pointing at
-    them)."""
+    to newcomers, with `opening_hours` and `descriptions` by language ({"nb": "…"}; an
+    empty language is dropped and reads by the fallback rule). Organisations are
+    deactivated, never deleted (cases keep pointing at them)."""
     if not staff_access(actor).sees_all:
         raise PermissionDenied
     organisation = organisation or Organisation()
@@ -52,7 +55,8 @@ def organisation_save(
     organisation.email = email.strip()
     organisation.phone = phone.strip()
     organisation.address = address.strip()
-    organisation.opening_hours = opening_hours.strip()
+    organisation.opening_hours_texts = texts_clean(opening_hours)
+    organisation.descriptions = texts_clean(descriptions)
     organisation.password_sign_in = password_sign_in
     organisation.is_active = is_active
     organisation.full_clean()

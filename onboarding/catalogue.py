@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from config.texts import texts_clean
 from contacts.selectors import staff_access
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep
 from onboarding.services import texts_copy_to_columns
@@ -64,11 +65,6 @@ def _require_coordinator(actor: User) -> None:
         raise PermissionDenied
 
 
-def _texts(texts: dict[str, str]) -> dict[str, str]:
-    """Trimmed, without empty languages (an empty one falls back by config.texts)."""
-    return {code: text.strip() for code, text in texts.items() if text and text.strip()}
-
-
 def _require_some_text(texts: dict[str, str], field: str) -> None:
     if not texts:
         raise ValidationError({field: _("Write this text in at least one language.")})
@@ -86,7 +82,7 @@ def template_save(
 ) -> OnboardingTemplate:
     _require_coordinator(actor)
     template = template or OnboardingTemplate()
-    template.names = _texts(names)
+    template.names = texts_clean(names)
     _require_some_text(template.names, "names")
     template.slug = slug
     template.target_groups = list(target_groups)
@@ -122,8 +118,8 @@ def template_step_save(
     for name in STEP_FIELDS:
         if name in fields:
             setattr(step, name, fields[name])
-    step.titles = _texts(titles)
-    step.guidances = _texts(guidances)
+    step.titles = texts_clean(titles)
+    step.guidances = texts_clean(guidances)
     _require_some_text(step.titles, "titles")
     texts_copy_to_columns(step)
     step.full_clean()
@@ -153,7 +149,7 @@ def local_offer_save(
             setattr(offer, name, fields[name])
     for name in ("name", "contact", "address", "interests"):
         setattr(offer, name, (getattr(offer, name) or "").strip())
-    offer.descriptions = _texts(descriptions)
+    offer.descriptions = texts_clean(descriptions)
     locality = offer.locality
     if locality is not None and offer.municipality_id is None:
         offer.municipality_id = locality.municipality_id

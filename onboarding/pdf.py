@@ -18,7 +18,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from cases.models import Case
 from config.pdf import (
@@ -30,6 +30,7 @@ from config.pdf import (
     SMALL_MUTED,
     TITLE,
     document_render,
+    image,
     paragraph,
     pdf_text,
 )
@@ -59,7 +60,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         household = household_of(newcomer)
         plan = plan_for_case(case=case)
         steps = list(plan_steps(plan=plan)) if plan else []
-        offers = offers_for_newcomer(newcomer=newcomer)
+        offers = offers_for_newcomer(newcomer=newcomer, household=household)
         organisation = case.responsible_organisation
         story: list[Flowable] = [_letterhead(organisation), Spacer(1, 6 * mm)]
         story.append(paragraph(_date(timezone.localdate()), SMALL_MUTED))
@@ -108,8 +109,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
                 line += f" · {case.owner.email}"
             story.append(paragraph(line))
         if organisation:
-            story += [paragraph(organisation.name, CELL_BOLD)]
-            story += [paragraph(line) for line in _organisation_lines(organisation)]
+            story.append(_organisation_block(organisation))
         if not case.owner and not organisation:
             story.append(paragraph(_("The newcomer team: answer the e-mail this pack came with.")))
 
@@ -161,16 +161,41 @@ def _organisation_lines(organisation: Organisation) -> list[str]:
         lines.append(_("Phone: %(phone)s") % {"phone": organisation.phone})
     if organisation.email:
         lines.append(_("E-mail: %(email)s") % {"email": organisation.email})
-    if organisation.opening_hours:
-        lines.append(_("Opening hours: %(hours)s") % {"hours": organisation.opening_hours})
+    if hours := organisation.opening_hours:
+        lines.append(_("Opening hours: %(hours)s") % {"hours": hours})
     return lines
+
+
+def _organisation_block(organisation: Organisation) -> Table:
+    """The organisation and what it does beside how to reach it: side by side, so the
+    description costs the plan no room on the first page."""
+    about = [paragraph(organisation.name, CELL_BOLD)]
+    if description := organisation.description:
+        about.append(paragraph(description, SMALL_MUTED))
+    reach = [paragraph(line) for line in _organisation_lines(organisation)]
+    cells = [about, reach]
+    if get_language_bidi():  # right to left, the organisation's name leads on the right
+        cells.reverse()
+    # Halves of the width the frame gives, so the columns line up with the text around.
+    table = Table([cells], colWidths=["50%", "50%"])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def _letterhead(organisation: Organisation | None) -> Table:
     """The logo and the team's name on the left; the responsible organisation's address and
     contact details on the right, as on a municipality's letter paper."""
     logo: Flowable = (
-        Image(str(settings.TEAM_LOGO), width=18 * mm, height=18 * mm)
+        image(settings.TEAM_LOGO, width=18 * mm, height=18 * mm)
         if settings.TEAM_LOGO and settings.TEAM_LOGO.is_file()
         else Spacer(18 * mm, 18 * mm)
     )

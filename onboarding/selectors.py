@@ -50,12 +50,15 @@ def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
     ).order_by("due_date", "position", "pk")
 
 
-def offers_for_newcomer(*, newcomer: Newcomer) -> list[LocalOffer]:
+def offers_for_newcomer(
+    *, newcomer: Newcomer, household: Household | None = None
+) -> list[LocalOffer]:
     """Offers in the newcomer's municipality and locality (or region-wide) that suit them:
     an age range needs a child in it, interest words need one of theirs, an offer for job
     seeking partners needs a partner who seeks work; an offer with none of these suits all.
-    Each offer comes with `upcoming_dates`, its dates from today on, soonest first."""
-    household = household_of(newcomer)
+    Each offer comes with `upcoming_dates`, its dates from today on, soonest first. A
+    caller that has read the household already passes it (one query less)."""
+    household = household or household_of(newcomer)
     today = timezone.localdate()
     ages = [
         today.year - child.birth_year

@@ -3,12 +3,14 @@ report and the copy of a newcomer's data. Each embeds DejaVu Sans read from the 
 never from the system, and Polish and Ukrainian letters come back out as text."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
@@ -104,3 +106,19 @@ def test_pdf_embeds_the_repository_font_with_polish_and_ukrainian(world, login, 
     assert any(name.endswith("+DejaVuSans-Bold") for name in embedded), embedded
     for name in (pdf.FONT, pdf.FONT_BOLD):  # the faces those names were set in
         assert Path(pdfmetrics.getFont(name).face.filename).resolve().parent == REPOSITORY_FONTS
+
+
+def test_pdf_image_decoded_once_and_again_when_the_file_changes(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (8, 8), (11, 92, 138, 255)).save(logo)
+    first, second = (pdf.image(logo, width=20, height=20) for _ in range(2))
+    assert first._img is second._img  # one decoded image for every document
+    data = first._img.getRGBData()
+    Image.new("RGBA", (8, 8), (255, 255, 255, 0)).save(logo)
+    stat = logo.stat()
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    changed = pdf.image(logo, width=20, height=20)
+    assert changed._img is not first._img and changed._img.getRGBData() != data
+    # And it draws: the document holds the image once (with its alpha mask), drawn twice.
+    content = pdf.document_render([first, second], title="Logo")
+    assert content.startswith(b"%PDF") and content.count(b"/Subtype /Image") == 2

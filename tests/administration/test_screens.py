@@ -55,7 +55,10 @@ def test_organisation_edit_saves_contact_details_and_shows_who_changed_them(worl
             "email": "post@narvik.kommune.no",
             "phone": "76 91 50 00",
             "address": "Kongens gate 51, Narvik",
-            "opening_hours": "Mon-Fri 08-15",
+            "opening_hours_texts_en": " Mon-Fri 08-15 ",
+            "opening_hours_texts_pl": "pon.-pt. 8-15",
+            "opening_hours_texts_ar": "",
+            "descriptions_nb": "Kommunens tilflytterteam.",
             "password_sign_in": "on",
             "is_active": "on",
         },
@@ -63,12 +66,25 @@ def test_organisation_edit_saves_contact_details_and_shows_who_changed_them(worl
     assert response.status_code == 302
     world.kommune.refresh_from_db()
     assert world.kommune.address == "Kongens gate 51, Narvik"
+    # Per language, trimmed, an empty language dropped: it reads by the fallback rule.
+    assert world.kommune.opening_hours_texts == {"en": "Mon-Fri 08-15", "pl": "pon.-pt. 8-15"}
+    assert world.kommune.descriptions == {"nb": "Kommunens tilflytterteam."}
     entry = LogEntry.objects.get_for_object(world.kommune).get(action=LogEntry.Action.UPDATE)
     assert entry.actor == world.coordinator
-    assert entry.changes_dict["opening_hours"] == ["", "Mon-Fri 08-15"]
+    assert "opening_hours_texts" in entry.changes_dict
     page = client.get(url).content.decode()
     assert "Change history" in page or "Endringshistorikk" in page
-    assert "Mon-Fri 08-15" in page and "coordinator" in page
+    assert "pon.-pt. 8-15" in page and "coordinator" in page
+    # Side by side: one input per language, each marked with its language and direction.
+    assert 'name="opening_hours_texts_ar"' in page and 'name="descriptions_uk"' in page
+    assert 'lang="ar" dir="rtl"' in page
+    # What each language lacks: Ukrainian has neither text, Polish only lacks a description.
+    missing = page.split('id="missing-heading"')[1].split("</section>")[0]
+    assert "Українська" in missing and "Polski" in missing
+    assert "English" in missing  # the description is in bokmål only
+    listing = client.get(reverse("administration:organisation-list")).content.decode()
+    row = listing.split("Narvik kommune</a>")[1].split("</tr>")[0]
+    assert "Українська" in row and "Norsk bokmål" in row  # bokmål lacks the opening hours
 
 
 def test_organisation_name_must_be_unique(world, login):

@@ -34,8 +34,8 @@ CHROMIUM_FLAGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Every run writes its screenshots to test-results/ (git-ignored); with
-# UPDATE_SCREENSHOTS=1 they replace those docs/guide.md shows, in docs/screenshots/. References and dates
-# change each run, so writing docs/ always would leave every checkout modified.
+# UPDATE_SCREENSHOTS=1 they replace those docs/guide.md shows, in docs/screenshots/.
+# References and dates change each run, so writing docs/ always would leave every checkout modified.
 _ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = (
     _ROOT / "docs" / "screenshots"

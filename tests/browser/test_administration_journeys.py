@@ -36,16 +36,30 @@ def test_administration_organisation_contact_details_and_history(
     check_page(page)
     page.get_by_label("E-mail").fill("post@narvik.kommune.no")
     page.get_by_label("Address", exact=True).fill("Kongens gate 51, 8514 Narvik")
-    page.get_by_label("Opening hours").fill("Monday to Friday 08:00-15:30")
+    # The texts newcomers read, side by side per language; Arabic right to left.
+    page.get_by_label("Opening hours · English").fill("Monday to Friday 08:00-15:30")
+    arabic = page.get_by_label("Opening hours · العربية")
+    expect(arabic).to_have_attribute("dir", "rtl")
+    arabic.fill("من الاثنين إلى الجمعة، من الساعة 08:00 حتى 15:30")
+    page.get_by_label("Description · Polski").fill("Zespół gminy ds. nowych mieszkańców.")
     page.get_by_role("button", name="Save organisation").click()
     expect(page.get_by_text("The organisation is saved.")).to_be_visible()
     history = page.get_by_role("region", name="Change history")
-    expect(history).to_contain_text("Monday to Friday 08:00-15:30")
+    expect(history).to_contain_text("Kongens gate 51, 8514 Narvik")
+    expect(history).to_contain_text("opening hours in each language")
+    expect(page.get_by_label("Opening hours · English")).to_have_value(
+        "Monday to Friday 08:00-15:30"
+    )
     expect(history).to_contain_text("coordinator")
     check_page(page)
     screenshot(page, "admin-organisation", full_page=True)
     world.kommune.refresh_from_db()
     assert world.kommune.address == "Kongens gate 51, 8514 Narvik"
+    assert world.kommune.opening_hours_texts["en"] == "Monday to Friday 08:00-15:30"
+    assert world.kommune.opening_hours_texts["ar"].endswith("15:30")
+    assert world.kommune.descriptions == {"pl": "Zespół gminy ds. nowych mieszkańców."}
+    # What each language still lacks is listed above the form.
+    expect(page.get_by_role("region", name="Missing translations")).to_contain_text("Norsk")
 
 
 def test_administration_template_step_texts_per_language(

@@ -5,9 +5,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from config.texts import text_for
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
 from onboarding import assignment, services
-from onboarding.models import OnboardingTemplate, PlanStep
+from onboarding.models import OnboardingTemplate, PlanStep, TemplateStep
 
 TODAY = date(2026, 11, 27)
 MOVE = date(2027, 4, 1)
@@ -156,6 +157,19 @@ def test_plan_steps_carry_their_source_and_check_date(world, family):
         assert nav.source_link == "https://www.nav.no/registrer-arbeidssoker"
     with translation.override("pl"):  # no Polish page: English
         assert nav.source_link == "https://www.nav.no/registrer-arbeidssoker/en"
+
+
+@pytest.mark.django_db
+def test_plan_kindergarten_step_links_to_the_application_page_not_the_front_page():
+    steps = TemplateStep.objects.filter(key="kindergarten")
+    assert steps.exists()
+    for step in steps:
+        for language in ("nb", "en", "ar"):
+            with translation.override(language):  # bokmål only: every language reads it
+                assert text_for(step.source_urls).endswith(
+                    "/barnehage/soke-bytte-eller-si-opp-barnehageplass/"
+                )
+        assert step.checked_on == date(2026, 12, 2)
 
 
 @pytest.mark.django_db

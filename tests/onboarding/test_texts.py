@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from cases.models import Topic
 from config.texts import text_for, texts_missing
-from contacts.models import HouseholdMember, Municipality, Newcomer
+from contacts.models import HouseholdMember, Municipality, Newcomer, Organisation
 from demo.onboarding import local_offers_seed
+from demo.people import organisations_seed
 from demo.replies import REPLY_TEMPLATES
 from onboarding.models import LocalOffer, OnboardingTemplate, PlanStep, TemplateStep
 from onboarding.pdf import render_welcome_pack
@@ -47,9 +48,11 @@ def _missing_report(rows) -> dict[str, list[str]]:
 
 def _seeded_rows() -> list[tuple[str, dict[str, str]]]:
     """Every text from data a newcomer reads, as seeded (migrations and the demo): topics,
-    templates, template steps and their guidance, local offers and the team's reply
-    templates (one row per language, grouped by their position in demo.replies)."""
+    templates, template steps and their guidance, local offers, the organisations'
+    descriptions and opening hours (where they have any), and the team's reply templates
+    (one row per language, grouped by their position in demo.replies)."""
     local_offers_seed()
+    organisations_seed()
     rows = [
         (f"topic {t.slug}: name", {"nb": t.name_nb, "en": t.name_en, **t.names})
         for t in Topic.objects.all()
@@ -60,6 +63,10 @@ def _seeded_rows() -> list[tuple[str, dict[str, str]]]:
         if step.guidance_en:
             rows.append((f"step {step.template.slug}/{step.key}: guidance", step.guidances))
     rows += [(f"offer {o.name}: description", o.descriptions) for o in LocalOffer.objects.all()]
+    for org in Organisation.objects.all():
+        rows.append((f"organisation {org.name}: description", org.descriptions))
+        if org.opening_hours_texts:
+            rows.append((f"organisation {org.name}: opening hours", org.opening_hours_texts))
     replies: dict[str, dict[str, str]] = {}
     for _name, language, body in REPLY_TEMPLATES:
         texts = next((t for t in replies.values() if language not in t), None)
@@ -74,7 +81,9 @@ def _seeded_rows() -> list[tuple[str, dict[str, str]]]:
 def test_texts_seeded_data_lacks_no_language():
     rows = _seeded_rows()
     assert len(rows) > 60
-    assert {label.split()[0] for label, _texts in rows} >= {"topic", "template", "step", "offer"}
+    kinds = {label.split()[0] for label, _texts in rows}
+    assert kinds >= {"topic", "template", "step", "offer", "organisation"}
+    assert sum("opening hours" in label for label, _texts in rows) >= 4
     assert _missing_report(rows) == {}
 
 
@@ -83,11 +92,33 @@ def test_texts_missing_report_lists_each_language_of_seeded_data():
     """The report a failing run prints: per language, what lacks it."""
     TemplateStep.objects.filter(key="car").update(titles={"nb": "Bil", "en": "Car"})
     Topic.objects.filter(slug="housing").update(names={"pl": "Mieszkanie"})
+    Organisation.objects.create(
+        name="Bjerkvik skole",
+        kind="school",
+        opening_hours_texts={"nb": "Man-fre 08-14", "en": "Mon-Fri 08-14", "pl": "pon.-pt."},
+        descriptions={"nb": "Barneskole"},
+    )
     report = _missing_report(_seeded_rows())
-    assert set(report) == {"pl", "uk", "ar"}
+    assert set(report) == {"en", "pl", "uk", "ar"}
+    assert report["en"] == ["organisation Bjerkvik skole: description"]
     assert "topic housing: name" in report["uk"] and "topic housing: name" in report["ar"]
     assert "topic housing: name" not in report["pl"]
     assert "step moving-to-the-region/car: title" in report["pl"]
+    assert "organisation Bjerkvik skole: opening hours" in report["uk"]
+    assert "organisation Bjerkvik skole: opening hours" not in report["pl"]
+
+
+@pytest.mark.django_db
+def test_texts_demo_seed_fills_only_the_languages_an_organisation_lacks():
+    nav = organisations_seed()["nav"]
+    Organisation.objects.filter(pk=nav.pk).update(
+        opening_hours_texts={"en": "Weekdays 09-14"}, descriptions={}
+    )
+    nav = organisations_seed()["nav"]
+    assert nav.opening_hours_texts["en"] == "Weekdays 09-14"  # the team's edit stays
+    assert texts_missing(nav.opening_hours_texts, LANGUAGES) == []
+    assert texts_missing(nav.descriptions, LANGUAGES) == []
+    assert text_for(nav.opening_hours_texts, "ar").startswith("من الاثنين إلى الجمعة")
 
 
 @pytest.mark.django_db

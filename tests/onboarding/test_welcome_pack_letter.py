@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from config.texts import text_for
 from contacts.models import HouseholdMember, Municipality, Newcomer, Organisation
 from contacts.services import newcomer_link_issue
+from demo.people import ORGANISATION_TEXTS
 from onboarding.models import LocalOffer, OfferDate, OnboardingTemplate, PlanStep
 from onboarding.pdf import render_welcome_pack
 from onboarding.services import plan_start
@@ -64,7 +65,8 @@ def letter(world):
         phone="+47 76 00 10 00",
         email="tilflytter@narvik.example",
         address="Kongens gate 51\n8514 Narvik",
-        opening_hours="Mon-Fri 08:00-15:30",
+        opening_hours_texts=ORGANISATION_TEXTS["kommune"]["opening_hours_texts"],
+        descriptions=ORGANISATION_TEXTS["kommune"]["descriptions"],
     )
     world.case.refresh_from_db()
     HouseholdMember.objects.create(newcomer=world.newcomer, relation="child", birth_year=2023)
@@ -163,10 +165,16 @@ def test_welcome_pack_letter_in_each_public_language(world, letter, language):
             english = text_for(step.titles, "en")
             if language != "en" and english != text_for(step.titles, language):
                 assert english not in flat, (language, english)
-        # The letterhead: the team, its phone, address and opening hours.
+        # The letterhead: the team, its phone, address and opening hours, and under "Your
+        # contacts" what the organisation does; both texts in the pack's language.
         assert settings.TEAM_NAME in flat
         assert "+47 76 00 10 00" in flat and "Kongens gate 51" in flat
-        assert "Mon-Fri 08:00-15:30" in flat
+        texts = ORGANISATION_TEXTS["kommune"]
+        assert _has(flat, texts["opening_hours_texts"][language])
+        assert _has(flat, texts["descriptions"][language])
+        if language != "en":
+            assert texts["opening_hours_texts"]["en"] not in flat
+            assert texts["descriptions"]["en"][:40] not in flat
         # The offer with its contact, address, web address and next dates (the past one left
         # out), and the personal link written out.
         for detail in (

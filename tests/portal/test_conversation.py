@@ -103,14 +103,20 @@ def test_portal_contacts_with_phone_email_address_and_opening_hours(client, worl
         email="tilflytt@narvik.example",
         phone="+47 76 00 10 00",
         address="Kongens gate 51\n8514 Narvik",
-        opening_hours="Mon-Fri 08:00-15:30",
+        opening_hours_texts={"en": "Monday to Friday, 08:00-15:30", "pl": "pon.-pt. 8:00-15:30"},
+        descriptions={"en": "The newcomer team.", "nb": "Tilflytterteamet."},
     )
     html = _page(client, f"/en/my/{portal.secret}/")
     contacts = html.split('id="contacts"')[1].split("</section>")[0]
     assert 'href="tel:+4776001000"' in contacts
     assert 'href="mailto:tilflytt@narvik.example"' in contacts
     assert "Kongens gate 51<br>8514 Narvik" in contacts
-    assert "Mon-Fri 08:00-15:30" in contacts
+    assert "Monday to Friday, 08:00-15:30" in contacts
+    assert "The newcomer team." in contacts
+    # In the reader's language, else by the fallback rule (English, then bokmål).
+    polish = _page(client, f"/pl/my/{portal.secret}/").split('id="contacts"')[1]
+    assert "pon.-pt. 8:00-15:30" in polish and "Monday" not in polish
+    assert "The newcomer team." in polish
 
 
 # The page's queries: the link, the case, the household, the steps, the consents, the plan,
