@@ -32,6 +32,16 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+_MARK = 987654321
+
+
+def url_format(name: str) -> str:
+    """The address of `name`, whose one argument is a whole number, as a format string:
+    reversed once per page and filled per row (`{{ detail.format(case.pk) }}`), where
+    `url()` in a loop would resolve the pattern again for each row."""
+    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
+
+
 def date(value: Any, arg: str = "DATE_FORMAT") -> str:
     """`{{ case.created_at|date("SHORT_DATE_FORMAT") }}`, as Django's `date` filter: an
     aware datetime is shown in the current time zone first (the template language does
@@ -66,6 +76,7 @@ def environment(**options: Any) -> Environment:
     )
     env.globals.update(
         url=url,
+        url_format=url_format,
         include_django=include_django,
         static=static,
         switch_languages=switch_languages,
