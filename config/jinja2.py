@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from config import languages
 
@@ -54,12 +55,15 @@ def date(value: Any, arg: str = "DATE_FORMAT") -> str:
 
 
 @pass_context
-def include_django(context: Context, template_name: str, **extra: Any) -> str:
-    """`{{ include_django(part_template, part=part) }}`: a section another app adds through a
-    registry (cases.registries.my_work_parts) in the Django template language, rendered
-    with this page's context and `extra`."""
-    return get_template(template_name, using="django").render(
-        {**context.get_all(), **extra}, context.get("request")
+def include_part(context: Context, template_name: str, **extra: Any) -> Markup:
+    """`{{ include_part(part_template, part=part) }}`: a section another app adds through a
+    registry (cases.registries.my_work_parts), rendered with this page's context and
+    `extra`, in whichever template language it is written (a Jinja2 template under
+    templates/jinja2/, else the Django template language)."""
+    # Markup: the part's template escaped what it had to (a Jinja2 template's render()
+    # returns a plain str, which the page would escape again).
+    return Markup(  # noqa: S704 - rendered by an autoescaping template
+        get_template(template_name).render({**context.get_all(), **extra}, context.get("request"))
     )
 
 
@@ -77,7 +81,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         url=url,
         url_format=url_format,
-        include_django=include_django,
+        include_part=include_part,
         static=static,
         switch_languages=switch_languages,
         language_bidi=translation.get_language_bidi,
