@@ -49,8 +49,8 @@ def date(value: Any, arg: str = "DATE_FORMAT") -> str:
     that for the filter); "" for None."""
     if value in (None, ""):
         return ""
-    if isinstance(value, datetime):
-        value = timezone.template_localtime(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return formats.date_format(value, arg)
 
 
