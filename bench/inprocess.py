@@ -9,13 +9,16 @@ Runs on the data bench/seed.py made (run it first), with bench.settings, through
 test client but without the test environment's template instrumentation, which copies
 every template context and would triple the rendering time. The figures leave out
 gunicorn and the network; use them to find where a page spends its time, and
-bench/run.py for the figures in docs/benchmarks.md. Needs `collectstatic` (as run.py
+bench/run.py for the figures in docs/benchmarks.md. "cpu" is the Python process's own CPU
+time per request (routing, ORM, rendering; not PostgreSQL's), which a machine loaded by
+other work disturbs far less than the wall-clock p50 and p95. Needs `collectstatic` (as run.py
 does), since the pages use the manifest storage.
 """
 
 import argparse
 import cProfile
 import io
+import logging
 import os
 import pstats
 import statistics
@@ -79,6 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     # WhiteNoise warns when var/static is missing; the figures do not depend on it.
     warnings.filterwarnings("ignore", message="No directory at")
+    logging.disable(logging.INFO)  # django-axes logs each forced login
     known = pages()
     users = get_user_model().objects
     for name in args.pages or list(known):
@@ -92,14 +96,17 @@ def main() -> None:
         statements = sorted(
             ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
         )
-        samples = []
+        samples, cpu = [], []
         for _ in range(args.runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             client.get(path)
             samples.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         sql_ms = sum(ms for ms, _sql in statements)
+        p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
         print(
-            f"{name:<10} p50 {statistics.median(samples):6.1f} ms  max {max(samples):6.1f} ms"
+            f"{name:<10} p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms"
+            f"  max {max(samples):6.1f} ms  cpu p50 {statistics.median(cpu):5.1f} ms"
             f"  {len(statements)} queries, {sql_ms:.1f} ms of SQL"
         )
         for ms, sql in statements[: args.sql]:

@@ -101,7 +101,7 @@ class CaseListApi(ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        return selectors.case_list_for_screen(user=self.request.user, today=timezone.localdate())
+        return selectors.case_list_for_api(user=self.request.user, today=timezone.localdate())
 
 
 class CaseDetailApi(APIView):

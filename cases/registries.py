@@ -46,7 +46,8 @@ class CasePagePart:
 class MyWorkPart:
     """A section of "My work", in `slot` "top" (notices) or "after-followups":
     `context(request, today)` returns what its template needs, or None when it has
-    nothing to show."""
+    nothing to show. The template may be Jinja2 (templates/jinja2/, as the page is) or
+    the Django template language (config.jinja2.include_part)."""
 
     slot: str
     order: int

@@ -98,7 +98,12 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cases/case_list.html",
         {
             "filter": case_filter,
+            "form": case_filter.form,
+            "filter_data": getattr(case_filter.form, "cleaned_data", {}),
+            "filter_errors": bool(case_filter.errors),
             "page": page,
+            # Read here, once: the template only loops over rows already fetched.
+            "rows": list(page.object_list),
             "query": query.urlencode(),
             "today": today,
             "columns": list(case_list_columns),
@@ -112,6 +117,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "bulk_form": BulkForm(),
         },
+        using="jinja2",
     )
 
 
@@ -133,12 +139,12 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "cases/case_mine.html",
         {
-            "triage": triage[:TRIAGE_SHOWN],
+            "triage": list(triage[:TRIAGE_SHOWN]),
             "triage_count": triage.count(),
-            "followups": followups[:MINE_SHOWN],
+            "followups": list(followups[:MINE_SHOWN]),
             "followups_count": followups.count(),
-            "cases": selectors.my_cases_open_first(
-                user=request.user, today=today, limit=MINE_SHOWN
+            "cases": list(
+                selectors.my_cases_open_first(user=request.user, today=today, limit=MINE_SHOWN)
             ),
             "cases_count": selectors.my_cases_open(user=request.user).count(),
             "unread_count": unread_count(user=request.user),
@@ -146,6 +152,7 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": today,
             "parts": parts,
         },
+        using="jinja2",
     )
 
 

@@ -85,3 +85,27 @@ def env_oidc_providers() -> list[dict[str, object]]:
             }
         )
     return providers
+
+
+def template_engines(directory: Path, context_processors: list[str]) -> list[dict[str, object]]:
+    """Django's template language for most pages (templates/, each app's templates/), and
+    Jinja2 for the most-read staff pages (templates/jinja2/, config/jinja2.py), which
+    their views ask for by name: `render(..., using="jinja2")`."""
+    return [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [directory],
+            "APP_DIRS": True,
+            "OPTIONS": {"context_processors": context_processors},
+        },
+        {
+            "BACKEND": "django.template.backends.jinja2.Jinja2",
+            "NAME": "jinja2",
+            "DIRS": [directory / "jinja2"],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                "environment": "config.jinja2.environment",
+                "context_processors": context_processors,
+            },
+        },
+    ]

@@ -15,7 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # The strict helpers every variable is read through; `<NAME>_FILE` works for each.
-from config.env import env_bool, env_int, env_list, env_oidc_providers, env_str
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_oidc_providers,
+    env_str,
+    template_engines,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -244,22 +251,14 @@ FORM_RENDERER = "config.forms.FormRenderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.i18n",
-                "contacts.context_processors.membership",
-            ],
-        },
-    },
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.i18n",
+    "contacts.context_processors.membership",
 ]
+TEMPLATES = template_engines(BASE_DIR / "templates", CONTEXT_PROCESSORS)
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -104,3 +104,45 @@ def test_translations_public_catalogue_has_nothing_stale(language):
 def test_translations_no_compiler_uses_fuzzy_entries():
     for path in ("Makefile", ".ci/run"):
         assert "--use-fuzzy" not in (ROOT / path).read_text(encoding="utf-8"), path
+
+
+def _jinja2_msgids() -> dict[tuple[str, str | None], str]:
+    """Each msgid the Jinja2 templates translate (Babel's extractor, as `makemessages`
+    runs it: operations/management/commands/makemessages.py), with where it is."""
+    from operations.management.commands.makemessages import jinja2_messages
+
+    found = {}
+    for path, lineno, message, context in jinja2_messages():
+        ids = message if isinstance(message, tuple) else (message,)
+        found[(ids[0], context)] = f"{path}:{lineno}"
+    assert len(found) > 50  # the extractor read the templates
+    return found
+
+
+@pytest.mark.parametrize("language", settings.STAFF_LANGUAGES)
+def test_translations_jinja2_templates_are_in_the_catalogues(language):
+    """Every string of the Jinja2 templates (the case list, "My work") is in the staff
+    catalogues and translated: a new or reworded string fails here until the catalogues
+    are refreshed and filled."""
+    catalog = {(_strings(m.id)[0], m.context): m for m in _catalogue(language) if m.id}
+    missing = [
+        (msgid, where)
+        for (msgid, context), where in _jinja2_msgids().items()
+        if (msgid, context) not in catalog or not all(_strings(catalog[(msgid, context)].string))
+    ]
+    assert missing == [], f"refresh and fill the catalogues: {REFRESH}"
+
+
+def test_translations_no_stale_jinja2_msgid():
+    """A msgid the catalogue has only from Jinja2 templates is still in one of them: a
+    string removed or reworded there leaves no stale entry behind."""
+    extracted = _jinja2_msgids()
+    stale = [
+        message.id
+        for message in _catalogue("nb")
+        if message.id
+        and message.locations
+        and all(path.startswith("templates/jinja2/") for path, _line in message.locations)
+        and (_strings(message.id)[0], message.context) not in extracted
+    ]
+    assert stale == [], f"refresh the catalogues: {REFRESH}"

@@ -358,3 +358,36 @@ def test_cases_api_topics_and_organisations(world, api):
     assert [o["name"] for o in organisations] == ["NAV Narvik", "Narvik kommune", "Narvik skole"]
     topics = client.get(reverse("api:topics-list"), HTTP_ACCEPT_LANGUAGE="en").json()
     assert topics["count"] > 0
+
+
+@pytest.mark.django_db
+def test_case_list_api_row_has_every_field_it_documents(world, client):
+    """The list reads only the columns it returns (cases.selectors.case_list_for_api):
+    each of them is still there, with its value."""
+    f.make_followup(
+        case=world.case, assignee=world.owner, due_date=timezone.localdate() - timedelta(1)
+    )
+    client.force_login(world.coordinator)
+    rows = client.get(reverse("api:cases-list")).json()["results"]
+    row = next(row for row in rows if row["id"] == world.case.pk)
+    case = world.case
+    assert row["reference"] == case.reference
+    assert (row["status"], row["priority"], row["channel"]) == (
+        case.status,
+        case.priority,
+        case.channel,
+    )
+    assert row["newcomer"] == {"id": case.newcomer_id, "name": case.newcomer.name}
+    owner = case.owner
+    assert row["owner"] == (
+        {"id": owner.pk, "name": owner.get_full_name() or owner.get_username()} if owner else None
+    )
+    assert row["responsible_organisation"] == {
+        "id": case.responsible_organisation_id,
+        "name": case.responsible_organisation.name,
+    }
+    assert {topic["slug"] for topic in row["topics"]} == set(
+        case.topics.values_list("slug", flat=True)
+    )
+    assert row["has_overdue"] is True
+    assert row["created_at"]

@@ -2,7 +2,10 @@
 and by phone, save the filters as a view (a tab), act on several cases at once, and read
 the summary; axe-clean on every page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cases.models import Case
@@ -69,3 +72,29 @@ def test_case_list_journey_search_save_view_and_bulk_action(
     ) == {world.owner.pk}
     page.get_by_role("link", name="Back to the list").click()
     expect(tabs.get_by_role("link", name="New enquiries")).to_have_attribute("aria-current", "page")
+
+
+def test_my_work_journey_every_section_is_axe_clean_and_takes_a_case(
+    live_server, page: Page, world, check_page
+):
+    """ "My work" (rendered with Jinja2) with every section filled: follow-ups, onboarding
+    steps, new enquiries without an owner, owned cases, the unread notice."""
+    f.make_followup(
+        case=world.case, assignee=world.owner, due_date=timezone.localdate() - timedelta(1)
+    )
+    f.make_plan(case=world.case, actor=world.owner)
+    waiting = f.make_case(organisation=world.kommune)
+    case_mark_unread(case=world.case)
+    base = live_server.url
+    _log_in(page, base, "owner", check_page)
+    page.goto(f"{base}/en/cases/mine/")
+    for heading in ("My follow-ups", "My onboarding steps", "New enquiries without an owner"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name="Cases I own")).to_be_visible()
+    expect(page.get_by_text("1 case has a message from the newcomer")).to_be_visible()
+    check_page(page)
+
+    page.get_by_role("button", name=f"Take this case {waiting.reference}").click()
+    expect(page.get_by_text(f"You own the case {waiting.reference} now.")).to_be_visible()
+    expect(page.get_by_role("link", name=waiting.reference)).to_be_visible()  # now owned
+    check_page(page)

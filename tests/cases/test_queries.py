@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from tests import factories as f
+from tests import pages
 
 
 def _grow(world, n):
@@ -100,8 +101,9 @@ def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
     large = [_count(client, url) for url in urls]
     assert small == large
     listing = client.get(reverse("cases:list"))
-    row = next(c for c in listing.context["page"].object_list if c.pk == world.case.pk)
-    assert row.steps_applicable > 0 and row.steps_done == 0
+    row = next(row for row in pages.case_list_rows(listing) if row.pk == world.case.pk)
+    applicable = world.case.plan.steps.exclude(status="skipped").count()
+    assert applicable > 0 and f"0/{applicable}" in row.text
 
 
 @pytest.mark.django_db
@@ -113,10 +115,12 @@ def test_my_work_stays_the_same_size_however_much_work_there_is(world, login):
         case = f.make_case(organisation=world.kommune, owner=world.owner)
         f.make_followup(case=case, assignee=world.owner, due_date=today + timedelta(days=i))
     response = login(world.owner).get(reverse("cases:mine"))
-    assert len(response.context["followups"]) == MINE_SHOWN
-    assert response.context["followups_count"] == MINE_SHOWN + 5
-    assert len(response.context["cases"]) == MINE_SHOWN
-    assert response.context["cases_count"] == MINE_SHOWN + 6  # with the world's case
+    followups = pages.section(response, "followups-heading")
+    assert followups.count("<li ") == MINE_SHOWN
+    assert pages.heading_count(followups) == MINE_SHOWN + 5
+    owned = pages.section(response, "cases-heading")
+    assert len(pages.rows(owned)) == MINE_SHOWN
+    assert pages.heading_count(owned) == MINE_SHOWN + 6  # with the world's case
     assert f"?owner={world.owner.pk}" in response.content.decode()
 
 

@@ -4,6 +4,9 @@ import pytest
 from django.urls import reverse
 
 from onboarding.models import OnboardingPlan, OnboardingTemplate, PlanStep
+from onboarding.selectors import my_plan_steps_open
+from tests import factories as f
+from tests import pages
 
 
 def _start_body(**overrides):
@@ -141,3 +144,17 @@ def test_newcomer_move_date_change_moves_the_plan(world, login, plan):
     assert plan.move_date == date(2027, 5, 8)
     assert (step.due_date - before).days == 7
     assert world.case.events.filter(kind="onboarding.plan.rescheduled").count() == 1
+
+
+@pytest.mark.django_db
+def test_my_work_lists_my_open_plan_steps_with_their_case(world, login):
+    """The section onboarding adds to "My work" (a Jinja2 template, as the page is)."""
+    f.make_plan(case=world.case, actor=world.owner)
+    mine = list(my_plan_steps_open(user=world.owner))
+    assert mine  # the owner's steps and the organisation's queue
+    response = login(world.owner).get(reverse("cases:mine"))
+    steps = pages.section(response, "steps-heading")
+    assert pages.heading_count(steps) == len(mine)
+    assert set(pages.links_to_cases(steps)) == {world.case.pk}
+    assert f"{world.case.reference} · {world.case.newcomer.name}" in steps
+    assert str(mine[0].title) in steps

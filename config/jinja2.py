@@ -1,0 +1,91 @@
+"""The Jinja2 environment of the staff pages that are rendered most (the case list, "My
+work"): Django's Jinja2 backend (settings.TEMPLATES, second entry), templates in
+templates/jinja2/. The Django template language resolves each `{{ case.newcomer.name }}`
+through a chain of lookups and renders each `{% include %}` through its own context
+stack; Jinja2 compiles a template to Python once, which made the case list's 25 rows
+several times cheaper (docs/benchmarks.md, "Staff pages, issue 24").
+
+Translations: `{{ _("…") }}`, `{% trans trimmed %}…{% endtrans %}` and `ngettext`
+go through Django's gettext (newstyle: placeholders are filled and escaped by Jinja2).
+The strings are extracted with Babel's Jinja2 extractor by `manage.py makemessages`
+(operations/management/commands/makemessages.py) into the same catalogues, and
+tests/test_translations.py checks them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from config import languages
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`{{ url("cases:detail", case.pk) }}`, as `{% url %}`."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+_MARK = 987654321
+
+
+def url_format(name: str) -> str:
+    """The address of `name`, whose one argument is a whole number, as a format string:
+    reversed once per page and filled per row (`{{ detail.format(case.pk) }}`), where
+    `url()` in a loop would resolve the pattern again for each row."""
+    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
+
+
+def date(value: Any, arg: str = "DATE_FORMAT") -> str:
+    """`{{ case.created_at|date("SHORT_DATE_FORMAT") }}`, as Django's `date` filter: an
+    aware datetime is shown in the current time zone first (the template language does
+    that for the filter); "" for None."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, arg)
+
+
+@pass_context
+def include_part(context: Context, template_name: str, **extra: Any) -> Markup:
+    """`{{ include_part(part_template, part=part) }}`: a section another app adds through a
+    registry (cases.registries.my_work_parts), rendered with this page's context and
+    `extra`, in whichever template language it is written (a Jinja2 template under
+    templates/jinja2/, else the Django template language)."""
+    # Markup: the part's template escaped what it had to (a Jinja2 template's render()
+    # returns a plain str, which the page would escape again).
+    return Markup(  # noqa: S704 - rendered by an autoescaping template
+        get_template(template_name).render({**context.get_all(), **extra}, context.get("request"))
+    )
+
+
+def switch_languages(*, public: bool) -> list[str]:
+    """The languages the header offers: all on public pages, the staff ones elsewhere."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return codes if public else [code for code in codes if code in settings.STAFF_LANGUAGES]
+
+
+def environment(**options: Any) -> Environment:
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - the backend sets autoescape
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True
+    )
+    env.globals.update(
+        url=url,
+        url_format=url_format,
+        include_part=include_part,
+        static=static,
+        switch_languages=switch_languages,
+        language_bidi=translation.get_language_bidi,
+        language_code=translation.get_language,
+    )
+    env.filters.update(date=date, intcomma=intcomma, language_name_own=languages.language_name_own)
+    return env
