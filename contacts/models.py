@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.texts import text_for
+from occupations.models import Occupation
 
 
 class Organisation(models.Model):
@@ -131,6 +132,20 @@ class Locality(models.Model):
         return f"{self.name} ({self.municipality.name})"
 
 
+def occupation_code_field() -> "models.ForeignKey[Occupation | None, Occupation | None]":
+    """An occupation coded with ISCO-08/STYRK-08 beside the free text it codes (the
+    newcomer's, each adult household member's). The classification is never deleted; if a
+    group were, the code would go and the text stay."""
+    return models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Newcomer(models.Model):
     """The household's contact person."""
 
@@ -203,6 +218,9 @@ class Newcomer(models.Model):
         _("target group"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.OTHER
     )
     occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    # The free text above coded by staff (or by contacts.occupation_mapping where it matches
+    # one occupation only); the text stays beside it, as the newcomer wrote it.
+    occupation_code = occupation_code_field()
     citizenship = models.CharField(
         _("citizenship"), max_length=10, choices=Citizenship.choices, blank=True
     )
@@ -267,6 +285,9 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    # Each adult's occupation: free text as told, and its code set by staff (as on Newcomer).
+    occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    occupation_code = occupation_code_field()
 
     class Meta:
         ordering = ["relation", "birth_year", "pk"]
