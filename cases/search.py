@@ -12,16 +12,22 @@ One kind of match per search, never an OR across tables (docs/benchmarks.md, "Se
   cases.selectors.note_visibility_q), and nothing else.
 
 Names are compared folded: upper case, accents stripped. On PostgreSQL the folding is
-`tilflytt_fold()`, an IMMUTABLE wrapper around the `unaccent` extension, so that a trigram
-index on `tilflytt_fold(name)` serves the search (cases/migrations/0012); on SQLite the
-same name is a Python function registered on each connection (`sqlite_functions_add`).
+`tilflytt_fold()`, an IMMUTABLE wrapper around the `unaccent` extension (cases/migrations/
+0012); on SQLite the same name is a Python function registered on each connection
+(`sqlite_functions_add`). The folded names are stored (cases/migrations/0014), so a broad
+name does not fold each candidate row again: on PostgreSQL the generated column
+`contacts_newcomer.name_folded` with a trigram index, on SQLite the FTS5 table
+`cases_newcomer_fts` (trigram tokenizer), both kept in step by the database itself.
 """
 
 import re
 import unicodedata
 from typing import Any
 
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db import connections
+from django.db.models import CharField, Expression, Func, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Contains
 
 from cases.models import Case, Note
 from cases.selectors import User, note_visibility_q
@@ -39,6 +45,8 @@ PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
 PHONE_MIN_DIGITS = 7
 # A partial reference is the number of one case a year; this many is far beyond any list.
 REFERENCE_MATCHES_MAX = 500
+# SQLite's FTS5 trigram tokenizer finds a phrase of at least three characters by its index.
+FTS_TRIGRAM = 3
 
 # Letters that do not decompose into a base letter and an accent, as unaccent maps them.
 _LETTERS = str.maketrans(
@@ -55,6 +63,18 @@ def text_fold(text: str) -> str:
 class Fold(Func):
     function = "tilflytt_fold"
     output_field = CharField()
+
+
+class NameFolded(Expression):
+    """PostgreSQL's stored `contacts_newcomer.name_folded` (migrations/0014), in a query
+    over newcomers: the models do not declare the column, so it is named here, with the
+    alias the query gives the table (U0 inside a subquery)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.name_folded", []
 
 
 def sqlite_functions_add(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -112,7 +132,21 @@ def case_search(
     elif "@" in value:
         newcomers = Newcomer.objects.filter(email__istartswith=value)
     else:
-        newcomers = Newcomer.objects.annotate(name_folded=Fold("name")).filter(
-            Q(name_folded__contains=text_fold(value)) | Q(email__istartswith=value)
+        newcomers = Newcomer.objects.filter(
+            _name_folded_contains(text_fold(value)) | Q(email__istartswith=value)
         )
     return cases.filter(newcomer_id__in=newcomers.values("pk"))
+
+
+def _name_folded_contains(folded: str) -> Q:
+    """Newcomers whose folded name contains `folded`, read from what migrations/0014 stores:
+    the generated column on PostgreSQL (its trigram index serves LIKE), the FTS5 table on
+    SQLite (its trigram index finds a phrase of three characters or more; a shorter one
+    folds each name, as before)."""
+    if connections[Newcomer.objects.db].vendor == "postgresql":
+        return Q(Contains(NameFolded(), folded))
+    if len(folded) < FTS_TRIGRAM:
+        return Q(Contains(Fold("name"), folded))
+    phrase = '"' + folded.replace('"', '""') + '"'  # the text as one FTS5 string
+    fts = "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s"
+    return Q(pk__in=RawSQL(fts, [phrase]))  # noqa: S611 - fixed SQL, the text a parameter
