@@ -132,21 +132,25 @@ def case_search(
     elif "@" in value:
         newcomers = Newcomer.objects.filter(email__istartswith=value)
     else:
-        newcomers = Newcomer.objects.filter(
-            _name_folded_contains(text_fold(value)) | Q(email__istartswith=value)
-        )
+        newcomers = Newcomer.objects.filter(_name_or_email_start(value))
     return cases.filter(newcomer_id__in=newcomers.values("pk"))
 
 
-def _name_folded_contains(folded: str) -> Q:
-    """Newcomers whose folded name contains `folded`, read from what migrations/0014 stores:
-    the generated column on PostgreSQL (its trigram index serves LIKE), the FTS5 table on
-    SQLite (its trigram index finds a phrase of three characters or more; a shorter one
-    folds each name, as before)."""
+def _name_or_email_start(value: str) -> Q:
+    """Newcomers whose folded name contains the text, or whose e-mail address begins with
+    it, read from what migrations/0014 stores: the generated column on PostgreSQL (its
+    trigram index serves LIKE), the FTS5 table on SQLite (its trigram index serves a phrase
+    of three characters or more, and LIKE on the address). Shorter text, or text with
+    LIKE's own characters, is compared row by row, folding each name, as before."""
+    folded = text_fold(value)
+    email_start = Q(email__istartswith=value)
     if connections[Newcomer.objects.db].vendor == "postgresql":
-        return Q(Contains(NameFolded(), folded))
-    if len(folded) < FTS_TRIGRAM:
-        return Q(Contains(Fold("name"), folded))
+        return Q(Contains(NameFolded(), folded)) | email_start
+    if len(folded) < FTS_TRIGRAM or any(ch in value for ch in "%_\\"):
+        return Q(Contains(Fold("name"), folded)) | email_start
     phrase = '"' + folded.replace('"', '""') + '"'  # the text as one FTS5 string
-    fts = "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s"
-    return Q(pk__in=RawSQL(fts, [phrase]))  # noqa: S611 - fixed SQL, the text a parameter
+    fts = (
+        "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s "
+        "UNION SELECT rowid FROM cases_newcomer_fts WHERE email LIKE %s"
+    )
+    return Q(pk__in=RawSQL(fts, [f"name : {phrase}", f"{value}%"]))  # noqa: S611 - fixed SQL

@@ -11,7 +11,9 @@ whose matches are rechecked row by row: a broad name ("Kowalska", 10,000 newcome
   column (no code writes it); cases.search reads it. PostgreSQL refuses to change the type
   of `name` while the column depends on it: drop it first in such a migration.
 - SQLite: an FTS5 table with the trigram tokenizer (`cases_newcomer_fts`, rowid = the
-  newcomer's id) holding the folded name, kept in step by triggers on contacts_newcomer.
+  newcomer's id) holding the folded name and the e-mail address (whose beginning the name
+  search also matches: SQLite read every newcomer for it), kept in step by triggers on
+  contacts_newcomer.
   A migration that remakes contacts_newcomer on SQLite drops these triggers with the old
   table: run CREATE_TRIGGERS again after it (tests/cases/test_search.py then passes again).
 """
@@ -35,20 +37,20 @@ PG_BACKWARD = [
 ]
 CREATE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_insert AFTER INSERT ON contacts_newcomer "
-    "BEGIN INSERT INTO cases_newcomer_fts (rowid, name) "
-    "VALUES (new.id, tilflytt_fold(new.name)); END",
+    "BEGIN INSERT INTO cases_newcomer_fts (rowid, name, email) "
+    "VALUES (new.id, tilflytt_fold(new.name), new.email); END",
     "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_update "
-    "AFTER UPDATE OF name ON contacts_newcomer "
-    "BEGIN UPDATE cases_newcomer_fts SET name = tilflytt_fold(new.name) "
+    "AFTER UPDATE OF name, email ON contacts_newcomer "
+    "BEGIN UPDATE cases_newcomer_fts SET name = tilflytt_fold(new.name), email = new.email "
     "WHERE rowid = new.id; END",
     "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_delete AFTER DELETE ON contacts_newcomer "
     "BEGIN DELETE FROM cases_newcomer_fts WHERE rowid = old.id; END",
 ]
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS cases_newcomer_fts "
-    "USING fts5(name, tokenize = 'trigram')",
-    "INSERT INTO cases_newcomer_fts (rowid, name) "
-    "SELECT id, tilflytt_fold(name) FROM contacts_newcomer",
+    "USING fts5(name, email, tokenize = 'trigram')",
+    "INSERT INTO cases_newcomer_fts (rowid, name, email) "
+    "SELECT id, tilflytt_fold(name), email FROM contacts_newcomer",
     *CREATE_TRIGGERS,
 ]
 SQLITE_BACKWARD = [

@@ -229,6 +229,10 @@ def test_search_names_follow_a_renamed_and_a_deleted_newcomer(world, people):
     newcomer_update(newcomer=sorensen.newcomer, changes={"name": "Øystein Ødegård"})
     assert _found(world.coordinator, "odegard") == {sorensen.reference}
     assert _found(world.coordinator, "sorensen") == set()
+    # The e-mail's beginning, which the name search also matches, follows its changes too.
+    newcomer_update(newcomer=sorensen.newcomer, changes={"email": "oystein.ode@example.no"})
+    assert _found(world.coordinator, "Oystein.Ode") == {sorensen.reference}
+    assert _found(world.coordinator, "ystein.ode") == set()  # the beginning only
     f.make_newcomer(name="Zofia Ząbek").delete()  # a row gone leaves the index too
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
