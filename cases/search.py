@@ -47,6 +47,9 @@ PHONE_MIN_DIGITS = 7
 REFERENCE_MATCHES_MAX = 500
 # SQLite's FTS5 trigram tokenizer finds a phrase of at least three characters by its index.
 FTS_TRIGRAM = 3
+# cases/migrations/0014's FTS5 table (SQLite only): names folded, and e-mail addresses.
+FTS_EMAIL = "SELECT rowid FROM cases_newcomer_fts WHERE email LIKE %s"
+FTS_NAME = "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s"
 
 # Letters that do not decompose into a base letter and an accent, as unaccent maps them.
 _LETTERS = str.maketrans(
@@ -130,7 +133,7 @@ def case_search(
     if phone is not None:
         newcomers = Newcomer.objects.filter(phone_normalised=phone)
     elif "@" in value:
-        newcomers = Newcomer.objects.filter(email__istartswith=value)
+        newcomers = Newcomer.objects.filter(_email_start(value))
     else:
         newcomers = Newcomer.objects.filter(_name_or_email_start(value))
     return cases.filter(newcomer_id__in=newcomers.values("pk"))
@@ -143,14 +146,22 @@ def _name_or_email_start(value: str) -> Q:
     of three characters or more, and LIKE on the address). Shorter text, or text with
     LIKE's own characters, is compared row by row, folding each name, as before."""
     folded = text_fold(value)
-    email_start = Q(email__istartswith=value)
     if connections[Newcomer.objects.db].vendor == "postgresql":
-        return Q(Contains(NameFolded(), folded)) | email_start
-    if len(folded) < FTS_TRIGRAM or any(ch in value for ch in "%_\\"):
-        return Q(Contains(Fold("name"), folded)) | email_start
+        return Q(Contains(NameFolded(), folded)) | Q(email__istartswith=value)
+    if not _fts_serves(folded, value):
+        return Q(Contains(Fold("name"), folded)) | Q(email__istartswith=value)
     phrase = '"' + folded.replace('"', '""') + '"'  # the text as one FTS5 string
-    fts = (
-        "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s "
-        "UNION SELECT rowid FROM cases_newcomer_fts WHERE email LIKE %s"
-    )
+    fts = FTS_NAME + " UNION " + FTS_EMAIL
     return Q(pk__in=RawSQL(fts, [f"name : {phrase}", f"{value}%"]))  # noqa: S611 - fixed SQL
+
+
+def _email_start(value: str) -> Q:
+    """Newcomers whose e-mail address begins with the text: on SQLite through the FTS5
+    table's trigram index (SQLite has no index for a case-insensitive prefix)."""
+    if connections[Newcomer.objects.db].vendor == "postgresql" or not _fts_serves(value, value):
+        return Q(email__istartswith=value)
+    return Q(pk__in=RawSQL(FTS_EMAIL, [f"{value}%"]))  # noqa: S611 - fixed SQL
+
+
+def _fts_serves(text: str, value: str) -> bool:
+    return len(text) >= FTS_TRIGRAM and not any(ch in value for ch in "%_\\")
