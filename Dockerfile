@@ -58,5 +58,5 @@ WORKDIR /app
 USER tilflytt
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", \
-     "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, bind and access log: config/gunicorn.py (measured in docs/benchmarks.md).
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn"]

@@ -21,10 +21,12 @@ Only loopback is contacted; every loop is bounded in count and time.
 
 import argparse
 import http.cookiejar
+import itertools
 import json
 import os
 import platform
 import re
+import shlex
 import signal
 import socket
 import statistics
@@ -39,6 +41,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - the throwaway login bench/seed.py makes
+# Production's worker settings before issue 24 (Dockerfile, docker-compose.yml, deploy/).
+WORKERS_TODAY = "--workers 3"
+# Staff pages added after the table's first rows: (row, user, URL name). Issue 23's needs
+# list is named here when it lands (its URL name then replaces the placeholder).
+LATER_PAGES = [
+    ("unmet needs", "coordinator", "outcomes:needs"),
+    ("recruitment needs", "coordinator", "skills:needs"),  # issue 23, when merged
+]
 
 
 def free_port() -> int:
@@ -145,6 +155,107 @@ def peak_rss_mb(master_pid: int) -> float:
     return round(max(peaks, default=0.0), 1)
 
 
+def gunicorn_start(env: dict, worker_args: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free loopback port with these worker settings ("--workers 3", or
+    production's file: "--config python:config.gunicorn"), once it accepts connections."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *shlex.split(worker_args),
+        ],
+        env={**env, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false"},
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,  # an access log on stdout, as production's settings have
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def gunicorn_stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def workers_compare(env: dict, settings: list[str], path: str, args) -> dict:  # type: ignore[no-untyped-def]
+    """Requests per second on one page for each worker setting, in one run: every setting's
+    server is up at once, and they take turns (--rounds windows of --seconds each), so a
+    passing disturbance of the shared machine touches them alike. Median of the windows."""
+    servers = [gunicorn_start(env, setting) for setting in settings]
+    try:
+        sessions = []
+        for _server, base in servers:
+            session = Session(base)
+            session.login("bench-coordinator")
+            for _ in range(8):  # every worker and thread warm
+                session.request(path)
+            sessions.append(session)
+        windows: list[list[float]] = [[] for _ in settings]
+        for _ in range(args.rounds):
+            for i, session in enumerate(sessions):
+                windows[i].append(throughput(session, path, args.concurrency, args.seconds))
+        return {
+            setting: {
+                "rps": statistics.median(windows[i]),
+                "windows": windows[i],
+                "peak_worker_mb": peak_rss_mb(servers[i][0].pid),
+            }
+            for i, setting in enumerate(settings)
+        }
+    finally:
+        for server, _base in servers:
+            gunicorn_stop(server)
+
+
+def _pair(figures: dict | None) -> str:
+    return f"{figures['p50_ms']}/{figures['p95_ms']}" if figures else "-"
+
+
+def sizes_run(args) -> None:  # type: ignore[no-untyped-def]
+    """One run per size (--db SIZE=URL, each its own database), one after the other, then
+    one table: each page's p50/p95 per size and the growth of p95 from each size to the
+    next. Each size is this script run alone (--no-write), read back from its JSON line."""
+    runs = {}
+    for spec in args.db:
+        size, url = spec.split("=", 1)
+        command = [sys.executable, str(Path(__file__)), "--cases", size, "--no-write"]
+        command += ["--requests", str(args.requests), "--seconds", str(args.seconds)]
+        command += ["--concurrency", str(args.concurrency), "--gunicorn", args.gunicorn]
+        output = subprocess.run(  # noqa: S603 - this script
+            command, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
+        )
+        if output.returncode:
+            raise SystemExit(f"the run at {size} cases failed:\n{output.stderr[-2000:]}")
+        print(output.stdout.strip().rsplit("\n", 1)[0], flush=True)
+        runs[int(size)] = json.loads(output.stdout.strip().splitlines()[-1])
+    sizes = sorted(runs)
+    header = f"{'page':<22}" + "".join(f"{f'{n:,} p50/p95':>20}" for n in sizes)
+    header += "".join(f"{f'{b // a}x growth':>12}" for a, b in itertools.pairwise(sizes))
+    lines = [header, "-" * len(header)]
+    for name in runs[sizes[-1]]["pages"]:
+        figures = [runs[n]["pages"].get(name) for n in sizes]
+        cells = "".join(f"{_pair(f):>20}" for f in figures)
+        for a, b in itertools.pairwise(figures):
+            cells += f"{round(b['p95_ms'] / a['p95_ms'], 2) if a and b else '-':>12}"
+        lines.append(f"{name:<22}{cells}")
+    memory = ", ".join(f"{n:,}: {runs[n]['peak_worker_mb']} MB" for n in sizes)
+    print("\n".join(lines))
+    print(f"peak worker memory: {memory}; gunicorn {args.gunicorn}")
+    print(json.dumps({"sizes": {str(n): runs[n] for n in sizes}}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -153,9 +264,32 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--gunicorn",
+        default=WORKERS_TODAY,
+        help=f"worker settings of the measured server (default: {WORKERS_TODAY!r})",
+    )
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="ARGS",
+        help="also measure the case list's req/s with these worker settings, taking turns "
+        "with --gunicorn's (repeatable)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="turns of each --compare setting")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--db",
+        action="append",
+        default=[],
+        metavar="SIZE=URL",
+        help="one run per size against its own database, then one table (repeatable)",
+    )
     args = parser.parse_args()
+    if args.db:
+        sizes_run(args)
+        return
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "SECURE_SSL": "false"}
     env.setdefault("SECRET_KEY", "bench-only-not-a-secret")
@@ -174,31 +308,8 @@ def main() -> None:
         check=True,
         cwd=ROOT,
     )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env={**env, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false"},
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    server, base = gunicorn_start(env, args.gunicorn)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
         coordinator = Session(base)
         coordinator.login("bench-coordinator")
         member = Session(base)
@@ -213,6 +324,7 @@ def main() -> None:
         os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
         django.setup()
         from django.db import connection
+        from django.urls import NoReverseMatch, reverse
 
         from cases.models import Case
         from contacts.models import Organisation
@@ -269,10 +381,19 @@ def main() -> None:
             ("dashboard, recomputed", coordinator, "/dashboard/?refresh=1", None),
             ("API case list", api, "/api/v1/cases/", None),
         ]
+        # Pages added since, by URL name: a page not in this code base yet is left out,
+        # so a row can be named here before its issue lands.
+        for name, who, url_name in LATER_PAGES:
+            try:
+                pages.append(
+                    (name, coordinator if who == "coordinator" else member, reverse(url_name), None)
+                )
+            except NoReverseMatch:
+                continue
         for _name, session, path, post in pages:
             # Warm-up: connections, templates, cached figures (urllib opens a connection per
             # request, so gunicorn hands these to its workers as they come free).
-            for _ in range(args.workers):
+            for _ in range(4):
                 session.request(path, post(session) if post else None)
         # In rounds, one request to each page in turn: a passing disturbance of a shared
         # machine then touches every page alike, instead of one page's block of requests.
@@ -290,8 +411,10 @@ def main() -> None:
             figures["x_floor"] = round(figures["p95_ms"] / floor, 1)
         memory = peak_rss_mb(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        gunicorn_stop(server)
+    compared = {}
+    if args.compare:
+        compared = workers_compare(env, [args.gunicorn, *args.compare], "/cases/", args)
 
     header = (
         f"{'page':<22}{'p50 ms':>8}{'p95 ms':>8}{'x floor':>9}{'req/s':>8}{'queries':>9}{'KB':>7}"
@@ -303,12 +426,18 @@ def main() -> None:
     cpu = platform.processor() or platform.machine()
     machine = f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
     context = (
-        f"{vendor}, {cases_total} cases, {args.workers} gunicorn workers, "
+        f"{vendor}, {cases_total} cases, gunicorn {args.gunicorn}, "
         f"concurrency {args.concurrency}, cache {cache_kind}"
     )
     table = "\n".join(lines)
     print(table)
     print(f"peak worker memory: {memory} MB; {machine}; {context}")
+    for setting, figures in compared.items():
+        print(
+            f"case list at concurrency {args.concurrency}, gunicorn {setting}: "
+            f"{figures['rps']} req/s (windows {figures['windows']}), "
+            f"peak worker {figures['peak_worker_mb']} MB"
+        )
     if not args.no_write:
         docs = ROOT / "docs" / "benchmarks.md"
         previous = docs.read_text() if docs.exists() else ""
@@ -322,7 +451,14 @@ def main() -> None:
         )
     print(
         json.dumps(
-            {"pages": results, "peak_worker_mb": memory, "cases": cases_total, "database": vendor}
+            {
+                "pages": results,
+                "peak_worker_mb": memory,
+                "cases": cases_total,
+                "database": vendor,
+                "gunicorn": args.gunicorn,
+                "compared": compared,
+            }
         )
     )
 

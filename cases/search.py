@@ -12,16 +12,22 @@ One kind of match per search, never an OR across tables (docs/benchmarks.md, "Se
   cases.selectors.note_visibility_q), and nothing else.
 
 Names are compared folded: upper case, accents stripped. On PostgreSQL the folding is
-`tilflytt_fold()`, an IMMUTABLE wrapper around the `unaccent` extension, so that a trigram
-index on `tilflytt_fold(name)` serves the search (cases/migrations/0012); on SQLite the
-same name is a Python function registered on each connection (`sqlite_functions_add`).
+`tilflytt_fold()`, an IMMUTABLE wrapper around the `unaccent` extension (cases/migrations/
+0012); on SQLite the same name is a Python function registered on each connection
+(`sqlite_functions_add`). The folded names are stored (cases/migrations/0014), so a broad
+name does not fold each candidate row again: on PostgreSQL the generated column
+`contacts_newcomer.name_folded` with a trigram index, on SQLite the FTS5 table
+`cases_newcomer_fts` (trigram tokenizer), both kept in step by the database itself.
 """
 
 import re
 import unicodedata
 from typing import Any
 
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db import connections
+from django.db.models import CharField, Expression, Func, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Contains
 
 from cases.models import Case, Note
 from cases.selectors import User, note_visibility_q
@@ -39,6 +45,11 @@ PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
 PHONE_MIN_DIGITS = 7
 # A partial reference is the number of one case a year; this many is far beyond any list.
 REFERENCE_MATCHES_MAX = 500
+# SQLite's FTS5 trigram tokenizer finds a phrase of at least three characters by its index.
+FTS_TRIGRAM = 3
+# cases/migrations/0014's FTS5 table (SQLite only): names folded, and e-mail addresses.
+FTS_EMAIL = "SELECT rowid FROM cases_newcomer_fts WHERE email LIKE %s"
+FTS_NAME = "SELECT rowid FROM cases_newcomer_fts WHERE cases_newcomer_fts MATCH %s"
 
 # Letters that do not decompose into a base letter and an accent, as unaccent maps them.
 _LETTERS = str.maketrans(
@@ -55,6 +66,18 @@ def text_fold(text: str) -> str:
 class Fold(Func):
     function = "tilflytt_fold"
     output_field = CharField()
+
+
+class NameFolded(Expression):
+    """PostgreSQL's stored `contacts_newcomer.name_folded` (migrations/0014), in a query
+    over newcomers: the models do not declare the column, so it is named here, with the
+    alias the query gives the table (U0 inside a subquery)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.name_folded", []
 
 
 def sqlite_functions_add(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -110,9 +133,35 @@ def case_search(
     if phone is not None:
         newcomers = Newcomer.objects.filter(phone_normalised=phone)
     elif "@" in value:
-        newcomers = Newcomer.objects.filter(email__istartswith=value)
+        newcomers = Newcomer.objects.filter(_email_start(value))
     else:
-        newcomers = Newcomer.objects.annotate(name_folded=Fold("name")).filter(
-            Q(name_folded__contains=text_fold(value)) | Q(email__istartswith=value)
-        )
+        newcomers = Newcomer.objects.filter(_name_or_email_start(value))
     return cases.filter(newcomer_id__in=newcomers.values("pk"))
+
+
+def _name_or_email_start(value: str) -> Q:
+    """Newcomers whose folded name contains the text, or whose e-mail address begins with
+    it, read from what migrations/0014 stores: the generated column on PostgreSQL (its
+    trigram index serves LIKE), the FTS5 table on SQLite (its trigram index serves a phrase
+    of three characters or more, and LIKE on the address). Shorter text, or text with
+    LIKE's own characters, is compared row by row, folding each name, as before."""
+    folded = text_fold(value)
+    if connections[Newcomer.objects.db].vendor == "postgresql":
+        return Q(Contains(NameFolded(), folded)) | Q(email__istartswith=value)
+    if not _fts_serves(folded, value):
+        return Q(Contains(Fold("name"), folded)) | Q(email__istartswith=value)
+    phrase = '"' + folded.replace('"', '""') + '"'  # the text as one FTS5 string
+    fts = FTS_NAME + " UNION " + FTS_EMAIL
+    return Q(pk__in=RawSQL(fts, [f"name : {phrase}", f"{value}%"]))  # noqa: S611 - fixed SQL
+
+
+def _email_start(value: str) -> Q:
+    """Newcomers whose e-mail address begins with the text: on SQLite through the FTS5
+    table's trigram index (SQLite has no index for a case-insensitive prefix)."""
+    if connections[Newcomer.objects.db].vendor == "postgresql" or not _fts_serves(value, value):
+        return Q(email__istartswith=value)
+    return Q(pk__in=RawSQL(FTS_EMAIL, [f"{value}%"]))  # noqa: S611 - fixed SQL
+
+
+def _fts_serves(text: str, value: str) -> bool:
+    return len(text) >= FTS_TRIGRAM and not any(ch in value for ch in "%_\\")

@@ -1,8 +1,10 @@
 """Pagination for lists that grow without bound (the case list)."""
 
+import json
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 
 # Nobody pages through more than this; above it a list says "more than" and asks for a
@@ -34,3 +36,38 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self._counted > self.cap
+
+    @cached_property
+    def estimate(self) -> int | None:
+        """Above the cap on PostgreSQL, about how many rows there are: the planner's estimate
+        for the same keys (EXPLAIN, from the table statistics: no row is read), rounded to
+        two significant figures. None below the cap, on SQLite, without statistics, or when
+        the planner guesses no more than the cap (the page then keeps "more than")."""
+        if not self.is_capped:
+            return None
+        keys = self.object_list.values("pk").order_by()
+        connection = connections[keys.db]
+        if connection.vendor != "postgresql":
+            return None
+        sql, params = keys.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A table never analysed (a new or restored database, before autovacuum's first
+            # visit), or analysed while empty, has no useful statistics, and the planner's
+            # guess from its size in pages can be a hundred times off: "more than" then.
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [keys.model._meta.db_table],
+            )
+            if cursor.fetchone()[0] <= 0:
+                return None
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):  # a driver that leaves json as text
+            plan = json.loads(plan)
+        rows = int(plan[0]["Plan"]["Plan Rows"])
+        return estimate_round(rows) if rows > self.cap else None
+
+
+def estimate_round(rows: int) -> int:
+    """Two significant figures: an estimate should not look exact (1,043,211 -> 1,000,000)."""
+    return int(float(f"{rows:.2g}"))
