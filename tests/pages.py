@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import unescape
 
 _ROW = re.compile(r'<tr( class="is-unread")?>(.*?)</tr>', re.S)
-_CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
+_CASE_LINK = re.compile(r'href="(?:/[a-z]{2})?/cases/(\d+)/"')  # /en/cases/… in English
 _TAGS = re.compile(r"<[^>]+>")
 
 
