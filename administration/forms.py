@@ -42,6 +42,8 @@ class TextsMixin:
     and reads them back as {code: text} with `texts_of(name)`."""
 
     texts: dict[str, tuple[Any, bool]] = {}
+    # Per text, where it is shorter than a multiline (5000) or one-line (200) default.
+    texts_max_length: dict[str, int] = {}
     fields: dict[str, forms.Field]
 
     def texts_add(self, initial: dict[str, dict[str, str] | None]) -> None:
@@ -59,7 +61,7 @@ class TextsMixin:
                     required=False,
                     initial=values.get(code, ""),
                     widget=widget,
-                    max_length=5000 if multiline else 200,
+                    max_length=self.texts_max_length.get(name, 5000 if multiline else 200),
                 )
 
     def texts_of(self, name: str) -> dict[str, str]:
@@ -83,6 +85,7 @@ class OrganisationForm(TextsMixin, forms.ModelForm):
         "descriptions": (_("Description"), True),
         "opening_hours_texts": (_("Opening hours"), False),
     }
+    texts_max_length = {"descriptions": Organisation.DESCRIPTION_MAX_LENGTH}
 
     class Meta:
         model = Organisation

@@ -99,16 +99,26 @@ def fonts_register() -> None:
 
 
 @functools.cache
-def _image_reader(path: str, modified: float) -> ImageReader:
-    """The image decoded once per process (and again when the file changes): ReportLab
-    would open, decode and split its alpha channel for every document."""
-    return ImageReader(path)
+def _image_reader(path: str, modified_ns: int, size: int) -> ImageReader:
+    """The image decoded once per process (and again when the file changes: keyed on its
+    modification time in nanoseconds and its size): ReportLab would open, decode and
+    split its alpha channel for every document. Decoded here, before it is shared:
+    getRGBData() caches its result on the reader, so threads building packs at once
+    only read it and never decode it again side by side."""
+    reader = ImageReader(path)
+    reader.getRGBData()
+    if reader._dataA:  # the alpha channel split off by getRGBData (ReportLab's internal)
+        reader._dataA.getRGBData()
+    return reader
 
 
 def image(path: Path, *, width: float, height: float) -> Image:
     """The image file at `path` as a flowable of the given size, decoded once."""
     flowable = Image(str(path), width=width, height=height)
-    flowable._img = _image_reader(str(path), path.stat().st_mtime)
+    status = path.stat()
+    # Image._img is ReportLab's internal (4.5, pinned in pyproject.toml): the reader it
+    # would make lazily. Check it on each ReportLab upgrade (tests/test_pdf.py).
+    flowable._img = _image_reader(str(path), status.st_mtime_ns, status.st_size)
     return flowable
 
 
@@ -203,7 +213,10 @@ def paragraph(text: object, style: ParagraphStyle = BODY) -> Flowable:
     language = get_language()
     if _right_to_left(language):
         return RightToLeftParagraph(str(text), style)
-    return Paragraph(xml_escape(pdf_text(text, language)), style)
+    # Line by line: ReportLab reads a line break as a space; the text's own breaks (a
+    # description's paragraphs, an address) become <br/>, as RightToLeftParagraph keeps them.
+    lines = str(text).splitlines() or [""]
+    return Paragraph("<br/>".join(xml_escape(pdf_text(line, language)) for line in lines), style)
 
 
 def document_render(

@@ -25,6 +25,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+    # Texts by language are edited side by side in the administration screens, which
+    # check them (contacts.organisations.organisation_save); raw JSON here could store a
+    # string or null that config.texts cannot read.
+    exclude = ["opening_hours_texts", "descriptions"]
 
 
 class LocalityInline(admin.TabularInline):

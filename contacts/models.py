@@ -16,6 +16,9 @@ from occupations.models import Occupation
 
 
 class Organisation(models.Model):
+    # A description beside the contact details in the welcome pack: a few sentences.
+    DESCRIPTION_MAX_LENGTH = 600
+
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
         SCHOOL = "school", _("School or kindergarten")

@@ -57,11 +57,29 @@ def organisation_save(
     organisation.address = address.strip()
     organisation.opening_hours_texts = texts_clean(opening_hours)
     organisation.descriptions = texts_clean(descriptions)
+    _descriptions_check(organisation.descriptions)
     organisation.password_sign_in = password_sign_in
     organisation.is_active = is_active
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def _descriptions_check(descriptions: dict[str, str]) -> None:
+    """A description is a few sentences, in every language: the welcome pack sets it beside
+    the organisation's contact details."""
+    limit = Organisation.DESCRIPTION_MAX_LENGTH
+    too_long = [code for code, text in descriptions.items() if len(text) > limit]
+    if too_long:
+        raise ValidationError(
+            {
+                "descriptions": _(
+                    "A description may have at most %(limit)d characters (too long in: "
+                    "%(languages)s)."
+                )
+                % {"limit": limit, "languages": ", ".join(too_long)}
+            }
+        )
 
 
 def _require_leads(*, actor: User, organisation: Organisation) -> None:

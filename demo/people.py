@@ -137,8 +137,8 @@ ORGANISATION_TEXTS: dict[str, dict[str, dict[str, str]]] = {
 
 def organisations_seed() -> dict[str, Organisation]:
     """The region's agencies, by their key in ORGANISATIONS, with their contact details
-    filled where still empty, and each text in the languages it still lacks (a second run
-    changes nothing the team edited)."""
+    filled where still empty, and each text where it is empty in every language (a second
+    run changes nothing the team edited: demo wording never sits beside the team's)."""
     orgs = {}
     for key, (name, kind) in ORGANISATIONS.items():
         org = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
@@ -146,9 +146,8 @@ def organisations_seed() -> dict[str, Organisation]:
             f: v for f, v in ORGANISATION_DETAILS.get(key, {}).items() if not getattr(org, f)
         }
         for f, texts in ORGANISATION_TEXTS.get(key, {}).items():
-            have = getattr(org, f) or {}
-            if missing := {code: text for code, text in texts.items() if not have.get(code)}:
-                changes[f] = {**have, **missing}
+            if not any((getattr(org, f) or {}).values()):
+                changes[f] = texts
         if changes:
             Organisation.objects.filter(pk=org.pk).update(**changes)
             org.refresh_from_db()

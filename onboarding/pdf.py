@@ -109,7 +109,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
                 line += f" · {case.owner.email}"
             story.append(paragraph(line))
         if organisation:
-            story.append(_organisation_block(organisation))
+            story.extend(_organisation_block(organisation))
         if not case.owner and not organisation:
             story.append(paragraph(_("The newcomer team: answer the e-mail this pack came with.")))
 
@@ -166,12 +166,18 @@ def _organisation_lines(organisation: Organisation) -> list[str]:
     return lines
 
 
-def _organisation_block(organisation: Organisation) -> Table:
+def _organisation_block(organisation: Organisation) -> list[Flowable]:
     """The organisation and what it does beside how to reach it: side by side, so the
-    description costs the plan no room on the first page."""
+    description costs the plan no room on the first page. A table row cannot break across
+    pages, so a description longer than the screens allow (saved before the limit, or by
+    hand) or of many short lines follows under it at full width, where it can."""
     about = [paragraph(organisation.name, CELL_BOLD)]
+    below: list[Flowable] = []
     if description := organisation.description:
-        about.append(paragraph(description, SMALL_MUTED))
+        described = paragraph(description, SMALL_MUTED)
+        lines = description.count("\n") + 1
+        beside = len(description) <= Organisation.DESCRIPTION_MAX_LENGTH and lines <= 10
+        (about if beside else below).append(described)
     reach = [paragraph(line) for line in _organisation_lines(organisation)]
     cells = [about, reach]
     if get_language_bidi():  # right to left, the organisation's name leads on the right
@@ -188,7 +194,7 @@ def _organisation_block(organisation: Organisation) -> Table:
             ]
         )
     )
-    return table
+    return [table, *below]
 
 
 def _letterhead(organisation: Organisation | None) -> Table:

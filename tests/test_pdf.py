@@ -122,3 +122,25 @@ def test_pdf_image_decoded_once_and_again_when_the_file_changes(tmp_path):
     # And it draws: the document holds the image once (with its alpha mask), drawn twice.
     content = pdf.document_render([first, second], title="Logo")
     assert content.startswith(b"%PDF") and content.count(b"/Subtype /Image") == 2
+
+
+def test_pdf_image_decoded_before_it_is_shared_and_keyed_on_time_and_size(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (8, 8), (11, 92, 138, 255)).save(logo)
+    first = pdf.image(logo, width=20, height=20)
+    # Decoded in the cached builder: threads drawing it at once only read it.
+    assert first._img._data is not None and first._img._dataA._data is not None
+    stat = logo.stat()
+    Image.new("RGBA", (16, 16), (255, 255, 255, 0)).save(logo)  # another size, same time
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert logo.stat().st_mtime_ns == stat.st_mtime_ns
+    assert pdf.image(logo, width=20, height=20)._img is not first._img
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_pdf_paragraph_keeps_the_texts_line_breaks(language):
+    with translation.override(language):
+        flowable = pdf.paragraph("Kongens gate 1 & 2\n8514 Narvik")
+    flowable.wrap(400, 400)
+    one_line = pdf.paragraph("Kongens gate 1 & 2 8514 Narvik")
+    assert flowable.height == 2 * one_line.wrap(400, 400)[1]

@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import Topic
 from contacts.models import Organisation
+from contacts.organisations import organisation_save
 from onboarding.models import LocalOffer, OnboardingTemplate, TemplateStep
 
 LIST_PAGES = [
@@ -251,3 +254,35 @@ def test_history_leaves_out_no_newcomer_data(world):
         "conversations.ReplyTemplate",
         "cases.Topic",
     }
+
+
+def test_organisation_description_is_limited_on_the_screen_and_in_the_service(world, login):
+    limit = Organisation.DESCRIPTION_MAX_LENGTH
+    client = login(world.coordinator)
+    data = {"name": "Narvik kommune", "kind": "municipality", "is_active": "on"}
+    response = client.post(
+        reverse("administration:organisation-edit", args=[world.kommune.pk]),
+        {**data, "descriptions_en": "x" * (limit + 1)},
+    )
+    assert response.status_code == 400
+    assert f'maxlength="{limit}"' in response.content.decode()
+    world.kommune.refresh_from_db()
+    assert world.kommune.descriptions == {}
+    fields = {"name": "Narvik kommune", "kind": "municipality", "email": "", "phone": ""}
+    fields |= {"address": "", "opening_hours": {}, "password_sign_in": True, "is_active": True}
+    with translation.override("nb"), pytest.raises(ValidationError) as raised:
+        organisation_save(
+            organisation=world.kommune,
+            descriptions={"nb": "Kort.", "ar": "ب" * (limit + 1)},
+            actor=world.coordinator,
+            **fields,
+        )
+    [message] = raised.value.message_dict["descriptions"]
+    assert f"{limit}" in message and "ar" in message and "tegn" in message  # in bokmål
+    saved = organisation_save(
+        organisation=world.kommune,
+        descriptions={"en": "x" * limit},
+        actor=world.coordinator,
+        **fields,
+    )
+    assert saved.descriptions == {"en": "x" * limit}

@@ -109,16 +109,16 @@ def test_texts_missing_report_lists_each_language_of_seeded_data():
 
 
 @pytest.mark.django_db
-def test_texts_demo_seed_fills_only_the_languages_an_organisation_lacks():
+def test_texts_demo_seed_fills_only_a_text_the_organisation_has_in_no_language():
     nav = organisations_seed()["nav"]
     Organisation.objects.filter(pk=nav.pk).update(
         opening_hours_texts={"en": "Weekdays 09-14"}, descriptions={}
     )
     nav = organisations_seed()["nav"]
-    assert nav.opening_hours_texts["en"] == "Weekdays 09-14"  # the team's edit stays
-    assert texts_missing(nav.opening_hours_texts, LANGUAGES) == []
-    assert texts_missing(nav.descriptions, LANGUAGES) == []
-    assert text_for(nav.opening_hours_texts, "ar").startswith("من الاثنين إلى الجمعة")
+    # The team's English stays alone: demo hours in other languages would contradict it.
+    assert nav.opening_hours_texts == {"en": "Weekdays 09-14"}
+    assert text_for(nav.opening_hours_texts, "ar") == "Weekdays 09-14"
+    assert texts_missing(nav.descriptions, LANGUAGES) == []  # empty everywhere: seeded
 
 
 @pytest.mark.django_db
@@ -172,3 +172,28 @@ def test_texts_welcome_pack_has_no_english_step_title(world, language, offer_tex
         assert " ".join(step.titles[language].split()) in text
     assert offer_text in text
     assert "Municipal kindergarten" not in text
+
+
+# Long enough to fill more than a page in the pack's half-width column.
+LONG_DESCRIPTIONS = {
+    "en": "We help newcomers with work, benefits and courses in Narvik. " * 50,
+    "ar": "نساعد القادمين الجدد في العمل والمزايا والدورات في نارفيك. " * 52,
+    # Within the screens' 600 characters, but one line each: taller than a page.
+    "en-lines": "Narvik\n" * 85,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("texts", ["en", "ar", "en-lines"])
+def test_texts_welcome_pack_builds_with_a_description_longer_than_a_page(world, texts):
+    language = texts.split("-")[0]
+    description = LONG_DESCRIPTIONS[texts][:3000]
+    assert len(description) == 3000 or texts == "en-lines"
+    # Saved on the model directly, as data from before the screens' limit could be.
+    Organisation.objects.filter(pk=world.kommune.pk).update(descriptions={language: description})
+    content = render_welcome_pack(case=world.case, language=language)
+    reader = PdfReader(BytesIO(content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert content.startswith(b"%PDF") and reader.pages
+    if language == "en":
+        assert ("benefits and courses in Narvik" if texts == "en" else "Narvik Narvik") in text

@@ -276,3 +276,13 @@ def test_portal_welcome_pack_names_the_partner_on_the_partners_steps(client, wor
     step = PlanStep.objects.filter(plan=portal.plan, member__relation="partner").first()
     step.member.name = ""
     assert step.who == "Your partner"
+
+
+@pytest.mark.django_db
+def test_portal_organisation_description_keeps_its_line_breaks(client, world, portal):
+    Organisation.objects.filter(pk=world.kommune.pk).update(
+        descriptions={"en": "The newcomer team.\nDrop-in on Tuesdays & Thursdays."}
+    )
+    kept = "The newcomer team.<br>Drop-in on Tuesdays &amp; Thursdays."
+    assert kept in _html(client, f"/en/my/{portal.secret}/")
+    assert kept in _html(client, f"/en/my/{portal.secret}/welcome-pack/")
