@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "conversations",
     "reminders",
     "outcomes",  # settling-in check-ins and the Outcomes figures
+    "jobs",  # employers' recruitment needs and matching
     "portal",
     "reports",
     "privacy",
@@ -256,6 +257,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "contacts.context_processors.membership",
+                "jobs.context_processors.recruitment",
             ],
         },
     },
