@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     # fills the registries of the apps below it, in this order.
     "audit",
     "outbox",
+    "occupations",  # ISCO-08 / STYRK-08, the codes occupations are recorded with
     "contacts",
     "accounts",
     "cases",

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from occupations.models import Occupation
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -185,6 +187,16 @@ class Newcomer(models.Model):
         _("target group"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.OTHER
     )
     occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    # The free text above coded by staff (or by contacts.occupation_mapping where it matches
+    # one occupation only); the text stays beside it, as the newcomer wrote it.
+    occupation_code = models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     citizenship = models.CharField(
         _("citizenship"), max_length=10, choices=Citizenship.choices, blank=True
     )
@@ -249,6 +261,16 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    # Each adult's occupation: free text as told, and its code set by staff (as on Newcomer).
+    occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
+    occupation_code = models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["relation", "birth_year", "pk"]

@@ -39,13 +39,20 @@ class ContactsPersonalData:
         for name in RECORD_FIELDS:
             value = getattr(newcomer, name)
             record[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        record["occupation_code"] = newcomer.occupation_code_id
         record["municipality"] = newcomer.municipality.name if newcomer.municipality else None
         record["locality"] = newcomer.locality.name if newcomer.locality else None
         return Export(
             sections={
                 "newcomer": record,
                 "household": [
-                    {"relation": m.relation, "name": m.name, "birth_year": m.birth_year}
+                    {
+                        "relation": m.relation,
+                        "name": m.name,
+                        "birth_year": m.birth_year,
+                        "occupation": m.occupation,
+                        "occupation_code": m.occupation_code_id,
+                    }
                     for m in HouseholdMember.objects.filter(newcomer=newcomer)
                 ],
                 "consents": [
@@ -82,13 +89,17 @@ class ContactsPersonalData:
             phone="",
             phone_normalised="",
             occupation="",
+            # A code beside an erased free text would still say what the person does.
+            occupation_code=None,
             citizenship="",
             partner_occupation="",
             interests="",
             erased_at=subject.now,
             updated_at=subject.now,
         )
-        HouseholdMember.objects.filter(newcomer=newcomer).update(name="")
+        HouseholdMember.objects.filter(newcomer=newcomer).update(
+            name="", occupation="", occupation_code=None
+        )
         NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(
             revoked_at=subject.now
         )
