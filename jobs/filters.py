@@ -32,4 +32,4 @@ class NeedFilter(django_filters.FilterSet):
     ) -> QuerySet[RecruitmentNeed]:
         if value is None:
             return queryset
-        return queryset.filter(occupation_id__startswith=value.code)
+        return queryset.filter(occupation__code__startswith=value.code)

@@ -52,8 +52,7 @@ class NeedForm(forms.Form):
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         employers = employers_for_user(user=user)
-        employer_field = self.fields["employer"]
-        assert isinstance(employer_field, forms.ModelChoiceField)
+        employer_field: forms.ModelChoiceField = self.fields["employer"]  # type: ignore[assignment]
         employer_field.queryset = employers
         if editing:
             # The employer of a need does not change: a need elsewhere is a new need.

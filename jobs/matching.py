@@ -196,16 +196,14 @@ def needs_for_case(*, case: Case) -> list[NeedFit]:
         return []
     by_minor = Q()
     for minor in sorted(minors):
-        by_minor |= Q(occupation_id__startswith=minor)
+        by_minor |= Q(occupation__code__startswith=minor)
     needs = (
         RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
         .filter(by_minor)
         .select_related("employer", "occupation", "municipality", "locality")
         .order_by("deadline", "pk")
     )
-    suggested = set(
-        NeedSuggestion.objects.filter(case=case).values_list("need_id", "person")
-    )
+    suggested = set(NeedSuggestion.objects.filter(case=case).values_list("need_id", "person"))
     fits: list[NeedFit] = []
     for need in needs:
         for person, code in people:

@@ -65,9 +65,7 @@ class RecruitmentNeed(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.OPEN
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
     filled_at = models.DateTimeField(_("filled"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -126,10 +126,8 @@ def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> Recruitment
 
 
 @transaction.atomic
-def need_suggest(
-    *, need: RecruitmentNeed, case: Case, person: str, actor: User
-) -> NeedSuggestion:
-    """"Suggest to the employer": shares the case with the need's employer (the handoff
+def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User) -> NeedSuggestion:
+    """ "Suggest to the employer": shares the case with the need's employer (the handoff
     rule checks the consent and names what is missing), records the suggestion and puts it
     on the case's timeline. The caller has checked the actor may manage the case."""
     if need.state != RecruitmentNeed.State.OPEN:

@@ -4,6 +4,7 @@ names the need (its occupation) and the employer; the outcome follows it."""
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent
@@ -26,8 +27,8 @@ class SuggestionDescriber:
         self, event: CaseEvent, loaded: dict[int, RecruitmentNeed], names: Names
     ) -> Description:
         need = loaded.get(event.data.get("need"))
-        what = need.occupation.title_nb if need else "—"
-        employer = need.employer.name if need else names.organisation(event.data.get("organisation"))
+        what = need.occupation.title(get_language() or "nb") if need else "—"
+        employer = names.organisation(event.data.get("organisation"))
         who = (
             _("the partner")
             if event.data.get("person") == NeedSuggestion.Person.PARTNER

@@ -31,7 +31,9 @@ def _may_record(request: AuthenticatedHttpRequest) -> None:
 @require_http_methods(["GET"])
 def need_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _may_record(request)
-    filters = NeedFilter(request.GET or None, queryset=selectors.need_list_visible(user=request.user))
+    filters = NeedFilter(
+        request.GET or None, queryset=selectors.need_list_visible(user=request.user)
+    )
     page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
     return render(request, "jobs/need_list.html", {"filters": filters, "page": page})
 
@@ -131,7 +133,9 @@ def need_suggest(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggestion_outcome(request: AuthenticatedHttpRequest, pk: int, suggestion_pk: int) -> HttpResponse:
+def suggestion_outcome(
+    request: AuthenticatedHttpRequest, pk: int, suggestion_pk: int
+) -> HttpResponse:
     need = selectors.get_need_for_user(user=request.user, pk=pk)
     suggestion = get_object_or_404(NeedSuggestion, pk=suggestion_pk, need=need)
     form = OutcomeForm(request.POST)
