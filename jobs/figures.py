@@ -79,9 +79,9 @@ def job_figures() -> JobFigures:
         "occupation_id",
         "positions",
     )
-    matched = _by_sub_major(NeedSuggestion.objects.all(), "occupation_code")
+    matched = _by_sub_major(NeedSuggestion.objects.all(), "occupation_id")
     placed = _by_sub_major(
-        NeedSuggestion.objects.filter(outcome=NeedSuggestion.Outcome.PLACED), "occupation_code"
+        NeedSuggestion.objects.filter(outcome=NeedSuggestion.Outcome.PLACED), "occupation_id"
     )
     partners_in_work = NeedSuggestion.objects.filter(
         person=NeedSuggestion.Person.PARTNER, outcome=NeedSuggestion.Outcome.PLACED

@@ -138,8 +138,10 @@ class NeedSuggestion(models.Model):
         related_name="+",
     )
     person = models.CharField(_("who fits"), max_length=10, choices=Person.choices)
-    # The code that fitted, kept after erasure: the dashboard counts by occupation group.
-    occupation_code = models.CharField(_("occupation code"), max_length=4)
+    # The person's code that fitted, kept after erasure: the dashboard counts by its group.
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+"
+    )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("suggested by"),

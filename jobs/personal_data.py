@@ -21,9 +21,9 @@ class JobsPersonalData:
             section["suggested_to_employers"].append(  # type: ignore[attr-defined]
                 {
                     "employer": row.need.employer.name,
-                    "occupation": row.need.occupation_id,
+                    "need_occupation_code": row.need.occupation_id,
                     "person": row.person,
-                    "occupation_code": row.occupation_code,
+                    "occupation_code": row.occupation_id,
                     "suggested_at": iso(row.created_at),
                     "outcome": row.outcome,
                     "outcome_at": iso(row.outcome_at),

@@ -140,7 +140,7 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
         need=need,
         case=case,
         person=person,
-        defaults={"occupation_code": code, "suggested_by": actor},
+        defaults={"occupation_id": code, "suggested_by": actor},
     )
     if created:
         case_event_record(
