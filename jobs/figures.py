@@ -11,7 +11,7 @@ Definitions (docs/jobs.md):
   a partner wants work, not that they have it; the settling-in answers' `work_partner`
   is the Outcomes section's own figure.)
 Suggestions keep their code after erasure, so matched and placed do not drop when a
-newcomer is erased. Six queries whatever the data size.
+newcomer is erased. Seven queries whatever the data size.
 """
 
 from dataclasses import dataclass
