@@ -184,9 +184,17 @@ def _jobs(data: Dashboard) -> tuple[list[str], list[list[Any]]]:
     ]
     if data.jobs is None:
         return headers, []
-    rows = [
-        [r.code or _("All groups"), r.title, r.newcomers, r.partners, r.supply, r.demand]
-        + [r.matched, r.placed]
+    rows: list[list[Any]] = [
+        [
+            r.code or _("All groups"),
+            r.title,
+            r.newcomers,
+            r.partners,
+            r.supply,
+            r.demand,
+            r.matched,
+            r.placed,
+        ]
         for r in [*data.jobs.by_major, *data.jobs.by_sub_major, data.jobs.total]
     ]
     return headers, rows
