@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Locality, Municipality
+from contacts.models import Locality, Municipality, Organisation
 from jobs.models import NeedSuggestion, NorwegianLevel, RecruitmentNeed
 from jobs.selectors import employers_for_user
 from occupations.models import Occupation
@@ -18,7 +18,8 @@ class OccupationChoiceField(forms.ModelChoiceField):
 
 
 class NeedForm(forms.Form):
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None)  # type: ignore[arg-type]
+    # The employers the user may record for (__init__).
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Organisation.objects.none())
     occupation = OccupationChoiceField(
         label=_("Occupation"),
         # The unit and minor groups (services refuse anything wider).
@@ -52,7 +53,8 @@ class NeedForm(forms.Form):
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         employers = employers_for_user(user=user)
-        employer_field: forms.ModelChoiceField = self.fields["employer"]  # type: ignore[assignment]
+        employer_field = self.fields["employer"]
+        assert isinstance(employer_field, forms.ModelChoiceField)  # noqa: S101 (for mypy)
         employer_field.queryset = employers
         if editing:
             # The employer of a need does not change: a need elsewhere is a new need.

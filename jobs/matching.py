@@ -20,6 +20,7 @@ Each read is a fixed number of queries whatever the number of cases (tests/jobs)
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -46,7 +47,7 @@ def _code(row: Newcomer | HouseholdMember) -> str | None:
     return row.occupation_code_id
 
 
-def _fitting_codes(need_code: str) -> QuerySet[Occupation]:
+def _fitting_codes(need_code: str) -> QuerySet[Occupation, Any]:
     # The minor group and its unit groups: a subquery, so the code columns' indexes serve.
     return Occupation.objects.filter(code__startswith=need_code[:3], level__gte=3).values("code")
 
@@ -80,7 +81,8 @@ def _partners() -> Prefetch:
 def _people(newcomer: Newcomer) -> list[tuple[str, str | None]]:
     """The household's adults who may fit, with their codes: the newcomer and the partner
     (one a household: a suggestion names "the partner"). Needs `_partners()` prefetched."""
-    partners = [p for p in newcomer.partners if _code(p)][:1] or newcomer.partners[:1]
+    household: list[HouseholdMember] = newcomer.partners  # type: ignore[attr-defined]
+    partners = [p for p in household if _code(p)][:1] or household[:1]
     people = [(str(NeedSuggestion.Person.NEWCOMER), _code(newcomer))]
     return people + [(str(NeedSuggestion.Person.PARTNER), _code(p)) for p in partners]
 

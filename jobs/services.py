@@ -45,7 +45,7 @@ def _check_need(need: RecruitmentNeed) -> None:
         raise ValidationError(
             {"occupation": _("Choose an occupation at least as precise as a minor group.")}
         )
-    if need.locality_id and need.locality.municipality_id != need.municipality_id:
+    if need.locality is not None and need.locality.municipality_id != need.municipality_id:
         raise ValidationError({"locality": _("The locality is not in that municipality.")})
     if need.starts_on and need.deadline and need.deadline > need.starts_on:
         raise ValidationError({"deadline": _("The deadline is after the start date.")})
