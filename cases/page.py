@@ -27,7 +27,7 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
     context: dict[str, Any] = {
         "case": case,
         "newcomer": case.newcomer,
-        "household": list(case.newcomer.household.all()),
+        "household": list(case.newcomer.household.select_related("occupation_code")),
         "consents": list(case.newcomer.consents.filter(withdrawn_at=None)),
         "topics": list(case.topics.all()),
         "shared": list(selectors.case_shared_organisations(case=case)),

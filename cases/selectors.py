@@ -83,7 +83,7 @@ def get_case_for_user(*, user: User, pk: int, manage: bool = False) -> Case:
         case = (
             case_list_visible(user=user)
             .select_related("newcomer__municipality", "newcomer__locality", "owner")
-            .select_related("responsible_organisation")
+            .select_related("responsible_organisation", "newcomer__occupation_code")
             .get(pk=pk)
         )
     except (Case.DoesNotExist, ValueError, TypeError) as exc:

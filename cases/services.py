@@ -40,12 +40,19 @@ from cases.models import Case, FollowUp, NewcomerMessage, Note, ReferenceCounter
 from cases.registries import move_date_hooks
 from cases.selectors import case_can_manage
 from cases.workingtime import response_due
-from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, Newcomer, Organisation
+from contacts.models import (
+    CONSENT_SCOPE_FOR_KIND,
+    Consent,
+    HouseholdMember,
+    Newcomer,
+    Organisation,
+)
 from contacts.selectors import consent_scopes_active, staff_access, staff_role, user_is_covered
 from contacts.services import (
     consent_record,
     consent_require,
     household_add_members,
+    household_member_update,
     newcomer_find_or_create,
     newcomer_link_issue,
     newcomer_update,
@@ -431,6 +438,25 @@ def case_newcomer_update(
         for hook in move_date_hooks:
             hook(newcomer, move_date, actor)
     case.newcomer = newcomer
+    return changed
+
+
+@transaction.atomic
+def case_household_member_update(
+    *, case: Case, member: HouseholdMember, changes: dict[str, Any], actor: User
+) -> list[str]:
+    """Staff code an adult household member's occupation from one of the newcomer's cases;
+    the change is on that case's timeline (the member's id and field names, no values)."""
+    if member.newcomer_id != case.newcomer_id:
+        raise PermissionDenied
+    changed = household_member_update(member=member, changes=changes)
+    if changed:
+        case_event_record(
+            case=case,
+            kind="contacts.household.updated",
+            actor=actor,
+            data={"member": member.pk, "fields": changed},
+        )
     return changed
 
 

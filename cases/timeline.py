@@ -169,6 +169,7 @@ class CasesDescriber:
         "cases.followup.returned",
         "contacts.consent.withdrawn",
         "contacts.newcomer.updated",
+        "contacts.household.updated",
         "contacts.newcomer.message",
         "contacts.newcomer.verified",
     )
@@ -278,6 +279,8 @@ class CasesDescriber:
             if data.get("by_newcomer"):
                 return _("The newcomer updated their details")
             return _("Newcomer's details updated")
+        if kind == "contacts.household.updated":
+            return _("A household member's occupation updated")
         if kind == "contacts.newcomer.verified":
             return _("The newcomer's identity was confirmed")
         return kind

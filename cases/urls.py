@@ -17,6 +17,11 @@ urlpatterns = [
     path("bulk/done/", list_views.case_bulk_done, name="bulk-done"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/newcomer/", views.newcomer_edit, name="newcomer-edit"),
+    path(
+        "<int:pk>/household/<int:member_pk>/",
+        views.household_member_edit,
+        name="household-member-edit",
+    ),
     path("<int:pk>/handle/", views.case_handle, name="handle"),
     path("<int:pk>/take/", views.case_take, name="take"),
     path("<int:pk>/owner/", views.case_assign, name="assign"),

@@ -39,8 +39,8 @@ from cases.unread import case_mark_read, unread_count
 from config.forms import form_add_service_errors
 from config.http import AuthenticatedHttpRequest
 from config.pagination import CappedPaginator
-from contacts.forms import NewcomerForm
-from contacts.models import Consent
+from contacts.forms import HouseholdMemberOccupationForm, NewcomerForm
+from contacts.models import Consent, HouseholdMember
 from contacts.selectors import staff_access
 from contacts.services import newcomer_access_log
 
@@ -402,6 +402,27 @@ def newcomer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The newcomer's details are saved."))
         return redirect("cases:detail", pk=case.pk)
     return render(request, "contacts/newcomer_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_member_edit(
+    request: AuthenticatedHttpRequest, pk: int, member_pk: int
+) -> HttpResponse:
+    """An adult's occupation (partner or other adult; children have none to code)."""
+    case = selectors.get_case_for_user(user=request.user, pk=pk, manage=True)
+    member = get_object_or_404(
+        case.newcomer.household.exclude(relation=HouseholdMember.Relation.CHILD), pk=member_pk
+    )
+    form = HouseholdMemberOccupationForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.case_household_member_update(
+            case=case, member=member, changes=form.cleaned_data, actor=request.user
+        )
+        messages.success(request, _("The household member's occupation is saved."))
+        return redirect("cases:detail", pk=case.pk)
+    context = {"form": form, "case": case, "member": member}
+    return render(request, "contacts/household_member_form.html", context)
 
 
 @login_required

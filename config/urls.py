@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     # Login page, provider sign-in, people screen, two-factor (accounts/urls.py).
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("occupations/", include("occupations.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("onboarding.urls")),
     path("cases/", include("portal.staff_urls")),

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.text import free_text_fields_clean, name_clean
-from contacts.models import Newcomer
+from contacts.models import HouseholdMember, Newcomer
+from occupations.forms import OccupationCodeField
 
 NEWCOMER_EDITABLE_FIELDS = [
     "name",
@@ -21,6 +22,7 @@ NEWCOMER_EDITABLE_FIELDS = [
     "target_group",
     "citizenship",
     "occupation",
+    "occupation_code",
     "partner_needs_work",
     "partner_occupation",
     "interests",
@@ -29,6 +31,8 @@ NEWCOMER_EDITABLE_FIELDS = [
 
 
 class NewcomerForm(forms.ModelForm):
+    occupation_code = OccupationCodeField(label=_("Occupation code"))
+
     class Meta:
         model = Newcomer
         fields = NEWCOMER_EDITABLE_FIELDS
@@ -63,6 +67,21 @@ class NewcomerForm(forms.ModelForm):
             not data.get("moved_at")
         ):
             self.add_error("moved_at", _("Give the date they moved."))
+        return data
+
+
+class HouseholdMemberOccupationForm(forms.ModelForm):
+    """An adult household member's occupation: the free text as told, and its code."""
+
+    occupation_code = OccupationCodeField(label=_("Occupation code"))
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["occupation", "occupation_code"]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        free_text_fields_clean(data, ["occupation"])
         return data
 
 

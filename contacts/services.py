@@ -268,6 +268,20 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
     return changed
 
 
+def household_member_update(*, member: HouseholdMember, changes: dict[str, object]) -> list[str]:
+    """Applies staff edits to a household member (their occupation and its code); returns
+    the names of the fields that changed, for the timeline. Compares with the stored row:
+    a bound ModelForm has already copied its values onto the instance it was given."""
+    stored = HouseholdMember.objects.select_for_update().get(pk=member.pk)
+    changed = [name for name, value in changes.items() if getattr(stored, name) != value]
+    for name in changed:
+        setattr(stored, name, changes[name])
+    if changed:
+        stored.full_clean()
+        stored.save(update_fields=changed)
+    return changed
+
+
 def newcomer_email_failed(*, newcomer_id: int, address: str, at: datetime) -> bool:
     """Marks the newcomer's address as failing: an e-mail to `address` bounced
     (conversations, on a delivery report it tied to our e-mail). Only while `address` is

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +21,9 @@ class Occupation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    title_nb = models.CharField(_("Norwegian title"), max_length=200)
+    # Empty where no STYRK-08 title could be verified (occupations/data says which):
+    # `title()` then shows the English one.
+    title_nb = models.CharField(_("Norwegian title"), max_length=200, blank=True)
     title_en = models.CharField(_("English title"), max_length=200)
     # Words people type for this group, Norwegian and English, space or comma separated.
     synonyms = models.TextField(_("synonyms"), blank=True)
@@ -39,7 +42,11 @@ class Occupation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title_nb}"
+        return f"{self.code} {self.title()}"
 
-    def title(self, language: str) -> str:
-        return self.title_nb if language.startswith("nb") else self.title_en
+    def title(self, language: str | None = None) -> str:
+        """The title in `language` (default: the active one): Norwegian for nb, else English."""
+        language = language or get_language() or "nb"
+        if language.startswith("nb") and self.title_nb:
+            return self.title_nb
+        return self.title_en

@@ -3,22 +3,46 @@ from django.db.models import QuerySet
 from occupations.models import Occupation
 from occupations.text import occupation_normalise
 
+# Candidates read before ranking: enough for any real query ("ass" finds about forty).
+_CANDIDATES = 60
+
 
 def occupations_search(query: str, limit: int = 10) -> list[Occupation]:
-    """Occupations whose titles or synonyms have a word starting with each word typed.
+    """Occupations with a word starting with each word typed, in titles or synonyms.
 
-    Case- and accent-insensitive ("okonom" finds "Økonom"). Unit groups come first (what
-    staff code with), then the shorter, more general titles.
+    Case- and accent-blind ("okonom" finds "økonom"); digits search codes ("741"). Best
+    first: a title or synonym that is exactly what was typed, then unit groups (what staff
+    code with) before the broader groups, then by code.
     """
-    words = occupation_normalise(query).split()
+    text = occupation_normalise(query)
+    words = text.split()
     if not words:
         return []
     found: QuerySet[Occupation] = Occupation.objects.all()
-    for word in words[:6]:
-        found = found.filter(search_key__contains=f" {word}")
-    if words[0].isdigit():
-        found = Occupation.objects.filter(code__startswith=words[0])
-    return list(found.select_related("parent").order_by("-level", "code")[:limit])
+    if text.isdigit():
+        found = found.filter(code__startswith=text)
+    else:
+        for word in words[:6]:
+            found = found.filter(search_key__contains=f" {word}")
+    candidates = list(found.order_by("-level", "code")[:_CANDIDATES])
+
+    def rank(occupation: Occupation) -> tuple[int, int, str]:
+        exact = text in occupation_phrases(occupation)
+        return (0 if exact else 1, -occupation.level, occupation.code)
+
+    return sorted(candidates, key=rank)[:limit]
+
+
+def occupation_phrases(occupation: Occupation) -> set[str]:
+    """The normalised titles and synonyms that name exactly this occupation."""
+    return {
+        phrase
+        for phrase in (
+            occupation_normalise(p)
+            for p in (occupation.title_nb, occupation.title_en, *occupation.synonyms.split(","))
+        )
+        if phrase
+    }
 
 
 def group_of(code: str | None, level: int) -> str | None:

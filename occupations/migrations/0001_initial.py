@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('code', models.CharField(max_length=4, primary_key=True, serialize=False, verbose_name='code')),
                 ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('title_nb', models.CharField(max_length=200, verbose_name='Norwegian title')),
+                ('title_nb', models.CharField(blank=True, max_length=200, verbose_name='Norwegian title')),
                 ('title_en', models.CharField(max_length=200, verbose_name='English title')),
                 ('synonyms', models.TextField(blank=True, verbose_name='synonyms')),
                 ('search_key', models.TextField(blank=True, editable=False)),

@@ -49,3 +49,52 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+
+  // The occupation picker (occupations.forms.OccupationCodeInput): as staff type a word,
+  // the browser's own suggestion list (<datalist>) is filled from the search endpoint, so
+  // arrow keys and Enter choose. Without this file they type the code itself.
+  document.querySelectorAll("input[data-occupation-search]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var url = input.getAttribute("data-occupation-search");
+    var timer = null;
+    var asked = "";
+    if (!list || !window.fetch) {
+      return;
+    }
+    input.addEventListener("input", function () {
+      var query = input.value.trim();
+      window.clearTimeout(timer);
+      // A chosen suggestion ("7411 Elektrikere") is a value, not a new search.
+      if (query.length < 2 || /^\d{1,4} /.test(query) || query === asked) {
+        return;
+      }
+      timer = window.setTimeout(function () {
+        asked = query;
+        fetch(url + "?q=" + encodeURIComponent(query), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (data) {
+            if (input.value.trim() !== query) {
+              return; // a later keystroke asked again
+            }
+            list.replaceChildren.apply(
+              list,
+              data.results.map(function (item) {
+                var option = document.createElement("option");
+                option.value = item.label;
+                return option;
+              })
+            );
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  });
+})();
