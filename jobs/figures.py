@@ -11,12 +11,13 @@ Definitions (docs/jobs.md):
   a partner wants work, not that they have it; the settling-in answers' `work_partner`
   is the Outcomes section's own figure.)
 Suggestions keep their code after erasure, so matched and placed do not drop when a
-newcomer is erased. Seven queries whatever the data size.
+newcomer is erased.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 
 from contacts.models import HouseholdMember, Newcomer
@@ -47,47 +48,74 @@ class JobFigures:
     partners_in_work: int
 
 
-def _by_sub_major(rows: QuerySet, field: str, value: str = "") -> dict[str, int]:
-    """{two-digit group: count (or sum of `value`)} in one GROUP BY."""
-    grouped = (
+def _grouped(rows: QuerySet[Any], field: str, **counts: Any) -> QuerySet[Any]:
+    """Rows by two-digit group (`group`) with the aggregates `counts`, one GROUP BY."""
+    return (
         rows.order_by()
         .annotate(group=Substr(field, 1, 2))
         .values("group")
-        .annotate(n=Sum(value) if value else Count("pk"))
+        .annotate(**counts)
+        .values_list("group", *counts)
     )
-    return {row["group"]: row["n"] or 0 for row in grouped if row["group"]}
 
 
 def job_figures() -> JobFigures:
-    present = {"erased_at": None}
-    newcomers = _by_sub_major(
-        Newcomer.objects.filter(occupation_code__isnull=False, **present).exclude(
-            lifecycle=Newcomer.Lifecycle.LEFT
-        ),
+    """Three queries whatever the data size: supply and demand (newcomers, partners and
+    open positions, as one UNION), the suggestions, and the groups' titles."""
+    left = Newcomer.Lifecycle.LEFT
+    newcomers = _grouped(
+        Newcomer.objects.filter(occupation_code__isnull=False, erased_at=None)
+        .exclude(lifecycle=left)
+        .annotate(kind=Value("n")),
         "occupation_code_id",
+        kind=Min("kind"),
+        n=Count("pk"),
     )
-    partners = _by_sub_major(
+    partners = _grouped(
         HouseholdMember.objects.filter(
             relation=HouseholdMember.Relation.PARTNER,
             occupation_code__isnull=False,
             newcomer__erased_at=None,
-        ).exclude(newcomer__lifecycle=Newcomer.Lifecycle.LEFT),
+        )
+        .exclude(newcomer__lifecycle=left)
+        .annotate(kind=Value("p")),
         "occupation_code_id",
+        kind=Min("kind"),
+        n=Count("pk"),
     )
-    demand = _by_sub_major(
-        RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN),
+    positions = _grouped(
+        RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN).annotate(
+            kind=Value("d")
+        ),
         "occupation_id",
-        "positions",
+        kind=Min("kind"),
+        n=Sum("positions"),
     )
-    matched = _by_sub_major(NeedSuggestion.objects.all(), "occupation_id")
-    placed = _by_sub_major(
-        NeedSuggestion.objects.filter(outcome=NeedSuggestion.Outcome.PLACED), "occupation_id"
-    )
-    partners_in_work = NeedSuggestion.objects.filter(
-        person=NeedSuggestion.Person.PARTNER, outcome=NeedSuggestion.Outcome.PLACED
-    ).count()
-    titles = dict(Occupation.objects.filter(level__lte=2).values_list("code", "title_nb"))
-    tables = (newcomers, partners, demand, matched, placed)
+    counted: dict[str, dict[str, int]] = {"n": {}, "p": {}, "d": {}}
+    for group, kind, n in newcomers.union(partners, positions, all=True):
+        if group:
+            counted[kind][group] = n or 0
+    placed_q = Q(outcome=NeedSuggestion.Outcome.PLACED)
+    matched: dict[str, int] = {}
+    placed: dict[str, int] = {}
+    partners_in_work = 0
+    for group, n, n_placed, n_partners in _grouped(
+        NeedSuggestion.objects.all(),
+        "occupation_id",
+        n=Count("pk"),
+        placed=Count("pk", filter=placed_q),
+        partners=Count("pk", filter=placed_q & Q(person=NeedSuggestion.Person.PARTNER)),
+    ):
+        matched[group], placed[group] = n, n_placed
+        partners_in_work += n_partners
+    # Bokmål where STYRK-08's title is verified, else ISCO's English (occupations/data).
+    titles = {
+        code: nb or en
+        for code, nb, en in Occupation.objects.filter(level__lte=2).values_list(
+            "code", "title_nb", "title_en"
+        )
+    }
+    tables = (counted["n"], counted["p"], counted["d"], matched, placed)
     groups = sorted(set().union(*tables))
 
     def row(code: str, keys: list[str]) -> GroupRow:
