@@ -17,7 +17,7 @@ newcomer is erased.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, Min, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 
 from contacts.models import HouseholdMember, Newcomer
@@ -59,63 +59,55 @@ def _grouped(rows: QuerySet[Any], field: str, **counts: Any) -> QuerySet[Any]:
     )
 
 
+def _counted(rows: QuerySet[Any], field: str, kind: str, n: Any) -> QuerySet[Any]:
+    """(group, kind, n) rows: one member of the UNION below."""
+    return _grouped(rows.annotate(kind=Value(kind)), field, kind=Min("kind"), n=n)
+
+
 def job_figures() -> JobFigures:
-    """Three queries whatever the data size: supply and demand (newcomers, partners and
-    open positions, as one UNION), the suggestions, and the groups' titles."""
+    """Two queries whatever the data size: every count as one UNION of GROUP BYs, and the
+    groups' titles (the dashboard's query budget, tests/reports/test_views.py)."""
     left = Newcomer.Lifecycle.LEFT
-    newcomers = _grouped(
-        Newcomer.objects.filter(occupation_code__isnull=False, erased_at=None)
-        .exclude(lifecycle=left)
-        .annotate(kind=Value("n")),
-        "occupation_code_id",
-        kind=Min("kind"),
-        n=Count("pk"),
+    newcomers = Newcomer.objects.filter(occupation_code__isnull=False, erased_at=None).exclude(
+        lifecycle=left
     )
-    partners = _grouped(
-        HouseholdMember.objects.filter(
-            relation=HouseholdMember.Relation.PARTNER,
-            occupation_code__isnull=False,
-            newcomer__erased_at=None,
-        )
-        .exclude(newcomer__lifecycle=left)
-        .annotate(kind=Value("p")),
-        "occupation_code_id",
-        kind=Min("kind"),
-        n=Count("pk"),
-    )
-    positions = _grouped(
-        RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN).annotate(
-            kind=Value("d")
+    partners = HouseholdMember.objects.filter(
+        relation=HouseholdMember.Relation.PARTNER,
+        occupation_code__isnull=False,
+        newcomer__erased_at=None,
+    ).exclude(newcomer__lifecycle=left)
+    open_needs = RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN)
+    suggestions = NeedSuggestion.objects.all()
+    placed = suggestions.filter(outcome=NeedSuggestion.Outcome.PLACED)
+    members = [
+        _counted(newcomers, "occupation_code_id", "newcomers", Count("pk")),
+        _counted(partners, "occupation_code_id", "partners", Count("pk")),
+        _counted(open_needs, "occupation_id", "demand", Sum("positions")),
+        _counted(suggestions, "occupation_id", "matched", Count("pk")),
+        _counted(placed, "occupation_id", "placed", Count("pk")),
+        _counted(
+            placed.filter(person=NeedSuggestion.Person.PARTNER),
+            "occupation_id",
+            "partners_in_work",
+            Count("pk"),
         ),
-        "occupation_id",
-        kind=Min("kind"),
-        n=Sum("positions"),
-    )
-    counted: dict[str, dict[str, int]] = {"n": {}, "p": {}, "d": {}}
-    for group, kind, n in newcomers.union(partners, positions, all=True):
-        if group:
-            counted[kind][group] = n or 0
-    placed_q = Q(outcome=NeedSuggestion.Outcome.PLACED)
-    matched: dict[str, int] = {}
-    placed: dict[str, int] = {}
+    ]
+    counted: dict[str, dict[str, int]] = {
+        kind: {} for kind in ("newcomers", "partners", "demand", "matched", "placed")
+    }
     partners_in_work = 0
-    for group, n, n_placed, n_partners in _grouped(
-        NeedSuggestion.objects.all(),
-        "occupation_id",
-        n=Count("pk"),
-        placed=Count("pk", filter=placed_q),
-        partners=Count("pk", filter=placed_q & Q(person=NeedSuggestion.Person.PARTNER)),
-    ):
-        matched[group], placed[group] = n, n_placed
-        partners_in_work += n_partners
-    # Bokmål where STYRK-08's title is verified, else ISCO's English (occupations/data).
+    for group, kind, n in members[0].union(*members[1:], all=True):
+        if kind == "partners_in_work":
+            partners_in_work += n
+        elif group:
+            counted[kind][group] = n or 0
     titles = {
         code: nb or en
         for code, nb, en in Occupation.objects.filter(level__lte=2).values_list(
             "code", "title_nb", "title_en"
         )
     }
-    tables = (counted["n"], counted["p"], counted["d"], matched, placed)
+    tables = tuple(counted.values())
     groups = sorted(set().union(*tables))
 
     def row(code: str, keys: list[str]) -> GroupRow:
