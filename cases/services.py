@@ -173,6 +173,7 @@ def intake_submit(
     household_add_members(
         newcomer=newcomer,
         has_partner=has_partner or partner_needs_work,
+        partner_occupation=partner_occupation,
         children_birth_years=children_birth_years,
     )
     consent_record(newcomer=newcomer, scopes=share_scopes)

@@ -142,19 +142,33 @@ def household_add_members(
     newcomer: Newcomer,
     partner_name: str = "",
     has_partner: bool = False,
+    partner_occupation: str = "",
     children_birth_years: Iterable[int] = (),
 ) -> list[HouseholdMember]:
-    """Adds the partner and children not yet recorded (a child is matched on birth year)."""
+    """Adds the partner and children not yet recorded (a child is matched on birth year).
+
+    The partner's occupation is kept on the partner's row, where staff code it as for
+    every adult; a partner already recorded gets a name or occupation only where theirs is
+    empty (the public form may not overwrite what staff wrote)."""
     existing = list(newcomer.household.all())
     added: list[HouseholdMember] = []
-    if (has_partner or partner_name) and not any(
-        m.relation == HouseholdMember.Relation.PARTNER for m in existing
-    ):
+    partner_occupation = partner_occupation.strip()
+    partner = next((m for m in existing if m.relation == HouseholdMember.Relation.PARTNER), None)
+    if partner is not None:
+        # Fills what is empty only, as newcomer_find_or_create does.
+        if partner_occupation and not partner.occupation:
+            HouseholdMember.objects.filter(pk=partner.pk, occupation="").update(
+                occupation=partner_occupation
+            )
+        if partner_name.strip() and not partner.name:
+            HouseholdMember.objects.filter(pk=partner.pk, name="").update(name=partner_name.strip())
+    if (has_partner or partner_name or partner_occupation) and partner is None:
         added.append(
             HouseholdMember(
                 newcomer=newcomer,
                 relation=HouseholdMember.Relation.PARTNER,
                 name=partner_name.strip(),
+                occupation=partner_occupation,
             )
         )
     known_years = [m.birth_year for m in existing if m.relation == HouseholdMember.Relation.CHILD]

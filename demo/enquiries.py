@@ -94,6 +94,7 @@ class Builder:
             newcomer=newcomer,
             partner_name=plan.partner_name,
             has_partner=plan.has_partner,
+            partner_occupation=str(values.get("partner_occupation", "")),
             children_birth_years=plan.children,
         )
         at = plan.cases[0].opened_at

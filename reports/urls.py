@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:table>.csv", views.export_csv, name="export"),
     path("report.pdf", views.report_pdf, name="report-pdf"),
+    path("occupations/unmapped/", views.occupations_unmapped, name="occupations-unmapped"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from config.http import AuthenticatedHttpRequest
 from contacts.selectors import StaffAccess, staff_access
-from reports import exports, outcome_tables, pdf, selectors
+from reports import exports, outcome_tables, pdf, selectors, unmapped
 from reports.cache import dashboard_figures_cached
 from reports.charts import dashboard_charts
 from reports.formats import period_display
@@ -196,3 +196,13 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         f'attachment; filename="tilflytt-report-{month.strftime("%Y-%m")}.pdf"'
     )
     return response
+
+
+@login_required
+@require_GET
+def occupations_unmapped(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The free-text occupations no code could be given to, for staff to code."""
+    _team_access(request)
+    groups, total = unmapped.unmapped_occupations(user=request.user)
+    context = {"groups": groups, "total": total, "shown": len(groups)}
+    return render(request, "reports/occupations_unmapped.html", context)

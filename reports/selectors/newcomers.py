@@ -6,17 +6,56 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Field, Min, QuerySet
-from django.db.models.functions import Lower, Trim
+from django.db.models import Case as When_
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Field,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Lower, Trim
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from contacts.models import Newcomer
+from contacts.models import HouseholdMember, Newcomer
+from occupations.models import Occupation
 from reports.periods import PeriodPair
 from reports.selectors.scope import created_in, period_window
 from reports.selectors.types import Tally
 
 TOP_OCCUPATIONS = 15
+
+# Key of an occupation group that is coded: "#" and the code, so that "Økonom" and
+# "økonom" coded 2631 are one row whatever the spelling; uncoded free text keeps the
+# lower-cased, trimmed text as key. Newcomers are coded on Newcomer.occupation_code,
+# partners on their household row (HouseholdMember.occupation_code), their text still
+# being the intake's Newcomer.partner_occupation.
+CODED = "#"
+
+
+def _coded_labels(tallies: list[Tally]) -> list[Tally]:
+    """Coded groups read "code title" (one query for all of them), the others as typed."""
+    codes = [t.key[len(CODED) :] for t in tallies if t.key.startswith(CODED)]
+    if not codes:
+        return tallies
+    titles = {o.code: str(o) for o in Occupation.objects.filter(code__in=codes)}
+    return [
+        Tally(
+            key=t.key,
+            label=titles.get(t.key[len(CODED) :], t.label),
+            current=t.current,
+            previous=t.previous,
+        )
+        if t.key.startswith(CODED)
+        else t
+        for t in tallies
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,8 +160,8 @@ def newcomer_figures(*, cases: QuerySet[Case], periods: PeriodPair) -> NewcomerF
 
     return NewcomerFigures(
         breakdown=_breakdown_tallies(by_set.get(STAGE_SET, [])),
-        occupations=top(OCCUPATION_SET, "occupation"),
-        partner_occupations=top(PARTNER_SET, "partner"),
+        occupations=_coded_labels(top(OCCUPATION_SET, "occupation")),
+        partner_occupations=_coded_labels(top(PARTNER_SET, "partner")),
     )
 
 
@@ -170,12 +209,23 @@ def _newcomer_grouping_sets(*, cases: QuerySet[Case], periods: PeriodPair) -> li
 
     stage, group, channel = column("lifecycle"), column("target_group"), column("heard_via")
     job, partner_job = column("occupation"), column("partner_occupation")
-    needs_work = column("partner_needs_work")
+    job_code, needs_work = column("occupation_code"), column("partner_needs_work")
+    q = connection.ops.quote_name
+    members = q(HouseholdMember._meta.db_table)
+    # Quoted names and a constant only (hence the noqa and nosec, as for the query below).
+    partner_code = (
+        f"(SELECT MIN(p.{q('occupation_code_id')}) FROM {members} p"  # noqa: S608  # nosec B608
+        f" WHERE p.{q('newcomer_id')} = {column('id')} AND p.{q('relation')} = 'partner')"
+    )
     # The partner's occupation only where the partner needs work: the others make one
     # group (false, NULL) that is not returned, and LOWER(), TRIM() and MIN() are spared
-    # for them (70% of the newcomers in the bench data: 25 of 150 ms).
-    job_key = f"LOWER(TRIM({job}))"
-    partner_key = f"(CASE WHEN {needs_work} THEN LOWER(TRIM({partner_job})) END)"
+    # for them (70% of the newcomers in the bench data: 25 of 150 ms). Coded groups are
+    # keyed by code (CODED), as in occupation_counts.
+    job_key = f"COALESCE('{CODED}' || {job_code}, LOWER(TRIM({job})))"
+    partner_key = (
+        f"(CASE WHEN {needs_work} THEN"
+        f" COALESCE('{CODED}' || {partner_code}, LOWER(TRIM({partner_job}))) END)"
+    )
     grouping = f"GROUPING({stage}, {job_key}, {partner_key})"
     current = "COUNT(*) FILTER (WHERE w.in_current > 0)"
     # Only quoted column names and the ORM's own SQL are interpolated; values are parameters
@@ -216,18 +266,48 @@ def occupation_counts(
     partners who need work), grouped without regard to case or surrounding spaces, most
     common first. The label is one of the spellings used.
 
-    Grouping uses the database's LOWER(): PostgreSQL folds every letter, SQLite only A-Z,
-    so on SQLite "Økonom" and "økonom" stay apart."""
+    Coded occupations are grouped by their code (CODED), so spellings do not matter. The
+    rest are grouped by the database's LOWER(): PostgreSQL folds every letter, SQLite only
+    A-Z, so on SQLite an uncoded "Økonom" and "økonom" stay apart (map_occupations codes
+    both)."""
     field = "newcomer__partner_occupation" if partner else "newcomer__occupation"
     window = period_window(cases, periods)
     if partner:
         window = window.filter(newcomer__partner_needs_work=True)
+        # CONCAT() skips NULLs on both databases, so the code is tested, not coalesced.
+        window = window.annotate(
+            partner_code=Subquery(
+                HouseholdMember.objects.filter(
+                    newcomer_id=OuterRef("newcomer_id"), relation=HouseholdMember.Relation.PARTNER
+                )
+                .exclude(occupation_code=None)
+                .order_by("occupation_code")
+                .values("occupation_code")[:1]
+            )
+        )
+        key = When_(
+            When(
+                partner_code__isnull=False,
+                then=Concat(Value(CODED), "partner_code", output_field=CharField()),
+            ),
+            default=Lower(Trim(field)),
+            output_field=CharField(),
+        )
+    else:
+        key = When_(
+            When(
+                newcomer__occupation_code__isnull=False,
+                then=Concat(Value(CODED), "newcomer__occupation_code", output_field=CharField()),
+            ),
+            default=Lower(Trim(field)),
+            output_field=CharField(),
+        )
     # Blank occupations form one group, dropped here rather than excluded in the WHERE
     # clause: there PostgreSQL computed LOWER(TRIM()) for every newcomer in the region
     # before joining the period's few thousand (31 of its 44 ms at 100,000 cases). One
     # row more is read so that fifteen remain once the blank group is gone.
     rows = (
-        window.annotate(key=Lower(Trim(field)))
+        window.annotate(key=key)
         .values("key")
         .annotate(
             label=Min(Trim(field)),
@@ -237,8 +317,12 @@ def occupation_counts(
         .filter(current__gt=0)
         .order_by("-current", "key")[: TOP_OCCUPATIONS + 1]
     )
-    return [
-        Tally(key=row["key"], label=row["label"], current=row["current"], previous=row["previous"])
-        for row in rows
-        if row["key"]
-    ][:TOP_OCCUPATIONS]
+    return _coded_labels(
+        [
+            Tally(
+                key=row["key"], label=row["label"], current=row["current"], previous=row["previous"]
+            )
+            for row in rows
+            if row["key"]
+        ][:TOP_OCCUPATIONS]
+    )

@@ -120,3 +120,53 @@ def test_occupation_search_endpoint_needs_sign_in_and_answers_json(world, client
     assert first["label"].startswith("7212 ")
     assert login(world.reader).post(url, {"q": "x"}).status_code == 405
     assert login(world.reader).get(url).json() == {"results": []}
+
+
+def test_household_add_members_puts_the_partners_occupation_on_the_partners_row(world):
+    from contacts.services import household_add_members
+    from tests import factories as f
+
+    newcomer = f.make_newcomer()
+    (partner,) = household_add_members(newcomer=newcomer, partner_occupation=" Sveiser ")
+    assert (partner.relation, partner.occupation) == ("partner", "Sveiser")
+    # A later enquiry fills an empty occupation only, and adds no second partner.
+    HouseholdMember.objects.filter(pk=partner.pk).update(occupation="Platearbeider")
+    assert household_add_members(newcomer=newcomer, partner_occupation="Kokk") == []
+    partner.refresh_from_db()
+    assert partner.occupation == "Platearbeider"
+    HouseholdMember.objects.filter(pk=partner.pk).update(occupation="")
+    household_add_members(newcomer=newcomer, partner_occupation="Kokk", has_partner=True)
+    partner.refresh_from_db()
+    assert partner.occupation == "Kokk"
+    assert newcomer.household.count() == 1
+
+
+def test_intake_keeps_free_text_only_and_the_partners_on_their_row(world, client):
+    """The public intake: no code field, no code set; the partner's occupation as told."""
+    from cases.services import intake_submit
+
+    case = intake_submit(
+        name="Ola",
+        email="ola@example.org",
+        phone="",
+        preferred_language="nb",
+        municipality=None,
+        locality=None,
+        planned_move_date=None,
+        target_group="family",
+        occupation="Sykepleier",
+        has_partner=True,
+        partner_needs_work=True,
+        partner_occupation="Elektriker",
+        children_birth_years=[],
+        interests="",
+        topics=[],
+        message="Hei",
+        heard_via="",
+        share_scopes=["employer"],
+    )
+    newcomer = case.newcomer
+    assert newcomer.occupation_code_id is None
+    partner = newcomer.household.get(relation="partner")
+    assert (partner.occupation, partner.occupation_code_id) == ("Elektriker", None)
+    assert "occupation_code" not in client.get(reverse("intake:form")).content.decode()

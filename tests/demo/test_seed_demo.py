@@ -240,3 +240,25 @@ def test_seed_demo_keeps_the_handoff_rule(debug):
     assert PlanStep.objects.exclude(organisation=None).exists()  # not vacuous
     assert Case.objects.exclude(owner=None).exclude(responsible_organisation=None).exists()
     assert handoff_violations() == []
+
+
+@pytest.mark.django_db
+def test_seed_demo_codes_occupations_and_has_a_nurse_whose_partner_is_an_electrician(debug):
+    out = seed()
+    assert "occupations coded" in out
+    coded = Newcomer.objects.exclude(occupation_code=None)
+    assert coded.exists()
+    for newcomer in coded.exclude(occupation_code="2223"):
+        # Mapped only where the text names the code's occupation: never a guess.
+        assert newcomer.occupation
+    nurse = Newcomer.objects.get(occupation_code="2223", household__occupation_code="7411")
+    partner = nurse.household.get(relation="partner")
+    assert partner.occupation in ("elektriker", "electrician")
+    assert nurse.partner_needs_work
+    before = counts()
+    seed()  # a second run finds the same household so, and adds nothing
+    assert counts() == before
+    assert (
+        Newcomer.objects.filter(occupation_code="2223", household__occupation_code="7411").count()
+        == 1
+    )

@@ -260,6 +260,7 @@ def test_newcomer_figures_one_query_matches_the_portable_queries(world):
     from zoneinfo import ZoneInfo
 
     from cases.models import Case
+    from contacts.models import HouseholdMember
     from reports.periods import period_pair_resolve
     from reports.selectors import (
         dashboard_cases,
@@ -280,7 +281,15 @@ def test_newcomer_figures_one_query_matches_the_portable_queries(world):
             heard_via=["", "portal", "social"][i % 3],
             partner_needs_work=i % 4 == 0,
             partner_occupation=jobs[(i * 7) % len(jobs)],
+            # Coded groups (by code, whatever the text), among uncoded spellings of the same.
+            occupation_code_id="2631" if job == "Økonom" else "2211" if i % 5 == 0 else None,
         )
+        if i % 2 == 0:
+            HouseholdMember.objects.create(
+                newcomer=newcomer,
+                relation="partner",
+                occupation_code_id="7411" if i % 4 == 0 else None,
+            )
         organisation = world.kommune if i % 2 else world.skole
         for created in [[december], [january, december], [january, january]][i % 3]:
             case = f.make_case(newcomer=newcomer, organisation=organisation)
@@ -295,3 +304,30 @@ def test_newcomer_figures_one_query_matches_the_portable_queries(world):
             cases=cases, periods=periods, partner=True
         )
         assert one.occupations and one.partner_occupations
+        assert any(t.key == "#2211" for t in one.occupations)
+        assert any(t.key == "#7411" for t in one.partner_occupations)
+
+
+def test_dashboard_figures_occupations_count_coded_groups_as_one(known):
+    """Coded newcomers are counted by their code whatever they typed ("Sykepleier" and
+    "sykepleier " coded 2223 are one row, labelled with the code and title); partners by
+    their household row's code."""
+    from django.utils import translation
+
+    from contacts.models import HouseholdMember, Newcomer
+
+    Newcomer.objects.filter(occupation__iexact="sykepleier").update(occupation_code_id="2223")
+    Newcomer.objects.filter(occupation="sykepleier ").update(occupation_code_id="2223")
+    partner_of = Newcomer.objects.get(name="B")
+    HouseholdMember.objects.create(
+        newcomer=partner_of, relation="partner", occupation="Lærer", occupation_code_id="2341"
+    )
+    with translation.override("nb"):
+        data = figures(known.world.coordinator, kind="last_month")
+    assert data.occupations[0] == Tally(
+        key="#2223", label="2223 Sykepleiere", current=2, previous=0
+    )
+    assert [t.key for t in data.occupations] == ["#2223", "ingeniør"]
+    assert data.partner_occupations == [
+        Tally(key="#2341", label="2341 Grunnskolelærere", current=1, previous=0)
+    ]
