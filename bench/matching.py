@@ -42,10 +42,11 @@ import logging  # noqa: E402
 
 import django  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.dashboard import measure  # noqa: E402  (the same timing, one definition)
 from cases.models import Case  # noqa: E402
 from contacts.models import (  # noqa: E402
     Consent,
@@ -143,27 +144,6 @@ def seed_needs(n: int, orgs: list[Organisation], seed: int) -> None:
             )
         )
     RecruitmentNeed.objects.bulk_create(rows, batch_size=1000)
-
-
-def measure(label: str, run, runs: int) -> dict[str, float]:
-    run()  # warm-up: connections, caches, compiled templates
-    reset_queries()
-    with CaptureQueriesContext(connection) as ctx:
-        run()
-    queries = len(ctx.captured_queries)
-    samples = []
-    for _i in range(runs):
-        start = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - start) * 1000)
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    result = {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(cuts[94], 1),
-        "queries": queries,
-    }
-    print(f"{label:<46} {result['p50_ms']:>9} {result['p95_ms']:>9} {result['queries']:>8}")
-    return result
 
 
 def page(user, urls):
