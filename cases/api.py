@@ -486,6 +486,12 @@ class NewcomerDetailApi(APIView):
             relation = serializers.CharField()
             name = serializers.CharField()
             birth_year = serializers.IntegerField(allow_null=True)
+            occupation = serializers.CharField()
+            occupation_code = serializers.CharField(
+                source="occupation_code_id",
+                allow_null=True,
+                help_text="ISCO-08/STYRK-08 code set by staff; null: not coded.",
+            )
 
         class ConsentSerializer(serializers.Serializer):
             scope = serializers.CharField()
@@ -520,6 +526,11 @@ class NewcomerDetailApi(APIView):
         lifecycle = serializers.CharField(source="newcomer.lifecycle")
         target_group = serializers.CharField(source="newcomer.target_group")
         occupation = serializers.CharField(source="newcomer.occupation")
+        occupation_code = serializers.CharField(
+            source="newcomer.occupation_code_id",
+            allow_null=True,
+            help_text="ISCO-08/STYRK-08 code of `occupation`, set by staff; null: not coded.",
+        )
         partner_needs_work = serializers.BooleanField(source="newcomer.partner_needs_work")
         partner_occupation = serializers.CharField(source="newcomer.partner_occupation")
         interests = serializers.CharField(source="newcomer.interests")

@@ -115,6 +115,20 @@ class Locality(models.Model):
         return f"{self.name} ({self.municipality.name})"
 
 
+def occupation_code_field() -> "models.ForeignKey[Occupation | None, Occupation | None]":
+    """An occupation coded with ISCO-08/STYRK-08 beside the free text it codes (the
+    newcomer's, each adult household member's). The classification is never deleted; if a
+    group were, the code would go and the text stay."""
+    return models.ForeignKey(
+        Occupation,
+        verbose_name=_("occupation code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Newcomer(models.Model):
     """The household's contact person."""
 
@@ -189,14 +203,7 @@ class Newcomer(models.Model):
     occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
     # The free text above coded by staff (or by contacts.occupation_mapping where it matches
     # one occupation only); the text stays beside it, as the newcomer wrote it.
-    occupation_code = models.ForeignKey(
-        Occupation,
-        verbose_name=_("occupation code"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    occupation_code = occupation_code_field()
     citizenship = models.CharField(
         _("citizenship"), max_length=10, choices=Citizenship.choices, blank=True
     )
@@ -263,14 +270,7 @@ class HouseholdMember(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     # Each adult's occupation: free text as told, and its code set by staff (as on Newcomer).
     occupation = models.CharField(_("occupation or competence"), max_length=200, blank=True)
-    occupation_code = models.ForeignKey(
-        Occupation,
-        verbose_name=_("occupation code"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    occupation_code = occupation_code_field()
 
     class Meta:
         ordering = ["relation", "birth_year", "pk"]

@@ -11,8 +11,8 @@ def occupations_search(query: str, limit: int = 10) -> list[Occupation]:
     """Occupations with a word starting with each word typed, in titles or synonyms.
 
     Case- and accent-blind ("okonom" finds "økonom"); digits search codes ("741"). Best
-    first: a title or synonym that is exactly what was typed, then unit groups (what staff
-    code with) before the broader groups, then by code.
+    first: the shortest title or synonym starting with what was typed (so an exact one
+    first), then unit groups (what staff code with) before the broader groups, by code.
     """
     text = occupation_normalise(query)
     words = text.split()
@@ -27,8 +27,10 @@ def occupations_search(query: str, limit: int = 10) -> list[Occupation]:
     candidates = list(found.order_by("-level", "code")[:_CANDIDATES])
 
     def rank(occupation: Occupation) -> tuple[int, int, str]:
-        exact = text in occupation_phrases(occupation)
-        return (0 if exact else 1, -occupation.level, occupation.code)
+        # The closest name first: the shortest title or synonym that starts with what was
+        # typed ("electric": "electrician" before "electrical engineer"; exact is shortest).
+        starting = [len(p) for p in occupation_phrases(occupation) if p.startswith(text)]
+        return (min(starting, default=1000), -occupation.level, occupation.code)
 
     return sorted(candidates, key=rank)[:limit]
 

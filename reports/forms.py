@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Municipality, Newcomer, Organisation
+from occupations.forms import OccupationCodeField
 from reports.periods import CUSTOM, MAX_DAYS, PERIOD_CHOICES, PeriodPair, period_pair_resolve
 
 
@@ -86,3 +87,10 @@ class MonthForm(forms.Form):
     """?month=YYYY-MM for the monthly report."""
 
     month = forms.DateField(input_formats=["%Y-%m"])
+
+
+class OccupationTextCodeForm(forms.Form):
+    """One free text, as the list of occupations without a code shows it, and its code."""
+
+    text = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    occupation_code = OccupationCodeField(label=_("Code"), required=True)

@@ -110,7 +110,7 @@ def _add_occurrences(cases: QuerySet[Case], by_key: dict[str, UnmappedGroup]) ->
 
     # Household members: their newcomer's latest visible case.
     member_key = Lower(Trim("occupation"))
-    members = (
+    members = list(
         _uncoded_members(cases)
         .annotate(key=member_key)
         .filter(key__in=list(by_key))
@@ -118,7 +118,6 @@ def _add_occurrences(cases: QuerySet[Case], by_key: dict[str, UnmappedGroup]) ->
         .filter(rank__lte=CASES_PER_GROUP)
         .values("pk", "key", "newcomer_id")
     )
-    members = list(members)
     latest: dict[int, tuple[int, str]] = {}
     newcomer_cases = (
         cases.filter(newcomer_id__in={m["newcomer_id"] for m in members})

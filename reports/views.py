@@ -5,24 +5,26 @@ import csv
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from cases.occupation_coding import occupation_text_code
 from config.http import AuthenticatedHttpRequest
 from contacts.selectors import StaffAccess, staff_access
 from reports import exports, outcome_tables, pdf, selectors, unmapped
 from reports.cache import dashboard_figures_cached
 from reports.charts import dashboard_charts
 from reports.formats import period_display
-from reports.forms import DashboardFilters, DashboardForm, MonthForm
+from reports.forms import DashboardFilters, DashboardForm, MonthForm, OccupationTextCodeForm
 from reports.outcome_tables import share_display
 from reports.periods import PeriodPair, month_pair
 from reports.selectors import Dashboard
@@ -202,7 +204,29 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def occupations_unmapped(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The free-text occupations no code could be given to, for staff to code."""
-    _team_access(request)
+    access = _team_access(request)
     groups, total = unmapped.unmapped_occupations(user=request.user)
-    context = {"groups": groups, "total": total, "shown": len(groups)}
+    context = {"groups": groups, "total": total, "shown": len(groups), "can_code": access.sees_all}
     return render(request, "reports/occupations_unmapped.html", context)
+
+
+@login_required
+@require_POST
+def occupations_unmapped_code(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A coordinator codes one free text everywhere it is uncoded."""
+    _team_access(request)
+    form = OccupationTextCodeForm(request.POST)
+    if not form.is_valid():
+        errors = form.errors.get("occupation_code") or [_("Try again.")]
+        messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("reports:occupations-unmapped")
+    occupation = form.cleaned_data["occupation_code"]
+    result = occupation_text_code(
+        text=form.cleaned_data["text"], occupation=occupation, actor=request.user
+    )
+    messages.success(
+        request,
+        _("%(count)s people coded %(occupation)s.")
+        % {"count": result.newcomers + result.household_members, "occupation": occupation},
+    )
+    return redirect("reports:occupations-unmapped")

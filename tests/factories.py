@@ -97,3 +97,17 @@ def make_plan(*, case: Case, actor, move_date: date = date(2027, 4, 1)):
         importing_car=False,
         actor=actor,
     )
+
+
+def newcomer_form_body(newcomer: Newcomer, **overrides: object) -> dict[str, object]:
+    """What the newcomer edit form posts when only `overrides` change."""
+    data: dict[str, object] = {
+        "name": newcomer.name,
+        "email": newcomer.email,
+        "phone": newcomer.phone,
+        "preferred_language": newcomer.preferred_language,
+        "lifecycle": newcomer.lifecycle,
+        "target_group": newcomer.target_group,
+    }
+    data.update(overrides)
+    return data

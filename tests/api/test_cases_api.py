@@ -79,7 +79,11 @@ def test_cases_api_newcomer_only_through_a_visible_case(world, api, persona):
 def test_cases_api_newcomer_lists_household_and_only_visible_cases(world, api):
     from contacts.services import household_add_members
 
-    household_add_members(newcomer=world.newcomer, has_partner=True, children_birth_years=[2018])
+    household_add_members(
+        newcomer=world.newcomer, partner_occupation="Elektriker", children_birth_years=[2018]
+    )
+    world.newcomer.household.filter(relation="partner").update(occupation_code_id="7411")
+    type(world.newcomer).objects.filter(pk=world.newcomer.pk).update(occupation_code_id="2223")
     hidden = f.make_case(newcomer=world.newcomer)  # nobody's: the reader cannot see it
     body = api.as_(world.reader).get(reverse("api:newcomers-detail", args=[world.newcomer.pk]))
     body = body.json()
@@ -87,6 +91,9 @@ def test_cases_api_newcomer_lists_household_and_only_visible_cases(world, api):
         ("child", 2018),
         ("partner", None),
     ]
+    assert body["occupation_code"] == "2223"
+    partner = next(m for m in body["household"] if m["relation"] == "partner")
+    assert (partner["occupation"], partner["occupation_code"]) == ("Elektriker", "7411")
     assert hidden.reference not in [c["reference"] for c in body["cases"]]
 
 

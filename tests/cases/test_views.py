@@ -235,17 +235,7 @@ def test_admin_timeline_is_read_only():
     assert Organisation in site._registry
 
 
-def _newcomer_body(newcomer, **overrides):
-    data = {
-        "name": newcomer.name,
-        "email": newcomer.email,
-        "phone": newcomer.phone,
-        "preferred_language": newcomer.preferred_language,
-        "lifecycle": newcomer.lifecycle,
-        "target_group": newcomer.target_group,
-    }
-    data.update(overrides)
-    return data
+_newcomer_body = f.newcomer_form_body
 
 
 @pytest.mark.django_db

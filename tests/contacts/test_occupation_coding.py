@@ -6,22 +6,13 @@ from django.urls import reverse
 
 from contacts.models import HouseholdMember
 from occupations.forms import OccupationCodeField
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def _newcomer_body(newcomer, **overrides):
-    data = {
-        "name": newcomer.name,
-        "email": newcomer.email,
-        "phone": newcomer.phone,
-        "preferred_language": newcomer.preferred_language,
-        "lifecycle": newcomer.lifecycle,
-        "target_group": newcomer.target_group,
-        "occupation": "Sykepleier fra Polen",
-    }
-    data.update(overrides)
-    return data
+    return f.newcomer_form_body(newcomer, occupation="Sykepleier fra Polen", **overrides)
 
 
 @pytest.fixture
@@ -92,7 +83,6 @@ def test_coding_household_member_needs_manage_rights(world, login, partner, pers
 
 
 def test_coding_household_member_of_another_newcomer_or_a_child_is_404(world, login):
-    from tests import factories as f
 
     other = f.make_newcomer()
     stranger = HouseholdMember.objects.create(newcomer=other, relation="partner")
@@ -124,7 +114,6 @@ def test_occupation_search_endpoint_needs_sign_in_and_answers_json(world, client
 
 def test_household_add_members_puts_the_partners_occupation_on_the_partners_row(world):
     from contacts.services import household_add_members
-    from tests import factories as f
 
     newcomer = f.make_newcomer()
     (partner,) = household_add_members(newcomer=newcomer, partner_occupation=" Sveiser ")

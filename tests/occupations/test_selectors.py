@@ -27,6 +27,8 @@ def codes(query, **kwargs):
         ("teacher", "2341"),
         ("ingeniør", "3119"),
         ("developer", "2512"),
+        ("electric", "7411"),
+        ("sykeple", "2223"),
     ],
 )
 def test_search_finds_common_words_first(query, code):

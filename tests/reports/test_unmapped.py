@@ -88,3 +88,63 @@ def test_unmapped_page_access(world, login, client):
     assert client.get(url).status_code == 302  # signed out: to the sign-in page
     assert login(world.nobody).get(url).status_code == 403
     assert login(world.owner).post(url).status_code == 405
+
+
+def test_unmapped_code_them_all_codes_every_spelling_once_with_timeline_rows(world, login, texts):
+    visible, hidden, partner = texts
+    staff_coded = f.make_newcomer(occupation="Jobbet i butikk", occupation_code_id="5223")
+    client = login(world.coordinator)
+    page = client.get(reverse("reports:occupations-unmapped")).content.decode()
+    assert reverse("reports:occupations-unmapped-code") in page
+    response = client.post(
+        reverse("reports:occupations-unmapped-code"),
+        {"text": "jobbet i butikk", "occupation_code": "5223 Butikkmedarbeidere"},
+    )
+    assert response.status_code == 302
+    for case in [*visible, hidden]:
+        case.newcomer.refresh_from_db()
+        assert case.newcomer.occupation_code_id == "5223"
+        assert case.newcomer.occupation.strip().casefold() == "jobbet i butikk"  # text kept
+        event = case.events.get(kind="contacts.newcomer.updated")
+        assert event.data == {"fields": ["occupation_code"]}
+    staff_coded.refresh_from_db()
+    assert staff_coded.occupation_code_id == "5223"
+    partner.refresh_from_db()
+    assert partner.occupation_code_id is None  # another text
+    _groups, total = unmapped_occupations(user=world.coordinator)
+    assert total == 1
+    # Again: nothing left to code, no second row.
+    client.post(
+        reverse("reports:occupations-unmapped-code"),
+        {"text": "jobbet i butikk", "occupation_code": "5223"},
+    )
+    assert visible[0].events.filter(kind="contacts.newcomer.updated").count() == 1
+
+
+def test_unmapped_code_them_all_is_for_coordinators_only(world, login, texts):
+    visible, _hidden, _partner = texts
+    url = reverse("reports:occupations-unmapped-code")
+    client = login(world.owner)
+    page = client.get(reverse("reports:occupations-unmapped")).content.decode()
+    assert url not in page
+    response = client.post(url, {"text": "jobbet i butikk", "occupation_code": "5223"})
+    assert response.status_code == 403
+    assert (
+        login(world.nobody).post(url, {"text": "x", "occupation_code": "5223"}).status_code == 403
+    )
+    assert login(world.coordinator).get(url).status_code == 405
+    visible[0].newcomer.refresh_from_db()
+    assert visible[0].newcomer.occupation_code_id is None
+
+
+def test_unmapped_code_them_all_refuses_an_unknown_code(world, login, texts):
+    visible, _hidden, _partner = texts
+    client = login(world.coordinator)
+    response = client.post(
+        reverse("reports:occupations-unmapped-code"),
+        {"text": "jobbet i butikk", "occupation_code": "0000"},
+        follow=True,
+    )
+    assert "Ingen yrker har denne koden" in response.content.decode()  # the nb default
+    visible[0].newcomer.refresh_from_db()
+    assert visible[0].newcomer.occupation_code_id is None
