@@ -48,7 +48,7 @@ def _code(row: Newcomer | HouseholdMember) -> str | None:
 
 
 def _fitting_codes(need_code: str) -> QuerySet[Occupation, Any]:
-    # The minor group and its unit groups: a subquery, so the code columns' indexes serve.
+    # The minor group and its unit groups (a few codes: ISCO has at most 9 units a minor).
     return Occupation.objects.filter(code__startswith=need_code[:3], level__gte=3).values("code")
 
 
@@ -112,13 +112,15 @@ def candidates_for_need(
     case_ids: list[int] | None = None,
 ) -> list[Candidate]:
     """The people who fit the need, exact fits first, then by move date; `user` None reads
-    for the system (every candidate visible). Four queries: who fits, their cases, the
-    partners, the suggestions made.
+    for the system (every candidate visible). Five queries: the codes, who fits, their
+    cases, the partners, the suggestions made.
 
     From the people to their cases, not the other way: the codes' indexes find the few
     thousand coded people of one minor group, where a scan of the open cases in date
     order read all 100,000 cases (0.7 s, docs/benchmarks.md)."""
-    codes = _fitting_codes(need.occupation_id)
+    # The codes as values, not a subquery: PostgreSQL then estimates the few thousand rows
+    # per code from the codes' indexes instead of guessing and scanning every newcomer.
+    codes = list(_fitting_codes(need.occupation_id).values_list("code", flat=True))
     place = need.municipality_id
     people = (
         Newcomer.objects.filter(Q(municipality_id=place) | Q(locality__municipality_id=place))
