@@ -119,6 +119,13 @@ TEAM = {
     "reports:dashboard",
     "reports:export",
     "reports:report-pdf",
+    # Occupations without a code: over the visible cases; coding a text everywhere is for
+    # coordinators only (others 403).
+    "reports:occupations-unmapped",
+    "reports:occupations-unmapped-code",
+    # The occupation classification (public reference data) for the pickers: any signed-in
+    # user, no personal data in or out.
+    "occupations:search",
     "reminders:preferences",
     "privacy:access-log",
     "privacy:requests",
@@ -168,6 +175,7 @@ TEAM = {
 CASE = {
     "cases:detail",
     "cases:newcomer-edit",
+    "cases:household-member-edit",
     "cases:handle",
     "cases:take",
     "cases:assign",
@@ -274,6 +282,7 @@ def urls(world):
         "step_pk": 1,
         "template_pk": 1,
         "membership_pk": 1,
+        "member_pk": 1,
         "checkin_pk": 1,
         "attachment_pk": 1,
         "scope": Consent.Scope.MUNICIPALITY,
