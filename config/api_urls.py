@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("onboarding.api_urls")),
     path("", include("conversations.api_urls")),
     path("", include("contacts.api_urls")),
+    path("", include("jobs.api_urls")),
 ]

@@ -202,6 +202,7 @@ INSTALLED_APPS = [
     "conversations",
     "reminders",
     "outcomes",  # settling-in check-ins and the Outcomes figures
+    "jobs",  # employers' recruitment needs and matching
     "portal",
     "reports",
     "privacy",
@@ -258,6 +259,7 @@ CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "django.template.context_processors.i18n",
     "contacts.context_processors.membership",
+    "jobs.context_processors.recruitment",
 ]
 TEMPLATES = template_engines(BASE_DIR / "templates", CONTEXT_PROCESSORS)
 

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("cases/", include("onboarding.urls")),
     path("cases/", include("portal.staff_urls")),
     path("", include("outcomes.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("conversations.urls")),
     # The newcomer's own page, by personal link (no login): /my/<secret>/.
     path("my/", include("portal.urls")),

@@ -26,6 +26,9 @@ from contacts.models import (
 class StaffAccess:
     organisation_ids: frozenset[int]
     sees_all: bool  # coordinators and administrators
+    # Those of `organisation_ids` that are employers (jobs: who records recruitment needs),
+    # read in the same query, so the navigation asks nothing more.
+    employer_ids: frozenset[int] = frozenset()
 
     @property
     def is_staff_member(self) -> bool:
@@ -51,13 +54,16 @@ def staff_access(user: User | AnonymousUser) -> StaffAccess:
         return cached
     rows = list(
         Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-            "organisation_id", "role"
+            "organisation_id", "role", "organisation__kind"
         )
     )
     elevated = {Membership.Role.COORDINATOR, Membership.Role.ADMIN}
     access = StaffAccess(
-        organisation_ids=frozenset(org_id for org_id, _role in rows),
-        sees_all=user.is_superuser or any(role in elevated for _org, role in rows),
+        organisation_ids=frozenset(org_id for org_id, _role, _kind in rows),
+        sees_all=user.is_superuser or any(role in elevated for _org, role, _kind in rows),
+        employer_ids=frozenset(
+            org_id for org_id, _role, kind in rows if kind == Organisation.Kind.EMPLOYER
+        ),
     )
     # A per-object cache, as Django's ModelBackend keeps `_perm_cache` on the user; the
     # model declares no such attribute, and a cache keyed by user would outlive the request.

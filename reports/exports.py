@@ -166,7 +166,38 @@ TABLES: dict[str, tuple[Callable[[], str], Callable[[Dashboard], tuple[list[str]
         lambda: _("Top unmet needs by quarter"),
         lambda d: outcome_tables.needs_table(_outcomes(d)),
     ),
+    # The Jobs section (jobs.figures); empty for those who do not see it.
+    "jobs": (lambda: _("Jobs: supply and demand by occupation group"), lambda d: _jobs(d)),
 }
+
+
+def _jobs(data: Dashboard) -> tuple[list[str], list[list[Any]]]:
+    headers = [
+        _("Occupation group"),
+        _("Title"),
+        _("Newcomers"),
+        _("Partners"),
+        _("Supply"),
+        _("Open positions"),
+        _("Matched"),
+        _("Placed"),
+    ]
+    if data.jobs is None:
+        return headers, []
+    rows: list[list[Any]] = [
+        [
+            r.code or _("All groups"),
+            r.title,
+            r.newcomers,
+            r.partners,
+            r.supply,
+            r.demand,
+            r.matched,
+            r.placed,
+        ]
+        for r in [*data.jobs.by_major, *data.jobs.by_sub_major, data.jobs.total]
+    ]
+    return headers, rows
 
 
 def _outcomes(data: Dashboard) -> OutcomeFigures:

@@ -102,6 +102,20 @@ OWN_ACCOUNT = {
 # Team-wide pages and lists: someone with no membership gets 403/404 or a page without the
 # world's case.
 TEAM = {
+    # Recruitment needs: coordinators and employers' members; others 403, and another
+    # employer's need (here: none with the case's id) 404.
+    "jobs:list",
+    "jobs:create",
+    "jobs:detail",
+    "jobs:edit",
+    "jobs:close",
+    "jobs:suggest",
+    "jobs:outcome",
+    "api:needs-list",
+    "api:needs-create",
+    "api:needs-detail",
+    "api:needs-update",
+    "api:needs-close",
     "cases:list",
     "cases:mine",
     "cases:create",
@@ -284,6 +298,7 @@ def urls(world):
         "membership_pk": 1,
         "member_pk": 1,
         "checkin_pk": 1,
+        "suggestion_pk": 1,
         "attachment_pk": 1,
         "scope": Consent.Scope.MUNICIPALITY,
         "table": "topics",

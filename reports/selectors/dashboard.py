@@ -7,6 +7,8 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from cases.models import Case
+from contacts.selectors import staff_access
+from jobs.figures import job_figures
 from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
 from reports.selectors.enquiries import enquiry_figures, topic_counts
@@ -30,7 +32,9 @@ def dashboard_figures(
         _without_jit(cases.db)
         figures = _figures(cases=cases, periods=periods, filters=filters, today=today)
         outcomes = outcomes_section(user=user, filters=filters, today=today)
-        return replace(figures, outcomes=outcomes)
+        # Supply and demand are the region's picture, not a case list: coordinators only.
+        jobs = job_figures() if staff_access(user).sees_all else None
+        return replace(figures, outcomes=outcomes, jobs=jobs)
 
 
 def _without_jit(using: str) -> None:

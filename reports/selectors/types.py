@@ -8,6 +8,7 @@ from django.contrib.auth import models as auth
 from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import Newcomer
+from jobs.figures import JobFigures
 from outcomes.figures import OutcomeFigures
 from reports.forms import DashboardFilters
 from reports.periods import PeriodPair
@@ -109,6 +110,8 @@ class Dashboard:
     owners: list[Workload]
     # The Outcomes section (outcomes.figures); None only while _figures builds the rest.
     outcomes: OutcomeFigures | None = None
+    # The Jobs section (jobs.figures): region-wide, so for coordinators only; else None.
+    jobs: JobFigures | None = None
 
     @property
     def open_cases(self) -> int:

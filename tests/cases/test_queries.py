@@ -62,7 +62,9 @@ def test_queries_do_not_grow_with_the_data(world, login, persona, url_name):
     _grow(world, 30)
     large = _count(client, url)
     assert large == small, (url, small, large)
-    assert small <= 25
+    # 26: the case page's part from jobs (the recruitment needs that fit) costs one query
+    # when the newcomer's consent does not cover employers, four when it does.
+    assert small <= 26
 
 
 @pytest.mark.django_db

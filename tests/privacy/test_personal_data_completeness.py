@@ -55,10 +55,12 @@ from cases.services import (
     intake_submit,
     note_add,
 )
-from contacts.models import Consent, Membership, Newcomer, Organisation
+from contacts.models import Consent, Membership, Municipality, Newcomer, Organisation
 from contacts.services import household_add_members
 from conversations.receive import inbound_process
 from conversations.services import message_send
+from jobs.models import NeedSuggestion, RecruitmentNeed
+from occupations.models import Occupation
 from onboarding.models import OnboardingTemplate, TemplateStep
 from onboarding.services import (
     plan_start,
@@ -393,6 +395,28 @@ def _person(world: SimpleNamespace, template: OnboardingTemplate, *, name: str) 
             "contact_again": False,  # and so a CheckInOptOut row
         },
     )
+    # A suggestion to an employer (jobs): made directly, as the matching needs codes.
+    electrician = None
+    for code in ("7", "74", "741", "7411"):
+        electrician, _created = Occupation.objects.get_or_create(
+            code=code,
+            defaults={
+                "level": len(code),
+                "parent": electrician,
+                "title_nb": code,
+                "title_en": code,
+            },
+        )
+    firm, _created = Organisation.objects.get_or_create(
+        name="Narvik Elektro", kind=Organisation.Kind.EMPLOYER
+    )
+    need = RecruitmentNeed.objects.create(
+        employer=firm,
+        occupation=electrician,
+        municipality=Municipality.objects.first(),
+        contact_name="Per Hansen",
+    )
+    NeedSuggestion.objects.create(need=need, case=case, person="partner", occupation=electrician)
     newcomer.refresh_from_db()
     return newcomer
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from demo.conversations import conversations_seed, reply_templates_seed, unknown_sender_seed
 from demo.enquiries import newcomers_build
+from demo.jobs import jobs_seed
 from demo.occupations import demo_occupations_code
 from demo.onboarding import local_offers_seed, onboarding_plans_seed
 from demo.outcomes import checkins_seed
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             answers = checkins_seed(newcomers=built, now=started, seed=SEED + 2)
             reply_templates_seed(coordinator=users["koordinator"])
             coded = demo_occupations_code()
+            needs = jobs_seed(orgs=orgs, users=users)
         # After the cases have committed: each conversation is its own action, as the
         # mailbox poll would process the answers one by one.
         conversations = conversations_seed(newcomers=built) + unknown_sender_seed()
@@ -82,7 +84,8 @@ class Command(BaseCommand):
             f"{len(plans) - len(built)} demo newcomers were already there; "
             f"{plans_started} onboarding plans started; {answers} settling-in answers; "
             f"{conversations} e-mail conversations; {coded.newcomers} newcomers' and "
-            f"{coded.household_members} partners' occupations coded.\n"
+            f"{coded.household_members} partners' occupations coded; {needs} recruitment "
+            "needs.\n"
         )
         for line in logins_table(orgs=orgs, password=password):
             self.stdout.write(line)

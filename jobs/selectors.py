@@ -1,0 +1,54 @@
+"""Who may see and record which recruitment needs, written once.
+
+- Coordinators and administrators see and record every employer's needs.
+- Members of an employer organisation see and record their own organisation's needs.
+- Everyone else sees none: another organisation's need answers 404, as cases do.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+from django.http import Http404
+
+from contacts.models import Organisation
+from contacts.selectors import staff_access
+from jobs.models import NeedSuggestion, RecruitmentNeed
+
+
+def employers_for_user(*, user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The employers the user may record needs for."""
+    access = staff_access(user)
+    employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER, is_active=True)
+    if access.sees_all:
+        return employers
+    return employers.filter(pk__in=access.organisation_ids)
+
+
+def need_can_record(*, user: User | AnonymousUser) -> bool:
+    """Coordinators, and members of an employer (no query: staff_access has read both)."""
+    access = staff_access(user)
+    return access.sees_all or bool(access.employer_ids)
+
+
+def need_list_visible(*, user: User | AnonymousUser) -> QuerySet[RecruitmentNeed]:
+    needs = RecruitmentNeed.objects.select_related(
+        "employer", "occupation", "municipality", "locality"
+    )
+    access = staff_access(user)
+    if access.sees_all:
+        return needs
+    return needs.filter(
+        employer__kind=Organisation.Kind.EMPLOYER, employer_id__in=access.organisation_ids
+    )
+
+
+def get_need_for_user(*, user: User | AnonymousUser, pk: int) -> RecruitmentNeed:
+    """The need if the user may see it, else 404. Whoever sees a need may also edit and
+    close it: a member of the employer or a coordinator."""
+    try:
+        return need_list_visible(user=user).get(pk=pk)
+    except (RecruitmentNeed.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def suggestions_for_need(*, need: RecruitmentNeed) -> QuerySet[NeedSuggestion]:
+    return NeedSuggestion.objects.filter(need=need).select_related("case", "suggested_by")

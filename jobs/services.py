@@ -1,0 +1,175 @@
+"""Writes to recruitment needs and suggestions. Views, the API and the demo call these;
+each checks who may write, so no caller decides on its own."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.assignment import case_share
+from cases.events import case_event_record
+from cases.models import Case
+from contacts.models import Locality, Municipality, Organisation
+from jobs import matching
+from jobs.models import NeedSuggestion, RecruitmentNeed
+from jobs.selectors import employers_for_user, need_list_visible
+from occupations.models import Occupation
+
+# What need_update may change; the state changes only through need_close.
+NEED_FIELDS = (
+    "occupation",
+    "positions",
+    "municipality",
+    "locality",
+    "norwegian_level",
+    "starts_on",
+    "deadline",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def _check_employer(*, employer: Organisation, actor: User) -> None:
+    if not employers_for_user(user=actor).filter(pk=employer.pk).exists():
+        raise ValidationError({"employer": _("You cannot record needs for this employer.")})
+
+
+def _check_need(need: RecruitmentNeed) -> None:
+    # The minor or unit group: a major or sub-major group is too wide to match anyone by.
+    if need.occupation_id and len(need.occupation_id) < 3:
+        raise ValidationError(
+            {"occupation": _("Choose an occupation at least as precise as a minor group.")}
+        )
+    if need.locality is not None and need.locality.municipality_id != need.municipality_id:
+        raise ValidationError({"locality": _("The locality is not in that municipality.")})
+    if need.starts_on and need.deadline and need.deadline > need.starts_on:
+        raise ValidationError({"deadline": _("The deadline is after the start date.")})
+    need.full_clean()
+
+
+@transaction.atomic
+def need_create(
+    *,
+    employer: Organisation,
+    occupation: Occupation,
+    municipality: Municipality,
+    actor: User,
+    contact_name: str,
+    positions: int = 1,
+    locality: Locality | None = None,
+    norwegian_level: str = "none",
+    starts_on: date | None = None,
+    deadline: date | None = None,
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> RecruitmentNeed:
+    _check_employer(employer=employer, actor=actor)
+    need = RecruitmentNeed(
+        employer=employer,
+        occupation=occupation,
+        positions=positions,
+        municipality=municipality,
+        locality=locality,
+        norwegian_level=norwegian_level,
+        starts_on=starts_on,
+        deadline=deadline,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        created_by=actor,
+    )
+    _check_need(need)
+    need.save()
+    return need
+
+
+def _check_writable(*, need: RecruitmentNeed, actor: User) -> None:
+    if not need_list_visible(user=actor).filter(pk=need.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def need_update(*, need: RecruitmentNeed, actor: User, **changes: Any) -> RecruitmentNeed:
+    """Changes the fields given (NEED_FIELDS); a closed need is no longer edited."""
+    _check_writable(need=need, actor=actor)
+    unknown = set(changes) - set(NEED_FIELDS)
+    if unknown:
+        raise TypeError(f"need_update() cannot change {sorted(unknown)}")
+    if need.state != RecruitmentNeed.State.OPEN:
+        raise ValidationError(_("This need is closed and can no longer be changed."))
+    for name, value in changes.items():
+        setattr(need, name, value)
+    _check_need(need)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> RecruitmentNeed:
+    """Filled or withdrawn, once: closing a closed need changes nothing."""
+    _check_writable(need=need, actor=actor)
+    if state not in (RecruitmentNeed.State.FILLED, RecruitmentNeed.State.WITHDRAWN):
+        raise ValidationError({"state": _("A need is closed as filled or withdrawn.")})
+    # The conditional UPDATE is the claim: of two closes at once, one wins.
+    now = timezone.now()
+    dates = {"filled_at": now} if state == RecruitmentNeed.State.FILLED else {"withdrawn_at": now}
+    RecruitmentNeed.objects.filter(pk=need.pk, state=RecruitmentNeed.State.OPEN).update(
+        state=state, **dates
+    )
+    need.refresh_from_db()
+    return need
+
+
+@transaction.atomic
+def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User) -> NeedSuggestion:
+    """ "Suggest to the employer": shares the case with the need's employer (the handoff
+    rule checks the consent and names what is missing), records the suggestion and puts it
+    on the case's timeline. The caller has checked the actor may manage the case."""
+    if need.state != RecruitmentNeed.State.OPEN:
+        raise ValidationError(_("This need is closed."))
+    code = matching.fitting_code(need=need, case=case, person=person)
+    if code is None:
+        raise ValidationError(_("This person no longer fits the need."))
+    case_share(case=case, organisation=need.employer, actor=actor)
+    suggestion, created = NeedSuggestion.objects.get_or_create(
+        need=need,
+        case=case,
+        person=person,
+        defaults={"occupation_id": code, "suggested_by": actor},
+    )
+    if created:
+        case_event_record(
+            case=case,
+            kind="jobs.need.suggested",
+            actor=actor,
+            data={"need": need.pk, "organisation": need.employer_id, "person": person},
+        )
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_outcome_record(
+    *, suggestion: NeedSuggestion, outcome: str, actor: User
+) -> NeedSuggestion:
+    """Placed or not: recorded by the employer's members or a coordinator."""
+    _check_writable(need=suggestion.need, actor=actor)
+    if outcome not in (NeedSuggestion.Outcome.PLACED, NeedSuggestion.Outcome.DECLINED):
+        raise ValidationError({"outcome": _("Choose placed or not placed.")})
+    if suggestion.outcome == outcome:
+        return suggestion
+    suggestion.outcome, suggestion.outcome_at = outcome, timezone.now()
+    suggestion.full_clean()
+    suggestion.save()
+    if suggestion.case is not None:
+        case_event_record(
+            case=suggestion.case,
+            kind=f"jobs.suggestion.{outcome}",
+            actor=actor,
+            data={"need": suggestion.need_id, "person": suggestion.person},
+        )
+    return suggestion

@@ -1,0 +1,146 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cases.models import CaseEvent
+from cases.timeline import timeline_entries
+from contacts.models import Organisation
+from jobs import services
+from jobs.models import NeedSuggestion, RecruitmentNeed
+from tests import factories as f
+from tests.jobs.conftest import occupation
+
+
+def _create(jobs, actor, employer=None, **extra):
+    return services.need_create(
+        employer=employer or jobs.firm,
+        occupation=occupation("7411"),
+        municipality=jobs.narvik,
+        contact_name="Per",
+        actor=actor,
+        **extra,
+    )
+
+
+def test_need_create_by_the_employers_member_and_by_coordinators(jobs):
+    assert _create(jobs, jobs.boss).created_by == jobs.boss
+    assert _create(jobs, jobs.coordinator, employer=jobs.rival).employer == jobs.rival
+
+
+def test_need_create_refuses_another_employer_and_non_employers(jobs):
+    with pytest.raises(ValidationError) as exc:
+        _create(jobs, jobs.boss, employer=jobs.rival)
+    assert "employer" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        _create(jobs, jobs.coordinator, employer=jobs.world.kommune)  # not an employer
+    with pytest.raises(ValidationError):
+        _create(jobs, jobs.world.owner)  # a municipality's member
+
+
+def test_need_create_checks_the_occupation_place_and_dates(jobs):
+    from datetime import date
+
+    with pytest.raises(ValidationError) as exc:
+        services.need_create(
+            employer=jobs.firm,
+            occupation=occupation("74"),
+            municipality=jobs.narvik,
+            contact_name="Per",
+            actor=jobs.boss,
+        )
+    assert "occupation" in exc.value.message_dict
+    elsewhere = jobs.other.localities.first()
+    with pytest.raises(ValidationError) as exc:
+        _create(jobs, jobs.boss, locality=elsewhere)
+    assert "locality" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        _create(jobs, jobs.boss, starts_on=date(2027, 1, 1), deadline=date(2027, 2, 1))
+    assert "deadline" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        _create(jobs, jobs.boss, positions=0)
+
+
+def test_need_update_and_close(jobs):
+    services.need_update(need=jobs.need, positions=3, actor=jobs.boss)
+    assert RecruitmentNeed.objects.get(pk=jobs.need.pk).positions == 3
+    with pytest.raises(PermissionDenied):
+        services.need_update(need=jobs.need, positions=4, actor=jobs.rival_boss)
+    with pytest.raises(PermissionDenied):
+        services.need_close(need=jobs.need, state="filled", actor=jobs.rival_boss)
+    with pytest.raises(ValidationError):
+        services.need_close(need=jobs.need, state="open", actor=jobs.boss)
+    need = services.need_close(need=jobs.need, state="filled", actor=jobs.boss)
+    assert need.state == "filled" and need.filled_at is not None
+    # Closing again changes nothing; a closed need is not edited.
+    again = services.need_close(need=need, state="withdrawn", actor=jobs.coordinator)
+    assert again.state == "filled" and again.withdrawn_at is None
+    with pytest.raises(ValidationError):
+        services.need_update(need=need, positions=1, actor=jobs.boss)
+
+
+def test_need_changes_are_on_the_history(jobs):
+    from audit.history import history_for
+
+    services.need_update(need=jobs.need, positions=5, actor=jobs.boss)
+    rows = history_for(jobs.need)
+    assert len(rows) == 2  # created, then changed
+    assert any(change[2] == "5" for change in rows[0].changes)
+
+
+def test_need_suggest_shares_the_case_and_writes_the_timeline(jobs):
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert suggestion.occupation_id == "7411" and suggestion.suggested_by == jobs.coordinator
+    assert jobs.case.shared_with.filter(pk=jobs.firm.pk).exists()
+    events = list(CaseEvent.objects.filter(case=jobs.case).order_by("pk"))
+    assert [e.kind for e in events][-2:] == ["cases.case.shared", "jobs.need.suggested"]
+    text = timeline_entries(events)[-1].text
+    assert "Narvik Elektro" in text and "Elektrikere" in text
+    # Twice: one suggestion, one row.
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    assert NeedSuggestion.objects.count() == 1
+    assert CaseEvent.objects.filter(case=jobs.case, kind="jobs.need.suggested").count() == 1
+
+
+def test_need_suggest_refuses_who_does_not_fit(jobs):
+    with pytest.raises(ValidationError):
+        services.need_suggest(
+            need=jobs.need, case=jobs.case, person="newcomer", actor=jobs.coordinator
+        )
+    assert not jobs.case.shared_with.filter(pk=jobs.firm.pk).exists()
+
+
+def test_need_suggest_refusal_names_the_missing_consent(jobs):
+    """The consent rule is the handoff's (cases.assignment.case_share): here the employer
+    consent is there for matching, but the firm is an association, which no consent covers."""
+    club = f.make_organisation(name="Næringsforeningen", kind=Organisation.Kind.ASSOCIATION)
+    RecruitmentNeed.objects.filter(pk=jobs.need.pk).update(employer=club)
+    jobs.need.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.need_suggest(
+            need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+        )
+    assert "Næringsforeningen" in " ".join(exc.value.messages)
+    assert NeedSuggestion.objects.count() == 0
+
+
+def test_need_suggest_needs_an_open_need(jobs):
+    services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
+    with pytest.raises(ValidationError):
+        services.need_suggest(
+            need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+        )
+
+
+def test_suggestion_outcome(jobs):
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    with pytest.raises(PermissionDenied):
+        services.suggestion_outcome_record(
+            suggestion=suggestion, outcome="placed", actor=jobs.rival_boss
+        )
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="placed", actor=jobs.boss)
+    suggestion.refresh_from_db()
+    assert suggestion.outcome == "placed" and suggestion.outcome_at is not None
+    assert CaseEvent.objects.filter(case=jobs.case, kind="jobs.suggestion.placed").count() == 1
