@@ -1,0 +1,43 @@
+"""The header is written twice, in templates/base.html (Django's template language) and
+templates/jinja2/base.html (the case list and "My work"): each person must find the same
+links on every page, whichever language drew it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Organisation
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+_HEADER = re.compile(r'<header class="site-header">(.*?)</header>', re.S)
+_HREF = re.compile(r'<a [^>]*href="([^"]+)"')
+
+
+def header_links(client, url_name: str) -> list[str]:
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    header = _HEADER.search(response.content.decode())
+    assert header, "no site header"
+    return _HREF.findall(header.group(1))
+
+
+@pytest.fixture
+def employer_member():
+    employer = f.make_organisation(name="Narvik Næringsforening", kind=Organisation.Kind.EMPLOYER)
+    return f.make_user(username="employer", organisation=employer)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "owner", "reader", "employer"])
+def test_navigation_is_the_same_on_jinja2_and_django_pages(world, login, employer_member, who):
+    user = employer_member if who == "employer" else getattr(world, who)
+    client = login(user)
+    on_list = header_links(client, "cases:list")  # Jinja2
+    on_mine = header_links(client, "cases:mine")  # Jinja2
+    on_dashboard = header_links(client, "reports:dashboard")  # Django templates
+    assert on_list == on_mine == on_dashboard
+    # Links that differ by person really are there for whom they should be.
+    assert (reverse("administration:index") in on_list) == (who == "coordinator")
+    assert (reverse("jobs:list") in on_list) == (who in ("coordinator", "employer"))
