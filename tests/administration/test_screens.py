@@ -253,6 +253,8 @@ def test_history_leaves_out_no_newcomer_data(world):
         "onboarding.LocalOffer",
         "conversations.ReplyTemplate",
         "cases.Topic",
+        # An employer's recruitment need: its contact is the employer's own person.
+        "jobs.RecruitmentNeed",
     }
 
 
