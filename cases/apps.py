@@ -9,9 +9,11 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # What cases adds to the apps below it (docs/architecture.md).
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from cases.personal_data import CasesPersonalData
         from cases.search import sqlite_functions_add
+        from cases.search_fts import fts_after_migrate
         from cases.timeline import CasesDescriber, timeline_describers
         from config.personal_data import personal_data_units
         from outbox.kinds import email_kinds
@@ -23,3 +25,5 @@ class CasesConfig(AppConfig):
         personal_data_units.register("cases", CasesPersonalData())
         # The search's name folding on SQLite (cases.search); PostgreSQL has it in SQL.
         connection_created.connect(sqlite_functions_add, dispatch_uid="cases.search.fold")
+        # The FTS5 table's triggers again after every migrate (cases.search_fts), SQLite only.
+        post_migrate.connect(fts_after_migrate, sender=self, dispatch_uid="cases.search_fts")

@@ -30,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 from cases.models import Case, Note
+from cases.search_fts import fts_supported
 from cases.selectors import User, note_visibility_q
 from contacts.models import Newcomer
 from contacts.phones import phone_search_key
@@ -164,4 +165,9 @@ def _email_start(value: str) -> Q:
 
 
 def _fts_serves(text: str, value: str) -> bool:
-    return len(text) >= FTS_TRIGRAM and not any(ch in value for ch in "%_\\")
+    # Without SQLite's trigram tokenizer there is no table (cases.search_fts): fold each name.
+    return (
+        len(text) >= FTS_TRIGRAM
+        and not any(ch in value for ch in "%_\\")
+        and fts_supported(Newcomer.objects.db)
+    )

@@ -88,7 +88,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
     if case_filter.is_bound and not case_filter.is_valid():
         cases = base.none()
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).
+    estimates = staff_access(request.user).sees_all
+    page = CappedPaginator(cases, PAGE_SIZE, estimates=estimates).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     filters = saved_view_query(request.GET)

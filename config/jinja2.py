@@ -6,7 +6,8 @@ stack; Jinja2 compiles a template to Python once, which made the case list's 25 
 several times cheaper (docs/benchmarks.md, "Staff pages, issue 24").
 
 Translations: `{{ _("…") }}`, `{% trans trimmed %}…{% endtrans %}` and `ngettext`
-go through Django's gettext (newstyle: placeholders are filled and escaped by Jinja2).
+go through Django's gettext (newstyle: placeholders are filled and escaped by Jinja2, the
+translation escaped first by `gettext_escaped`).
 The strings are extracted with Babel's Jinja2 extractor by `manage.py makemessages`
 (operations/management/commands/makemessages.py) into the same catalogues, and
 tests/test_translations.py checks them.
@@ -15,7 +16,6 @@ tests/test_translations.py checks them.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import get_template
 from django.templatetags.static import static
@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from config import languages
 
@@ -67,23 +67,28 @@ def include_part(context: Context, template_name: str, **extra: Any) -> Markup:
     )
 
 
-def switch_languages(*, public: bool) -> list[str]:
-    """The languages the header offers: all on public pages, the staff ones elsewhere."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    return codes if public else [code for code in codes if code in settings.STAFF_LANGUAGES]
+def gettext_escaped(message: str) -> Markup:
+    """Jinja2's newstyle gettext marks the translation safe before filling it in: a
+    translation with `"` or `<` would then break out of an attribute. Escaped here, as
+    Django's {% translate %} escapes it (the placeholders Jinja2 escapes itself)."""
+    return escape(translation.gettext(message))
+
+
+def ngettext_escaped(singular: str, plural: str, number: int) -> Markup:
+    return escape(translation.ngettext(singular, plural, number))
 
 
 def environment(**options: Any) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - the backend sets autoescape
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext, translation.ngettext, newstyle=True
+        gettext_escaped, ngettext_escaped, newstyle=True
     )
     env.globals.update(
         url=url,
         url_format=url_format,
         include_part=include_part,
         static=static,
-        switch_languages=switch_languages,
+        switch_languages=languages.switch_languages,
         language_bidi=translation.get_language_bidi,
         language_code=translation.get_language,
     )

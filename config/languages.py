@@ -55,3 +55,10 @@ class LanguageSelect(forms.Select):
             option["label"] = language_name_own(str(value))
             option["attrs"] = {**option["attrs"], "lang": str(value)}
         return option
+
+
+def switch_languages(*, public: bool) -> list[str]:
+    """The languages the header's switch offers: all on public pages, the staff languages
+    (settings.STAFF_LANGUAGES) elsewhere; both template languages ask here."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return codes if public else [code for code in codes if code in settings.STAFF_LANGUAGES]

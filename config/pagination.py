@@ -15,13 +15,18 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows (the count stops reading there) and pages through those.
-    `is_capped` tells the page to say "more than" instead of a number."""
+    `is_capped` tells the page to say "more than" instead of a number.
+
+    `estimates` only for someone who sees every row: the planner's guess for a narrower
+    visibility filter (ORs of organisations, owner and shares) is most of the table, so a
+    member would be told about the national total instead of their own cases."""
 
     object_list: QuerySet
 
-    def __init__(self, object_list: QuerySet, per_page: int) -> None:
+    def __init__(self, object_list: QuerySet, per_page: int, *, estimates: bool = False) -> None:
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP  # read here, so a test can lower it
+        self.estimates = estimates
 
     @cached_property
     def _counted(self) -> int:
@@ -41,9 +46,10 @@ class CappedPaginator(Paginator):
     def estimate(self) -> int | None:
         """Above the cap on PostgreSQL, about how many rows there are: the planner's estimate
         for the same keys (EXPLAIN, from the table statistics: no row is read), rounded to
-        two significant figures. None below the cap, on SQLite, without statistics, or when
-        the planner guesses no more than the cap (the page then keeps "more than")."""
-        if not self.is_capped:
+        two significant figures. None below the cap, without `estimates`, on SQLite, without
+        statistics, or when the planner guesses no more than the cap (the page then keeps
+        "more than")."""
+        if not self.estimates or not self.is_capped:
             return None
         keys = self.object_list.values("pk").order_by()
         connection = connections[keys.db]

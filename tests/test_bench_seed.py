@@ -56,3 +56,35 @@ def test_bench_seed_rows_hold_together_and_top_up(world):
     # The id sequences were moved past the explicit ids: the app's own inserts still work.
     made = f.make_case(organisation=world.kommune)
     assert made.pk > max(cases.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_bench_seed_interrupted_leaves_a_usable_database(world, monkeypatch):
+    """Each batch moves the id sequences past its ids in its own transaction: a seed
+    stopped after a batch leaves a database the app can write to."""
+    monkeypatch.setattr(bench_seed, "BATCH", 10)
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench_seed, "progress", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bench_seed.seed(30)
+    cases = Case.objects.filter(reference__startswith="RUN-")
+    assert cases.count() == 10  # the first batch, committed
+    made = f.make_case(organisation=world.kommune)
+    assert made.pk > max(cases.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_bench_seed_goes_on_when_foreign_key_checks_cannot_be_skipped(is_postgres):
+    """session_replication_role needs a superuser: refused, the batch goes on (checked)."""
+    if not is_postgres:
+        pytest.skip("PostgreSQL only (SQLite has no session_replication_role)")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE tilflytt_seed_test")  # rolled back with the test
+        cursor.execute("SET LOCAL ROLE tilflytt_seed_test")
+        bench_seed.skip_foreign_key_checks(cursor)
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        assert cursor.fetchone()[0] == "origin"  # refused, and the transaction still usable
+        cursor.execute("RESET ROLE")

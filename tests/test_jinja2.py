@@ -25,3 +25,15 @@ def test_jinja2_date_shows_an_aware_datetime_in_the_local_time_zone(settings):
 
 def test_jinja2_url_format_gives_the_address_reverse_gives():
     assert url_format("cases:detail").format(42) == reverse("cases:detail", args=[42])
+
+
+def test_jinja2_escapes_a_translation_in_an_attribute(monkeypatch):
+    """A translation with a quote or a tag stays text, as Django's {% translate %} keeps it;
+    the placeholders are escaped too."""
+    fake = {"Cases": 'a"b<i>', "Hello %(name)s": 'a"b<i> %(name)s'}
+    monkeypatch.setattr(translation, "gettext", fake.get)
+    template = engines["jinja2"].from_string(
+        '<a title="{{ _("Cases") }}">{% trans name=name %}Hello {{ name }}{% endtrans %}</a>'
+    )
+    html = template.render({"name": "<b>"})
+    assert html == ('<a title="a&#34;b&lt;i&gt;">a&#34;b&lt;i&gt; &lt;b&gt;</a>')

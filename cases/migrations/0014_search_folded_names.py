@@ -14,13 +14,16 @@ whose matches are rechecked row by row: a broad name ("Kowalska", 10,000 newcome
   newcomer's id) holding the folded name and the e-mail address (whose beginning the name
   search also matches: SQLite read every newcomer for it), kept in step by triggers on
   contacts_newcomer.
-  A migration that remakes contacts_newcomer on SQLite drops these triggers with the old
-  table: run CREATE_TRIGGERS again after it (tests/cases/test_search.py then passes again).
+  The SQL is in cases.search_fts: skipped where SQLite lacks the trigram tokenizer, and
+  installed again after every migrate (a migration that remakes contacts_newcomer on
+  SQLite drops the triggers with the old table).
 """
 
 from django.db import migrations
 
-from config.migration_sql import postgresql_only, vendor_only
+from cases.search_fts import DROP as FTS_DROP
+from cases.search_fts import fts_install
+from config.migration_sql import postgresql_only
 
 PG_FORWARD = [
     "ALTER TABLE contacts_newcomer ADD COLUMN IF NOT EXISTS name_folded text "
@@ -35,30 +38,18 @@ PG_BACKWARD = [
     "DROP INDEX IF EXISTS contacts_newcomer_name_folded_trgm",
     "ALTER TABLE contacts_newcomer DROP COLUMN IF EXISTS name_folded",
 ]
-CREATE_TRIGGERS = [
-    "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_insert AFTER INSERT ON contacts_newcomer "
-    "BEGIN INSERT INTO cases_newcomer_fts (rowid, name, email) "
-    "VALUES (new.id, tilflytt_fold(new.name), new.email); END",
-    "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_update "
-    "AFTER UPDATE OF name, email ON contacts_newcomer "
-    "BEGIN UPDATE cases_newcomer_fts SET name = tilflytt_fold(new.name), email = new.email "
-    "WHERE rowid = new.id; END",
-    "CREATE TRIGGER IF NOT EXISTS cases_newcomer_fts_delete AFTER DELETE ON contacts_newcomer "
-    "BEGIN DELETE FROM cases_newcomer_fts WHERE rowid = old.id; END",
-]
-SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_newcomer_fts "
-    "USING fts5(name, email, tokenize = 'trigram')",
-    "INSERT INTO cases_newcomer_fts (rowid, name, email) "
-    "SELECT id, tilflytt_fold(name), email FROM contacts_newcomer",
-    *CREATE_TRIGGERS,
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS cases_newcomer_fts_delete",
-    "DROP TRIGGER IF EXISTS cases_newcomer_fts_update",
-    "DROP TRIGGER IF EXISTS cases_newcomer_fts_insert",
-    "DROP TABLE IF EXISTS cases_newcomer_fts",
-]
+
+
+def sqlite_forward(apps, schema_editor) -> None:
+    # Skipped where SQLite has no trigram tokenizer (cases.search then folds each name).
+    if schema_editor.connection.vendor == "sqlite":
+        fts_install(schema_editor.connection.alias)
+
+
+def sqlite_backward(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in FTS_DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -69,5 +60,5 @@ class Migration(migrations.Migration):
 
     operations = [
         postgresql_only(PG_FORWARD, PG_BACKWARD),
-        vendor_only("sqlite", SQLITE_FORWARD, SQLITE_BACKWARD),
+        migrations.RunPython(sqlite_forward, sqlite_backward),
     ]

@@ -2,19 +2,13 @@
 elsewhere (settings.STAFF_LANGUAGES)."""
 
 from django import template
-from django.conf import settings
 
 from config import languages
 
 register = template.Library()
 
 
-@register.simple_tag
-def switch_languages(*, public: bool) -> list[str]:
-    codes = [code for code, _name in settings.LANGUAGES]
-    if public:
-        return codes
-    return [code for code in codes if code in settings.STAFF_LANGUAGES]
+register.simple_tag(languages.switch_languages, name="switch_languages")
 
 
 @register.filter

@@ -212,17 +212,17 @@ def stack(django_db_setup, s3_server, tmp_path_factory) -> Iterator[Stack]:
                         python,
                         "-m",
                         "gunicorn",
-                        "config.wsgi",
+                        "config.wsgi:application",
+                        # Production's settings (gthread workers and threads); one
+                        # worker per server, the two servers stand in for two pods.
+                        "--config",
+                        "python:config.gunicorn",
                         "--bind",
                         f"127.0.0.1:{port}",
-                        "--workers",
-                        "1",
                         "--timeout",
                         "60",
-                        "--access-logfile",
-                        "-",
                     ],
-                    env,
+                    {**env, "WEB_CONCURRENCY": "1"},
                     log_dir,
                 )
             )
