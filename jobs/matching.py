@@ -29,6 +29,7 @@ from cases.models import Case
 from cases.selectors import case_list_visible
 from contacts.models import Consent, HouseholdMember, Newcomer
 from jobs.models import NeedSuggestion, RecruitmentNeed
+from jobs.selectors import need_list_visible
 from occupations.models import Occupation
 
 EXACT, RELATED = "exact", "related"
@@ -206,9 +207,10 @@ class NeedFit:
     suggested: bool
 
 
-def needs_for_case(*, case: Case) -> list[NeedFit]:
-    """The open needs that fit the case's newcomer or partner (exact fits first), or none
-    when the consent does not cover employers. At most four queries."""
+def needs_for_case(*, case: Case, user: User | AnonymousUser) -> list[NeedFit]:
+    """The open needs the reader may see (jobs.selectors.need_list_visible: a member of
+    an employer only their own) that fit the case's newcomer or partner (exact fits
+    first), or none when the consent does not cover employers. At most five queries."""
     cases = _open_cases().filter(pk=case.pk).prefetch_related(_partners())
     subject = cases.select_related("newcomer__locality").first()
     if subject is None:
@@ -225,9 +227,9 @@ def needs_for_case(*, case: Case) -> list[NeedFit]:
     for minor in sorted(minors):
         by_minor |= Q(occupation__code__startswith=minor)
     needs = (
-        RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
+        need_list_visible(user=user)
+        .filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
         .filter(by_minor)
-        .select_related("employer", "occupation", "municipality", "locality")
         .order_by("deadline", "pk")
     )
     suggested = set(NeedSuggestion.objects.filter(case=case).values_list("need_id", "person"))

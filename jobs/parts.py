@@ -15,7 +15,7 @@ def needs_part_context(request: HttpRequest, case: Case, can_manage: bool) -> di
     # Suggesting goes through the need's page rules: coordinators, who see every need.
     sees_all = staff_access(request.user).sees_all
     return {
-        "job_fits": needs_for_case(case=case),
+        "job_fits": needs_for_case(case=case, user=request.user),
         "job_can_suggest": can_manage and sees_all,
         "job_can_open": sees_all,
     }

@@ -51,7 +51,7 @@ def test_matching_needs_the_consent_to_employers(jobs):
         withdrawn_at=timezone.now()
     )
     assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
-    assert needs_for_case(case=jobs.case) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
 
 
 def test_matching_without_consent_never_lists_the_person(jobs):
@@ -88,7 +88,7 @@ def test_matching_skips_unconfirmed_imports_erased_gone_and_closed(jobs):
 def test_matching_needs_the_place(jobs):
     Newcomer.objects.filter(pk=jobs.nurse.pk).update(municipality=jobs.other)
     assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
-    assert needs_for_case(case=jobs.case) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
 
 
 def test_matching_hides_who_it_is_from_the_employer_until_shared(jobs):
@@ -114,14 +114,16 @@ def test_needs_for_case_lists_open_needs_that_fit(jobs):
         contact_name="Kari",
         actor=jobs.coordinator,
     )
-    fits = needs_for_case(case=jobs.case)
+    fits = needs_for_case(case=jobs.case, user=jobs.coordinator)
     assert [(x.need.pk, x.person, x.fit) for x in fits] == [
         (jobs.need.pk, "partner", EXACT),
         (nurse_need.pk, "newcomer", RELATED),
     ]
     assert chef_need.pk not in {x.need.pk for x in fits}
     services.need_close(need=jobs.need, state="filled", actor=jobs.boss)
-    assert [x.need.pk for x in needs_for_case(case=jobs.case)] == [nurse_need.pk]
+    assert [x.need.pk for x in needs_for_case(case=jobs.case, user=jobs.coordinator)] == [
+        nurse_need.pk
+    ]
 
 
 def _many(jobs, n):
@@ -145,7 +147,7 @@ def test_matching_queries_are_flat(jobs, n, django_assert_max_num_queries):
             found = candidates_for_need(need=jobs.need, user=user)
         assert len(found) == n + 1
     with django_assert_max_num_queries(4):
-        needs_for_case(case=jobs.case)
+        needs_for_case(case=jobs.case, user=jobs.coordinator)
 
 
 def test_fitting_code_is_the_same_rule(jobs):

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseEvent
+from jobs import services
+from jobs.matching import needs_for_case
 from jobs.models import NeedSuggestion, RecruitmentNeed
 from tests.jobs.conftest import occupation
 
@@ -161,3 +163,25 @@ def test_need_pages_queries_are_flat(jobs, login, n, django_assert_max_num_queri
         assert client.get(reverse("jobs:detail", args=[jobs.need.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("jobs:list")).status_code == 200
+
+
+def test_case_page_lists_only_the_readers_employers_needs(jobs, login):
+    """A member of employer A who sees a case shared with A never sees employer B's needs."""
+    from cases.assignment import case_share
+
+    rival_need = services.need_create(
+        employer=jobs.rival,
+        occupation=occupation("222"),
+        municipality=jobs.narvik,
+        contact_name="Kari Rival",
+        actor=jobs.coordinator,
+    )
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    page = login(jobs.boss).get(reverse("cases:detail", args=[jobs.case.pk])).content.decode()
+    assert "Narvik Elektro" in page
+    assert "Ofoten Kraft" not in page
+    assert reverse("jobs:detail", args=[rival_need.pk]) not in page
+    fits = needs_for_case(case=jobs.case, user=jobs.boss)
+    assert [x.need.pk for x in fits] == [jobs.need.pk]
+    coordinator_fits = needs_for_case(case=jobs.case, user=jobs.coordinator)
+    assert {x.need.pk for x in coordinator_fits} == {jobs.need.pk, rival_need.pk}
