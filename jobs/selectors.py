@@ -6,9 +6,10 @@
 """
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from cases.selectors import case_list_visible
 from contacts.models import Organisation
 from contacts.selectors import staff_access
 from jobs.models import NeedSuggestion, RecruitmentNeed
@@ -50,5 +51,13 @@ def get_need_for_user(*, user: User | AnonymousUser, pk: int) -> RecruitmentNeed
         raise Http404 from exc
 
 
-def suggestions_for_need(*, need: RecruitmentNeed) -> QuerySet[NeedSuggestion]:
-    return NeedSuggestion.objects.filter(need=need).select_related("case", "suggested_by")
+def suggestions_for_need(
+    *, need: RecruitmentNeed, user: User | AnonymousUser
+) -> QuerySet[NeedSuggestion]:
+    """With `reader_sees`: whether the reader may see the case (cases.selectors), in the
+    same query, so a case unshared after a consent withdrawal shows no reference."""
+    return (
+        NeedSuggestion.objects.filter(need=need)
+        .select_related("case", "suggested_by")
+        .annotate(reader_sees=Exists(case_list_visible(user=user).filter(pk=OuterRef("case_id"))))
+    )

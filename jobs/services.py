@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.assignment import case_share
 from cases.events import case_event_record
 from cases.models import Case
+from cases.selectors import case_list_visible
 from contacts.models import Locality, Municipality, Organisation
 from jobs import matching
 from jobs.models import NeedSuggestion, RecruitmentNeed
@@ -156,8 +157,14 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
 def suggestion_outcome_record(
     *, suggestion: NeedSuggestion, outcome: str, actor: User
 ) -> NeedSuggestion:
-    """Placed or not: recorded by the employer's members or a coordinator."""
+    """Placed or not: recorded by the employer's members or a coordinator, while they may
+    see the case (not after a consent withdrawal unshared it): it goes on its timeline."""
     _check_writable(need=suggestion.need, actor=actor)
+    if (
+        suggestion.case_id is not None
+        and not case_list_visible(user=actor).filter(pk=suggestion.case_id).exists()
+    ):
+        raise PermissionDenied
     if outcome not in (NeedSuggestion.Outcome.PLACED, NeedSuggestion.Outcome.DECLINED):
         raise ValidationError({"outcome": _("Choose placed or not placed.")})
     if suggestion.outcome == outcome:

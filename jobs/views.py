@@ -82,7 +82,7 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "need": need,
         "candidates": matching.candidates_for_need(need=need, user=request.user),
         "limit": matching.CANDIDATE_LIMIT,
-        "suggestions": selectors.suggestions_for_need(need=need),
+        "suggestions": selectors.suggestions_for_need(need=need, user=request.user),
         "close_form": NeedCloseForm(),
         "sees_all": staff_access(request.user).sees_all,
         "history": history_for(need),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from cases.models import CaseEvent
@@ -185,3 +186,34 @@ def test_case_page_lists_only_the_readers_employers_needs(jobs, login):
     assert [x.need.pk for x in fits] == [jobs.need.pk]
     coordinator_fits = needs_for_case(case=jobs.case, user=jobs.coordinator)
     assert {x.need.pk for x in coordinator_fits} == {jobs.need.pk, rival_need.pk}
+
+
+def test_after_consent_withdrawal_the_employer_no_longer_sees_the_case(jobs, login):
+    """The share ends with the consent: no reference on the need's page, no outcome."""
+    from cases import services as case_services
+    from contacts.models import Consent
+
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    suggestion = NeedSuggestion.objects.get()
+    client = login(jobs.boss)
+    page = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
+    assert jobs.case.reference in page
+    case_services.consent_withdraw(
+        newcomer=jobs.nurse, scope=Consent.Scope.EMPLOYER, actor=jobs.coordinator
+    )
+    page = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
+    assert jobs.case.reference not in page
+    assert reverse("cases:detail", args=[jobs.case.pk]) not in page
+    assert "En tilflytter" in page
+    events = CaseEvent.objects.filter(case=jobs.case).count()
+    response = client.post(
+        reverse("jobs:outcome", args=[jobs.need.pk, suggestion.pk]), {"outcome": "placed"}
+    )
+    assert response.status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.outcome == ""
+    assert CaseEvent.objects.filter(case=jobs.case).count() == events
+    with pytest.raises(PermissionDenied):
+        services.suggestion_outcome_record(
+            suggestion=suggestion, outcome="declined", actor=jobs.boss
+        )
