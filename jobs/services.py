@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.assignment import case_share
+from cases.assignment import case_share, case_unshare
 from cases.events import case_event_record
 from cases.models import Case
 from cases.selectors import case_list_visible
@@ -119,11 +120,30 @@ def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> Recruitment
     # The conditional UPDATE is the claim: of two closes at once, one wins.
     now = timezone.now()
     dates = {"filled_at": now} if state == RecruitmentNeed.State.FILLED else {"withdrawn_at": now}
-    RecruitmentNeed.objects.filter(pk=need.pk, state=RecruitmentNeed.State.OPEN).update(
-        state=state, **dates
-    )
+    closed = RecruitmentNeed.objects.filter(
+        pk=need.pk, state=RecruitmentNeed.State.OPEN
+    ).update(state=state, **dates)
     need.refresh_from_db()
+    if closed:
+        case_ids = need.suggestions.exclude(case=None).values_list("case_id", flat=True)
+        for case in Case.objects.filter(pk__in=list(case_ids)).order_by("pk"):
+            _release_share(case=case, employer=need.employer, actor=actor)
     return need
+
+
+def _release_share(*, case: Case, employer: Organisation, actor: User) -> None:
+    """Unshares the case from the employer when a suggestion made the share and none to
+    that employer is still open (pending on an open need) or placed: the share was for
+    the suggestion only. case_unshare puts it on the timeline."""
+    suggestions = NeedSuggestion.objects.filter(case=case, need__employer=employer)
+    if not suggestions.filter(shared_by_suggestion=True).exists():
+        return
+    if suggestions.filter(
+        Q(outcome=NeedSuggestion.Outcome.PLACED)
+        | Q(outcome=NeedSuggestion.Outcome.PENDING, need__state=RecruitmentNeed.State.OPEN)
+    ).exists():
+        return
+    case_unshare(case=case, organisation=employer, actor=actor)
 
 
 @transaction.atomic
@@ -136,12 +156,17 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
     code = matching.fitting_code(need=need, case=case, person=person)
     if code is None:
         raise ValidationError(_("This person no longer fits the need."))
+    shared_before = case.shared_with.filter(pk=need.employer_id).exists()
     case_share(case=case, organisation=need.employer, actor=actor)
     suggestion, created = NeedSuggestion.objects.get_or_create(
         need=need,
         case=case,
         person=person,
-        defaults={"occupation_id": code, "suggested_by": actor},
+        defaults={
+            "occupation_id": code,
+            "suggested_by": actor,
+            "shared_by_suggestion": not shared_before,
+        },
     )
     if created:
         case_event_record(
@@ -179,4 +204,6 @@ def suggestion_outcome_record(
             actor=actor,
             data={"need": suggestion.need_id, "person": suggestion.person},
         )
+        if outcome == NeedSuggestion.Outcome.DECLINED:
+            _release_share(case=suggestion.case, employer=suggestion.need.employer, actor=actor)
     return suggestion
