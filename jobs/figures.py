@@ -101,11 +101,10 @@ def job_figures() -> JobFigures:
             partners_in_work += n
         elif group:
             counted[kind][group] = n or 0
+    # In the reader's language (Occupation.title: English where a group has no nb title).
     titles = {
-        code: nb or en
-        for code, nb, en in Occupation.objects.filter(level__lte=2).values_list(
-            "code", "title_nb", "title_en"
-        )
+        o.code: o.title()
+        for o in Occupation.objects.filter(level__lte=2).only("code", "title_nb", "title_en")
     }
     tables = tuple(counted.values())
     groups = sorted(set().union(*tables))

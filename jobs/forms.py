@@ -14,7 +14,7 @@ from occupations.models import Occupation
 
 class OccupationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.title_nb}"
+        return str(obj)  # the code and the title in the active language
 
 
 class NeedForm(forms.Form):

@@ -120,9 +120,9 @@ def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> Recruitment
     # The conditional UPDATE is the claim: of two closes at once, one wins.
     now = timezone.now()
     dates = {"filled_at": now} if state == RecruitmentNeed.State.FILLED else {"withdrawn_at": now}
-    closed = RecruitmentNeed.objects.filter(
-        pk=need.pk, state=RecruitmentNeed.State.OPEN
-    ).update(state=state, **dates)
+    closed = RecruitmentNeed.objects.filter(pk=need.pk, state=RecruitmentNeed.State.OPEN).update(
+        state=state, **dates
+    )
     need.refresh_from_db()
     if closed:
         case_ids = need.suggestions.exclude(case=None).values_list("case_id", flat=True)

@@ -217,3 +217,38 @@ def test_after_consent_withdrawal_the_employer_no_longer_sees_the_case(jobs, log
         services.suggestion_outcome_record(
             suggestion=suggestion, outcome="declined", actor=jobs.boss
         )
+
+
+def test_an_occupation_without_a_norwegian_title_shows_the_english_one(jobs, login):
+    """About 195 groups have no title_nb: the pages use Occupation.title, never blank."""
+    from jobs.figures import job_figures
+
+    jobs.need.occupation.title_nb = ""
+    jobs.need.occupation.title_en = "Electricians (en)"
+    jobs.need.occupation.save()
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    sub_major = occupation("74")
+    sub_major.title_nb, sub_major.title_en = "", "Electrical trades (en)"
+    sub_major.save()
+    client = login(jobs.coordinator)
+    detail = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
+    assert "<title>Electricians (en)" in detail, detail[:400]
+    assert "7411 Electricians (en)</h1>" in detail
+    assert "7411 Electricians (en)</a>" in client.get(reverse("jobs:list")).content.decode()
+    other = _second_need_for_case_page(jobs)
+    case_page = client.get(reverse("cases:detail", args=[jobs.case.pk])).content.decode()
+    assert f'{reverse("jobs:detail", args=[other.pk])}">Electricians (en)</a>' in case_page
+    form = client.get(reverse("jobs:edit", args=[jobs.need.pk])).content.decode()
+    assert "7411 Electricians (en)</option>" in form
+    titles = {row.code: row.title for row in job_figures().by_sub_major}
+    assert titles["74"] == "Electrical trades (en)"
+
+
+def _second_need_for_case_page(jobs):
+    return services.need_create(
+        employer=jobs.firm,
+        occupation=jobs.need.occupation,
+        municipality=jobs.narvik,
+        contact_name="Per",
+        actor=jobs.boss,
+    )
