@@ -26,7 +26,11 @@ class NeedForm(forms.Form):
         queryset=Occupation.objects.filter(level__gte=3).order_by("code"),
         help_text=_("The ISCO-08 / STYRK-08 group: the unit group where you can."),
     )
-    positions = forms.IntegerField(label=_("Positions"), min_value=1, max_value=999, initial=1)
+    # Not required: absent means one position and no Norwegian needed (the model's
+    # defaults), so the API's schema, which marks them optional, tells the truth.
+    positions = forms.IntegerField(
+        label=_("Positions"), min_value=1, max_value=999, initial=1, required=False
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all()
     )
@@ -36,7 +40,10 @@ class NeedForm(forms.Form):
         required=False,
     )
     norwegian_level = forms.ChoiceField(
-        label=_("Norwegian needed"), choices=NorwegianLevel.choices, initial=NorwegianLevel.NONE
+        label=_("Norwegian needed"),
+        choices=NorwegianLevel.choices,
+        initial=NorwegianLevel.NONE,
+        required=False,
     )
     starts_on = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -61,6 +68,12 @@ class NeedForm(forms.Form):
             del self.fields["employer"]
         elif len(employers) == 1:
             employer_field.initial = employers[0].pk
+
+    def clean_positions(self) -> int:
+        return self.cleaned_data.get("positions") or 1
+
+    def clean_norwegian_level(self) -> str:
+        return self.cleaned_data.get("norwegian_level") or NorwegianLevel.NONE
 
     @staticmethod
     def initial_for(need: RecruitmentNeed) -> dict[str, Any]:
