@@ -153,3 +153,17 @@ def test_matching_queries_are_flat(jobs, n, django_assert_max_num_queries):
 def test_fitting_code_is_the_same_rule(jobs):
     assert matching.fitting_code(need=jobs.need, case=jobs.case, person="partner") == "7411"
     assert matching.fitting_code(need=jobs.need, case=jobs.case, person="newcomer") is None
+
+
+def test_exact_fits_come_before_the_cap_and_truncated_is_from_the_query(jobs, monkeypatch):
+    """Newer related fits must not push the (older) exact fit past the cap."""
+    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 2)
+    for _ in range(2):
+        newcomer = coded_household(code="7412", municipality=jobs.narvik, scopes=EMPLOYERS)
+        f.make_case(newcomer=newcomer)
+    found = candidates_for_need(need=jobs.need, user=jobs.coordinator)
+    assert found[0].case == jobs.case and found[0].fit == EXACT
+    assert len(found) == 2 and found.truncated
+    Case.objects.filter(newcomer=newcomer).update(status="closed", closed_at=timezone.now())
+    found = candidates_for_need(need=jobs.need, user=jobs.coordinator)
+    assert len(found) == 2 and not found.truncated
