@@ -102,13 +102,27 @@ def need_update(*, need: RecruitmentNeed, actor: User, **changes: Any) -> Recrui
     unknown = set(changes) - set(NEED_FIELDS)
     if unknown:
         raise TypeError(f"need_update() cannot change {sorted(unknown)}")
+    # The row locked and read again: a close committed meanwhile is seen, never undone.
+    _lock(need)
+    need.refresh_from_db()
     if need.state != RecruitmentNeed.State.OPEN:
         raise ValidationError(_("This need is closed and can no longer be changed."))
     for name, value in changes.items():
         setattr(need, name, value)
     _check_need(need)
-    need.save()
+    need.save(update_fields=list(changes))
     return need
+
+
+def _lock(need: RecruitmentNeed) -> str:
+    """Locks the need's row until the transaction ends (need_close's UPDATE waits) and
+    returns its state as stored."""
+    return (
+        RecruitmentNeed.objects.select_for_update()
+        .filter(pk=need.pk)
+        .values_list("state", flat=True)
+        .get()
+    )
 
 
 @transaction.atomic
@@ -151,7 +165,7 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
     """ "Suggest to the employer": shares the case with the need's employer (the handoff
     rule checks the consent and names what is missing), records the suggestion and puts it
     on the case's timeline. The caller has checked the actor may manage the case."""
-    if need.state != RecruitmentNeed.State.OPEN:
+    if _lock(need) != RecruitmentNeed.State.OPEN:
         raise ValidationError(_("This need is closed."))
     code = matching.fitting_code(need=need, case=case, person=person)
     if code is None:

@@ -205,3 +205,27 @@ def test_a_share_made_before_the_suggestion_stays(jobs):
     services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
     services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
     assert _shared(jobs)
+
+
+def test_a_stale_need_never_undoes_a_close(jobs):
+    """need_update and need_suggest read the state from the locked row, not the caller's
+    copy: a close committed meanwhile stands."""
+    stale = RecruitmentNeed.objects.get(pk=jobs.need.pk)
+    services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
+    with pytest.raises(ValidationError):
+        services.need_update(need=stale, actor=jobs.boss, positions=4)
+    with pytest.raises(ValidationError):
+        services.need_suggest(need=stale, case=jobs.case, person="partner", actor=jobs.coordinator)
+    jobs.need.refresh_from_db()
+    assert (jobs.need.state, jobs.need.positions) == ("withdrawn", 2)
+    assert not NeedSuggestion.objects.exists()
+
+
+def test_need_update_saves_only_the_fields_changed(jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.need_update(need=jobs.need, actor=jobs.boss, positions=4)
+    update = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "jobs_recruitmentneed"')]
+    assert len(update) == 1 and '"state"' not in update[0] and '"positions"' in update[0]
