@@ -9,7 +9,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from cases.selectors import case_list_visible
+from cases.models import Case
+from cases.selectors import case_can_manage, case_list_visible
 from contacts.models import Organisation
 from contacts.selectors import staff_access
 from jobs.models import NeedSuggestion, RecruitmentNeed
@@ -28,6 +29,18 @@ def need_can_record(*, user: User | AnonymousUser) -> bool:
     """Coordinators, and members of an employer (no query: staff_access has read both)."""
     access = staff_access(user)
     return access.sees_all or bool(access.employer_ids)
+
+
+def need_can_suggest(*, user: User | AnonymousUser, need: RecruitmentNeed, case: Case) -> bool:
+    """Who may suggest a case to a need's employer (share the case with it): coordinators,
+    who see every need, on a case they may manage, while the need is open. The one rule
+    for the service, the pages and their buttons."""
+    return (
+        staff_access(user).sees_all
+        and need.state == RecruitmentNeed.State.OPEN
+        and isinstance(user, User)
+        and case_can_manage(user=user, case=case)
+    )
 
 
 def need_list_visible(*, user: User | AnonymousUser) -> QuerySet[RecruitmentNeed]:

@@ -18,7 +18,7 @@ from cases.selectors import case_list_visible
 from contacts.models import Locality, Municipality, Organisation
 from jobs import matching
 from jobs.models import NeedSuggestion, RecruitmentNeed
-from jobs.selectors import employers_for_user, need_list_visible
+from jobs.selectors import employers_for_user, need_can_suggest, need_list_visible
 from occupations.models import Occupation
 
 # What need_update may change; the state changes only through need_close.
@@ -164,9 +164,12 @@ def _release_share(*, case: Case, employer: Organisation, actor: User) -> None:
 def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User) -> NeedSuggestion:
     """ "Suggest to the employer": shares the case with the need's employer (the handoff
     rule checks the consent and names what is missing), records the suggestion and puts it
-    on the case's timeline. The caller has checked the actor may manage the case."""
-    if _lock(need) != RecruitmentNeed.State.OPEN:
+    on the case's timeline. Coordinators only, on a case they manage (need_can_suggest)."""
+    need.state = _lock(need)
+    if need.state != RecruitmentNeed.State.OPEN:
         raise ValidationError(_("This need is closed."))
+    if not need_can_suggest(user=actor, need=need, case=case):
+        raise PermissionDenied
     code = matching.fitting_code(need=need, case=case, person=person)
     if code is None:
         raise ValidationError(_("This person no longer fits the need."))

@@ -229,3 +229,19 @@ def test_need_update_saves_only_the_fields_changed(jobs):
         services.need_update(need=jobs.need, actor=jobs.boss, positions=4)
     update = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "jobs_recruitmentneed"')]
     assert len(update) == 1 and '"state"' not in update[0] and '"positions"' in update[0]
+
+
+def test_need_suggest_is_for_coordinators_who_manage_the_case(jobs):
+    """The service checks who acts (jobs.selectors.need_can_suggest): an employer's member,
+    even one who sees the case, may not share it onwards by suggesting."""
+    from cases.assignment import case_share
+    from jobs.selectors import need_can_suggest
+
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    assert not need_can_suggest(user=jobs.boss, need=jobs.need, case=jobs.case)
+    with pytest.raises(PermissionDenied):
+        services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.boss)
+    assert not NeedSuggestion.objects.exists()
+    assert need_can_suggest(user=jobs.coordinator, need=jobs.need, case=jobs.case)
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    assert NeedSuggestion.objects.count() == 1
