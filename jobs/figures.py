@@ -76,7 +76,10 @@ def job_figures() -> JobFigures:
         occupation_code__isnull=False,
         newcomer__erased_at=None,
     ).exclude(newcomer__lifecycle=left)
-    open_needs = RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN)
+    # An inactive employer's needs are not demand.
+    open_needs = RecruitmentNeed.objects.filter(
+        state=RecruitmentNeed.State.OPEN, employer__is_active=True
+    )
     suggestions = NeedSuggestion.objects.all()
     placed = suggestions.filter(outcome=NeedSuggestion.Outcome.PLACED)
     members = [

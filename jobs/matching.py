@@ -130,6 +130,9 @@ def candidates_for_need(
     order read all 100,000 cases (0.7 s, docs/benchmarks.md)."""
     # The codes as values, not a subquery: PostgreSQL then estimates the few thousand rows
     # per code from the codes' indexes instead of guessing and scanning every newcomer.
+    if not need.employer.is_active:
+        # An inactive employer's needs match nobody (and so are not suggested to).
+        return Candidates(truncated=False)
     codes = list(_fitting_codes(need.occupation_id).values_list("code", flat=True))
     place = need.municipality_id
     people = (
@@ -250,6 +253,7 @@ def needs_for_case(*, case: Case, user: User | AnonymousUser) -> list[NeedFit]:
     needs = (
         need_list_visible(user=user)
         .filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
+        .filter(employer__is_active=True)
         .filter(by_minor)
         .order_by("deadline", "pk")
     )

@@ -167,3 +167,21 @@ def test_exact_fits_come_before_the_cap_and_truncated_is_from_the_query(jobs, mo
     Case.objects.filter(newcomer=newcomer).update(status="closed", closed_at=timezone.now())
     found = candidates_for_need(need=jobs.need, user=jobs.coordinator)
     assert len(found) == 2 and not found.truncated
+
+
+def test_an_inactive_employers_needs_are_not_matched_suggested_or_counted(jobs):
+    from django.core.exceptions import ValidationError
+
+    from jobs.figures import job_figures
+
+    demand = job_figures().total.demand
+    jobs.firm.is_active = False
+    jobs.firm.save()
+    jobs.need.refresh_from_db()
+    assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
+    with pytest.raises(ValidationError):
+        services.need_suggest(
+            need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+        )
+    assert job_figures().total.demand == demand - jobs.need.positions
