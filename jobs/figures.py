@@ -17,7 +17,7 @@ newcomer is erased.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet, Sum, Value
+from django.db.models import Count, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 
 from contacts.models import HouseholdMember, Newcomer
@@ -88,11 +88,14 @@ def job_figures() -> JobFigures:
         _counted(open_needs, "occupation_id", "demand", Sum("positions")),
         _counted(suggestions, "occupation_id", "matched", Count("pk")),
         _counted(placed, "occupation_id", "placed", Count("pk")),
+        # People, not suggestions: a partner placed by two needs is one partner in work
+        # (distinct cases, all in one group: "person" is the same for every row). An erased
+        # case can no longer be told apart, so each of its rows counts once.
         _counted(
             placed.filter(person=NeedSuggestion.Person.PARTNER),
-            "occupation_id",
+            "person",
             "partners_in_work",
-            Count("pk"),
+            Count("case", distinct=True) + Count("pk", filter=Q(case=None)),
         ),
     ]
     counted: dict[str, dict[str, int]] = {
