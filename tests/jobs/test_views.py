@@ -252,3 +252,14 @@ def _second_need_for_case_page(jobs):
         contact_name="Per",
         actor=jobs.boss,
     )
+
+
+def test_need_page_buttons_name_whom_they_act_on_in_the_readers_language(jobs, login):
+    client = login(jobs.coordinator)
+    page = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
+    hidden = f'<span class="visually-hidden"> ({jobs.case.reference}, Partneren)</span>'
+    assert hidden in page
+    assert ", partner)" not in page
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    page = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
+    assert page.count(hidden) == 2  # Placed and Not placed
