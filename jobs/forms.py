@@ -9,19 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Locality, Municipality, Organisation
 from jobs.models import NeedSuggestion, NorwegianLevel, RecruitmentNeed
 from jobs.selectors import employers_for_user
+from occupations.forms import OccupationCodeField
 from occupations.models import Occupation
-
-
-class OccupationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj)  # the code and the title in the active language
 
 
 class NeedForm(forms.Form):
     # The employers the user may record for (__init__).
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Organisation.objects.none())
-    occupation = OccupationChoiceField(
+    # The code picker (a datalist searched as staff type), as on the newcomer's form.
+    occupation = OccupationCodeField(
         label=_("Occupation"),
+        required=True,
         # The unit and minor groups (services refuse anything wider).
         queryset=Occupation.objects.filter(level__gte=3).order_by("code"),
         help_text=_("The ISCO-08 / STYRK-08 group: the unit group where you can."),

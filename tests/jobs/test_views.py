@@ -239,7 +239,7 @@ def test_an_occupation_without_a_norwegian_title_shows_the_english_one(jobs, log
     case_page = client.get(reverse("cases:detail", args=[jobs.case.pk])).content.decode()
     assert f'{reverse("jobs:detail", args=[other.pk])}">Electricians (en)</a>' in case_page
     form = client.get(reverse("jobs:edit", args=[jobs.need.pk])).content.decode()
-    assert "7411 Electricians (en)</option>" in form
+    assert 'value="7411 Electricians (en)"' in form
     titles = {row.code: row.title for row in job_figures().by_sub_major}
     assert titles["74"] == "Electrical trades (en)"
 
@@ -263,3 +263,14 @@ def test_need_page_buttons_name_whom_they_act_on_in_the_readers_language(jobs, l
     services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
     page = client.get(reverse("jobs:detail", args=[jobs.need.pk])).content.decode()
     assert page.count(hidden) == 2  # Placed and Not placed
+
+
+def test_need_form_occupation_is_the_code_picker(jobs, login):
+    """Not a select of ~570 codes: the datalist picker, which takes a code or "code title"."""
+    client = login(jobs.boss)
+    form = client.get(reverse("jobs:create")).content.decode()
+    assert "data-occupation-search" in form
+    assert '<option value="7411"' not in form
+    response = client.post(reverse("jobs:create"), _form(jobs, occupation="7412 Elektromekanikere"))
+    assert response.status_code == 302
+    assert RecruitmentNeed.objects.filter(occupation_id="7412").exists()
