@@ -209,7 +209,7 @@ def main() -> None:
         )
         measure(
             "matching: needs for a case",
-            lambda: needs_for_case(case=Case.objects.get(pk=next(cases_cycle))),
+            lambda: needs_for_case(case=Case.objects.get(pk=next(cases_cycle)), user=coordinator),
             args.runs,
         )
         measure("dashboard Jobs figures", job_figures, args.runs)

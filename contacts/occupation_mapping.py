@@ -48,7 +48,7 @@ def occupation_code_for(text: str, index: dict[str, str | None] | None = None) -
 
 
 @transaction.atomic
-def map_free_text(*, dry_run: bool = False) -> MappingResult:
+def map_free_text(*, dry_run: bool = False, newcomer_id: int | None = None) -> MappingResult:
     """Sets the code of every newcomer and adult household member whose free text names
     one occupation and who has no code yet. Idempotent, and never overwrites a code: each
     UPDATE is conditional on the code still being empty, so a code staff set meanwhile
@@ -60,6 +60,9 @@ def map_free_text(*, dry_run: bool = False) -> MappingResult:
         .exclude(occupation="")
         .exclude(relation=HouseholdMember.Relation.CHILD)
     )
+    if newcomer_id is not None:  # one newcomer and their household (occupation_map_one)
+        newcomers = newcomers.filter(pk=newcomer_id)
+        members = members.filter(newcomer_id=newcomer_id)
     counts = []
     for queryset in (newcomers, members):
         by_code: dict[str, list[int]] = defaultdict(list)
@@ -79,3 +82,10 @@ def map_free_text(*, dry_run: bool = False) -> MappingResult:
                 )
         counts.append(updated)
     return MappingResult(newcomers=counts[0], household_members=counts[1])
+
+
+def occupation_map_one(*, newcomer_id: int) -> MappingResult:
+    """Codes the free text of one newcomer and their household, as map_free_text does for
+    all: called when the intake, an import or staff record new text, so new text is coded
+    without a rerun of `map_occupations`. Never overwrites a code."""
+    return map_free_text(newcomer_id=newcomer_id)

@@ -25,6 +25,7 @@ from contacts.models import (
     NewcomerLink,
     Organisation,
 )
+from contacts.occupation_mapping import occupation_map_one
 from contacts.phones import phone_search_key
 from contacts.selectors import (
     consent_scopes_active,
@@ -108,6 +109,8 @@ def newcomer_find_or_create(
         try:
             with transaction.atomic():  # a savepoint: a conflict keeps the caller's work
                 created.save()
+            if created.occupation:
+                occupation_map_one(newcomer_id=created.pk)
             return created, True
         except IntegrityError:
             # Someone inserted the same address between our look-up and our insert (the
@@ -134,6 +137,8 @@ def newcomer_find_or_create(
         newcomer.updated_at = timezone.now()
         newcomer.full_clean()
         newcomer.save()
+        if newcomer.occupation and newcomer.occupation_code_id is None:
+            occupation_map_one(newcomer_id=newcomer.pk)
     return newcomer, False
 
 
@@ -184,6 +189,8 @@ def household_add_members(
     for member in added:
         member.full_clean()
     HouseholdMember.objects.bulk_create(added)
+    if partner_occupation:
+        occupation_map_one(newcomer_id=newcomer.pk)
     return added
 
 
@@ -279,6 +286,9 @@ def newcomer_update(*, newcomer: Newcomer, changes: dict[str, object]) -> list[s
     newcomer.updated_at = timezone.now()
     newcomer.full_clean()
     newcomer.save(update_fields=fields)
+    if "occupation" in changed and newcomer.occupation_code_id is None:
+        occupation_map_one(newcomer_id=newcomer.pk)
+        newcomer.refresh_from_db(fields=["occupation_code"])
     return changed
 
 
@@ -293,6 +303,8 @@ def household_member_update(*, member: HouseholdMember, changes: dict[str, objec
     if changed:
         stored.full_clean()
         stored.save(update_fields=changed)
+    if "occupation" in changed and stored.occupation_code_id is None:
+        occupation_map_one(newcomer_id=stored.newcomer_id)
     return changed
 
 

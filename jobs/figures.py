@@ -17,7 +17,7 @@ newcomer is erased.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet, Sum, Value
+from django.db.models import Count, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 
 from contacts.models import HouseholdMember, Newcomer
@@ -76,7 +76,10 @@ def job_figures() -> JobFigures:
         occupation_code__isnull=False,
         newcomer__erased_at=None,
     ).exclude(newcomer__lifecycle=left)
-    open_needs = RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN)
+    # An inactive employer's needs are not demand.
+    open_needs = RecruitmentNeed.objects.filter(
+        state=RecruitmentNeed.State.OPEN, employer__is_active=True
+    )
     suggestions = NeedSuggestion.objects.all()
     placed = suggestions.filter(outcome=NeedSuggestion.Outcome.PLACED)
     members = [
@@ -85,11 +88,14 @@ def job_figures() -> JobFigures:
         _counted(open_needs, "occupation_id", "demand", Sum("positions")),
         _counted(suggestions, "occupation_id", "matched", Count("pk")),
         _counted(placed, "occupation_id", "placed", Count("pk")),
+        # People, not suggestions: a partner placed by two needs is one partner in work
+        # (distinct cases, all in one group: "person" is the same for every row). An erased
+        # case can no longer be told apart, so each of its rows counts once.
         _counted(
             placed.filter(person=NeedSuggestion.Person.PARTNER),
-            "occupation_id",
+            "person",
             "partners_in_work",
-            Count("pk"),
+            Count("case", distinct=True) + Count("pk", filter=Q(case=None)),
         ),
     ]
     counted: dict[str, dict[str, int]] = {
@@ -101,11 +107,10 @@ def job_figures() -> JobFigures:
             partners_in_work += n
         elif group:
             counted[kind][group] = n or 0
+    # In the reader's language (Occupation.title: English where a group has no nb title).
     titles = {
-        code: nb or en
-        for code, nb, en in Occupation.objects.filter(level__lte=2).values_list(
-            "code", "title_nb", "title_en"
-        )
+        o.code: o.title()
+        for o in Occupation.objects.filter(level__lte=2).only("code", "title_nb", "title_en")
     }
     tables = tuple(counted.values())
     groups = sorted(set().union(*tables))

@@ -9,24 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Locality, Municipality, Organisation
 from jobs.models import NeedSuggestion, NorwegianLevel, RecruitmentNeed
 from jobs.selectors import employers_for_user
+from occupations.forms import OccupationCodeField
 from occupations.models import Occupation
-
-
-class OccupationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.title_nb}"
 
 
 class NeedForm(forms.Form):
     # The employers the user may record for (__init__).
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Organisation.objects.none())
-    occupation = OccupationChoiceField(
+    # The code picker (a datalist searched as staff type), as on the newcomer's form.
+    occupation = OccupationCodeField(
         label=_("Occupation"),
+        required=True,
         # The unit and minor groups (services refuse anything wider).
         queryset=Occupation.objects.filter(level__gte=3).order_by("code"),
         help_text=_("The ISCO-08 / STYRK-08 group: the unit group where you can."),
     )
-    positions = forms.IntegerField(label=_("Positions"), min_value=1, max_value=999, initial=1)
+    # Not required: absent means one position and no Norwegian needed (the model's
+    # defaults), so the API's schema, which marks them optional, tells the truth.
+    positions = forms.IntegerField(
+        label=_("Positions"), min_value=1, max_value=999, initial=1, required=False
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all()
     )
@@ -36,7 +38,10 @@ class NeedForm(forms.Form):
         required=False,
     )
     norwegian_level = forms.ChoiceField(
-        label=_("Norwegian needed"), choices=NorwegianLevel.choices, initial=NorwegianLevel.NONE
+        label=_("Norwegian needed"),
+        choices=NorwegianLevel.choices,
+        initial=NorwegianLevel.NONE,
+        required=False,
     )
     starts_on = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -61,6 +66,12 @@ class NeedForm(forms.Form):
             del self.fields["employer"]
         elif len(employers) == 1:
             employer_field.initial = employers[0].pk
+
+    def clean_positions(self) -> int:
+        return self.cleaned_data.get("positions") or 1
+
+    def clean_norwegian_level(self) -> str:
+        return self.cleaned_data.get("norwegian_level") or NorwegianLevel.NONE
 
     @staticmethod
     def initial_for(need: RecruitmentNeed) -> dict[str, Any]:

@@ -23,12 +23,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 
 from cases.models import Case
 from cases.selectors import case_list_visible
 from contacts.models import Consent, HouseholdMember, Newcomer
 from jobs.models import NeedSuggestion, RecruitmentNeed
+from jobs.selectors import need_list_visible
 from occupations.models import Occupation
 
 EXACT, RELATED = "exact", "related"
@@ -105,12 +107,20 @@ class Candidate:
         return self.newcomer.moved_at or self.newcomer.planned_move_date
 
 
+class Candidates(list[Candidate]):
+    """The candidates, and whether the cap (CANDIDATE_LIMIT cases) cut the list."""
+
+    def __init__(self, *, truncated: bool) -> None:
+        super().__init__()
+        self.truncated = truncated
+
+
 def candidates_for_need(
     *,
     need: RecruitmentNeed,
     user: User | AnonymousUser | None,
     case_ids: list[int] | None = None,
-) -> list[Candidate]:
+) -> "Candidates":
     """The people who fit the need, exact fits first, then by move date; `user` None reads
     for the system (every candidate visible). Five queries: the codes, who fits, their
     cases, the partners, the suggestions made.
@@ -120,6 +130,9 @@ def candidates_for_need(
     order read all 100,000 cases (0.7 s, docs/benchmarks.md)."""
     # The codes as values, not a subquery: PostgreSQL then estimates the few thousand rows
     # per code from the codes' indexes instead of guessing and scanning every newcomer.
+    if not need.employer.is_active:
+        # An inactive employer's needs match nobody (and so are not suggested to).
+        return Candidates(truncated=False)
     codes = list(_fitting_codes(need.occupation_id).values_list("code", flat=True))
     place = need.municipality_id
     people = (
@@ -146,12 +159,21 @@ def candidates_for_need(
         .values_list("pk", flat=True)
         .union(people.filter(pk__in=partners).values_list("pk", flat=True))
     )
+    # Exact fits first in SQL, before the cap: a wide need must not cut exact fits off.
+    exact = Q(newcomer__occupation_code=need.occupation_id) | Exists(
+        HouseholdMember.objects.filter(
+            newcomer=OuterRef("newcomer_id"),
+            relation=HouseholdMember.Relation.PARTNER,
+            occupation_code=need.occupation_id,
+        )
+    )
     cases = (
         Case.objects.exclude(status=Case.Status.CLOSED)
         .filter(newcomer_id__in=newcomer_ids)
         .select_related("newcomer__municipality", "newcomer__locality__municipality")
         .prefetch_related(_partners())
-        .order_by("-created_at", "-pk")
+        .annotate(fit_rank=DbCase(When(exact, then=0), default=1, output_field=IntegerField()))
+        .order_by("fit_rank", "-created_at", "-pk")
     )
     if case_ids is not None:
         cases = cases.filter(pk__in=case_ids)
@@ -159,13 +181,16 @@ def candidates_for_need(
         cases = cases.annotate(
             reader_sees=Exists(case_list_visible(user=user).filter(pk=OuterRef("pk")))
         )
-    rows = list(cases[:CANDIDATE_LIMIT])
+    # One more than the cap tells whether the query was cut.
+    rows = list(cases[: CANDIDATE_LIMIT + 1])
+    truncated = len(rows) > CANDIDATE_LIMIT
+    rows = rows[:CANDIDATE_LIMIT]
     suggested = set(
         NeedSuggestion.objects.filter(need=need, case__in=[c.pk for c in rows]).values_list(
             "case_id", "person"
         )
     )
-    found: list[Candidate] = []
+    found = Candidates(truncated=truncated)
     newcomers_seen: set[int] = set()
     for case in rows:
         # A newcomer with two open cases is one person: their newest case stands for them.
@@ -206,9 +231,10 @@ class NeedFit:
     suggested: bool
 
 
-def needs_for_case(*, case: Case) -> list[NeedFit]:
-    """The open needs that fit the case's newcomer or partner (exact fits first), or none
-    when the consent does not cover employers. At most four queries."""
+def needs_for_case(*, case: Case, user: User | AnonymousUser) -> list[NeedFit]:
+    """The open needs the reader may see (jobs.selectors.need_list_visible: a member of
+    an employer only their own) that fit the case's newcomer or partner (exact fits
+    first), or none when the consent does not cover employers. At most five queries."""
     cases = _open_cases().filter(pk=case.pk).prefetch_related(_partners())
     subject = cases.select_related("newcomer__locality").first()
     if subject is None:
@@ -225,9 +251,10 @@ def needs_for_case(*, case: Case) -> list[NeedFit]:
     for minor in sorted(minors):
         by_minor |= Q(occupation__code__startswith=minor)
     needs = (
-        RecruitmentNeed.objects.filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
+        need_list_visible(user=user)
+        .filter(state=RecruitmentNeed.State.OPEN, municipality_id=place)
+        .filter(employer__is_active=True)
         .filter(by_minor)
-        .select_related("employer", "occupation", "municipality", "locality")
         .order_by("deadline", "pk")
     )
     suggested = set(NeedSuggestion.objects.filter(case=case).values_list("need_id", "person"))

@@ -8,7 +8,8 @@ from jobs.models import NeedSuggestion
 
 
 class JobsPersonalData:
-    # Before cases (which masks the newcomer's record last): the links are cut first.
+    # After cases (20), before contacts (90), which masks the newcomer's record last: the
+    # links to the cases are cut while the subject still names them.
     order = 36
 
     def export(self, subject: Subject) -> Export:

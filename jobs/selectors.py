@@ -6,9 +6,11 @@
 """
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from cases.models import Case
+from cases.selectors import case_can_manage, case_list_visible
 from contacts.models import Organisation
 from contacts.selectors import staff_access
 from jobs.models import NeedSuggestion, RecruitmentNeed
@@ -27,6 +29,18 @@ def need_can_record(*, user: User | AnonymousUser) -> bool:
     """Coordinators, and members of an employer (no query: staff_access has read both)."""
     access = staff_access(user)
     return access.sees_all or bool(access.employer_ids)
+
+
+def need_can_suggest(*, user: User | AnonymousUser, need: RecruitmentNeed, case: Case) -> bool:
+    """Who may suggest a case to a need's employer (share the case with it): coordinators,
+    who see every need, on a case they may manage, while the need is open. The one rule
+    for the service, the pages and their buttons."""
+    return (
+        staff_access(user).sees_all
+        and need.state == RecruitmentNeed.State.OPEN
+        and isinstance(user, User)
+        and case_can_manage(user=user, case=case)
+    )
 
 
 def need_list_visible(*, user: User | AnonymousUser) -> QuerySet[RecruitmentNeed]:
@@ -50,5 +64,13 @@ def get_need_for_user(*, user: User | AnonymousUser, pk: int) -> RecruitmentNeed
         raise Http404 from exc
 
 
-def suggestions_for_need(*, need: RecruitmentNeed) -> QuerySet[NeedSuggestion]:
-    return NeedSuggestion.objects.filter(need=need).select_related("case", "suggested_by")
+def suggestions_for_need(
+    *, need: RecruitmentNeed, user: User | AnonymousUser
+) -> QuerySet[NeedSuggestion]:
+    """With `reader_sees`: whether the reader may see the case (cases.selectors), in the
+    same query, so a case unshared after a consent withdrawal shows no reference."""
+    return (
+        NeedSuggestion.objects.filter(need=need)
+        .select_related("case", "suggested_by")
+        .annotate(reader_sees=Exists(case_list_visible(user=user).filter(pk=OuterRef("case_id"))))
+    )

@@ -7,16 +7,18 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.assignment import case_share
+from cases.assignment import case_share, case_unshare
 from cases.events import case_event_record
 from cases.models import Case
+from cases.selectors import case_list_visible
 from contacts.models import Locality, Municipality, Organisation
 from jobs import matching
 from jobs.models import NeedSuggestion, RecruitmentNeed
-from jobs.selectors import employers_for_user, need_list_visible
+from jobs.selectors import employers_for_user, need_can_suggest, need_list_visible
 from occupations.models import Occupation
 
 # What need_update may change; the state changes only through need_close.
@@ -100,13 +102,27 @@ def need_update(*, need: RecruitmentNeed, actor: User, **changes: Any) -> Recrui
     unknown = set(changes) - set(NEED_FIELDS)
     if unknown:
         raise TypeError(f"need_update() cannot change {sorted(unknown)}")
+    # The row locked and read again: a close committed meanwhile is seen, never undone.
+    _lock(need)
+    need.refresh_from_db()
     if need.state != RecruitmentNeed.State.OPEN:
         raise ValidationError(_("This need is closed and can no longer be changed."))
     for name, value in changes.items():
         setattr(need, name, value)
     _check_need(need)
-    need.save()
+    need.save(update_fields=list(changes))
     return need
+
+
+def _lock(need: RecruitmentNeed) -> str:
+    """Locks the need's row until the transaction ends (need_close's UPDATE waits) and
+    returns its state as stored."""
+    return (
+        RecruitmentNeed.objects.select_for_update()
+        .filter(pk=need.pk)
+        .values_list("state", flat=True)
+        .get()
+    )
 
 
 @transaction.atomic
@@ -118,29 +134,56 @@ def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> Recruitment
     # The conditional UPDATE is the claim: of two closes at once, one wins.
     now = timezone.now()
     dates = {"filled_at": now} if state == RecruitmentNeed.State.FILLED else {"withdrawn_at": now}
-    RecruitmentNeed.objects.filter(pk=need.pk, state=RecruitmentNeed.State.OPEN).update(
+    closed = RecruitmentNeed.objects.filter(pk=need.pk, state=RecruitmentNeed.State.OPEN).update(
         state=state, **dates
     )
     need.refresh_from_db()
+    if closed:
+        case_ids = need.suggestions.exclude(case=None).values_list("case_id", flat=True)
+        for case in Case.objects.filter(pk__in=list(case_ids)).order_by("pk"):
+            _release_share(case=case, employer=need.employer, actor=actor)
     return need
+
+
+def _release_share(*, case: Case, employer: Organisation, actor: User) -> None:
+    """Unshares the case from the employer when a suggestion made the share and none to
+    that employer is still open (pending on an open need) or placed: the share was for
+    the suggestion only. case_unshare puts it on the timeline."""
+    suggestions = NeedSuggestion.objects.filter(case=case, need__employer=employer)
+    if not suggestions.filter(shared_by_suggestion=True).exists():
+        return
+    if suggestions.filter(
+        Q(outcome=NeedSuggestion.Outcome.PLACED)
+        | Q(outcome=NeedSuggestion.Outcome.PENDING, need__state=RecruitmentNeed.State.OPEN)
+    ).exists():
+        return
+    case_unshare(case=case, organisation=employer, actor=actor)
 
 
 @transaction.atomic
 def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User) -> NeedSuggestion:
     """ "Suggest to the employer": shares the case with the need's employer (the handoff
     rule checks the consent and names what is missing), records the suggestion and puts it
-    on the case's timeline. The caller has checked the actor may manage the case."""
+    on the case's timeline. Coordinators only, on a case they manage (need_can_suggest)."""
+    need.state = _lock(need)
     if need.state != RecruitmentNeed.State.OPEN:
         raise ValidationError(_("This need is closed."))
+    if not need_can_suggest(user=actor, need=need, case=case):
+        raise PermissionDenied
     code = matching.fitting_code(need=need, case=case, person=person)
     if code is None:
         raise ValidationError(_("This person no longer fits the need."))
+    shared_before = case.shared_with.filter(pk=need.employer_id).exists()
     case_share(case=case, organisation=need.employer, actor=actor)
     suggestion, created = NeedSuggestion.objects.get_or_create(
         need=need,
         case=case,
         person=person,
-        defaults={"occupation_id": code, "suggested_by": actor},
+        defaults={
+            "occupation_id": code,
+            "suggested_by": actor,
+            "shared_by_suggestion": not shared_before,
+        },
     )
     if created:
         case_event_record(
@@ -156,8 +199,14 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
 def suggestion_outcome_record(
     *, suggestion: NeedSuggestion, outcome: str, actor: User
 ) -> NeedSuggestion:
-    """Placed or not: recorded by the employer's members or a coordinator."""
+    """Placed or not: recorded by the employer's members or a coordinator, while they may
+    see the case (not after a consent withdrawal unshared it): it goes on its timeline."""
     _check_writable(need=suggestion.need, actor=actor)
+    if (
+        suggestion.case_id is not None
+        and not case_list_visible(user=actor).filter(pk=suggestion.case_id).exists()
+    ):
+        raise PermissionDenied
     if outcome not in (NeedSuggestion.Outcome.PLACED, NeedSuggestion.Outcome.DECLINED):
         raise ValidationError({"outcome": _("Choose placed or not placed.")})
     if suggestion.outcome == outcome:
@@ -172,4 +221,6 @@ def suggestion_outcome_record(
             actor=actor,
             data={"need": suggestion.need_id, "person": suggestion.person},
         )
+        if outcome == NeedSuggestion.Outcome.DECLINED:
+            _release_share(case=suggestion.case, employer=suggestion.need.employer, actor=actor)
     return suggestion

@@ -14,7 +14,6 @@ from audit.history import history_for
 from cases.selectors import get_case_for_user
 from config.forms import form_add_service_errors
 from config.http import AuthenticatedHttpRequest
-from contacts.selectors import staff_access
 from jobs import matching, selectors, services
 from jobs.filters import NeedFilter
 from jobs.forms import NeedCloseForm, NeedForm, OutcomeForm, SuggestForm
@@ -78,13 +77,19 @@ def need_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = selectors.get_need_for_user(user=request.user, pk=pk)
+    candidates = matching.candidates_for_need(need=need, user=request.user)
     context = {
         "need": need,
-        "candidates": matching.candidates_for_need(need=need, user=request.user),
+        "candidates": candidates,
+        # jobs.selectors.need_can_suggest: the one rule, for each case the reader sees.
+        "suggestible": {
+            c.case.pk
+            for c in candidates
+            if c.visible and selectors.need_can_suggest(user=request.user, need=need, case=c.case)
+        },
         "limit": matching.CANDIDATE_LIMIT,
-        "suggestions": selectors.suggestions_for_need(need=need),
+        "suggestions": selectors.suggestions_for_need(need=need, user=request.user),
         "close_form": NeedCloseForm(),
-        "sees_all": staff_access(request.user).sees_all,
         "history": history_for(need),
     }
     return render(request, "jobs/need_detail.html", context)

@@ -131,7 +131,9 @@ def test_household_add_members_puts_the_partners_occupation_on_the_partners_row(
 
 
 def test_intake_keeps_free_text_only_and_the_partners_on_their_row(world, client):
-    """The public intake: no code field, no code set; the partner's occupation as told."""
+    """The public intake: no code field; the partner's occupation as told, on their row.
+    Codes come only from the mapping (contacts.occupation_mapping): a text naming one
+    occupation ("Elektriker", a synonym of 7411) is coded, an ambiguous one is not."""
     from cases.services import intake_submit
 
     case = intake_submit(
@@ -154,8 +156,14 @@ def test_intake_keeps_free_text_only_and_the_partners_on_their_row(world, client
         heard_via="",
         share_scopes=["employer"],
     )
+    from contacts.occupation_mapping import occupation_code_for
+
     newcomer = case.newcomer
-    assert newcomer.occupation_code_id is None
+    newcomer.refresh_from_db()
+    assert newcomer.occupation_code_id == occupation_code_for("Sykepleier")
     partner = newcomer.household.get(relation="partner")
-    assert (partner.occupation, partner.occupation_code_id) == ("Elektriker", None)
+    assert (partner.occupation, partner.occupation_code_id) == (
+        "Elektriker",
+        occupation_code_for("Elektriker"),
+    )
     assert "occupation_code" not in client.get(reverse("intake:form")).content.decode()

@@ -81,3 +81,20 @@ def test_api_schema_lists_the_needs(client, db):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/needs/{id}/close/" in schema["paths"]
     assert "/api/v1/needs/create/" in schema["paths"]
+
+
+def test_api_need_create_with_only_the_required_fields(jobs, client):
+    """positions and norwegian_level are optional in the schema: absent, the defaults."""
+    auth = _bearer(jobs.boss)
+    body = {
+        "employer": jobs.firm.pk,
+        "occupation": "7412",
+        "municipality": jobs.narvik.pk,
+        "contact_name": "Per Hansen",
+    }
+    created = _send(client, "post", "/api/v1/needs/create/", body, auth)
+    assert created.status_code == 201, created.content
+    assert created.json()["positions"] == 1
+    assert created.json()["norwegian_level"] == "none"
+    need = RecruitmentNeed.objects.get(pk=created.json()["id"])
+    assert (need.positions, need.norwegian_level) == (1, "none")

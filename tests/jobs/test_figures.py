@@ -79,6 +79,25 @@ def test_job_figures_known_answers(jobs, django_assert_max_num_queries):
     assert all(row.title for row in figures.by_major + figures.by_sub_major)
 
 
+def test_partners_in_work_counts_people_not_suggestions(jobs):
+    """The same partner placed through two needs is one partner in work."""
+    _world(jobs)
+    second_need = services.need_create(
+        employer=jobs.firm,
+        occupation=occupation("741"),
+        municipality=jobs.narvik,
+        contact_name="Per",
+        actor=jobs.boss,
+    )
+    again = services.need_suggest(
+        need=second_need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    services.suggestion_outcome_record(suggestion=again, outcome="placed", actor=jobs.boss)
+    figures = job_figures()
+    assert figures.total.placed == 2  # two placements
+    assert figures.partners_in_work == 1  # one person
+
+
 def test_dashboard_shows_the_jobs_section_to_coordinators(jobs, login, client):
     _world(jobs)
     page = login(jobs.coordinator).get(reverse("reports:dashboard")).content.decode()

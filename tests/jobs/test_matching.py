@@ -51,7 +51,7 @@ def test_matching_needs_the_consent_to_employers(jobs):
         withdrawn_at=timezone.now()
     )
     assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
-    assert needs_for_case(case=jobs.case) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
 
 
 def test_matching_without_consent_never_lists_the_person(jobs):
@@ -88,7 +88,7 @@ def test_matching_skips_unconfirmed_imports_erased_gone_and_closed(jobs):
 def test_matching_needs_the_place(jobs):
     Newcomer.objects.filter(pk=jobs.nurse.pk).update(municipality=jobs.other)
     assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
-    assert needs_for_case(case=jobs.case) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
 
 
 def test_matching_hides_who_it_is_from_the_employer_until_shared(jobs):
@@ -114,14 +114,16 @@ def test_needs_for_case_lists_open_needs_that_fit(jobs):
         contact_name="Kari",
         actor=jobs.coordinator,
     )
-    fits = needs_for_case(case=jobs.case)
+    fits = needs_for_case(case=jobs.case, user=jobs.coordinator)
     assert [(x.need.pk, x.person, x.fit) for x in fits] == [
         (jobs.need.pk, "partner", EXACT),
         (nurse_need.pk, "newcomer", RELATED),
     ]
     assert chef_need.pk not in {x.need.pk for x in fits}
     services.need_close(need=jobs.need, state="filled", actor=jobs.boss)
-    assert [x.need.pk for x in needs_for_case(case=jobs.case)] == [nurse_need.pk]
+    assert [x.need.pk for x in needs_for_case(case=jobs.case, user=jobs.coordinator)] == [
+        nurse_need.pk
+    ]
 
 
 def _many(jobs, n):
@@ -145,9 +147,41 @@ def test_matching_queries_are_flat(jobs, n, django_assert_max_num_queries):
             found = candidates_for_need(need=jobs.need, user=user)
         assert len(found) == n + 1
     with django_assert_max_num_queries(4):
-        needs_for_case(case=jobs.case)
+        needs_for_case(case=jobs.case, user=jobs.coordinator)
 
 
 def test_fitting_code_is_the_same_rule(jobs):
     assert matching.fitting_code(need=jobs.need, case=jobs.case, person="partner") == "7411"
     assert matching.fitting_code(need=jobs.need, case=jobs.case, person="newcomer") is None
+
+
+def test_exact_fits_come_before_the_cap_and_truncated_is_from_the_query(jobs, monkeypatch):
+    """Newer related fits must not push the (older) exact fit past the cap."""
+    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 2)
+    for _ in range(2):
+        newcomer = coded_household(code="7412", municipality=jobs.narvik, scopes=EMPLOYERS)
+        f.make_case(newcomer=newcomer)
+    found = candidates_for_need(need=jobs.need, user=jobs.coordinator)
+    assert found[0].case == jobs.case and found[0].fit == EXACT
+    assert len(found) == 2 and found.truncated
+    Case.objects.filter(newcomer=newcomer).update(status="closed", closed_at=timezone.now())
+    found = candidates_for_need(need=jobs.need, user=jobs.coordinator)
+    assert len(found) == 2 and not found.truncated
+
+
+def test_an_inactive_employers_needs_are_not_matched_suggested_or_counted(jobs):
+    from django.core.exceptions import ValidationError
+
+    from jobs.figures import job_figures
+
+    demand = job_figures().total.demand
+    jobs.firm.is_active = False
+    jobs.firm.save()
+    jobs.need.refresh_from_db()
+    assert candidates_for_need(need=jobs.need, user=jobs.coordinator) == []
+    assert needs_for_case(case=jobs.case, user=jobs.coordinator) == []
+    with pytest.raises(ValidationError):
+        services.need_suggest(
+            need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+        )
+    assert job_figures().total.demand == demand - jobs.need.positions

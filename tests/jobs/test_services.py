@@ -144,3 +144,104 @@ def test_suggestion_outcome(jobs):
     suggestion.refresh_from_db()
     assert suggestion.outcome == "placed" and suggestion.outcome_at is not None
     assert CaseEvent.objects.filter(case=jobs.case, kind="jobs.suggestion.placed").count() == 1
+
+
+def _shared(jobs) -> bool:
+    return jobs.case.shared_with.filter(pk=jobs.firm.pk).exists()
+
+
+def _second_need(jobs):
+    return services.need_create(
+        employer=jobs.firm,
+        occupation=occupation("741"),
+        municipality=jobs.narvik,
+        contact_name="Per",
+        actor=jobs.boss,
+    )
+
+
+def test_not_placed_ends_the_share_the_suggestion_made(jobs):
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert suggestion.shared_by_suggestion and _shared(jobs)
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
+    assert not _shared(jobs)
+    assert CaseEvent.objects.filter(case=jobs.case, kind="cases.case.unshared").count() == 1
+
+
+def test_placed_keeps_the_share(jobs):
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="placed", actor=jobs.boss)
+    services.need_close(need=jobs.need, state="filled", actor=jobs.boss)
+    assert _shared(jobs)
+
+
+@pytest.mark.parametrize("state", ["filled", "withdrawn"])
+def test_closing_the_need_ends_the_share_unless_another_suggestion_is_open(jobs, state):
+    other = _second_need(jobs)
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    later = services.need_suggest(
+        need=other, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert not later.shared_by_suggestion  # already shared by the first
+    services.need_close(need=jobs.need, state=state, actor=jobs.boss)
+    assert _shared(jobs)  # the other suggestion to the same employer is open
+    services.need_close(need=other, state=state, actor=jobs.boss)
+    assert not _shared(jobs)
+    assert CaseEvent.objects.filter(case=jobs.case, kind="cases.case.unshared").count() == 1
+
+
+def test_a_share_made_before_the_suggestion_stays(jobs):
+    from cases.assignment import case_share
+
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert not suggestion.shared_by_suggestion
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
+    services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
+    assert _shared(jobs)
+
+
+def test_a_stale_need_never_undoes_a_close(jobs):
+    """need_update and need_suggest read the state from the locked row, not the caller's
+    copy: a close committed meanwhile stands."""
+    stale = RecruitmentNeed.objects.get(pk=jobs.need.pk)
+    services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
+    with pytest.raises(ValidationError):
+        services.need_update(need=stale, actor=jobs.boss, positions=4)
+    with pytest.raises(ValidationError):
+        services.need_suggest(need=stale, case=jobs.case, person="partner", actor=jobs.coordinator)
+    jobs.need.refresh_from_db()
+    assert (jobs.need.state, jobs.need.positions) == ("withdrawn", 2)
+    assert not NeedSuggestion.objects.exists()
+
+
+def test_need_update_saves_only_the_fields_changed(jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.need_update(need=jobs.need, actor=jobs.boss, positions=4)
+    update = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "jobs_recruitmentneed"')]
+    assert len(update) == 1 and '"state"' not in update[0] and '"positions"' in update[0]
+
+
+def test_need_suggest_is_for_coordinators_who_manage_the_case(jobs):
+    """The service checks who acts (jobs.selectors.need_can_suggest): an employer's member,
+    even one who sees the case, may not share it onwards by suggesting."""
+    from cases.assignment import case_share
+    from jobs.selectors import need_can_suggest
+
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    assert not need_can_suggest(user=jobs.boss, need=jobs.need, case=jobs.case)
+    with pytest.raises(PermissionDenied):
+        services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.boss)
+    assert not NeedSuggestion.objects.exists()
+    assert need_can_suggest(user=jobs.coordinator, need=jobs.need, case=jobs.case)
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    assert NeedSuggestion.objects.count() == 1
