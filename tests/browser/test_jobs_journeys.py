@@ -59,7 +59,12 @@ def test_jobs_journey_need_match_suggest_and_shared_case(
     check_page(page)
     page.get_by_role("link", name="Record a need").click()
     check_page(page)
-    page.get_by_label("Occupation", exact=True).select_option("7411")
+    # The occupation picker: typing suggests groups, best match first; the choice is taken.
+    occupation = page.get_by_label("Occupation", exact=True)
+    occupation.press_sequentially("electric", delay=30)
+    options = page.locator(f"datalist#{occupation.get_attribute('list')} option")
+    expect(options.first).to_have_attribute("value", "7411 Building and related electricians")
+    occupation.fill(options.first.get_attribute("value"))
     page.get_by_label("Positions").fill("2")
     page.get_by_label("Municipality").select_option(label="Narvik")
     page.get_by_label("Norwegian needed").select_option("b1")
