@@ -62,7 +62,7 @@ check: lint
 	# Types ([tool.mypy] in pyproject.toml): strict on every app's services and selectors.
 	$(VENV)/bin/mypy
 	# Security lint, medium severity and up; each `# nosec` says why on the line above it.
-	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders outcomes conversations audit portal demo operations imports administration -ll -q
+	$(VENV)/bin/bandit -r config contacts cases onboarding outbox reports accounts privacy reminders outcomes conversations audit portal demo operations imports administration occupations jobs -ll -q
 
 clean:
 	rm -rf $(VENV) var
