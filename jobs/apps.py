@@ -34,5 +34,6 @@ class JobsConfig(AppConfig):
             ),
         )
         personal_data_units.register("jobs", JobsPersonalData())
-        # A need is the employer's data, no newcomer's: its changes go on the history.
-        history_track(RecruitmentNeed)
+        # A need is the employer's data, no newcomer's: its changes go on the history
+        # (its suggestions are rows of their own, not fields of the need).
+        history_track(RecruitmentNeed, exclude_fields=["suggestions"])
