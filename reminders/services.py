@@ -366,8 +366,12 @@ def _plan_response(*, now: datetime) -> list[Reminder]:
     """A warning to the coordinators before a case's first-response target passes, and the
     breach once it has. One of each per case (a later priority change does not warn
     again)."""
-    waiting = Case.objects.filter(first_response_at=None, first_response_due__isnull=False).exclude(
-        status=Case.Status.CLOSED
+    # No order: the cases' own (newest first) would lead PostgreSQL to walk the created_at
+    # index instead of the partial index of cases awaiting a first response.
+    waiting = (
+        Case.objects.filter(first_response_at=None, first_response_due__isnull=False)
+        .exclude(status=Case.Status.CLOSED)
+        .order_by()
     )
     warn_until = now + timedelta(hours=settings.REMINDERS_RESPONSE_WARNING_HOURS)
     warnings = list(
