@@ -185,6 +185,15 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
             "shared_by_suggestion": not shared_before,
         },
     )
+    if not created and suggestion.outcome == NeedSuggestion.Outcome.DECLINED:
+        # Suggested again after "not placed": a new round, pending again. The decline had
+        # released a share the suggestion made, and case_share above made it anew.
+        suggestion.outcome, suggestion.outcome_at = NeedSuggestion.Outcome.PENDING, None
+        suggestion.occupation_id, suggestion.suggested_by = code, actor
+        suggestion.created_at = timezone.now()
+        suggestion.shared_by_suggestion = suggestion.shared_by_suggestion or not shared_before
+        suggestion.save()
+        created = True
     if created:
         case_event_record(
             case=case,

@@ -170,6 +170,24 @@ def test_not_placed_ends_the_share_the_suggestion_made(jobs):
     assert CaseEvent.objects.filter(case=jobs.case, kind="cases.case.unshared").count() == 1
 
 
+def test_suggesting_again_after_not_placed_opens_a_new_round(jobs):
+    # Found by the stateful test: the second suggestion shared the case again but left the
+    # suggestion "not placed", so nothing would ever end that share.
+    first = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    services.suggestion_outcome_record(suggestion=first, outcome="declined", actor=jobs.boss)
+    again = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert again.pk == first.pk
+    assert again.outcome == NeedSuggestion.Outcome.PENDING and again.outcome_at is None
+    assert again.shared_by_suggestion and _shared(jobs)
+    assert CaseEvent.objects.filter(case=jobs.case, kind="jobs.need.suggested").count() == 2
+    services.need_close(need=jobs.need, state="withdrawn", actor=jobs.boss)
+    assert not _shared(jobs)
+
+
 def test_placed_keeps_the_share(jobs):
     suggestion = services.need_suggest(
         need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
