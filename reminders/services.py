@@ -7,13 +7,14 @@ reminder go out once.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +24,8 @@ from cases.services import case_event_record
 from cases.workingtime import is_working_day, local_at
 from contacts.models import Membership
 from onboarding.models import PlanStep, TemplateStep
-from outbox.services import email_queue
+from outbox.models import OutboundEmail
+from outbox.services import email_build, email_queue_many
 from reminders import selectors
 from reminders.models import Reminder, ReminderPreference
 
@@ -38,6 +40,8 @@ CHUNK = 100
 DEFAULT_DIGEST_TIME = time(7, 30)
 # Breaches are recorded on the timeline however late: they are not e-mails to anyone.
 NEVER_MISSED = {Kind.RESPONSE_BREACH}
+# What a due row leads to: its e-mail (unsaved) or, for a breach, a timeline entry to record.
+Message = OutboundEmail | Callable[[], Any]
 
 
 @dataclass
@@ -65,14 +69,15 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
        are not due. The rows are inserted with bulk_create(ignore_conflicts=True) on the
        unique key (kind, item, recipient, day): two sweeps planning the same reminder insert
        one row between them.
-    2. Pending rows due by now (partial index reminders_pending_due) are handled one by one:
-       a row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed (after an
-       outage, one late reminder beats a flood of stale ones); otherwise it is claimed with
-       a conditional UPDATE (pending -> sent) in the same transaction that writes its
-       e-mail to the outbox. On PostgreSQL a second sweep's UPDATE of the same row waits
-       for the first transaction and then matches nothing; SQLite serialises writers. A
-       process killed before the commit leaves the row pending and no e-mail, so the next
-       sweep sends it: exactly once into the outbox, which then delivers it (outbox.services).
+    2. Pending rows due by now (partial index reminders_pending_due) are handled in chunks
+       of CHUNK: a row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed
+       (after an outage, one late reminder beats a flood of stale ones); otherwise it is
+       claimed with a conditional UPDATE (pending -> sent) in the same transaction that
+       writes its e-mail to the outbox (the chunk's e-mails in one INSERT). On PostgreSQL
+       a second sweep's UPDATE of the same row waits for the first transaction and then
+       matches nothing; SQLite serialises writers. A process killed before the commit
+       leaves the row pending and no e-mail, so the next sweep sends it: exactly once
+       into the outbox, which then delivers it (outbox.services).
     3. Nothing to say (an empty digest, an item closed since planning, no address): the
        row is claimed as skipped, so it is not looked at again.
 
@@ -89,15 +94,25 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     due_ids = _due_ids(now)
     for start in range(0, len(due_ids), CHUNK):
-        # One transaction per chunk, one savepoint per row: a commit per row cost more than
-        # the row itself; a failing row rolls back alone; a process killed mid-chunk leaves
-        # the whole chunk pending for the next sweep. Rows are claimed in (due_at, pk)
-        # order by every sweep, so two sweeps wait on each other's row locks, never in a
-        # cycle.
-        with transaction.atomic():
-            for reminder in _load(due_ids[start : start + CHUNK]):
-                outcome = reminder_handle_one(reminder=reminder, now=now)
-                getattr(result, outcome).append(reminder.pk)
+        # One transaction per chunk: a commit per row cost more than the row itself. A
+        # process killed mid-chunk leaves the whole chunk pending for the next sweep. Rows
+        # are claimed in (due_at, pk) order by every sweep, so two sweeps wait on each
+        # other's row locks, never in a cycle.
+        chunk = due_ids[start : start + CHUNK]
+        try:
+            with transaction.atomic():
+                outcomes = _handle_chunk(_load(chunk), now=now)
+        except DatabaseError:
+            # The database refused something in the chunk (it rolled back whole): row by
+            # row, each in a savepoint of its own, so that one bad row fails alone.
+            logger.exception("reminders: a chunk failed; handling its rows one by one")
+            with transaction.atomic():
+                outcomes = [
+                    (reminder.pk, reminder_handle_one(reminder=reminder, now=now))
+                    for reminder in _load(chunk)
+                ]
+        for pk, outcome in outcomes:
+            getattr(result, outcome).append(pk)
     if result.sent or result.missed or result.failed:
         logger.info(
             "reminders sweep: %s planned, %s sent, %s skipped, %s missed, %s failed",
@@ -127,36 +142,89 @@ def _load(ids: list[int]) -> list[Reminder]:
     )
 
 
+def _handle_chunk(reminders: list[Reminder], *, now: datetime) -> list[tuple[int, str]]:
+    """Handles the chunk's rows in the caller's transaction: each row's message is built
+    (reads only), the row claimed with its own conditional UPDATE, and the claimed rows'
+    e-mails saved together (email_queue_many). Returns (pk, outcome) pairs."""
+    outcomes: list[tuple[int, str]] = []
+    emails: list[OutboundEmail] = []
+    for reminder in reminders:
+        message: Message | None = None
+        outcome = _missed(reminder, now)
+        if outcome is None:
+            try:
+                message = _message(reminder, now)
+            except Exception as exc:  # a row whose message cannot be made fails alone
+                outcome = _fail(reminder, exc)
+            else:
+                outcome = _claim(reminder, now, sent=message is not None)
+        if outcome == "sent" and message is not None:
+            if isinstance(message, OutboundEmail):
+                emails.append(message)
+            else:
+                message()
+        outcomes.append((reminder.pk, outcome))
+    email_queue_many(emails)
+    return outcomes
+
+
 def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
-    """Handles one due row; returns the outcome's name: "sent", "skipped", "missed" or
-    "failed" ("skipped" too when another sweep claimed it first). May run inside the
-    caller's transaction: the e-mail is then queued when that commits."""
-    pending = Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING, sent_at=None)
-    missed_before = now - timedelta(days=settings.REMINDERS_MISSED_AFTER_DAYS)
-    if reminder.kind not in NEVER_MISSED and reminder.due_at < missed_before:
-        return "missed" if pending.update(status=Status.MISSED) == 1 else "skipped"
+    """Handles one due row in a savepoint of its own; returns the outcome's name: "sent",
+    "skipped", "missed" or "failed" ("skipped" too when another sweep claimed it first).
+    May run inside the caller's transaction: the e-mail is then queued when that commits."""
+    missed = _missed(reminder, now)
+    if missed is not None:
+        return missed
     try:
         with transaction.atomic():
             message = _message(reminder, now)
-            status = Status.SENT if message is not None else Status.SKIPPED
-            # The claim: only the sweep whose UPDATE changes the row goes on.
-            if pending.update(status=status, sent_at=now) != 1:
-                return "skipped"
-            if message is not None:
-                message()
+            outcome = _claim(reminder, now, sent=message is not None)
+            if outcome == "sent" and message is not None:
+                if isinstance(message, OutboundEmail):
+                    email_queue_many([message])
+                else:
+                    message()
     except Exception as exc:
-        # The savepoint rolled back (no e-mail); the row is failed with the reason, never
-        # an address, and an administrator can set it pending again.
-        logger.exception("reminders: reminder %s failed", reminder.pk)
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        pending.update(status=Status.FAILED, last_error=error)
-        return "failed"
-    return "sent" if message is not None else "skipped"
+        # The savepoint rolled back (no e-mail); the row is failed with the reason.
+        return _fail(reminder, exc)
+    return outcome
 
 
-def _message(reminder: Reminder, now: datetime) -> Any:
-    """A function that queues the row's e-mail (or records the breach), or None when there
-    is nothing to send. Reads only; the caller writes after its claim."""
+def _pending(reminder: Reminder) -> Any:
+    return Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING, sent_at=None)
+
+
+def _missed(reminder: Reminder, now: datetime) -> str | None:
+    """A row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed, not sent."""
+    missed_before = now - timedelta(days=settings.REMINDERS_MISSED_AFTER_DAYS)
+    if reminder.kind in NEVER_MISSED or reminder.due_at >= missed_before:
+        return None
+    return "missed" if _pending(reminder).update(status=Status.MISSED) == 1 else "skipped"
+
+
+def _claim(reminder: Reminder, now: datetime, *, sent: bool) -> str:
+    """The claim: only the sweep whose UPDATE changes the row goes on. On PostgreSQL a
+    second sweep's UPDATE of the same row waits for the first transaction and then matches
+    nothing; SQLite serialises writers."""
+    status = Status.SENT if sent else Status.SKIPPED
+    if _pending(reminder).update(status=status, sent_at=now) != 1:
+        return "skipped"
+    return "sent" if sent else "skipped"
+
+
+def _fail(reminder: Reminder, exc: Exception) -> str:
+    """The row is failed with the reason, never an address; an administrator can set it
+    pending again (reminders_retry)."""
+    logger.exception("reminders: reminder %s failed", reminder.pk)
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    _pending(reminder).update(status=Status.FAILED, last_error=error)
+    return "failed"
+
+
+def _message(reminder: Reminder, now: datetime) -> Message | None:
+    """The row's e-mail, rendered and unsaved (email_build), a function that records the
+    breach, or None when there is nothing to send. Reads only; the caller writes after its
+    claim."""
     if reminder.kind == Kind.RESPONSE_BREACH:
         case = reminder.case
         if case is None or case.first_response_at is not None:
@@ -179,7 +247,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
         if digest.is_empty:
             return None
         context = {"digest": digest, "user": user, "site_url": settings.SITE_URL}
-        return lambda: email_queue(
+        return email_build(
             kind="reminders.digest",
             to=user.email,
             template="reminder_digest",
@@ -195,7 +263,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
             "due_at": case.first_response_due,
             "url": _case_url(case.pk, language),
         }
-        return lambda: email_queue(
+        return email_build(
             kind="reminders.response_warning",
             to=user.email,
             template="reminder_response_warning",
@@ -214,7 +282,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
         "is_step": isinstance(item, PlanStep),
         "url": _case_url(case.pk, language),
     }
-    return lambda: email_queue(
+    return email_build(
         kind=f"reminders.{reminder.kind}",
         to=user.email,
         template="reminder_item",
@@ -224,7 +292,7 @@ def _message(reminder: Reminder, now: datetime) -> Any:
     )
 
 
-def _newcomer_message(reminder: Reminder) -> Any:
+def _newcomer_message(reminder: Reminder) -> OutboundEmail | None:
     step, newcomer = reminder.step, reminder.newcomer
     if (
         step is None
@@ -236,7 +304,7 @@ def _newcomer_message(reminder: Reminder) -> Any:
         return None
     case = step.plan.case
     context = {"step": step, "newcomer": newcomer, "case": case}
-    return lambda: email_queue(
+    return email_build(
         kind="reminders.newcomer_deadline",
         to=newcomer.email,
         template="reminder_newcomer_deadline",

@@ -5,7 +5,7 @@ from datetime import UTC, date, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
@@ -13,6 +13,7 @@ from cases.models import Case, CaseEvent
 from contacts.models import Newcomer
 from onboarding.models import TemplateStep
 from outbox.models import OutboundEmail
+from reminders import services
 from reminders.models import Reminder, ReminderPreference
 from reminders.services import reminders_sweep
 from tests import factories as f
@@ -298,3 +299,66 @@ def test_timeline_describes_the_breach(quiet, login):
     sweep_at(at(WED, 10, 0))
     response = login(quiet.coordinator).get(f"/en/cases/{quiet.case.pk}/")
     assert b"First-response target missed" in response.content
+
+
+def _due_followups(quiet, n):
+    return [
+        f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED, title=f"Call {i}")
+        for i in range(n)
+    ]
+
+
+def test_sweep_due_rows_cost_one_claim_each_and_one_insert_per_chunk(quiet):
+    # The e-mails of a chunk are saved together: a due row adds its claim (one UPDATE) to
+    # the sweep's queries, not an INSERT and two savepoints as well.
+    def count_queries():
+        Reminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            sweep_at(at(WED, 9, 0))
+        return len(ctx.captured_queries)
+
+    _due_followups(quiet, 2)
+    few = count_queries()
+    _due_followups(quiet, 20)
+    many = count_queries()
+    assert mails("followup_due").count() == 2 + 22
+    assert many - few == 20
+
+
+def test_sweep_a_row_whose_message_breaks_fails_alone(quiet, monkeypatch):
+    followups = _due_followups(quiet, 3)
+    build = services.email_build
+
+    def breaks_on_the_second(**kwargs):
+        if kwargs["context"].get("item") == followups[1]:
+            raise ValueError("template broke")
+        return build(**kwargs)
+
+    monkeypatch.setattr(services, "email_build", breaks_on_the_second)
+    result = sweep_at(at(WED, 9, 0))
+    assert len(result.sent) == 2 and len(result.failed) == 1
+    failed = Reminder.objects.get(status=Reminder.Status.FAILED)
+    assert failed.followup_id == followups[1].pk and "template broke" in failed.last_error
+    assert sorted(m.body_text.count("Call") for m in mails("followup_due")) == [1, 1]
+
+
+def test_sweep_a_chunk_the_database_refuses_goes_row_by_row(quiet, monkeypatch):
+    # An e-mail the database will not store (one INSERT for the chunk fails): the chunk
+    # rolls back whole, then its rows go one by one, so only that row fails and nothing is
+    # sent twice.
+    followups = _due_followups(quiet, 3)
+    queue_many = services.email_queue_many
+
+    def refuses_the_second(emails):
+        if any("Call 1" in email.body_text for email in emails):
+            raise IntegrityError("refused")
+        return queue_many(emails)
+
+    monkeypatch.setattr(services, "email_queue_many", refuses_the_second)
+    result = sweep_at(at(WED, 9, 0))
+    assert len(result.sent) == 2 and len(result.failed) == 1
+    assert Reminder.objects.get(status=Reminder.Status.FAILED).followup_id == followups[1].pk
+    assert mails("followup_due").count() == 2
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2
+    sweep_at(at(WED, 9, 5))
+    assert mails("followup_due").count() == 2
