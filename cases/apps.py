@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from cases.personal_data import CasesPersonalData
+        from cases.personal_data import CasesPersonalData, CasesSearchIndex
         from cases.search import sqlite_functions_add
         from cases.search_fts import fts_after_migrate
         from cases.timeline import CasesDescriber, timeline_describers
@@ -23,6 +23,7 @@ class CasesConfig(AppConfig):
             timeline_describers.register(kind, describer)
         email_kinds.register("cases.intake_receipt", _("Receipt for the enquiry"))
         personal_data_units.register("cases", CasesPersonalData())
+        personal_data_units.register("cases.search", CasesSearchIndex())
         # The search's name folding on SQLite (cases.search); PostgreSQL has it in SQL.
         connection_created.connect(sqlite_functions_add, dispatch_uid="cases.search.fold")
         # The FTS5 table's triggers again after every migrate (cases.search_fts), SQLite only.

@@ -4,6 +4,7 @@ the timeline, notes, follow-ups and the messages they wrote from their own page.
 from typing import Any
 
 from cases.models import Case, CaseEvent, FollowUp, NewcomerMessage, Note
+from cases.search_fts import fts_purge
 from config.personal_data import ERASED_TEXT, Export, Subject, iso
 from contacts.selectors import staff_display_name
 
@@ -98,3 +99,17 @@ class CasesPersonalData:
         Note.objects.filter(case_id__in=ids).update(body=ERASED_TEXT)
         FollowUp.objects.filter(case_id__in=ids).update(title=ERASED_TEXT)
         NewcomerMessage.objects.filter(case_id__in=ids).update(body=ERASED_TEXT)
+
+
+class CasesSearchIndex:
+    """SQLite's search table (cases.search_fts) holds nothing of its own to export: its rows
+    follow contacts_newcomer by triggers. Runs after contacts has masked the newcomer (order
+    90), to drop the old name's entries, which FTS5 only marks deleted."""
+
+    order = 95
+
+    def export(self, subject: Subject) -> Export:
+        return Export()
+
+    def erase(self, subject: Subject) -> None:
+        fts_purge()

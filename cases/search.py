@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 from cases.models import Case, Note
-from cases.search_fts import fts_supported
+from cases.search_fts import fts_ready
 from cases.selectors import User, note_visibility_q
 from contacts.models import Newcomer
 from contacts.phones import phone_search_key
@@ -171,5 +171,5 @@ def _fts_serves(text: str, value: str) -> bool:
     return (
         len(text) >= FTS_TRIGRAM
         and not any(ch in value for ch in "%_\\")
-        and fts_supported(Newcomer.objects.db)
+        and fts_ready(Newcomer.objects.db)
     )

@@ -3,7 +3,7 @@ names and e-mail addresses, kept in step with contacts_newcomer by triggers.
 
 Two things can leave it missing:
 - SQLite older than 3.34, or built without FTS5, has no trigram tokenizer: no table, and
-  cases.search folds each name instead (`fts_supported`, checked once per connection alias);
+  cases.search folds each name instead (`fts_ready`, checked once per connection alias);
 - a later migration that remakes contacts_newcomer on SQLite drops the triggers with the
   old table, silently: `fts_install` after every migrate (post_migrate, CasesConfig.ready)
   creates what is missing and refills the table.
@@ -41,9 +41,11 @@ DROP = [
     "DROP TRIGGER IF EXISTS cases_newcomer_fts_delete",
     "DROP TABLE IF EXISTS cases_newcomer_fts",
 ]
+OPTIMIZE = "INSERT INTO cases_newcomer_fts (cases_newcomer_fts) VALUES ('optimize')"
 TRIGRAM_SQLITE = (3, 34, 0)
 
 _supported: dict[str, bool] = {}
+_ready: dict[str, bool] = {}
 
 
 def fts_supported(using: str = "default") -> bool:
@@ -69,20 +71,40 @@ def _probe(using: str) -> bool:
     return True
 
 
-def fts_install(using: str = "default") -> None:
-    """Creates the table and its triggers where missing, and refills the table when any was
-    missing (rows written meanwhile were not copied). Nothing when unsupported."""
-    if not fts_supported(using):
-        return
+def fts_ready(using: str = "default") -> bool:
+    """Whether searches may read the table: supported, and there. A database migrated by a
+    SQLite without FTS5 and opened by one with it lacks the table until the next migrate;
+    only a positive answer is kept, so that migrate's table is used from then on."""
+    if not _ready.get(using):
+        _ready[using] = fts_supported(using) and _present(using) >= {TABLE}
+    return _ready[using]
+
+
+def fts_purge(using: str = "default") -> None:
+    """Merges the index into one segment, which drops what the triggers replaced or deleted:
+    FTS5 only marks an old entry deleted, and an erased name's trigrams stayed readable in
+    its segments until a merge (privacy: CasesSearchIndex.erase)."""
+    if fts_ready(using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(OPTIMIZE)
+
+
+def _present(using: str) -> set[str]:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
             "AND name IN (%s, %s, %s, %s)",
             [TABLE, *TRIGGERS],
         )
-        present = {row[0] for row in cursor.fetchall()}
-        if present >= {TABLE, *TRIGGERS}:
-            return
+        return {row[0] for row in cursor.fetchall()}
+
+
+def fts_install(using: str = "default") -> None:
+    """Creates the table and its triggers where missing, and refills the table when any was
+    missing (rows written meanwhile were not copied). Nothing when unsupported."""
+    if not fts_supported(using) or _present(using) >= {TABLE, *TRIGGERS}:
+        return
+    with connections[using].cursor() as cursor:
         cursor.execute(CREATE_TABLE)
         for statement in FILL:
             cursor.execute(statement)

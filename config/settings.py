@@ -265,8 +265,11 @@ TEMPLATES = template_engines(BASE_DIR / "templates", CONTEXT_PROCESSORS)
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Without a busy timeout concurrent writers fail at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A busy timeout, or concurrent writers fail at once with "database is locked"; erased
+    # text overwritten with zeros in the file's freed pages, not left readable there.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, init_command="PRAGMA secure_delete = ON"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds to wait for Redis: a cache host that drops packets must cost a request a second,

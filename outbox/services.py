@@ -18,7 +18,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -85,9 +85,9 @@ def email_build(
     queues many e-mails at once builds them here and saves them with email_queue_many.
 
     The message is rendered now from templates/emails/<template>-subject.txt, -body.txt and
-    -body.html inside translation.override(language), and the row is saved in the caller's
-    transaction: a rolled-back action leaves no row and no task, because the task that sends
-    it is enqueued only when that transaction commits.
+    -body.html inside translation.override(language); email_queue saves the row in the
+    caller's transaction: a rolled-back action leaves no row and no task, because the task
+    that sends it is enqueued only when that transaction commits.
 
     - `kind` is dotted, like event kinds: "cases.intake_receipt"; its label for the case
       page is registered with outbox.kinds.email_kinds.
@@ -155,7 +155,12 @@ def email_queue_many(emails: list[OutboundEmail]) -> list[OutboundEmail]:
     """Saves rows from email_build in a few INSERTs, in the caller's transaction, each sent
     once it commits (as email_queue). The reminder sweep queues thousands at a time: a
     query per e-mail was most of its cost (bench/reminders.py)."""
-    saved = OutboundEmail.objects.bulk_create(emails, batch_size=500)
+    if connection.features.can_return_rows_from_bulk_insert:
+        saved = OutboundEmail.objects.bulk_create(emails, batch_size=500)
+    else:  # SQLite before 3.35 gives bulk-created rows no keys, and the task needs them
+        for email in emails:
+            email.save()
+        saved = emails
     for email in saved:
         _enqueue_on_commit(email.pk)
     return saved

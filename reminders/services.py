@@ -145,11 +145,12 @@ def _load(ids: list[int]) -> list[Reminder]:
 def _handle_chunk(reminders: list[Reminder], *, now: datetime) -> list[tuple[int, str]]:
     """Handles the chunk's rows in the caller's transaction: each row's message is built
     (reads only), the row claimed with its own conditional UPDATE, and the claimed rows'
-    e-mails saved together (email_queue_many). Returns (pk, outcome) pairs."""
+    e-mails saved together (email_queue_many). A breach (a timeline entry, rare) is claimed
+    and written in a savepoint of its own, so that a failing write fails that row alone.
+    Returns (pk, outcome) pairs."""
     outcomes: list[tuple[int, str]] = []
     emails: list[OutboundEmail] = []
     for reminder in reminders:
-        message: Message | None = None
         outcome = _missed(reminder, now)
         if outcome is None:
             try:
@@ -157,19 +158,19 @@ def _handle_chunk(reminders: list[Reminder], *, now: datetime) -> list[tuple[int
             except Exception as exc:  # a row whose message cannot be made fails alone
                 outcome = _fail(reminder, exc)
             else:
-                outcome = _claim(reminder, now, sent=message is not None)
-        if outcome == "sent" and message is not None:
-            if isinstance(message, OutboundEmail):
-                emails.append(message)
-            else:
-                message()
+                if message is None or isinstance(message, OutboundEmail):
+                    outcome = _claim(reminder, now, sent=message is not None)
+                    if outcome == "sent" and message is not None:
+                        emails.append(message)
+                else:
+                    outcome = _claim_and_write(reminder, now, message)
         outcomes.append((reminder.pk, outcome))
     email_queue_many(emails)
     return outcomes
 
 
 def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
-    """Handles one due row in a savepoint of its own; returns the outcome's name: "sent",
+    """Handles one due row in savepoints of its own; returns the outcome's name: "sent",
     "skipped", "missed" or "failed" ("skipped" too when another sweep claimed it first).
     May run inside the caller's transaction: the e-mail is then queued when that commits."""
     missed = _missed(reminder, now)
@@ -178,6 +179,16 @@ def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
     try:
         with transaction.atomic():
             message = _message(reminder, now)
+    except Exception as exc:
+        return _fail(reminder, exc)
+    return _claim_and_write(reminder, now, message)
+
+
+def _claim_and_write(reminder: Reminder, now: datetime, message: Message | None) -> str:
+    """Claims the row and writes its message in one savepoint: a failing write rolls both
+    back (no e-mail, no entry) and the row is failed with the reason."""
+    try:
+        with transaction.atomic():
             outcome = _claim(reminder, now, sent=message is not None)
             if outcome == "sent" and message is not None:
                 if isinstance(message, OutboundEmail):
@@ -185,7 +196,6 @@ def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
                 else:
                     message()
     except Exception as exc:
-        # The savepoint rolled back (no e-mail); the row is failed with the reason.
         return _fail(reminder, exc)
     return outcome
 

@@ -362,3 +362,19 @@ def test_sweep_a_chunk_the_database_refuses_goes_row_by_row(quiet, monkeypatch):
     assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2
     sweep_at(at(WED, 9, 5))
     assert mails("followup_due").count() == 2
+
+
+def test_sweep_a_breach_whose_timeline_entry_breaks_fails_alone(quiet, monkeypatch):
+    # Found in review: the chunk wrote the breach outside any savepoint, so one failing
+    # entry stopped every sweep at that chunk.
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    Case.objects.filter(pk=quiet.case.pk).update(first_response_due=at(WED, 8, 0))
+
+    def breaks(**kwargs):
+        raise ValueError("timeline broke")
+
+    monkeypatch.setattr(services, "case_event_record", breaks)
+    result = sweep_at(at(WED, 9, 0))
+    assert len(result.sent) == 1 and len(result.failed) == 1
+    assert Reminder.objects.get(status=Reminder.Status.FAILED).kind == Reminder.Kind.RESPONSE_BREACH
+    assert mails("followup_due").count() == 1
