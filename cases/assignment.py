@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.events import case_event_record, case_lock, first_response_mark
-from cases.models import Case, FollowUp
+from cases.models import Case, CaseEvent, FollowUp
 from cases.registries import case_work_holders, case_work_return_hooks
 from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, Membership, Organisation
 from contacts.selectors import (
@@ -149,20 +149,46 @@ def case_work_open_to(
 
 @transaction.atomic
 def case_share(
-    *, case: Case, organisation: Organisation, actor: User | None, for_work: bool = False
+    *,
+    case: Case,
+    organisation: Organisation,
+    actor: User | None,
+    for_work: bool = False,
+    reason: str = "",
 ) -> Case:
     """Shares the case with an organisation the consent covers. `for_work`: because work on
-    the case was given there (rule 1), which the timeline says."""
+    the case was given there (rule 1), which the timeline says. `reason`: the app's action
+    that made the share ("jobs.suggestion"), kept on its timeline entry so that the app can
+    tell its own share from one made by hand (case_share_reason)."""
     case_lock(case=case)
     consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     if case.shared_with.filter(pk=organisation.pk).exists():
         return case
     case.shared_with.add(organisation)
-    data: dict[str, int | bool] = {"organisation": organisation.pk}
+    data: dict[str, int | bool | str] = {"organisation": organisation.pk}
     if for_work:
         data["for_work"] = True
+    if reason:
+        data["reason"] = reason
     case_event_record(case=case, kind="cases.case.shared", actor=actor, data=data)
     return case
+
+
+def case_share_reason(*, case: Case, organisation: Organisation) -> str | None:
+    """Why the current share with the organisation was made: case_share's `reason` ("" when
+    none was given, as by hand), or None when the case is not shared with it. Read from the
+    latest share on the timeline: every share goes through case_share."""
+    if not case.shared_with.filter(pk=organisation.pk).exists():
+        return None
+    event = (
+        CaseEvent.objects.filter(
+            case=case, kind="cases.case.shared", data__organisation=organisation.pk
+        )
+        .order_by("-pk")
+        .only("data")
+        .first()
+    )
+    return "" if event is None else str(event.data.get("reason", ""))
 
 
 @transaction.atomic

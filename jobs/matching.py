@@ -185,10 +185,11 @@ def candidates_for_need(
     rows = list(cases[: CANDIDATE_LIMIT + 1])
     truncated = len(rows) > CANDIDATE_LIMIT
     rows = rows[:CANDIDATE_LIMIT]
+    # A person "not placed" may be suggested again (a new round): not counted as suggested.
     suggested = set(
-        NeedSuggestion.objects.filter(need=need, case__in=[c.pk for c in rows]).values_list(
-            "case_id", "person"
-        )
+        NeedSuggestion.objects.filter(need=need, case__in=[c.pk for c in rows])
+        .exclude(outcome=NeedSuggestion.Outcome.DECLINED)
+        .values_list("case_id", "person")
     )
     found = Candidates(truncated=truncated)
     newcomers_seen: set[int] = set()
@@ -257,7 +258,11 @@ def needs_for_case(*, case: Case, user: User | AnonymousUser) -> list[NeedFit]:
         .filter(by_minor)
         .order_by("deadline", "pk")
     )
-    suggested = set(NeedSuggestion.objects.filter(case=case).values_list("need_id", "person"))
+    suggested = set(
+        NeedSuggestion.objects.filter(case=case)
+        .exclude(outcome=NeedSuggestion.Outcome.DECLINED)
+        .values_list("need_id", "person")
+    )
     fits: list[NeedFit] = []
     for need in needs:
         for person, code in people:

@@ -155,8 +155,9 @@ class NeedSuggestion(models.Model):
         _("outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
     )
     outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
-    # The suggestion shared the case with the employer (it was not shared before): the
-    # share ends when no suggestion to that employer is open or placed (jobs.services).
+    # The suggestion (or its latest round) shared the case with the employer: it was not
+    # shared before. For the record; whether a share ends is read from the timeline
+    # (jobs.services._release_share, cases.assignment.case_share_reason).
     shared_by_suggestion = models.BooleanField(_("shared by the suggestion"), default=False)
 
     class Meta:

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.assignment import case_share, case_unshare
-from cases.events import case_event_record
+from cases.assignment import case_share, case_share_reason, case_unshare
+from cases.events import case_event_record, case_lock
 from cases.models import Case
 from cases.selectors import case_list_visible
 from contacts.models import Locality, Municipality, Organisation
@@ -22,6 +22,8 @@ from jobs.selectors import employers_for_user, need_can_suggest, need_list_visib
 from occupations.models import Occupation
 
 # What need_update may change; the state changes only through need_close.
+# case_share's reason for a share a suggestion made: _release_share ends only those.
+SHARE_REASON = "jobs.suggestion"
 NEED_FIELDS = (
     "occupation",
     "positions",
@@ -146,15 +148,17 @@ def need_close(*, need: RecruitmentNeed, state: str, actor: User) -> Recruitment
 
 
 def _release_share(*, case: Case, employer: Organisation, actor: User) -> None:
-    """Unshares the case from the employer when a suggestion made the share and none to
-    that employer is still open (pending on an open need) or placed: the share was for
-    the suggestion only. case_unshare puts it on the timeline."""
-    suggestions = NeedSuggestion.objects.filter(case=case, need__employer=employer)
-    if not suggestions.filter(shared_by_suggestion=True).exists():
+    """Unshares the case from the employer when a suggestion made the current share and
+    none to that employer is still open (pending on an open need) or placed: the share was
+    for the suggestion only. A share made by hand, or before the suggestion, stays, however
+    the suggestions end. case_unshare puts it on the timeline."""
+    if case_share_reason(case=case, organisation=employer) != SHARE_REASON:
         return
-    if suggestions.filter(
+    if NeedSuggestion.objects.filter(
         Q(outcome=NeedSuggestion.Outcome.PLACED)
-        | Q(outcome=NeedSuggestion.Outcome.PENDING, need__state=RecruitmentNeed.State.OPEN)
+        | Q(outcome=NeedSuggestion.Outcome.PENDING, need__state=RecruitmentNeed.State.OPEN),
+        case=case,
+        need__employer=employer,
     ).exists():
         return
     case_unshare(case=case, organisation=employer, actor=actor)
@@ -173,8 +177,9 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
     code = matching.fitting_code(need=need, case=case, person=person)
     if code is None:
         raise ValidationError(_("This person no longer fits the need."))
+    case_lock(case=case)  # before reading the share: a decline committing meanwhile ends it
     shared_before = case.shared_with.filter(pk=need.employer_id).exists()
-    case_share(case=case, organisation=need.employer, actor=actor)
+    case_share(case=case, organisation=need.employer, actor=actor, reason=SHARE_REASON)
     suggestion, created = NeedSuggestion.objects.get_or_create(
         need=need,
         case=case,
@@ -191,7 +196,7 @@ def need_suggest(*, need: RecruitmentNeed, case: Case, person: str, actor: User)
         suggestion.outcome, suggestion.outcome_at = NeedSuggestion.Outcome.PENDING, None
         suggestion.occupation_id, suggestion.suggested_by = code, actor
         suggestion.created_at = timezone.now()
-        suggestion.shared_by_suggestion = suggestion.shared_by_suggestion or not shared_before
+        suggestion.shared_by_suggestion = not shared_before
         suggestion.save()
         created = True
     if created:

@@ -263,3 +263,61 @@ def test_need_suggest_is_for_coordinators_who_manage_the_case(jobs):
     assert need_can_suggest(user=jobs.coordinator, need=jobs.need, case=jobs.case)
     services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
     assert NeedSuggestion.objects.count() == 1
+
+
+def test_a_share_made_by_hand_after_a_decline_stays_through_the_next_round(jobs):
+    # Found in review: the suggestion's old "made the share" mark outlived the share it made,
+    # so the next round's decline removed the share staff had made by hand.
+    from cases.assignment import case_share, case_unshare
+
+    first = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    services.suggestion_outcome_record(suggestion=first, outcome="declined", actor=jobs.boss)
+    assert not _shared(jobs)
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    again = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert not again.shared_by_suggestion
+    services.suggestion_outcome_record(suggestion=again, outcome="declined", actor=jobs.boss)
+    assert _shared(jobs)
+    other = services.need_suggest(
+        need=_second_need(jobs), case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    services.suggestion_outcome_record(suggestion=other, outcome="declined", actor=jobs.boss)
+    assert _shared(jobs)
+    case_unshare(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    assert not _shared(jobs)
+
+
+def test_a_share_a_suggestion_makes_again_after_consent_returns_ends_with_it(jobs):
+    # Found in review: shared by hand, suggested (pending), consent withdrawn (unshared) and
+    # given again, suggested again: that share is the suggestion's and ends with the need.
+    from cases.assignment import case_share
+    from cases.services import consent_withdraw
+    from contacts.models import Consent
+    from contacts.services import consent_record
+
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    newcomer = jobs.case.newcomer
+    consent_withdraw(newcomer=newcomer, scope=Consent.Scope.EMPLOYER, actor=jobs.coordinator)
+    assert not _shared(jobs)
+    consent_record(newcomer=newcomer, scopes=[Consent.Scope.EMPLOYER])
+    services.need_suggest(need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator)
+    assert _shared(jobs)
+    services.need_close(need=jobs.need, state="filled", actor=jobs.boss)
+    assert not _shared(jobs)
+
+
+def test_a_person_not_placed_is_offered_to_suggest_again(jobs):
+    from jobs.matching import candidates_for_need, needs_for_case
+
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    assert all(c.suggested for c in candidates_for_need(need=jobs.need, user=jobs.coordinator))
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
+    assert not any(c.suggested for c in candidates_for_need(need=jobs.need, user=jobs.coordinator))
+    assert not any(fit.suggested for fit in needs_for_case(case=jobs.case, user=jobs.coordinator))
