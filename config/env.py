@@ -12,6 +12,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+# The embedded default's connections: a busy timeout, or concurrent writers fail at once
+# with "database is locked"; secure_delete, so that erased text is overwritten with zeros in
+# the file's freed pages rather than left readable there.
+SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA secure_delete = ON"}
+
+
 def _env_raw(name: str) -> str | None:
     """NAME's value, or the content of the file named by NAME_FILE (container and
     Kubernetes secrets are mounted as files). Every helper below reads through this, so

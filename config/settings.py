@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The strict helpers every variable is read through; `<NAME>_FILE` works for each.
 from config.env import (
+    SQLITE_OPTIONS,
     env_bool,
     env_int,
     env_list,
@@ -265,11 +266,7 @@ TEMPLATES = template_engines(BASE_DIR / "templates", CONTEXT_PROCESSORS)
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A busy timeout, or concurrent writers fail at once with "database is locked"; erased
-    # text overwritten with zeros in the file's freed pages, not left readable there.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, init_command="PRAGMA secure_delete = ON"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds to wait for Redis: a cache host that drops packets must cost a request a second,
