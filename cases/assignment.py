@@ -163,8 +163,12 @@ def case_share(
     case_lock(case=case)
     consent_require(newcomer=case.newcomer, organisation=organisation, field="organisation")
     if case.shared_with.filter(pk=organisation.pk).exists():
-        return case
-    case.shared_with.add(organisation)
+        # Shared already for an app's action: sharing by hand or for work makes the share
+        # staff's, and the timeline says so, so that the app no longer ends it.
+        if reason or not case_share_reason(case=case, organisation=organisation):
+            return case
+    else:
+        case.shared_with.add(organisation)
     data: dict[str, int | bool | str] = {"organisation": organisation.pk}
     if for_work:
         data["for_work"] = True

@@ -151,7 +151,10 @@ def _release_share(*, case: Case, employer: Organisation, actor: User) -> None:
     """Unshares the case from the employer when a suggestion made the current share and
     none to that employer is still open (pending on an open need) or placed: the share was
     for the suggestion only. A share made by hand, or before the suggestion, stays, however
-    the suggestions end. case_unshare puts it on the timeline."""
+    the suggestions end. case_unshare puts it on the timeline. The case is locked first:
+    a suggestion to another need committing between the check and the unshare would be
+    left pending on a case its employer no longer sees."""
+    case_lock(case=case)
     if case_share_reason(case=case, organisation=employer) != SHARE_REASON:
         return
     if NeedSuggestion.objects.filter(

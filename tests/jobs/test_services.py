@@ -321,3 +321,21 @@ def test_a_person_not_placed_is_offered_to_suggest_again(jobs):
     services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
     assert not any(c.suggested for c in candidates_for_need(need=jobs.need, user=jobs.coordinator))
     assert not any(fit.suggested for fit in needs_for_case(case=jobs.case, user=jobs.coordinator))
+
+
+def test_sharing_by_hand_over_a_suggestions_share_makes_it_staffs(jobs):
+    # Found in review: sharing by hand a case a suggestion had shared changed nothing, so
+    # the decline then removed the share staff had asked for.
+    from cases.assignment import case_share
+
+    suggestion = services.need_suggest(
+        need=jobs.need, case=jobs.case, person="partner", actor=jobs.coordinator
+    )
+    case_share(case=jobs.case, organisation=jobs.firm, actor=jobs.coordinator)
+    services.suggestion_outcome_record(suggestion=suggestion, outcome="declined", actor=jobs.boss)
+    assert _shared(jobs)
+    shares = CaseEvent.objects.filter(case=jobs.case, kind="cases.case.shared")
+    assert [event.data.get("reason", "") for event in shares.order_by("pk")] == [
+        "jobs.suggestion",
+        "",
+    ]
