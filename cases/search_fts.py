@@ -101,15 +101,18 @@ def _present(using: str) -> set[str]:
 
 def fts_install(using: str = "default") -> None:
     """Creates the table and its triggers where missing, and refills the table when any was
-    missing (rows written meanwhile were not copied). Nothing when unsupported."""
-    if not fts_supported(using) or _present(using) >= {TABLE, *TRIGGERS}:
+    missing (rows written meanwhile were not copied). Nothing when unsupported. Marks the
+    table ready, so that a process that migrated asks sqlite_master no more."""
+    if not fts_supported(using):
         return
-    with connections[using].cursor() as cursor:
-        cursor.execute(CREATE_TABLE)
-        for statement in FILL:
-            cursor.execute(statement)
-        for name, body in TRIGGERS.items():
-            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+    if not _present(using) >= {TABLE, *TRIGGERS}:
+        with connections[using].cursor() as cursor:
+            cursor.execute(CREATE_TABLE)
+            for statement in FILL:
+                cursor.execute(statement)
+            for name, body in TRIGGERS.items():
+                cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+    _ready[using] = True
 
 
 def fts_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
