@@ -18,7 +18,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -155,7 +155,7 @@ def email_queue_many(emails: list[OutboundEmail]) -> list[OutboundEmail]:
     """Saves rows from email_build in a few INSERTs, in the caller's transaction, each sent
     once it commits (as email_queue). The reminder sweep queues thousands at a time: a
     query per e-mail was most of its cost (bench/reminders.py)."""
-    if connection.features.can_return_rows_from_bulk_insert:
+    if connections[OutboundEmail.objects.db].features.can_return_rows_from_bulk_insert:
         saved = OutboundEmail.objects.bulk_create(emails, batch_size=500)
     else:  # SQLite before 3.35 gives bulk-created rows no keys, and the task needs them
         for email in emails:

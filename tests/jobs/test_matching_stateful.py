@@ -66,23 +66,22 @@ def _world(jobs):
         f.make_case(newcomer=electrician, organisation=jobs.world.kommune),
         f.make_case(newcomer=mechanic, organisation=jobs.world.kommune),
     ]
-    rival_need = services.need_create(
-        employer=jobs.rival,
-        occupation=occupation("7411"),
-        municipality=jobs.narvik,
-        positions=1,
-        contact_name="Kari Lie",
-        actor=jobs.rival_boss,
-    )
-    second_need = services.need_create(
-        employer=jobs.firm,
-        occupation=occupation("741"),
-        municipality=jobs.narvik,
-        positions=1,
-        contact_name="Per",
-        actor=jobs.boss,
-    )
-    return cases, [jobs.need, rival_need, second_need]
+    # The rival's need for electricians, and the firm's second need (the minor group).
+    more_needs = [
+        services.need_create(
+            employer=employer,
+            occupation=occupation(code),
+            municipality=jobs.narvik,
+            positions=1,
+            contact_name="Kari Lie",
+            actor=actor,
+        )
+        for employer, code, actor in [
+            (jobs.rival, "7411", jobs.rival_boss),
+            (jobs.firm, "741", jobs.boss),
+        ]
+    ]
+    return cases, [jobs.need, *more_needs]
 
 
 class MatchingMachine(RuleBasedStateMachine):
