@@ -7,9 +7,9 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Max, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.links import case_page_link
 from cases.models import Case, CaseEvent, FollowUp
 from cases.selectors import case_list_visible, my_followups_open
 from contacts.selectors import staff_access
@@ -75,16 +75,12 @@ def digest_for_user(*, user: User, now: datetime) -> Digest:
     )
     with translation.override(settings.LANGUAGE_CODE):
         return Digest(
-            followups=[DigestLine(f, _case_link(f.case_id)) for f in followups],
-            steps=[DigestLine(s, _case_link(s.plan.case_id)) for s in steps],
-            assigned=[DigestLine(c, _case_link(c.pk)) for c in assigned],
-            unassigned=[DigestLine(c, _case_link(c.pk)) for c in unassigned],
+            followups=[DigestLine(f, case_page_link(f.case_id)) for f in followups],
+            steps=[DigestLine(s, case_page_link(s.plan.case_id)) for s in steps],
+            assigned=[DigestLine(c, case_page_link(c.pk)) for c in assigned],
+            unassigned=[DigestLine(c, case_page_link(c.pk)) for c in unassigned],
             today=today,
         )
-
-
-def _case_link(case_id: int) -> str:
-    return settings.SITE_URL + reverse("cases:detail", kwargs={"pk": case_id})
 
 
 def followups_with_last_reminded(followups: list[FollowUp]) -> list[FollowUp]:

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.links import case_page_link
 from cases.models import Case, FollowUp
 from cases.services import case_event_record
 from cases.workingtime import is_working_day, local_at
@@ -101,11 +101,15 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
         chunk = due_ids[start : start + CHUNK]
         try:
             with transaction.atomic():
-                outcomes = _handle_chunk(_load(chunk), now=now)
-        except DatabaseError:
-            # The database refused something in the chunk (it rolled back whole): row by
-            # row, each in a savepoint of its own, so that one bad row fails alone.
-            logger.exception("reminders: a chunk failed; handling its rows one by one")
+                outcomes = _handle_chunk(chunk, now=now)
+        except DatabaseError as exc:
+            # The database refused something in the chunk, or another sweep claimed some of
+            # its rows (_ClaimLost); it rolled back whole. Row by row, each in a savepoint
+            # of its own, so that one bad row fails alone and a claimed row is skipped.
+            if isinstance(exc, _ClaimLost):
+                logger.info("reminders: %s; handling the chunk row by row", exc)
+            else:
+                logger.exception("reminders: a chunk failed; handling its rows one by one")
             with transaction.atomic():
                 outcomes = [
                     (reminder.pk, reminder_handle_one(reminder=reminder, now=now))
@@ -133,40 +137,69 @@ def _due_ids(now: datetime) -> list[int]:
     )
 
 
-def _load(ids: list[int]) -> list[Reminder]:
-    """The due rows with what their e-mails need, in one query (plus the step titles)."""
+def _load(ids: list[int], *, lock: bool = False) -> list[Reminder]:
+    """The due rows with what their e-mails need, in one query (plus the step titles). With
+    `lock`, only the rows still pending, locked until the caller's transaction ends (on
+    PostgreSQL: a second sweep waits here, then finds them claimed; SQLite serialises
+    writers and ignores the lock)."""
+    rows = Reminder.objects.filter(pk__in=ids)
+    if lock:
+        rows = _pending_rows(ids).select_for_update(of=("self",))
     return list(
-        Reminder.objects.filter(pk__in=ids)
-        .select_related("followup__case", "step__plan__case", "case", "user", "newcomer")
-        .order_by("due_at", "pk")
+        rows.select_related(
+            "followup__case", "step__plan__case", "case", "user", "newcomer"
+        ).order_by("due_at", "pk")
     )
 
 
-def _handle_chunk(reminders: list[Reminder], *, now: datetime) -> list[tuple[int, str]]:
-    """Handles the chunk's rows in the caller's transaction: each row's message is built
-    (reads only), the row claimed with its own conditional UPDATE, and the claimed rows'
-    e-mails saved together (email_queue_many). A breach (a timeline entry, rare) is claimed
-    and written in a savepoint of its own, so that a failing write fails that row alone.
-    Returns (pk, outcome) pairs."""
-    outcomes: list[tuple[int, str]] = []
+class _ClaimLost(DatabaseError):
+    """A chunk's claim matched fewer rows than it locked: another sweep got there first
+    (SQLite, where nothing is locked). The chunk rolls back and goes row by row."""
+
+
+def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
+    """Handles the chunk's rows in the caller's transaction: the rows still pending are
+    locked and read, each row's message built (reads only), and then every row is claimed
+    by one conditional UPDATE per outcome and the claimed rows' e-mails saved together
+    (email_queue_many). A claim that matches fewer rows than it names raises _ClaimLost,
+    so the caller rolls the chunk back: exactly once does not depend on the lock. A breach
+    (a timeline entry, rare) is claimed and written in a savepoint of its own, so that a
+    failing write fails that row alone. Returns (pk, outcome) pairs."""
+    reminders = _load(ids, lock=True)
+    # A row no longer pending was claimed by another sweep since the ids were read.
+    outcomes: dict[int, str] = dict.fromkeys(ids, "skipped")
+    claims: dict[str, list[int]] = {"sent": [], "skipped": [], "missed": []}
     emails: list[OutboundEmail] = []
     for reminder in reminders:
-        outcome = _missed(reminder, now)
-        if outcome is None:
-            try:
-                message = _message(reminder, now)
-            except Exception as exc:  # a row whose message cannot be made fails alone
-                outcome = _fail(reminder, exc)
-            else:
-                if message is None or isinstance(message, OutboundEmail):
-                    outcome = _claim(reminder, now, sent=message is not None)
-                    if outcome == "sent" and message is not None:
-                        emails.append(message)
-                else:
-                    outcome = _claim_and_write(reminder, now, message)
-        outcomes.append((reminder.pk, outcome))
+        if _is_missed(reminder, now):
+            claims["missed"].append(reminder.pk)
+            continue
+        try:
+            message = _message(reminder, now)
+        except Exception as exc:  # a row whose message cannot be made fails alone
+            outcomes[reminder.pk] = _fail(reminder, exc)
+            continue
+        if message is None:
+            claims["skipped"].append(reminder.pk)
+        elif isinstance(message, OutboundEmail):
+            claims["sent"].append(reminder.pk)
+            emails.append(message)
+        else:
+            outcomes[reminder.pk] = _claim_and_write(reminder, now, message)
+    changes: dict[str, dict[str, Any]] = {
+        "sent": {"status": Status.SENT, "sent_at": now},
+        "skipped": {"status": Status.SKIPPED, "sent_at": now},
+        "missed": {"status": Status.MISSED},
+    }
+    for outcome, pks in claims.items():
+        if not pks:
+            continue
+        claimed = _pending_rows(pks).update(**changes[outcome])
+        if claimed != len(pks):
+            raise _ClaimLost(f"{len(pks) - claimed} of {len(pks)} rows claimed meanwhile")
+        outcomes.update(dict.fromkeys(pks, outcome))
     email_queue_many(emails)
-    return outcomes
+    return list(outcomes.items())
 
 
 def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
@@ -201,13 +234,21 @@ def _claim_and_write(reminder: Reminder, now: datetime, message: Message | None)
 
 
 def _pending(reminder: Reminder) -> Any:
-    return Reminder.objects.filter(pk=reminder.pk, status=Status.PENDING, sent_at=None)
+    return _pending_rows([reminder.pk])
+
+
+def _pending_rows(pks: list[int]) -> Any:
+    return Reminder.objects.filter(pk__in=pks, status=Status.PENDING, sent_at=None)
+
+
+def _is_missed(reminder: Reminder, now: datetime) -> bool:
+    """A row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed, not sent."""
+    missed_before = now - timedelta(days=settings.REMINDERS_MISSED_AFTER_DAYS)
+    return reminder.kind not in NEVER_MISSED and reminder.due_at < missed_before
 
 
 def _missed(reminder: Reminder, now: datetime) -> str | None:
-    """A row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed, not sent."""
-    missed_before = now - timedelta(days=settings.REMINDERS_MISSED_AFTER_DAYS)
-    if reminder.kind in NEVER_MISSED or reminder.due_at >= missed_before:
+    if not _is_missed(reminder, now):
         return None
     return "missed" if _pending(reminder).update(status=Status.MISSED) == 1 else "skipped"
 
@@ -332,7 +373,7 @@ def _still_open(item: FollowUp | PlanStep) -> bool:
 
 def _case_url(case_id: int, language: str) -> str:
     with translation.override(language):
-        return settings.SITE_URL + reverse("cases:detail", kwargs={"pk": case_id})
+        return case_page_link(case_id)
 
 
 # --- Planning ----------------------------------------------------------------------------
