@@ -38,7 +38,7 @@ from cases.saved_views import saved_view_active, saved_view_query, saved_views_f
 from cases.unread import case_mark_read, unread_count
 from config.forms import form_add_service_errors
 from config.http import AuthenticatedHttpRequest
-from config.pagination import CappedPaginator
+from config.pagination import SECTION_COUNT_CAP, CappedPaginator, count_at_most
 from contacts.forms import HouseholdMemberOccupationForm, NewcomerForm
 from contacts.models import Consent, HouseholdMember
 from contacts.selectors import staff_access
@@ -142,9 +142,10 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cases/case_mine.html",
         {
             "triage": list(triage[:TRIAGE_SHOWN]),
-            "triage_count": triage.count(),
+            "triage_count": count_at_most(triage, SECTION_COUNT_CAP),
             "followups": list(followups[:MINE_SHOWN]),
-            "followups_count": followups.count(),
+            "followups_count": count_at_most(followups, SECTION_COUNT_CAP),
+            "count_cap": SECTION_COUNT_CAP,
             "cases": list(
                 selectors.my_cases_open_first(user=request.user, today=today, limit=MINE_SHOWN)
             ),

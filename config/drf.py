@@ -4,23 +4,45 @@ so this module must not import those (or drf-spectacular)."""
 
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from config.pagination import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
     """Pages of 25 by default. Every list orders by a unique key last, so pages never repeat
-    or skip a row."""
+    or skip a row. The count stops at COUNT_CAP, as the case list's does: counting a
+    million cases took most of a coordinator's request (docs/benchmarks.md). Above the cap
+    `count` is the cap, `count_capped` is true, and the pages go as far as the cap; a
+    client narrows the list with filters to reach the rest."""
 
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        paginator = cast(CappedPaginator, self.page.paginator)
+        response.data["count_capped"] = paginator.is_capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "More rows than `count` (the cap): narrow the list with filters.",
+        }
+        paged["required"] = [*paged.get("required", []), "count_capped"]
+        return paged
 
 
 class _ClientAddress:

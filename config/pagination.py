@@ -11,6 +11,17 @@ from django.db.models import QuerySet
 # filter. Counting every visible row cost a member's list a scan of all the cases
 # (18-25 ms at 100,000 of them; docs/benchmarks.md), and the cost grew with the data.
 COUNT_CAP = 10_000
+# The counts beside the sections of "My work" stop here and read "1000+": a coordinator
+# with 180,000 open plan steps waited a second for their exact number (a million cases,
+# docs/benchmarks.md), and no one acts on it.
+SECTION_COUNT_CAP = 1000
+
+
+def count_at_most(rows: QuerySet, cap: int) -> int:
+    """How many rows there are, but at most cap + 1 (which tells "exactly the cap" from
+    "more"): the count stops reading there. Only the keys are counted, without the joins
+    and figures a page selects."""
+    return rows.values("pk").order_by()[: cap + 1].count()
 
 
 class CappedPaginator(Paginator):
@@ -30,9 +41,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        # One more than the cap tells "exactly the cap" from "more". Only the keys are
-        # counted: the list's joins and per-row figures are not needed for a count.
-        return self.object_list.values("pk").order_by()[: self.cap + 1].count()
+        return count_at_most(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case
+from config.pagination import SECTION_COUNT_CAP, count_at_most
 from contacts.models import Newcomer
 from onboarding import selectors, services
 from onboarding.forms import MoveDateForm, StepAddForm, StepReassignForm
@@ -49,7 +50,7 @@ def my_steps_part_context(request: HttpRequest, today: date) -> dict[str, Any] |
     shown = list(steps[:MINE_SHOWN])
     if not shown:
         return None
-    return {"steps": shown, "count": steps.count()}
+    return {"steps": shown, "count": count_at_most(steps, SECTION_COUNT_CAP)}
 
 
 def progress_annotations() -> dict[str, Any]:

@@ -23,6 +23,8 @@ def test_schema_renders_every_endpoint(client):
         "code",
         "errors",
     }
+    paged = schema["components"]["schemas"]["PaginatedCaseListOutputList"]
+    assert {"count", "count_capped", "results"} <= set(paged["required"])
 
 
 @pytest.mark.django_db

@@ -158,3 +158,28 @@ def test_my_work_lists_my_open_plan_steps_with_their_case(world, login):
     assert set(pages.links_to_cases(steps)) == {world.case.pk}
     assert f"{world.case.reference} · {world.case.newcomer.name}" in steps
     assert str(mine[0].title) in steps
+
+
+def test_my_work_counts_stop_at_the_cap(world, login, monkeypatch):
+    # Counting every open step of a busy coordinator took a second at a million cases: the
+    # sections' counts stop one past the cap and read "N+" (config.pagination).
+    import cases.views
+    import onboarding.parts
+
+    f.make_plan(case=world.case, actor=world.owner)
+    steps = my_plan_steps_open(user=world.owner).count()
+    for _ in range(2):
+        f.make_followup(case=world.case, assignee=world.owner, due_date=date(2027, 5, 1))
+    for _ in range(3):
+        f.make_case(organisation=world.kommune)  # new, nobody owns it
+    client = login(world.owner)
+    for module in (cases.views, onboarding.parts):
+        monkeypatch.setattr(module, "SECTION_COUNT_CAP", 2)
+    page = client.get(reverse("cases:mine"))
+    assert "(2)</span></h2>" in pages.section(page, "followups-heading")
+    assert "(2+)</span></h2>" in pages.section(page, "triage-heading")
+    assert steps > 2 and "(2+)</span></h2>" in pages.section(page, "steps-heading")
+    for module in (cases.views, onboarding.parts):
+        monkeypatch.setattr(module, "SECTION_COUNT_CAP", 1000)
+    page = client.get(reverse("cases:mine"))
+    assert pages.heading_count(pages.section(page, "steps-heading")) == steps
