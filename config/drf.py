@@ -31,8 +31,10 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        paginator = cast(CappedPaginator, self.page.paginator)
-        response.data["count_capped"] = paginator.is_capped
+        page = self.page  # set by paginate_queryset, which runs first
+        response.data["count_capped"] = (
+            page is not None and cast(CappedPaginator, page.paginator).is_capped
+        )
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
