@@ -4,7 +4,7 @@ files), and a typo raises ImproperlyConfigured instead of passing silently."""
 
 import os
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -16,6 +16,21 @@ _FALSE = {"0", "false", "no", "off", ""}
 # with "database is locked"; secure_delete, so that erased text is overwritten with zeros in
 # the file's freed pages rather than left readable there.
 SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA secure_delete = ON"}
+# PostgreSQL's: JIT compilation off. It starts on a plan's estimated cost, which grows with
+# the tables although these pages read a few thousand rows; at a million cases compiling
+# took 41 of the 66 ms of "My work"'s main query (docs/benchmarks.md). A DATABASE_URL
+# that names its own `options` keeps them.
+POSTGRES_OPTIONS = {"options": "-c jit=off"}
+
+
+def database_options(database: dict[str, Any]) -> dict[str, Any]:
+    """The connection options for DATABASES["default"]: the URL's, over our defaults."""
+    given = database.get("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return {**given, **SQLITE_OPTIONS}
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        return {**POSTGRES_OPTIONS, **given}
+    return given
 
 
 def _env_raw(name: str) -> str | None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The strict helpers every variable is read through; `<NAME>_FILE` works for each.
 from config.env import (
-    SQLITE_OPTIONS,
+    database_options,
     env_bool,
     env_int,
     env_list,
@@ -265,8 +265,7 @@ CONTEXT_PROCESSORS = [
 TEMPLATES = template_engines(BASE_DIR / "templates", CONTEXT_PROCESSORS)
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+DATABASES["default"]["OPTIONS"] = database_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds to wait for Redis: a cache host that drops packets must cost a request a second,
