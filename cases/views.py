@@ -83,7 +83,7 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    base = selectors.case_rows_for_screen(user=request.user, today=today)
+    base = selectors.case_list_visible(user=request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
     if case_filter.is_bound and not case_filter.is_valid():
@@ -105,7 +105,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter_errors": bool(case_filter.errors),
             "page": page,
             # Read here, once: the template only loops over rows already fetched.
-            "rows": list(page.object_list),
+            "rows": selectors.case_rows_of_page(
+                user=request.user, today=today, page=page.object_list
+            ),
             "query": query.urlencode(),
             "today": today,
             "columns": list(case_list_columns),

@@ -160,6 +160,28 @@ def test_case_list_filters_search_and_paginate(world, login):
 
 
 @pytest.mark.django_db
+def test_case_list_rows_keep_the_lists_order_page_by_page(world, login):
+    # The rows of a page are read by their keys (cases.selectors.case_rows_of_page): they
+    # must come back in the list's order, the default (newest first) included, which the
+    # keys' query takes from the model. Created oldest last, so pk order is not the answer.
+    now = timezone.now()
+    for i in range(27):
+        case = f.make_case(organisation=world.kommune)
+        Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(hours=i))
+    client = login(world.coordinator)
+    shown = []
+    for query in ("", "?page=2", "?status=new", "?status=new&page=2"):
+        shown.append(pages.case_list_ids(client.get(reverse("cases:list") + query)))
+    created = dict(Case.objects.values_list("pk", "created_at"))
+    newest_first = sorted(created, key=lambda pk: (created[pk], pk), reverse=True)
+    assert shown[0] + shown[1] == newest_first
+    new = set(Case.objects.filter(status="new").values_list("pk", flat=True))
+    assert len(new) > 25 and shown[2] + shown[3] == [pk for pk in newest_first if pk in new]
+    oldest = client.get(reverse("cases:list") + "?ordering=created")
+    assert pages.case_list_ids(oldest) == newest_first[::-1][:25]
+
+
+@pytest.mark.django_db
 def test_case_list_above_the_count_cap_says_more_than_and_pages_to_the_cap(
     world, login, monkeypatch
 ):
