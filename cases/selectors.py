@@ -152,7 +152,8 @@ def case_rows_of_page(*, user: User, today: date, page: QuerySet[Case]) -> list[
     built each figure's subquery as a hash of every matching row (every overdue follow-up,
     every share), whatever the page's size."""
     rows = Case.objects.filter(pk__in=page.values("pk"))
-    ordering = page.query.order_by or Case._meta.ordering  # unfiltered: the model's order
+    # Unfiltered, the keys' query has no order_by of its own: the model's ordering applies.
+    ordering = page.query.order_by or tuple(Case._meta.ordering or ())
     return list(
         _with_screen_figures(rows, user=user, today=today)
         .only(*CASE_ROW_FIELDS)

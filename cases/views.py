@@ -2,12 +2,13 @@
 the form, call a service, redirect."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,7 +107,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             # Read here, once: the template only loops over rows already fetched.
             "rows": selectors.case_rows_of_page(
-                user=request.user, today=today, page=page.object_list
+                user=request.user, today=today, page=cast(QuerySet[Case], page.object_list)
             ),
             "query": query.urlencode(),
             "today": today,

@@ -3,45 +3,92 @@ config.api: DRF imports these while rest_framework.views and .generics are being
 so this module must not import those (or drf-spectacular)."""
 
 import io
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from config.pagination import CappedPaginator
+from config import pagination
+from config.pagination import count_at_most
 
 
 class Pagination(PageNumberPagination):
     """Pages of 25 by default. Every list orders by a unique key last, so pages never repeat
-    or skip a row. The count stops at COUNT_CAP, as the case list's does: counting a
-    million cases took most of a coordinator's request (docs/benchmarks.md). Above the cap
-    `count` is the cap, `count_capped` is true, and the pages go as far as the cap; a
-    client narrows the list with filters to reach the rest."""
+    or skip a row.
+
+    The count stops at COUNT_CAP, as the case list's does: counting a million cases took
+    most of a coordinator's request (docs/benchmarks.md). Above the cap `count` is the cap
+    and `count_capped` is true. The pages go on past it: a page reads one row more than it
+    returns to know whether there is a next, so a client that follows `next` gets every
+    row."""
 
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
-    django_paginator_class = CappedPaginator
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        self.request = self.page_request = request
+        size = self.get_page_size(request) or self.page_size
+        try:
+            self.number = int(request.query_params.get(self.page_query_param) or 1)
+        except ValueError:
+            raise NotFound(self.invalid_page_message) from None
+        if self.number < 1:
+            raise NotFound(self.invalid_page_message)
+        start = (self.number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        if self.number > 1 and not rows:
+            raise NotFound(self.invalid_page_message)
+        self.has_next = len(rows) > size
+        self.counted = (
+            count_at_most(queryset, pagination.COUNT_CAP)
+            if isinstance(queryset, QuerySet)
+            else len(queryset)
+        )
+        return rows[:size]
 
     def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        page = self.page  # set by paginate_queryset, which runs first
-        response.data["count_capped"] = (
-            page is not None and cast(CappedPaginator, page.paginator).is_capped
+        cap = pagination.COUNT_CAP
+        return Response(
+            {
+                "count": min(self.counted, cap),
+                "count_capped": self.counted > cap,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
         )
-        return response
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        url = self.page_request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self.number + 1)
+
+    def get_previous_link(self) -> str | None:
+        if self.number == 1:
+            return None
+        url = self.page_request.build_absolute_uri()
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         paged = super().get_paginated_response_schema(schema)
         paged["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "More rows than `count` (the cap): narrow the list with filters.",
+            "description": "More rows than `count` (the cap); `next` still leads to them.",
         }
         paged["required"] = [*paged.get("required", []), "count_capped"]
         return paged

@@ -3,6 +3,7 @@ the content of the file named by NAME_FILE (container and Kubernetes secrets are
 files), and a typo raises ImproperlyConfigured instead of passing silently."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, overload
 
@@ -23,7 +24,7 @@ SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA secure_delete = ON"}
 POSTGRES_OPTIONS = {"options": "-c jit=off"}
 
 
-def database_options(database: dict[str, Any]) -> dict[str, Any]:
+def database_options(database: Mapping[str, Any]) -> dict[str, Any]:
     """The connection options for DATABASES["default"]: the URL's, over our defaults."""
     given = database.get("OPTIONS", {})
     if database["ENGINE"] == "django.db.backends.sqlite3":

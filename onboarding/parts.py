@@ -50,7 +50,8 @@ def my_steps_part_context(request: HttpRequest, today: date) -> dict[str, Any] |
     shown = list(steps[:MINE_SHOWN])
     if not shown:
         return None
-    return {"steps": shown, "count": count_at_most(steps, SECTION_COUNT_CAP)}
+    cap = SECTION_COUNT_CAP
+    return {"steps": shown, "count": count_at_most(steps, cap), "cap": cap}
 
 
 def progress_annotations() -> dict[str, Any]:

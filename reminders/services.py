@@ -111,10 +111,11 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
             else:
                 logger.exception("reminders: a chunk failed; handling its rows one by one")
             with transaction.atomic():
-                outcomes = [
-                    (reminder.pk, reminder_handle_one(reminder=reminder, now=now))
-                    for reminder in _load(chunk)
-                ]
+                # As in _handle_chunk: a row no longer there was claimed by another sweep.
+                by_row = dict.fromkeys(chunk, "skipped")
+                for reminder in _load(chunk):
+                    by_row[reminder.pk] = reminder_handle_one(reminder=reminder, now=now)
+                outcomes = list(by_row.items())
         for pk, outcome in outcomes:
             getattr(result, outcome).append(pk)
     if result.sent or result.missed or result.failed:
@@ -153,8 +154,10 @@ def _load(ids: list[int], *, lock: bool = False) -> list[Reminder]:
 
 
 class _ClaimLost(DatabaseError):
-    """A chunk's claim matched fewer rows than it locked: another sweep got there first
-    (SQLite, where nothing is locked). The chunk rolls back and goes row by row."""
+    """A chunk's claim matched fewer rows than it read as pending: another sweep claimed
+    some of them in between. PostgreSQL's row locks rule that out and SQLite refuses the
+    second writer ("database is locked"), so this is a guard: should it happen, the chunk
+    rolls back and goes row by row, and exactly once does not rest on the lock."""
 
 
 def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
@@ -162,7 +165,8 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
     locked and read, each row's message built (reads only), and then every row is claimed
     by one conditional UPDATE per outcome and the claimed rows' e-mails saved together
     (email_queue_many). A claim that matches fewer rows than it names raises _ClaimLost,
-    so the caller rolls the chunk back: exactly once does not depend on the lock. A breach
+    and a database error while a message is built is raised as it is: the caller rolls the
+    chunk back and handles it row by row. A breach
     (a timeline entry, rare) is claimed and written in a savepoint of its own, so that a
     failing write fails that row alone. Returns (pk, outcome) pairs."""
     reminders = _load(ids, lock=True)
@@ -176,6 +180,10 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
             continue
         try:
             message = _message(reminder, now)
+        except DatabaseError:
+            # The transaction may be unusable now (PostgreSQL aborts it) and the error may
+            # pass ("database is locked"): the chunk goes row by row, each in a savepoint.
+            raise
         except Exception as exc:  # a row whose message cannot be made fails alone
             outcomes[reminder.pk] = _fail(reminder, exc)
             continue

@@ -5,7 +5,7 @@ from datetime import UTC, date, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
@@ -340,6 +340,25 @@ def test_sweep_a_row_whose_message_breaks_fails_alone(quiet, monkeypatch):
     failed = Reminder.objects.get(status=Reminder.Status.FAILED)
     assert failed.followup_id == followups[1].pk and "template broke" in failed.last_error
     assert sorted(m.body_text.count("Call") for m in mails("followup_due")) == [1, 1]
+
+
+def test_sweep_a_database_error_while_a_message_is_built_retries_the_row(quiet, monkeypatch):
+    # Found in review: a passing "database is locked" while one row's message was built
+    # failed that row for good. The chunk now goes row by row, where it is built again.
+    followups = _due_followups(quiet, 3)
+    build = services.email_build
+    refused: list[int] = []
+
+    def locked_once_on_the_second(**kwargs):
+        if kwargs["context"].get("item") == followups[1] and not refused:
+            refused.append(1)
+            raise OperationalError("database is locked")
+        return build(**kwargs)
+
+    monkeypatch.setattr(services, "email_build", locked_once_on_the_second)
+    result = sweep_at(at(WED, 9, 0))
+    assert refused and len(result.sent) == 3 and not result.failed
+    assert mails("followup_due").count() == 3
 
 
 def test_sweep_a_chunk_the_database_refuses_goes_row_by_row(quiet, monkeypatch):
