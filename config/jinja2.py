@@ -1,9 +1,9 @@
 """The Jinja2 environment of the staff pages that are rendered most (the case list, "My
-work"): Django's Jinja2 backend (settings.TEMPLATES, second entry), templates in
-templates/jinja2/. The Django template language resolves each `{{ case.newcomer.name }}`
-through a chain of lookups and renders each `{% include %}` through its own context
-stack; Jinja2 compiles a template to Python once, which made the case list's 25 rows
-several times cheaper (docs/benchmarks.md, "Staff pages, issue 24").
+work") and of every e-mail (outbox.emails): Django's Jinja2 backend (settings.TEMPLATES,
+second entry), templates in templates/jinja2/. The Django template language resolves each
+`{{ case.newcomer.name }}` through a chain of lookups and renders each `{% include %}`
+through its own context stack; Jinja2 compiles a template to Python once, which made the
+case list's 25 rows several times cheaper (docs/benchmarks.md, "Staff pages, issue 24").
 
 Translations: `{{ _("…") }}`, `{% trans trimmed %}…{% endtrans %}` and `ngettext`
 go through Django's gettext (newstyle: placeholders are filled and escaped by Jinja2, the
@@ -20,8 +20,9 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from jinja2 import Environment, pass_context
+from django.utils import formats, html, timezone, translation
+from jinja2 import Environment, pass_context, pass_eval_context
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -67,15 +68,29 @@ def include_part(context: Context, template_name: str, **extra: Any) -> Markup:
     )
 
 
-def gettext_escaped(message: str) -> Markup:
+@pass_eval_context
+def gettext_escaped(eval_ctx: EvalContext, message: str) -> str:
     """Jinja2's newstyle gettext marks the translation safe before filling it in: a
-    translation with `"` or `<` would then break out of an attribute. Escaped here, as
-    Django's {% translate %} escapes it (the placeholders Jinja2 escapes itself)."""
-    return escape(translation.gettext(message))
+    translation with `"` or `<` would then break out of an attribute. Escaped here (the
+    placeholders Jinja2 escapes itself), except inside `{% autoescape false %}` (the
+    e-mails' text parts), where the translation and its placeholders stay as written."""
+    text = translation.gettext(message)
+    return escape(text) if eval_ctx.autoescape else text
 
 
-def ngettext_escaped(singular: str, plural: str, number: int) -> Markup:
-    return escape(translation.ngettext(singular, plural, number))
+@pass_eval_context
+def ngettext_escaped(eval_ctx: EvalContext, singular: str, plural: str, number: int) -> str:
+    text = translation.ngettext(singular, plural, number)
+    return escape(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def linebreaks(eval_ctx: EvalContext, value: Any) -> Markup:
+    """`{{ body|linebreaks }}`, as Django's filter: paragraphs in <p>, single newlines as
+    <br>, the text escaped unless it is already safe."""
+    autoescape = eval_ctx.autoescape and not hasattr(value, "__html__")
+    # Markup: Django's linebreaks escaped the text itself when autoescaping.
+    return Markup(html.linebreaks(value, autoescape=autoescape))  # noqa: S704  # nosec B704
 
 
 def environment(**options: Any) -> Environment:
@@ -94,5 +109,10 @@ def environment(**options: Any) -> Environment:
         language_bidi=translation.get_language_bidi,
         language_code=translation.get_language,
     )
-    env.filters.update(date=date, intcomma=intcomma, language_name_own=languages.language_name_own)
+    env.filters.update(
+        date=date,
+        intcomma=intcomma,
+        language_name_own=languages.language_name_own,
+        linebreaks=linebreaks,
+    )
     return env

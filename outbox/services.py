@@ -84,8 +84,9 @@ def email_build(
     """The row email_queue saves, rendered and validated but not saved: a caller that
     queues many e-mails at once builds them here and saves them with email_queue_many.
 
-    The message is rendered now from templates/emails/<template>-subject.txt, -body.txt and
-    -body.html inside translation.override(language); email_queue saves the row in the
+    The message is rendered now (outbox.emails.email_render: templates/jinja2/emails/
+    <template>-subject.txt, -body.txt and -body.html, in Jinja2) inside
+    translation.override(language); email_queue saves the row in the
     caller's transaction: a rolled-back action leaves no row and no task, because the task
     that sends it is enqueued only when that transaction commits.
 

@@ -28,6 +28,7 @@ from contacts.models import Consent, Municipality, Newcomer
 from onboarding.models import OnboardingTemplate
 from onboarding.pdf import render_welcome_pack
 from onboarding.services import plan_start
+from operations.management.commands.makemessages import JINJA2_OPTIONS
 from outbox.models import OutboundEmail
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,35 +48,35 @@ INTAKE_TEMPLATES = [
     "templates/accessibility.html",
     "templates/404.html",
     "templates/429.html",
-    "templates/emails/intake_receipt-subject.txt",
-    "templates/emails/intake_receipt-body.txt",
-    "templates/emails/intake_receipt-body.html",
-    "templates/emails/welcome_pack-subject.txt",
-    "templates/emails/welcome_pack-body.txt",
-    "templates/emails/welcome_pack-body.html",
+    "templates/jinja2/emails/intake_receipt-subject.txt",
+    "templates/jinja2/emails/intake_receipt-body.txt",
+    "templates/jinja2/emails/intake_receipt-body.html",
+    "templates/jinja2/emails/welcome_pack-subject.txt",
+    "templates/jinja2/emails/welcome_pack-body.txt",
+    "templates/jinja2/emails/welcome_pack-body.html",
     # The newcomer's own page (/my/) and the e-mail with its link.
     "templates/portal/page.html",
     "templates/portal/welcome_pack.html",
     "templates/portal/request.html",
     "templates/portal/_contacts.html",
     "templates/portal/_household.html",
-    "templates/emails/newcomer_link-subject.txt",
-    "templates/emails/newcomer_link-body.txt",
-    "templates/emails/newcomer_link-body.html",
-    "templates/emails/reminder_newcomer_deadline-subject.txt",
-    "templates/emails/reminder_newcomer_deadline-body.txt",
-    "templates/emails/reminder_newcomer_deadline-body.html",
+    "templates/jinja2/emails/newcomer_link-subject.txt",
+    "templates/jinja2/emails/newcomer_link-body.txt",
+    "templates/jinja2/emails/newcomer_link-body.html",
+    "templates/jinja2/emails/reminder_newcomer_deadline-subject.txt",
+    "templates/jinja2/emails/reminder_newcomer_deadline-body.txt",
+    "templates/jinja2/emails/reminder_newcomer_deadline-body.html",
     # The settling-in questionnaire (outcomes) and its invitation.
     "templates/portal/_checkin.html",
     "templates/portal/checkin.html",
     "templates/outcomes/_questionnaire.html",
-    "templates/emails/checkin_invitation-subject.txt",
-    "templates/emails/checkin_invitation-body.txt",
-    "templates/emails/checkin_invitation-body.html",
+    "templates/jinja2/emails/checkin_invitation-subject.txt",
+    "templates/jinja2/emails/checkin_invitation-body.txt",
+    "templates/jinja2/emails/checkin_invitation-body.html",
     # A message staff write to the newcomer: the text is theirs, the frame is ours.
-    "templates/emails/conversation_message-subject.txt",
-    "templates/emails/conversation_message-body.txt",
-    "templates/emails/conversation_message-body.html",
+    "templates/jinja2/emails/conversation_message-subject.txt",
+    "templates/jinja2/emails/conversation_message-body.txt",
+    "templates/jinja2/emails/conversation_message-body.html",
     # The privacy notice: the law asks for it in a language the person understands.
     "templates/privacy/notice.html",
 ]
@@ -139,10 +140,20 @@ def _python_sources(path: str, names: list[str] | None) -> list[str]:
 def intake_messages() -> set[tuple[str | tuple[str, ...], str | None]]:
     """(msgid, context) of every message the public pages, mails and pack use."""
     messages: set[tuple[str | tuple[str, ...], str | None]] = set()
-    sources: list[str] = [
-        templatize((ROOT / path).read_text(encoding="utf-8"), origin=path)
-        for path in INTAKE_TEMPLATES
-    ]
+    sources: list[str] = []
+    for path in INTAKE_TEMPLATES:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        if path.startswith("templates/jinja2/"):
+            # Babel's Jinja2 extractor, with the options makemessages gives it.
+            for _line, message, _comments, context in extract(
+                "jinja2",
+                io.BytesIO(text.encode("utf-8")),
+                keywords=KEYWORDS,
+                options=JINJA2_OPTIONS["**" + Path(path).suffix],
+            ):
+                messages.add((message, context))
+        else:
+            sources.append(templatize(text, origin=path))
     for path, names in INTAKE_PYTHON.items():
         sources += _python_sources(path, names)
     for source in sources:

@@ -121,9 +121,9 @@ def _jinja2_msgids() -> dict[tuple[str, str | None], str]:
 
 @pytest.mark.parametrize("language", settings.STAFF_LANGUAGES)
 def test_translations_jinja2_templates_are_in_the_catalogues(language):
-    """Every string of the Jinja2 templates (the case list, "My work") is in the staff
-    catalogues and translated: a new or reworded string fails here until the catalogues
-    are refreshed and filled."""
+    """Every string of the Jinja2 templates (the case list, "My work", the e-mails) is in
+    the staff catalogues and translated: a new or reworded string fails here until the
+    catalogues are refreshed and filled."""
     catalog = {(_strings(m.id)[0], m.context): m for m in _catalogue(language) if m.id}
     missing = [
         (msgid, where)

@@ -20,8 +20,12 @@ from django.core.management.commands import makemessages
 from django.core.management.utils import popen_wrapper
 
 JINJA2_DIR = Path(settings.BASE_DIR) / "templates" / "jinja2"
+# The pages (.html) and the e-mails' subjects and text parts (emails/*.txt).
+JINJA2_PATTERNS = ["**.html", "**.txt"]
 # The Jinja2 environment's extensions (config/jinja2.py), so the extractor parses as it does.
-JINJA2_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
+JINJA2_OPTIONS = {
+    pattern: {"extensions": "jinja2.ext.i18n", "silent": "false"} for pattern in JINJA2_PATTERNS
+}
 
 
 def jinja2_messages(directory: Path = JINJA2_DIR) -> list[tuple[str, int, Any, str | None]]:
@@ -30,7 +34,9 @@ def jinja2_messages(directory: Path = JINJA2_DIR) -> list[tuple[str, int, Any, s
     root = Path(settings.BASE_DIR)
     found = []
     for filename, lineno, message, _comments, context in extract_from_dir(
-        str(directory), method_map=[("**.html", "jinja2")], options_map=JINJA2_OPTIONS
+        str(directory),
+        method_map=[(pattern, "jinja2") for pattern in JINJA2_PATTERNS],
+        options_map=JINJA2_OPTIONS,
     ):
         path = (directory / filename).relative_to(root).as_posix()
         found.append((path, lineno, message, context))
