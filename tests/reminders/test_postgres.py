@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import Case
 from outbox import services as outbox_services
 from outbox.models import OutboundEmail
+from reminders import services
 from reminders.models import Reminder, ReminderPreference
 from reminders.services import reminders_sweep
 from tests import factories as f
@@ -82,7 +83,7 @@ def test_sweep_due_query_uses_partial_index():
     plan_due = (
         Reminder.objects.filter(status="pending", due_at__lte=timezone.now())
         .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:5000]
+        .values_list("pk", flat=True)[: services.SWEEP_BATCH]
         .explain()
     )
     assert "reminders_pending_due" in plan_due, plan_due
