@@ -20,6 +20,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from config import pagination
 from config.pagination import count_at_most
 
+# The deepest row a page may start at (pages go on past the count's cap).
+MAX_OFFSET = 1_000_000
+
 
 class Pagination(PageNumberPagination):
     """Pages of 25 by default. Every list orders by a unique key last, so pages never repeat
@@ -44,13 +47,18 @@ class Pagination(PageNumberPagination):
             self.number = int(request.query_params.get(self.page_query_param) or 1)
         except ValueError:
             raise NotFound(self.invalid_page_message) from None
-        if self.number < 1:
-            raise NotFound(self.invalid_page_message)
         start = (self.number - 1) * size
+        # A page number past the deepest offset is refused before any query: an absurd
+        # one would overflow the database's integer (a 500), and skipping more rows than
+        # this costs the database more than any client's sync should ask of it.
+        if self.number < 1 or start > MAX_OFFSET:
+            raise NotFound(self.invalid_page_message)
         rows = list(queryset[start : start + size + 1])
         if self.number > 1 and not rows:
             raise NotFound(self.invalid_page_message)
         self.has_next = len(rows) > size
+        # Counted even on a last page, whose count is known: a page's queries stay the
+        # same whatever the data (tests/api/test_queries.py).
         self.counted = (
             count_at_most(queryset, pagination.COUNT_CAP)
             if isinstance(queryset, QuerySet)

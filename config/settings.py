@@ -531,7 +531,10 @@ if SECURE_SSL:
 RATELIMIT_VIEW = "cases.views.rate_limited"
 # W001 only says the library does not know Django's own RedisCache, which is shared. E003
 # (a per-process cache) is an error in production and acceptable with DEBUG.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
+# W040: SQLite ignores an index's INCLUDE columns, which only PostgreSQL's planner reads.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "models.W040"] + (
+    ["django_ratelimit.E003"] if DEBUG else []
+)
 
 # --- REST API (/api/v1/) --------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -34,9 +34,8 @@ logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
 Status = Reminder.Status
 
-# Rows claimed per sweep; a bigger backlog is finished by the next sweeps (five minutes).
-# About 1.3 ms a row on PostgreSQL (bench/reminders.py): 20,000 take under 30 s, well
-# inside the task's time limit, and a morning's 10,000 due go out in one sweep.
+# Rows claimed per sweep (about 1.3 ms each on PostgreSQL: well inside the task's time
+# limit); a bigger backlog is finished by the next sweeps, five minutes apart.
 SWEEP_BATCH = 20_000
 CHUNK = 100
 DEFAULT_DIGEST_TIME = time(7, 30)
@@ -72,14 +71,11 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
        unique key (kind, item, recipient, day): two sweeps planning the same reminder insert
        one row between them.
     2. Pending rows due by now (partial index reminders_pending_due) are handled in chunks
-       of CHUNK: a row due more than REMINDERS_MISSED_AFTER_DAYS ago is marked missed
-       (after an outage, one late reminder beats a flood of stale ones); otherwise it is
-       claimed with a conditional UPDATE (pending -> sent) in the same transaction that
-       writes its e-mail to the outbox (the chunk's e-mails in one INSERT). On PostgreSQL
-       a second sweep's UPDATE of the same row waits for the first transaction and then
-       matches nothing; SQLite serialises writers. A process killed before the commit
-       leaves the row pending and no e-mail, so the next sweep sends it: exactly once
-       into the outbox, which then delivers it (outbox.services).
+       of CHUNK (_handle_chunk): a row due more than REMINDERS_MISSED_AFTER_DAYS ago is
+       marked missed (one late reminder beats a flood of stale ones); the others are
+       claimed (pending -> sent) in the transaction that writes their e-mails to the
+       outbox. A process killed before the commit leaves its rows pending and no e-mail:
+       the next sweep sends them, exactly once into the outbox (outbox.services).
     3. Nothing to say (an empty digest, an item closed since planning, no address): the
        row is claimed as skipped, so it is not looked at again.
 
@@ -105,16 +101,14 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
             with transaction.atomic():
                 outcomes = _handle_chunk(chunk, now=now)
         except DatabaseError as exc:
-            # The database refused something in the chunk, or another sweep claimed some of
-            # its rows (_ClaimLost); it rolled back whole. Row by row, each in a savepoint
-            # of its own, so that one bad row fails alone and a claimed row is skipped.
+            # The chunk rolled back whole. Row by row, each in a savepoint of its own, so
+            # that one bad row fails alone and a row claimed meanwhile is skipped.
             if isinstance(exc, _ClaimLost):
                 logger.info("reminders: %s; handling the chunk row by row", exc)
             else:
                 logger.exception("reminders: a chunk failed; handling its rows one by one")
             with transaction.atomic():
-                # As in _handle_chunk: a row no longer there was claimed by another sweep.
-                by_row = dict.fromkeys(chunk, "skipped")
+                by_row = dict.fromkeys(chunk, "skipped")  # gone: claimed meanwhile
                 for reminder in _load(chunk):
                     by_row[reminder.pk] = reminder_handle_one(reminder=reminder, now=now)
                 outcomes = list(by_row.items())
@@ -156,10 +150,8 @@ def _load(ids: list[int], *, lock: bool = False) -> list[Reminder]:
 
 
 class _ClaimLost(DatabaseError):
-    """A chunk's claim matched fewer rows than it read as pending: another sweep claimed
-    some of them in between. PostgreSQL's row locks rule that out and SQLite refuses the
-    second writer ("database is locked"), so this is a guard: should it happen, the chunk
-    rolls back and goes row by row, and exactly once does not rest on the lock."""
+    """A chunk's claim matched fewer rows than it read as pending (another sweep's claim
+    in between; the row locks and SQLite's single writer rule it out): a guard."""
 
 
 def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
@@ -167,10 +159,9 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
     locked and read, each row's message built (reads only), and then every row is claimed
     by one conditional UPDATE per outcome and the claimed rows' e-mails saved together
     (email_queue_many). A claim that matches fewer rows than it names raises _ClaimLost,
-    and a database error while a message is built is raised as it is: the caller rolls the
-    chunk back and handles it row by row. A breach
-    (a timeline entry, rare) is claimed and written in a savepoint of its own, so that a
-    failing write fails that row alone. Returns (pk, outcome) pairs."""
+    as does a database error while a message is built: the caller then goes row by row.
+    A breach (a timeline entry, rare) is claimed and written in a savepoint of its own, so
+    that a failing write fails that row alone. Returns (pk, outcome) pairs."""
     reminders = _load(ids, lock=True)
     # A row no longer pending was claimed by another sweep since the ids were read.
     outcomes: dict[int, str] = dict.fromkeys(ids, "skipped")

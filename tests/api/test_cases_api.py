@@ -384,6 +384,8 @@ def test_cases_api_count_stops_at_the_cap(world, api, monkeypatch):
     assert sorted(seen) == sorted(Case.objects.values_list("pk", flat=True))
     assert client.get(url, page_size=1, page=5).status_code == 404
     assert client.get(url, page_size=1, page=0).status_code == 404
+    # Found in review: an absurd page number overflowed the OFFSET (a 500).
+    assert client.get(url, page=99999999999999999999).status_code == 404
     narrowed = client.get(url, q=world.case.reference).json()
     assert (narrowed["count"], narrowed["count_capped"]) == (1, False)
 
