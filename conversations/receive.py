@@ -16,9 +16,9 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.links import case_page_link
 from cases.models import Case
 from cases.search import REFERENCE_PATTERN
 from cases.selectors import case_staff_address
@@ -546,13 +546,13 @@ def _notify(*, case: Case) -> None:
     if not to:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("cases:detail", kwargs={"pk": case.pk})
+        case_url = case_page_link(case.pk)
     email_queue(
         kind="conversations.reply_notice",
         to=to,
         template="conversation_reply_notice",
         language=settings.LANGUAGE_CODE,
-        context={"case": case, "case_url": settings.SITE_URL + path},
+        context={"case": case, "case_url": case_url},
         case_id=case.pk,
     )
 

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cases.links import case_page_link
 from cases.models import Case, NewcomerMessage
 from cases.selectors import case_staff_address
 from cases.services import (
@@ -112,15 +113,16 @@ def newcomer_message_send(*, newcomer: Newcomer, body: str) -> NewcomerMessage:
     case_mark_unread(case=case, at=message.created_at)
     to = case_staff_address(case=case)
     if to:
+        # Staff's language, not the newcomer's whose request this is: the notice and its
+        # link are for the team (as conversations.receive's notice).
+        with translation.override(settings.LANGUAGE_CODE):
+            case_url = case_page_link(case.pk)
         email_queue(
             kind="contacts.newcomer_message",
             to=to,
             template="newcomer_message",
             language=settings.LANGUAGE_CODE,
-            context={
-                "case": case,
-                "case_url": settings.SITE_URL + reverse("cases:detail", kwargs={"pk": case.pk}),
-            },
+            context={"case": case, "case_url": case_url},
             case_id=case.pk,
         )
     return message

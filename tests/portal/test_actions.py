@@ -160,6 +160,8 @@ def test_portal_action_send_a_message(client, world, portal):
     assert world.case.reference in notice.subject and "Anna" not in notice.subject
     assert "school in March" not in notice.body_text  # the text stays in Tilflytt
     assert f"/cases/{world.case.pk}/" in notice.body_text
+    # In staff's language, as the notice is, not the English the newcomer wrote in.
+    assert f"/en/cases/{world.case.pk}/" not in notice.body_text
     # Staff read it on the case page's timeline.
     client.force_login(world.owner)
     case_page = client.get(f"/en/cases/{world.case.pk}/").content.decode()
