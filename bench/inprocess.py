@@ -4,6 +4,7 @@
     .venv/bin/python bench/inprocess.py                   # every page: p50, max, SQL time
     .venv/bin/python bench/inprocess.py mine --sql 8      # and its 8 slowest statements
     .venv/bin/python bench/inprocess.py list --profile 40 # and cProfile's top 40 functions
+    .venv/bin/python bench/inprocess.py member --explain 2 # and the plans of the 2 slowest
 
 Runs on the data bench/seed.py made (run it first), with bench.settings, through Django's
 test client but without the test environment's template instrumentation, which copies
@@ -79,6 +80,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sql", type=int, default=0, help="show the N slowest statements")
     parser.add_argument("--profile", type=int, default=0, help="show cProfile's top N")
+    parser.add_argument(
+        "--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest (PostgreSQL)"
+    )
     args = parser.parse_args()
     # WhiteNoise warns when var/static is missing; the figures do not depend on it.
     warnings.filterwarnings("ignore", message="No directory at")
@@ -111,6 +115,11 @@ def main() -> None:
         )
         for ms, sql in statements[: args.sql]:
             print(f"    {ms:6.1f} ms  {sql[:150]}")
+        for ms, sql in statements[: args.explain]:
+            print(f"\n-- {ms:.1f} ms\n{sql}")
+            with connection.cursor() as cursor:  # the captured SQL has its values in place
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                print("\n".join(row[0] for row in cursor.fetchall()))
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -250,32 +250,33 @@ def my_cases_open(*, user: User) -> QuerySet[Case]:
 
 def my_cases_open_first(*, user: User, today: date, limit: int) -> QuerySet[Case]:
     """The first `limit` of `my_cases_open` for the screen: those with an overdue follow-up
-    first, then the oldest. The order is settled in a subquery over the cases alone, so the
-    newcomer, organisation and progress are fetched for `limit` rows, not for every case
-    the user owns (one coordinator owns 2,400 open cases in the bench data: sorting them
-    after the joins took 34 ms of the page)."""
+    first, then the oldest. The keys come from two short walks of the owner's open-cases
+    index (cases_case_owner_open) in age order, two small queries: the oldest overdue ones,
+    and the oldest of all. Together they hold the answer: if fewer than `limit` are overdue,
+    every overdue case is in the first walk, and the second holds enough of the others.
+    Ordering every open case by "overdue" instead hashed every overdue follow-up in the
+    region and sorted all the owner's open cases (30 ms for 24,846 of them at a million
+    cases, docs/benchmarks.md); the walks as subqueries joined by OR made PostgreSQL filter
+    every case. The newcomer, organisation and progress are fetched for those keys only."""
     overdue = FollowUp.objects.filter(
         case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
     )
-    first = (
-        my_cases_open(user=user)
-        .annotate(overdue=Exists(overdue))
-        .order_by("-overdue", "created_at", "pk")
-        .values("pk")[:limit]
-    )
+    oldest = my_cases_open(user=user).order_by("created_at", "pk").values_list("pk", flat=True)
+    keys = {*oldest.filter(Exists(overdue))[:limit], *oldest[:limit]}
     return (
         case_rows_for_screen(user=user, today=today)
-        .filter(pk__in=first)
+        .filter(pk__in=keys)
         # By expression: the mypy plugin checks names in order_by() against the model's
         # fields, and has_overdue is case_list_for_screen's annotation.
-        .order_by(F("has_overdue").desc(), "created_at", "pk")
+        .order_by(F("has_overdue").desc(), "created_at", "pk")[:limit]
     )
 
 
-def case_triage_queue(*, user: User, today: date) -> QuerySet[Case]:
-    """New visible cases nobody owns yet, oldest first: what needs a first response."""
+def case_triage_queue(*, user: User) -> QuerySet[Case]:
+    """New visible cases nobody owns yet, oldest first: what needs a first response. Bare:
+    the screen reads its rows for the first keys (`case_rows_of_page`)."""
     return (
-        case_rows_for_screen(user=user, today=today)
+        case_list_visible(user=user)
         .filter(status=Case.Status.NEW, owner__isnull=True)
         .order_by("created_at", "pk")
     )

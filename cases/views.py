@@ -130,7 +130,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    triage = selectors.case_triage_queue(user=request.user, today=today)
+    triage = selectors.case_triage_queue(user=request.user)
     followups = selectors.my_followups_for_screen(user=request.user)
     # Each list shows the most pressing rows and a count, so the page stays the same size
     # however much work someone has (the full lists are a filter on the case list away).
@@ -144,7 +144,9 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "cases/case_mine.html",
         {
-            "triage": list(triage[:TRIAGE_SHOWN]),
+            "triage": selectors.case_rows_of_page(
+                user=request.user, today=today, page=triage[:TRIAGE_SHOWN]
+            ),
             "triage_count": count_at_most(triage, SECTION_COUNT_CAP),
             "followups": list(followups[:MINE_SHOWN]),
             "followups_count": count_at_most(followups, SECTION_COUNT_CAP),
@@ -152,7 +154,9 @@ def case_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cases": list(
                 selectors.my_cases_open_first(user=request.user, today=today, limit=MINE_SHOWN)
             ),
-            "cases_count": selectors.my_cases_open(user=request.user).count(),
+            "cases_count": count_at_most(
+                selectors.my_cases_open(user=request.user), SECTION_COUNT_CAP
+            ),
             "unread_count": unread_count(user=request.user),
             "columns": list(case_list_columns),
             "today": today,

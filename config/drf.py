@@ -28,8 +28,8 @@ class Pagination(PageNumberPagination):
     """Pages of 25 by default. Every list orders by a unique key last, so pages never repeat
     or skip a row.
 
-    The count stops at COUNT_CAP, as the case list's does: counting a million cases took
-    most of a coordinator's request (docs/benchmarks.md). Above the cap `count` is the cap
+    The count stops at COUNT_CAP (10,000; the list screen stops at 1,000): counting a
+    million cases took most of a coordinator's request (docs/benchmarks.md). Above the cap `count` is the cap
     and `count_capped` is true. The pages go on past it: a page reads one row more than it
     returns to know whether there is a next, so a client that follows `next` gets every
     row."""

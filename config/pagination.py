@@ -7,9 +7,13 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
-# Nobody pages through more than this; above it a list says "more than" and asks for a
-# filter. Counting every visible row cost a member's list a scan of all the cases
-# (18-25 ms at 100,000 of them; docs/benchmarks.md), and the cost grew with the data.
+# Nobody pages through more than this (40 pages of 25); above it a list says "more than"
+# (or "about N") and asks for a filter. Counting every visible row cost a member's list a
+# scan of all the cases (18-25 ms at 100,000 of them), and the cost grew with the data;
+# counting up to 10,000 still cost a broad search 190 ms at a million cases, a member's
+# list 50 ms (docs/benchmarks.md). Up to 1,000 the count reads a tenth of that.
+LIST_COUNT_CAP = 1_000
+# The API's count stops here (config.drf): clients page on past it to the end.
 COUNT_CAP = 10_000
 # The counts beside the sections of "My work" stop here and read "1000+": a coordinator
 # with 180,000 open plan steps waited a second for their exact number (a million cases,
@@ -36,7 +40,7 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet, per_page: int, *, estimates: bool = False) -> None:
         super().__init__(object_list, per_page)
-        self.cap = COUNT_CAP  # read here, so a test can lower it
+        self.cap = LIST_COUNT_CAP  # read here, so a test can lower it
         self.estimates = estimates
 
     @cached_property

@@ -65,7 +65,7 @@ def case_list_ids(response) -> list[int]:
 
 
 def case_list_count(response) -> str:
-    """The line above the case list: "31 cases", "More than 10,000 cases…"."""
+    """The line above the case list: "31 cases", "More than 1,000 cases…"."""
     match = re.search(r'<p class="count" role="status">(.*?)</p>', html(response), re.S)
     assert match, "no count line"
     return " ".join(unescape(_TAGS.sub(" ", match.group(1))).split())

@@ -28,7 +28,7 @@ def test_estimate_round_keeps_two_significant_figures():
 @pytest.mark.django_db
 @pytest.mark.postgres
 def test_case_list_above_the_cap_says_about_the_planners_estimate(world, login, monkeypatch):
-    monkeypatch.setattr("config.pagination.COUNT_CAP", 10)
+    monkeypatch.setattr("config.pagination.LIST_COUNT_CAP", 10)
     for _ in range(40):
         f.make_case(organisation=world.kommune)
     client = login(world.coordinator)
@@ -47,7 +47,7 @@ def test_case_list_above_the_cap_says_about_the_planners_estimate(world, login, 
         member_line = count_line(login(world.owner))
         assert "Mer enn 10 saker" in member_line and "Omtrent" not in member_line
 
-        monkeypatch.setattr("config.pagination.COUNT_CAP", 100)  # below the cap: exact
+        monkeypatch.setattr("config.pagination.LIST_COUNT_CAP", 100)  # below the cap: exact
         client = login(world.coordinator)
         line = count_line(client)
         assert "41 saker" in line and "Omtrent" not in line and "Mer enn" not in line
@@ -63,7 +63,7 @@ def test_case_list_above_the_cap_says_about_the_planners_estimate(world, login, 
 def test_case_list_above_the_cap_on_sqlite_says_more_than(world, login, monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL estimates: the test above")
-    monkeypatch.setattr("config.pagination.COUNT_CAP", 5)
+    monkeypatch.setattr("config.pagination.LIST_COUNT_CAP", 5)
     for _ in range(8):
         f.make_case(organisation=world.kommune)
     client = login(world.coordinator)

@@ -185,7 +185,7 @@ def test_case_list_rows_keep_the_lists_order_page_by_page(world, login):
 def test_case_list_above_the_count_cap_says_more_than_and_pages_to_the_cap(
     world, login, monkeypatch
 ):
-    monkeypatch.setattr("config.pagination.COUNT_CAP", 30)
+    monkeypatch.setattr("config.pagination.LIST_COUNT_CAP", 30)
     for i in range(30):
         f.make_case(organisation=world.kommune, newcomer=f.make_newcomer(name=f"Person {i:02d}"))
     client = login(world.coordinator)  # staff pages speak bokmål by default
@@ -208,7 +208,7 @@ def test_case_list_above_the_count_cap_says_more_than_and_pages_to_the_cap(
 
 @pytest.mark.django_db
 def test_case_list_count_reads_no_further_than_the_cap(world, login, monkeypatch):
-    monkeypatch.setattr("config.pagination.COUNT_CAP", 5)
+    monkeypatch.setattr("config.pagination.LIST_COUNT_CAP", 5)
     for _ in range(8):
         f.make_case(organisation=world.kommune)
     client = login(world.coordinator)

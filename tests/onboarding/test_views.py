@@ -172,14 +172,20 @@ def test_my_work_counts_stop_at_the_cap(world, login, monkeypatch):
         f.make_followup(case=world.case, assignee=world.owner, due_date=date(2027, 5, 1))
     for _ in range(3):
         f.make_case(organisation=world.kommune)  # new, nobody owns it
+    for _ in range(2):
+        f.make_case(organisation=world.kommune, owner=world.owner)  # three open cases owned
     client = login(world.owner)
     for module in (cases.views, onboarding.parts):
         monkeypatch.setattr(module, "SECTION_COUNT_CAP", 2)
+    monkeypatch.setattr(cases.views, "MINE_SHOWN", 2)
     page = client.get(reverse("cases:mine"))
     assert "(2)</span></h2>" in pages.section(page, "followups-heading")
     assert "(2+)</span></h2>" in pages.section(page, "triage-heading")
     assert steps > 2 and "(2+)</span></h2>" in pages.section(page, "steps-heading")
+    owned = pages.section(page, "cases-heading")
+    assert "(2+)</span></h2>" in owned and ">Se alle sakene jeg har ansvar for</a>" in owned
     for module in (cases.views, onboarding.parts):
         monkeypatch.setattr(module, "SECTION_COUNT_CAP", 1000)
     page = client.get(reverse("cases:mine"))
     assert pages.heading_count(pages.section(page, "steps-heading")) == steps
+    assert pages.heading_count(pages.section(page, "cases-heading")) == 3
