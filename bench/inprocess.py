@@ -68,6 +68,7 @@ def pages() -> dict[str, tuple[str, str]]:
         "detail": (coordinator, f"/cases/{busiest}/"),
         "mine": (coordinator, "/cases/mine/"),
         "dashboard": (coordinator, "/dashboard/"),
+        "dashboard, recomputed": (coordinator, "/dashboard/?refresh=1"),
         "api": (coordinator, "/api/v1/cases/"),
     }
 
