@@ -91,7 +91,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         cases = base.none()
     # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).
     estimates = staff_access(request.user).sees_all
-    page = CappedPaginator(cases, PAGE_SIZE, estimates=estimates).get_page(request.GET.get("page"))
+    # A search's matches are read newcomer by newcomer: counted apart, not ordered by key.
+    searching = bool(getattr(case_filter.form, "cleaned_data", {}).get("q"))
+    paginator = CappedPaginator(cases, PAGE_SIZE, estimates=estimates, keys_first=not searching)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     filters = saved_view_query(request.GET)
