@@ -1,10 +1,15 @@
 """The staff page of free-text occupations without a code: grouped, counted, visible cases
 only, links to set the code."""
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
-from contacts.models import HouseholdMember
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from contacts.models import HouseholdMember, Newcomer
 from reports.unmapped import unmapped_occupations
 from tests import factories as f
 
@@ -148,3 +153,112 @@ def test_unmapped_code_them_all_refuses_an_unknown_code(world, login, texts):
     assert "Ingen yrker har denne koden" in response.content.decode()  # the nb default
     visible[0].newcomer.refresh_from_db()
     assert visible[0].newcomer.occupation_code_id is None
+
+
+def _case_of(world, text, *, days_ago=0, organisation=None, newcomer=None):
+    newcomer = newcomer or f.make_newcomer(occupation=text)
+    case = f.make_case(newcomer=newcomer, organisation=organisation or world.kommune)
+    created_at = timezone.now() - timedelta(days=days_ago)
+    Case.objects.filter(pk=case.pk).update(created_at=created_at)
+    return case
+
+
+def test_unmapped_counts_each_person_once_and_leaves_out_erased_caseless_and_children(world):
+    # Counted on the newcomer table since the million-case rewrite: a newcomer with two
+    # visible cases is one person, and one with no case at all is on no one's page.
+    twice = f.make_newcomer(occupation="Litt av hvert")
+    first = _case_of(world, "", newcomer=twice, days_ago=2)
+    second = _case_of(world, "", newcomer=twice, days_ago=1)
+    erased = _case_of(world, "Litt av hvert").newcomer
+    Newcomer.objects.filter(pk=erased.pk).update(erased_at=timezone.now())
+    f.make_newcomer(occupation="Litt av hvert")  # no case
+    adult = HouseholdMember.objects.create(
+        newcomer=twice, relation="other", occupation=" litt av hvert"
+    )
+    HouseholdMember.objects.create(newcomer=twice, relation="child", occupation="Litt av hvert")
+    (group,), total = unmapped_occupations(user=world.coordinator)
+    assert (total, group.people) == (1, 2)  # the newcomer once, and the adult
+    assert [(o.case_id, o.member_id) for o in group.occurrences] == [
+        (second.pk, None),
+        (first.pk, None),
+        (second.pk, adult.pk),  # on the newcomer's latest case
+    ]
+
+
+def test_unmapped_group_shows_its_latest_cases_across_spellings_newest_first(world):
+    # Spellings that fold into one group ("Økonom", "okonom ") share its five places: the
+    # five newest cases of any of them, newest first.
+    older = [_case_of(world, "okonom ", days_ago=20 - i) for i in range(6)]
+    newer = [_case_of(world, "Økonom", days_ago=3 - i) for i in range(3)]
+    (group,), _total = unmapped_occupations(user=world.coordinator)
+    assert group.people == 9
+    latest = [*reversed(newer), older[-1], older[-2]]
+    assert [o.case_id for o in group.occurrences] == [c.pk for c in latest]
+
+
+def test_unmapped_label_is_the_most_common_spelling_and_ties_sort_by_label(world):
+    for text in ["Økonom", "Økonom", "okonom", "bbb tekst", "Aaa tekst", "Ccc tekst"]:
+        _case_of(world, text)
+    _case_of(world, "Ccc tekst")
+    groups, total = unmapped_occupations(user=world.coordinator)
+    assert total == 4
+    assert [(g.label, g.people) for g in groups] == [
+        ("Økonom", 3),
+        ("Ccc tekst", 2),
+        ("Aaa tekst", 1),
+        ("bbb tekst", 1),
+    ]
+
+
+@pytest.mark.parametrize("newest_read", [1, 4, 1000])
+def test_unmapped_latest_cases_are_the_same_however_many_newest_cases_are_read_first(
+    world, monkeypatch, newest_read
+):
+    # Groups with too few cases among the newest read get theirs from a window over their
+    # own spellings; the result is the same, and a member still sees only their cases.
+    rare = [_case_of(world, "Sjelden tekst", days_ago=30 + i) for i in range(7)]
+    hidden = _case_of(world, "Sjelden tekst", days_ago=1, organisation=world.nav)
+    common = [_case_of(world, "Vanlig tekst", days_ago=i) for i in range(8)]
+    monkeypatch.setattr("reports.unmapped.RECENT_CASES_READ", newest_read)
+    groups, _total = unmapped_occupations(user=world.owner)
+    by_label = {g.label: [o.case_id for o in g.occurrences] for g in groups}
+    assert by_label == {
+        "Sjelden tekst": [c.pk for c in rare[:5]],
+        "Vanlig tekst": [c.pk for c in common[:5]],
+    }
+    rare_group, _common = unmapped_occupations(user=world.coordinator)[0]
+    assert (rare_group.label, rare_group.people) == ("Sjelden tekst", 8)
+    assert [o.case_id for o in rare_group.occurrences] == [hidden.pk] + [c.pk for c in rare[:4]]
+
+
+def test_unmapped_query_count_is_flat_when_older_cases_are_read(
+    world, login, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("reports.unmapped.RECENT_CASES_READ", 1)
+    client = login(world.owner)
+    url = reverse("reports:occupations-unmapped")
+    for i in range(3):
+        newcomer = _case_of(world, f"Text {i}").newcomer
+    HouseholdMember.objects.create(newcomer=newcomer, relation="partner", occupation="P")
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for i in range(30):
+        newcomer = _case_of(world, f"Other text {i}", days_ago=i).newcomer
+        HouseholdMember.objects.create(newcomer=newcomer, relation="partner", occupation=f"P {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_unmapped_partial_indexes_exist():
+    # contacts 0018: what the page's queries read at a million cases (reports.unmapped).
+    with connection.cursor() as cursor:
+        names = {
+            *connection.introspection.get_constraints(cursor, "contacts_newcomer"),
+            *connection.introspection.get_constraints(cursor, "contacts_householdmember"),
+        }
+    assert {
+        "contacts_newcomer_uncoded",
+        "contacts_newcomer_uncoded_text",
+        "contacts_member_uncoded",
+    } <= names
