@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, Trim
@@ -56,7 +57,10 @@ def _per_spelling(people: QuerySet[Any]) -> list[tuple[str, int, str]]:
     rows at a million cases). The database, not Python, lowers the texts, so the
     spellings stay the ones the occurrence queries match (SQLite lowers ASCII only)."""
     texts = people.values("occupation").annotate(n=Count("pk")).order_by()
-    sql, params = texts.query.sql_with_params()
+    try:
+        sql, params = texts.query.sql_with_params()
+    except EmptyResultSet:  # no visible case at all (signed out): the ORM's empty answer
+        return []
     # Only Django's own SQL and its parameters go in: no input is formatted into it.
     query = (
         "SELECT LOWER(TRIM(occupation)), SUM(n), MIN(TRIM(occupation))"  # noqa: S608  # nosec B608

@@ -4,6 +4,7 @@ only, links to set the code."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -248,6 +249,10 @@ def test_unmapped_query_count_is_flat_when_older_cases_are_read(
         HouseholdMember.objects.create(newcomer=newcomer, relation="partner", occupation=f"P {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_unmapped_for_someone_signed_out_is_empty(world, texts):
+    assert unmapped_occupations(user=AnonymousUser()) == ([], 0)
 
 
 def test_unmapped_partial_indexes_exist():
