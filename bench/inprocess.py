@@ -70,6 +70,7 @@ def pages() -> dict[str, tuple[str, str]]:
         "dashboard": (coordinator, "/dashboard/"),
         "dashboard, recomputed": (coordinator, "/dashboard/?refresh=1"),
         "api": (coordinator, "/api/v1/cases/"),
+        "occupations": (coordinator, "/dashboard/occupations/unmapped/"),
     }
 
 
