@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import translation
 
+from onboarding.models import PlanStep
 from reports.forms import DashboardFilters
 from reports.periods import period_pair_resolve
 from reports.selectors import Tally, Workload, dashboard_figures
@@ -225,6 +226,44 @@ def test_dashboard_figures_onboarding_members_slice_and_filters(known):
     family = onboarding(figures(known.world.coordinator, target_group="family"))  # c3
     assert family["overdue"] == (1, 1)
     assert onboarding(figures(known.world.outsider))["overdue"] == (0, 0)
+
+
+def test_dashboard_figures_onboarding_counts_a_plan_with_several_overdue_steps_once(known):
+    """Overdue steps are counted per plan first and added up (reports.selectors.plans): a
+    case with three overdue steps is three steps and one case, and a member still sees
+    only the plans of their cases."""
+    for key, due in (("s10", date(2026, 1, 3)), ("s11", date(2026, 2, 1))):
+        PlanStep.objects.create(
+            plan=known.c3.plan,
+            titles={"nb": key, "en": key},
+            title_nb=key,
+            title_en=key,
+            doer="team",
+            anchor="move_date",
+            due_date=due,
+        )
+    assert onboarding(figures(known.world.coordinator))["overdue"] == (4, 2)  # s4; s7, s10, s11
+    assert onboarding(figures(known.world.reader))["overdue"] == (3, 1)  # c3 only
+    assert onboarding(figures(known.world.owner))["overdue"] == (1, 1)  # c2 and d1
+    assert onboarding(figures(known.world.outsider))["overdue"] == (0, 0)
+
+
+def test_dashboard_figures_onboarding_periods_read_each_period_alone(known):
+    """Each period's plans and steps are counted apart (one part per period and index),
+    over short custom periods that split plan c2's steps."""
+    gap = figures(
+        known.world.coordinator, kind="custom", first=date(2026, 1, 21), last=date(2026, 1, 24)
+    )
+    # 21-24 Jan against 17-20 Jan: s2 done 24 Jan (on time, due 25 Jan: not in the period);
+    # s1 due 20 Jan (done 21 Jan, late) in the previous period, done in the current one.
+    assert onboarding(gap) == {
+        "plans": (0, 0),
+        "done": (2, 0),
+        "due": (0, 1),
+        "on_time": (0, 0),
+        "share": (None, 0.0),
+        "overdue": (2, 2),
+    }
 
 
 def test_dashboard_figures_occupations_top_list_leaves_out_blanks(world):

@@ -1,0 +1,31 @@
+"""The dashboard's figures read indexes alone on PostgreSQL (cases/migrations/0016,
+reports/migrations/0003). Which plan the planner picks on a test's tiny tables depends on
+what earlier tests left, so the indexes themselves are checked, as for the case list's
+status index (tests/cases/test_count_estimate.py)."""
+
+import pytest
+from django.db import connection
+
+COVERING = {
+    # The workload: open cases by status, organisation and owner.
+    "cases_case_owner_open": "(owner_id, created_at, id)"
+    " INCLUDE (status, responsible_organisation_id) WHERE ((status)::text <> 'closed'::text)",
+    # Steps due in a period: applicable, on time (done_at), members' plans.
+    "reports_planstep_due": "(due_date) INCLUDE (status, done_at, plan_id)",
+    "reports_planstep_done": "(done_at) INCLUDE (plan_id) WHERE ((status)::text = 'done'::text)",
+    # Overdue steps in plan order: grouped per plan without a sort.
+    "reports_planstep_open_plan": "(plan_id, due_date) WHERE ((status)::text = 'open'::text)",
+    "reports_plan_started": "(started_at) INCLUDE (case_id)",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_dashboard_indexes_cover_what_the_figures_read():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(COVERING)],
+        )
+        found = dict(cursor.fetchall())
+    assert {name: found.get(name, "").split(" USING btree ")[-1] for name in COVERING} == COVERING
