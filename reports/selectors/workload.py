@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, FollowUp
+from contacts.models import Organisation
 from reports.selectors.scope import of_cases
 from reports.selectors.types import Overdue, Tally, Workload
 
@@ -36,20 +39,7 @@ def open_case_figures(*, cases: QuerySet[Case]) -> OpenCases:
     owner. One query groups them by all three at once; Python then adds up those groups,
     whose number is bounded by the team's size (statuses by organisations by owners), never
     by the number of cases."""
-    groups = list(
-        cases.exclude(status=Case.Status.CLOSED)
-        .values(
-            "status",
-            "responsible_organisation_id",
-            "responsible_organisation__name",
-            "owner_id",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    groups = _open_case_groups(cases)
     by_status: dict[str, int] = {}
     for group in groups:
         by_status[group["status"]] = by_status.get(group["status"], 0) + group["n"]
@@ -61,18 +51,56 @@ def open_case_figures(*, cases: QuerySet[Case]) -> OpenCases:
     organisations = _workload(
         groups,
         "responsible_organisation_id",
-        lambda g: g["responsible_organisation__name"] or _("No organisation yet"),
+        lambda g: g["organisation_name"] or _("No organisation yet"),
     )
     owners = _workload(
         groups,
         "owner_id",
         lambda g: (
-            f"{g['owner__first_name']} {g['owner__last_name']}".strip() or g["owner__username"]
+            f"{g['first_name']} {g['last_name']}".strip() or g["username"]
             if g["owner_id"]
             else _("Nobody")
         ),
     )
     return OpenCases(statuses=statuses, organisations=organisations, owners=owners)
+
+
+def _open_case_groups(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """The open cases counted per status, responsible organisation and owner, with the
+    organisation's and the owner's names.
+
+    The groups are counted by their keys alone (the ORM's query, from the owner's
+    open-cases index alone on PostgreSQL: cases/migrations/0016), and the names joined to
+    the few groups afterwards. Joining them to every open case and grouping by the names
+    too took 104-154 ms at a million cases (71,282 open cases), this 58-98 ms (EXPLAIN
+    ANALYZE, alternating, on a loaded machine; 17-27 against 3-10 ms at 100,000). As
+    correlated subqueries in the ORM's query the names were grouped by, so looked up for
+    every case (1,129 ms)."""
+    keys = (
+        cases.exclude(status=Case.Status.CLOSED)
+        .values("status", "responsible_organisation_id", "owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    inner, params = keys.query.sql_with_params()
+    connection = connections[cases.db]
+    q = connection.ops.quote_name
+    organisations = q(Organisation._meta.db_table)
+    users = q(get_user_model()._meta.db_table)
+    # Quoted table and column names and the ORM's own SQL only; values are its parameters
+    # (hence the nosec for bandit's B608).
+    sql = f"""
+        SELECT g.status, g.responsible_organisation_id, o.{q("name")} AS organisation_name,
+            g.owner_id, u.{q("first_name")} AS first_name, u.{q("last_name")} AS last_name,
+            u.{q("username")} AS username, g.n
+        FROM ({inner}) g
+        LEFT JOIN {organisations} o ON o.{q("id")} = g.responsible_organisation_id
+        LEFT JOIN {users} u ON u.{q("id")} = g.owner_id
+    """  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col[0] for col in cursor.description]  # SQLite's are plain tuples
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _workload(

@@ -228,6 +228,23 @@ def test_dashboard_figures_onboarding_members_slice_and_filters(known):
     assert onboarding(figures(known.world.outsider))["overdue"] == (0, 0)
 
 
+def test_dashboard_figures_workload_names_owners_and_organisations_per_group(known):
+    """The groups are counted by key and named afterwards (reports.selectors.workload):
+    an owner's full name when there is one, per organisation and per owner."""
+    owner = known.world.owner
+    owner.first_name, owner.last_name = "Kari", "Nordmann"
+    owner.save(update_fields=["first_name", "last_name"])
+    data = figures(known.world.coordinator)
+    assert [(w.key, w.label, w.open) for w in data.owners] == [
+        ("", "Nobody", 3),
+        (str(owner.pk), "Kari Nordmann", 2),
+    ]
+    member = figures(known.world.owner)  # kommune's cases only
+    assert [(w.label, w.open, w.new, w.unowned) for w in member.organisations] == [
+        ("Narvik kommune", 3, 2, 1)
+    ]
+
+
 def test_dashboard_figures_onboarding_counts_a_plan_with_several_overdue_steps_once(known):
     """Overdue steps are counted per plan first and added up (reports.selectors.plans): a
     case with three overdue steps is three steps and one case, and a member still sees
