@@ -147,7 +147,8 @@ def _with_screen_figures(cases: QuerySet[Case], *, user: User, today: date) -> Q
 
 def case_rows_of_page(*, user: User, today: date, page: QuerySet[Case]) -> list[Case]:
     """The table rows of one page of visible cases (`page`: a filtered, ordered and sliced
-    `case_list_visible`), in its order. The per-row figures are computed in a query over
+    `case_list_visible`, or the rows by key that config.pagination.CappedPaginator read
+    from one), in its order. The per-row figures are computed in a query over
     the page's keys, not over the whole list: over a list of a million cases PostgreSQL
     built each figure's subquery as a hash of every matching row (every overdue follow-up,
     every share), whatever the page's size."""

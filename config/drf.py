@@ -29,10 +29,10 @@ class Pagination(PageNumberPagination):
     or skip a row.
 
     The count stops at COUNT_CAP (10,000; the list screen stops at 1,000): counting a
-    million cases took most of a coordinator's request (docs/benchmarks.md). Above the cap `count` is the cap
-    and `count_capped` is true. The pages go on past it: a page reads one row more than it
-    returns to know whether there is a next, so a client that follows `next` gets every
-    row."""
+    million cases took most of a coordinator's request (docs/benchmarks.md). Above the
+    cap `count` is the cap and `count_capped` is true. The pages go on past it: a page
+    reads one row more than it returns to know whether there is a next, so a client that
+    follows `next` gets every row."""
 
     page_size = 25
     page_size_query_param = "page_size"

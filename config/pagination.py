@@ -33,6 +33,11 @@ class CappedPaginator(Paginator):
     keys of: how many there are (at most cap + 1, which tells "exactly the cap" from
     "more") and which are on the page. `is_capped` tells the page to say "more than"
     instead of a number. A page's `object_list` is its rows by key, in the list's order.
+    The rule of who may see what (cases.selectors.case_list_visible) is applied once, by
+    the keys' statement; the rows are read by those keys a moment later, in the same
+    request. A case hidden from the user in between (a share ended) can still be shown
+    on that one page, as if it had been loaded a few milliseconds sooner. Applying the
+    rule again to 25 keys made PostgreSQL hash all the organisation's shares again.
 
     One statement for both, rather than a count and a page: a visibility or organisation
     filter made PostgreSQL hash every share of the organisation for each of them (75,000
@@ -83,7 +88,7 @@ class CappedPaginator(Paginator):
         model = self.object_list.model
         ordering = self.object_list.query.order_by or tuple(model._meta.ordering or ())
         rows = model._default_manager.filter(pk__in=keys).order_by(*ordering)
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     @property
     def is_capped(self) -> bool:

@@ -65,8 +65,14 @@ def test_my_cases_open_first_matches_sorting_every_open_case(world, seed):
         if rng.random() < 0.4:
             f.make_followup(case=case, assignee=world.owner, due_date=today - timedelta(days=1))
             overdue.add(case.pk)
-        elif rng.random() < 0.3:  # done or not yet due: not overdue
-            f.make_followup(case=case, assignee=world.owner, due_date=today + timedelta(days=3))
+        elif rng.random() < 0.5:  # done, or not yet due: not overdue
+            if rng.random() < 0.5:
+                done = f.make_followup(
+                    case=case, assignee=world.owner, due_date=today - timedelta(days=2)
+                )
+                FollowUp.objects.filter(pk=done.pk).update(done_at=now)
+            else:
+                f.make_followup(case=case, assignee=world.owner, due_date=today + timedelta(days=3))
     open_cases = Case.objects.filter(owner=world.owner).exclude(status="closed")
     expected = [
         pk

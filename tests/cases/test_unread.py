@@ -76,9 +76,10 @@ def _grow_unread(world, n):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # session, user, memberships; the count and the rows (the unread mark a subquery
-        # of each); topics; saved views; the filter form's topics, organisations, staff
-        # and municipalities; the bulk form's staff and organisations.
+        # session, user, memberships; the keys of the list (count and page at once) and
+        # the page's rows (the unread mark a subquery); topics; saved views; the filter
+        # form's topics, organisations, staff and municipalities; the bulk form's staff
+        # and organisations.
         ("/cases/?unread=true", 13),
         ("/cases/", 13),
         # "My work": its sections as before, and one count of the unread marks; the keys of

@@ -183,7 +183,7 @@ def test_my_work_counts_stop_at_the_cap(world, login, monkeypatch):
     assert "(2+)</span></h2>" in pages.section(page, "triage-heading")
     assert steps > 2 and "(2+)</span></h2>" in pages.section(page, "steps-heading")
     owned = pages.section(page, "cases-heading")
-    assert "(2+)</span></h2>" in owned and ">Se alle sakene jeg har ansvar for</a>" in owned
+    assert "(2+)</span></h2>" in owned and ">Alle sakene mine i sakslisten</a>" in owned
     for module in (cases.views, onboarding.parts):
         monkeypatch.setattr(module, "SECTION_COUNT_CAP", 1000)
     page = client.get(reverse("cases:mine"))
