@@ -22,7 +22,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from outbox.emails import email_render
+from outbox.emails import RenderedEmail, email_render_many
 from outbox.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,60 @@ def email_build(
       with `Auto-Submitted: auto-generated` (RFC 3834), so that out-of-office replies are
       not sent back to it; a message a person wrote passes False.
     """
-    rendered = email_render(template=template, language=language, context=context)
+    message: EmailArgs = {
+        "kind": kind,
+        "to": to,
+        "template": template,
+        "language": language,
+        "context": context,
+        "case_id": case_id,
+        "attachments": attachments,
+        "headers": headers,
+        "automatic": automatic,
+    }
+    return email_build_many([message])[0]
+
+
+def email_build_many(messages: list["EmailArgs"]) -> list[OutboundEmail]:
+    """email_build for many e-mails, in order: rendered by template triple and language
+    (outbox.emails.email_render_many), so that each group looks its templates up and
+    activates its language once. Each e-mail keeps its own language. An error in one
+    message raises for all: a caller that must let one message fail alone builds them one
+    by one (email_build) after that."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, message in enumerate(messages):
+        groups.setdefault((message["template"], message["language"]), []).append(index)
+    rendered: dict[int, RenderedEmail] = {}
+    for (template, language), indexes in groups.items():
+        contexts = [messages[index]["context"] for index in indexes]
+        group = email_render_many(template=template, language=language, contexts=contexts)
+        rendered.update(zip(indexes, group, strict=True))
+    return [
+        _email_row(
+            rendered[index],
+            kind=message["kind"],
+            to=message["to"],
+            language=message["language"],
+            case_id=message.get("case_id"),
+            attachments=message.get("attachments"),
+            headers=message.get("headers"),
+            automatic=message.get("automatic", True),
+        )
+        for index, message in enumerate(messages)
+    ]
+
+
+def _email_row(
+    rendered: RenderedEmail,
+    *,
+    kind: str,
+    to: str,
+    language: str,
+    case_id: int | None,
+    attachments: list[dict[str, str]] | None,
+    headers: dict[str, str] | None,
+    automatic: bool,
+) -> OutboundEmail:
     now = timezone.now()
     email = OutboundEmail(
         kind=kind,

@@ -7,6 +7,7 @@ from datetime import date
 from cases.models import Case, FollowUp
 from contacts.models import Newcomer
 from outbox.emails import email_render
+from outbox.services import email_build_many
 
 
 def _case() -> Case:
@@ -62,3 +63,36 @@ def test_email_render_html_part_turns_a_message_into_escaped_paragraphs():
     assert "<p>Hei Anna,</p>\n\n<p>we meet at 10 &lt;b&gt;sharp&lt;/b&gt;<br>in room 2</p>" in (
         rendered.body_html
     )
+
+
+def test_email_build_many_renders_each_email_in_its_own_language_in_order():
+    # Rendered by template and language together (outbox.emails.email_render_many), the
+    # e-mails come back in the order given, each in its own language, with a Message-ID
+    # of its own.
+    def message(reference, language):
+        case = Case(pk=int(reference[-1]), reference=reference, newcomer=Newcomer(name="A"))
+        item = FollowUp(case=case, title="Call", due_date=date(2025, 3, 4))
+        context = {"item": item, "case": case, "overdue": True, "is_step": False, "url": "/"}
+        return {
+            "kind": "reminders.followup_overdue",
+            "to": "kari@example.org",
+            "template": "reminder_item",
+            "language": language,
+            "context": context,
+            "case_id": case.pk,
+        }
+
+    languages = ["nb", "en", "nb", "en"]
+    references = [f"2025-0000{n}" for n in range(1, 5)]
+    emails = email_build_many(
+        [message(reference, lang) for reference, lang in zip(references, languages, strict=True)]
+    )
+
+    assert [e.language for e in emails] == languages
+    assert [e.case_id for e in emails] == [1, 2, 3, 4]
+    assert emails[1].subject == "Overdue follow-up on case 2025-00002"
+    assert "04/03/2025" in emails[1].body_text
+    assert emails[0].subject != "Overdue follow-up on case 2025-00001"
+    assert emails[0].subject.endswith("2025-00001") and "04.03.2025" in emails[0].body_text
+    assert len({e.message_id for e in emails}) == 4
+    assert all(e.pk is None for e in emails)

@@ -8,14 +8,15 @@ from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
+import outbox.services
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from contacts.models import Newcomer
-from onboarding.models import TemplateStep
+from onboarding.models import OnboardingTemplate, PlanStep, TemplateStep
 from outbox.models import OutboundEmail
-from reminders import services
 from reminders.models import Reminder, ReminderPreference
 from reminders.services import reminders_sweep
+from reminders.services import sweep as services
 from tests import factories as f
 from tests.reminders.conftest import at, make_step
 
@@ -325,16 +326,84 @@ def test_sweep_due_rows_add_no_query_within_a_chunk(quiet):
     assert many == few
 
 
+def test_sweep_every_kind_of_email_adds_no_query_within_a_chunk(quiet):
+    # A chunk reads only the columns its e-mails use (services.sweep._LOADED): a template
+    # reading another field would cost a query per e-mail. Follow-ups and team steps due
+    # and overdue, and newcomer deadlines whose step links its template step's source.
+    Newcomer.objects.filter(pk=quiet.newcomer.pk).update(reminders_consent_at=at(WED, 8))
+    template = OnboardingTemplate.objects.create(names={"nb": "Mal"}, slug="mal")
+    source = TemplateStep.objects.create(
+        template=template,
+        key="a",
+        titles={"nb": "A"},
+        doer="newcomer",
+        anchor="move_date",
+        source_urls={"nb": "https://www.nav.no/"},
+    )
+
+    def add(n):
+        for _ in range(n):
+            for due in (WED, WED - timedelta(days=2)):
+                f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=due)
+                make_step(case=quiet.case, due_date=due, assignee=quiet.owner)
+            step = make_step(
+                case=quiet.case, due_date=WED + timedelta(days=3), doer=TemplateStep.Doer.NEWCOMER
+            )
+            PlanStep.objects.filter(pk=step.pk).update(template_step=source)
+
+    def count_queries():
+        Reminder.objects.all().delete()
+        OutboundEmail.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            result = sweep_at(at(WED, 9, 0))
+        assert not result.failed and not result.skipped
+        return len(ctx.captured_queries), len(result.sent)
+
+    add(1)
+    few, sent = count_queries()
+    assert sent == 5
+    assert "https://www.nav.no/" in mails("newcomer_deadline").get().body_text
+    add(4)
+    assert count_queries() == (few, 25)
+
+
+def test_sweep_renders_each_email_of_a_chunk_in_its_recipients_language(quiet):
+    # A chunk's e-mails are rendered by template and language together: each newcomer
+    # still reads theirs in their own language, staff in the site's.
+    other = Newcomer.objects.create(name="Olena", email="olena@example.org")
+    case = f.make_case(newcomer=other)
+    Newcomer.objects.filter(pk=quiet.newcomer.pk).update(
+        reminders_consent_at=at(WED, 8), preferred_language="en"
+    )
+    Newcomer.objects.filter(pk=other.pk).update(
+        reminders_consent_at=at(WED, 8), preferred_language="nb"
+    )
+    for one in (quiet.case, case, quiet.case):
+        make_step(case=one, due_date=WED + timedelta(days=3), doer=TemplateStep.Doer.NEWCOMER)
+    f.make_followup(case=quiet.case, assignee=quiet.owner, due_date=WED)
+    sweep_at(at(WED, 9, 0))
+    by_address = {}
+    for email in mails("newcomer_deadline"):
+        by_address.setdefault(email.to, set()).add((email.language, email.subject))
+    english, norwegian = by_address["anna@example.org"], by_address["olena@example.org"]
+    assert len(english) == 1 and len(norwegian) == 1
+    assert english.pop() == ("en", "Reminder: a deadline on 13/06/2026")
+    language, subject = norwegian.pop()
+    assert language == "nb" and subject.startswith("Påminnelse")
+    assert mails("followup_due").get().language == "nb"
+
+
 def test_sweep_a_row_whose_message_breaks_fails_alone(quiet, monkeypatch):
+    # The chunk's e-mails are rendered together; after the error, one by one.
     followups = _due_followups(quiet, 3)
-    build = services.email_build
+    render = outbox.services.email_render_many
 
-    def breaks_on_the_second(**kwargs):
-        if kwargs["context"].get("item") == followups[1]:
+    def breaks_on_the_second(*, contexts, **kwargs):
+        if any(context.get("item") == followups[1] for context in contexts):
             raise ValueError("template broke")
-        return build(**kwargs)
+        return render(contexts=contexts, **kwargs)
 
-    monkeypatch.setattr(services, "email_build", breaks_on_the_second)
+    monkeypatch.setattr(outbox.services, "email_render_many", breaks_on_the_second)
     result = sweep_at(at(WED, 9, 0))
     assert len(result.sent) == 2 and len(result.failed) == 1
     failed = Reminder.objects.get(status=Reminder.Status.FAILED)
@@ -346,16 +415,16 @@ def test_sweep_a_database_error_while_a_message_is_built_retries_the_row(quiet, 
     # Found in review: a passing "database is locked" while one row's message was built
     # failed that row for good. The chunk now goes row by row, where it is built again.
     followups = _due_followups(quiet, 3)
-    build = services.email_build
+    render = outbox.services.email_render_many
     refused: list[int] = []
 
-    def locked_once_on_the_second(**kwargs):
-        if kwargs["context"].get("item") == followups[1] and not refused:
+    def locked_once_on_the_second(*, contexts, **kwargs):
+        if any(context.get("item") == followups[1] for context in contexts) and not refused:
             refused.append(1)
             raise OperationalError("database is locked")
-        return build(**kwargs)
+        return render(contexts=contexts, **kwargs)
 
-    monkeypatch.setattr(services, "email_build", locked_once_on_the_second)
+    monkeypatch.setattr(outbox.services, "email_render_many", locked_once_on_the_second)
     result = sweep_at(at(WED, 9, 0))
     assert refused and len(result.sent) == 3 and not result.failed
     assert mails("followup_due").count() == 3

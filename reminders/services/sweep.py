@@ -1,33 +1,24 @@
-"""The reminders sweep: plan what has become due, claim each row once, queue its e-mail.
-
-Runs every five minutes as reminders.tasks.reminders_sweep (beat) and by hand as
-`manage.py send_reminders [--dry-run]`. Any number of sweeps may run at once (two beats, a
-cron job beside beat, a retry after a crash): the unique key and the claim below make every
-reminder go out once.
-"""
+"""The sweep: claim each due row once and queue its e-mail (reminders.services)."""
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
 from cases.links import case_page_link
 from cases.models import Case, FollowUp
 from cases.services import case_event_record
-from cases.workingtime import is_working_day, local_at
-from contacts.models import Membership
-from onboarding.models import PlanStep, TemplateStep
+from onboarding.models import PlanStep
 from outbox.models import OutboundEmail
-from outbox.services import email_build, email_queue_many
+from outbox.services import EmailArgs, email_build, email_build_many, email_queue_many
 from reminders import selectors
-from reminders.models import Reminder, ReminderPreference
+from reminders.models import Reminder
+from reminders.services.planning import reminders_plan
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +29,38 @@ Status = Reminder.Status
 # limit); a bigger backlog is finished by the next sweeps, five minutes apart.
 SWEEP_BATCH = 20_000
 CHUNK = 100
-DEFAULT_DIGEST_TIME = time(7, 30)
 # Breaches are recorded on the timeline however late: they are not e-mails to anyone.
 NEVER_MISSED = {Kind.RESPONSE_BREACH}
-# What a due row leads to: its e-mail (unsaved) or, for a breach, a timeline entry to record.
-Message = OutboundEmail | Callable[[], Any]
+# What a due row leads to: its e-mail (email_build's arguments, rendered later with the rest
+# of the chunk; a digest rendered already) or, for a breach, a timeline entry to record.
+Message = EmailArgs | OutboundEmail | Callable[[], Any]
+# What the e-mails of a chunk read from the rows' related objects, and nothing more: a
+# reminder's own fields, plus these (about half the columns, and the columns were most of
+# the time spent reading a chunk), plus the whole user (a digest's visibility rules read
+# it). A template that reads another field costs a query per e-mail:
+# tests/reminders/test_sweep.py counts the queries of every kind of e-mail.
+_LOADED = (
+    "followup__title",
+    "followup__due_date",
+    "followup__done_at",
+    "followup__case__reference",
+    "step__titles",
+    "step__guidances",
+    "step__source_url",
+    "step__due_date",
+    "step__status",
+    "step__template_step__source_urls",
+    "step__plan__case__reference",
+    "case__reference",
+    "case__status",
+    "case__priority",
+    "case__first_response_at",
+    "case__first_response_due",
+    "newcomer__name",
+    "newcomer__email",
+    "newcomer__preferred_language",
+    "newcomer__reminders_consent_at",
+)
 
 
 @dataclass
@@ -52,14 +70,6 @@ class SweepResult:
     skipped: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Prefs:
-    immediate: bool = True
-    digest: bool = True
-    digest_time: time = DEFAULT_DIGEST_TIME
-    skip_days_off: bool = False
 
 
 def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
@@ -135,17 +145,25 @@ def _due_ids(now: datetime) -> list[int]:
 
 
 def _load(ids: list[int], *, lock: bool = False) -> list[Reminder]:
-    """The due rows with what their e-mails need, in one query (plus the step titles). With
-    `lock`, only the rows still pending, locked until the caller's transaction ends (on
-    PostgreSQL: a second sweep waits here, then finds them claimed; SQLite serialises
-    writers and ignores the lock)."""
+    """The due rows with what their e-mails need (_LOADED), in one query. With `lock`, only
+    the rows still pending, locked until the caller's transaction ends (on PostgreSQL: a
+    second sweep waits here, then finds them claimed; SQLite serialises writers and ignores
+    the lock)."""
     rows = Reminder.objects.filter(pk__in=ids)
     if lock:
         rows = _pending_rows(ids).select_for_update(of=("self",))
+    own = [f.attname for f in Reminder._meta.concrete_fields]
     return list(
         rows.select_related(
-            "followup__case", "step__plan__case", "case", "user", "newcomer"
-        ).order_by("due_at", "pk")
+            "followup__case",
+            "step__plan__case",
+            "step__template_step",
+            "case",
+            "user",
+            "newcomer",
+        )
+        .only(*own, *_LOADED)
+        .order_by("due_at", "pk")
     )
 
 
@@ -156,7 +174,8 @@ class _ClaimLost(DatabaseError):
 
 def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
     """Handles the chunk's rows in the caller's transaction: the rows still pending are
-    locked and read, each row's message built (reads only), and then every row is claimed
+    locked and read, each row's message made (reads only; the e-mails rendered together by
+    template and language, _build), and then every row is claimed
     by one conditional UPDATE per outcome and the claimed rows' e-mails saved together
     (email_queue_many). A claim that matches fewer rows than it names raises _ClaimLost,
     as does a database error while a message is built: the caller then goes row by row.
@@ -166,6 +185,7 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
     # A row no longer pending was claimed by another sweep since the ids were read.
     outcomes: dict[int, str] = dict.fromkeys(ids, "skipped")
     claims: dict[str, list[int]] = {"sent": [], "skipped": [], "missed": []}
+    to_build: list[tuple[Reminder, EmailArgs]] = []
     emails: list[OutboundEmail] = []
     for reminder in reminders:
         if _is_missed(reminder, now):
@@ -182,11 +202,19 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
             continue
         if message is None:
             claims["skipped"].append(reminder.pk)
+        elif isinstance(message, dict):
+            to_build.append((reminder, message))
         elif isinstance(message, OutboundEmail):
             claims["sent"].append(reminder.pk)
             emails.append(message)
         else:
             outcomes[reminder.pk] = _claim_and_write(reminder, now, message)
+    for reminder, email in _build(to_build):
+        if isinstance(email, Exception):
+            outcomes[reminder.pk] = _fail(reminder, email)
+        else:
+            claims["sent"].append(reminder.pk)
+            emails.append(email)
     changes: dict[str, dict[str, Any]] = {
         "sent": {"status": Status.SENT, "sent_at": now},
         "skipped": {"status": Status.SKIPPED, "sent_at": now},
@@ -203,6 +231,31 @@ def _handle_chunk(ids: list[int], *, now: datetime) -> list[tuple[int, str]]:
     return list(outcomes.items())
 
 
+def _build(
+    messages: list[tuple[Reminder, EmailArgs]],
+) -> list[tuple[Reminder, OutboundEmail | Exception]]:
+    """The chunk's e-mails, rendered together (email_build_many: each template triple and
+    language once). A message that cannot be made fails alone: after an error the chunk's
+    e-mails are built again one by one. A database error is raised, as in _handle_chunk."""
+    try:
+        built = email_build_many([args for _reminder, args in messages])
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.info("reminders: a chunk's e-mails failed to render; rendering them one by one")
+    else:
+        return [(reminder, email) for (reminder, _args), email in zip(messages, built, strict=True)]
+    one_by_one: list[tuple[Reminder, OutboundEmail | Exception]] = []
+    for reminder, args in messages:
+        try:
+            one_by_one.append((reminder, email_build(**args)))
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            one_by_one.append((reminder, exc))
+    return one_by_one
+
+
 def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
     """Handles one due row in savepoints of its own; returns the outcome's name: "sent",
     "skipped", "missed" or "failed" ("skipped" too when another sweep claimed it first).
@@ -213,12 +266,15 @@ def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
     try:
         with transaction.atomic():
             message = _message(reminder, now)
+        built = email_build(**message) if isinstance(message, dict) else message
     except Exception as exc:
         return _fail(reminder, exc)
-    return _claim_and_write(reminder, now, message)
+    return _claim_and_write(reminder, now, built)
 
 
-def _claim_and_write(reminder: Reminder, now: datetime, message: Message | None) -> str:
+def _claim_and_write(
+    reminder: Reminder, now: datetime, message: OutboundEmail | Callable[[], Any] | None
+) -> str:
     """Claims the row and writes its message in one savepoint: a failing write rolls both
     back (no e-mail, no entry) and the row is failed with the reason."""
     try:
@@ -274,9 +330,8 @@ def _fail(reminder: Reminder, exc: Exception) -> str:
 
 
 def _message(reminder: Reminder, now: datetime) -> Message | None:
-    """The row's e-mail, rendered and unsaved (email_build), a function that records the
-    breach, or None when there is nothing to send. Reads only; the caller writes after its
-    claim."""
+    """The row's e-mail (email_build's arguments), a function that records the breach, or
+    None when there is nothing to send. Reads only; the caller writes after its claim."""
     if reminder.kind == Kind.RESPONSE_BREACH:
         case = reminder.case
         if case is None or case.first_response_at is not None:
@@ -299,6 +354,8 @@ def _message(reminder: Reminder, now: datetime) -> Message | None:
         if digest.is_empty:
             return None
         context = {"digest": digest, "user": user, "site_url": settings.SITE_URL}
+        # Rendered at once, not with the chunk: a digest holds hundreds of rows, and a
+        # chunk's digests held until the chunk was rendered tripled the sweep's memory.
         return email_build(
             kind="reminders.digest",
             to=user.email,
@@ -315,7 +372,7 @@ def _message(reminder: Reminder, now: datetime) -> Message | None:
             "due_at": case.first_response_due,
             "url": _case_url(case.pk, language),
         }
-        return email_build(
+        return EmailArgs(
             kind="reminders.response_warning",
             to=user.email,
             template="reminder_response_warning",
@@ -334,7 +391,7 @@ def _message(reminder: Reminder, now: datetime) -> Message | None:
         "is_step": isinstance(item, PlanStep),
         "url": _case_url(case.pk, language),
     }
-    return email_build(
+    return EmailArgs(
         kind=f"reminders.{reminder.kind}",
         to=user.email,
         template="reminder_item",
@@ -344,7 +401,7 @@ def _message(reminder: Reminder, now: datetime) -> Message | None:
     )
 
 
-def _newcomer_message(reminder: Reminder) -> OutboundEmail | None:
+def _newcomer_message(reminder: Reminder) -> EmailArgs | None:
     step, newcomer = reminder.step, reminder.newcomer
     if (
         step is None
@@ -356,7 +413,7 @@ def _newcomer_message(reminder: Reminder) -> OutboundEmail | None:
         return None
     case = step.plan.case
     context = {"step": step, "newcomer": newcomer, "case": case}
-    return email_build(
+    return EmailArgs(
         kind="reminders.newcomer_deadline",
         to=newcomer.email,
         template="reminder_newcomer_deadline",
@@ -375,226 +432,3 @@ def _still_open(item: FollowUp | PlanStep) -> bool:
 def _case_url(case_id: int, language: str) -> str:
     with translation.override(language):
         return case_page_link(case_id)
-
-
-# --- Planning ----------------------------------------------------------------------------
-
-
-def reminders_plan(*, now: datetime) -> list[Reminder]:
-    """The unsaved rows that are due by `now` and not yet written. A fixed number of
-    queries, each over due items only (see reminders_sweep)."""
-    today = timezone.localdate(now)
-    prefs = _preferences()
-    rows: list[Reminder] = []
-    remind_at = local_at(today, time.fromisoformat(settings.REMINDERS_TIME))
-    if now >= remind_at:
-        rows += _plan_items(today=today, due_at=remind_at, prefs=prefs)
-        rows += _plan_newcomer_deadlines(today=today, now=now, remind_at=remind_at)
-    rows += _plan_response(now=now)
-    rows += _plan_digests(today=today, now=now, prefs=prefs)
-    return rows
-
-
-def _preferences() -> dict[int, _Prefs]:
-    return {
-        p.user_id: _Prefs(p.immediate, p.digest, p.digest_time, p.skip_days_off)
-        for p in ReminderPreference.objects.all()
-    }
-
-
-def _mails_today(prefs: _Prefs, today: Any) -> bool:
-    return not prefs.skip_days_off or is_working_day(today)
-
-
-def _planned(kind: str, day: Any, field_name: str) -> Exists:
-    return Exists(Reminder.objects.filter(kind=kind, day=day, **{field_name: OuterRef("pk")}))
-
-
-def _plan_items(*, today: Any, due_at: datetime, prefs: dict[int, _Prefs]) -> list[Reminder]:
-    """Follow-ups and team plan steps due today or overdue, one row per item and day."""
-    open_followups = FollowUp.objects.filter(done_at=None)
-    open_steps = PlanStep.objects.filter(
-        status=PlanStep.Status.OPEN, assignee__isnull=False, doer=TemplateStep.Doer.TEAM
-    )
-    sources = [
-        (Kind.FOLLOWUP_DUE, open_followups.filter(due_date=today), "followup"),
-        (Kind.FOLLOWUP_OVERDUE, open_followups.filter(due_date__lt=today), "followup"),
-        (Kind.STEP_DUE, open_steps.filter(due_date=today), "step"),
-        (Kind.STEP_OVERDUE, open_steps.filter(due_date__lt=today), "step"),
-    ]
-    rows = []
-    for kind, items, field_name in sources:
-        candidates = items.exclude(_planned(kind, today, field_name)).values_list(
-            "pk", "assignee_id"
-        )
-        for pk, user_id in candidates:
-            pref = prefs.get(user_id, _Prefs())
-            if not pref.immediate or not _mails_today(pref, today):
-                continue
-            rows.append(
-                Reminder(
-                    kind=kind,
-                    item=f"{field_name}:{pk}",
-                    recipient=f"user:{user_id}",
-                    day=today,
-                    due_at=due_at,
-                    user_id=user_id,
-                    **{f"{field_name}_id": pk},
-                )
-            )
-    return rows
-
-
-def _plan_newcomer_deadlines(*, today: Any, now: datetime, remind_at: datetime) -> list[Reminder]:
-    """Newcomers who asked for reminders hear REMINDERS_NEWCOMER_DAYS_BEFORE days before a
-    deadline of theirs (a newcomer-doer plan step), once per step and deadline. A plan made
-    closer to the deadline than that reminds at the next REMINDERS_TIME."""
-    days = settings.REMINDERS_NEWCOMER_DAYS_BEFORE
-    steps = (
-        PlanStep.objects.filter(
-            status=PlanStep.Status.OPEN,
-            doer=TemplateStep.Doer.NEWCOMER,
-            due_date__gt=today,
-            due_date__lte=today + timedelta(days=days),
-            plan__case__newcomer__reminders_consent_at__isnull=False,
-        )
-        .exclude(plan__case__newcomer__email="")
-        .exclude(
-            Exists(
-                Reminder.objects.filter(
-                    kind=Kind.NEWCOMER_DEADLINE, step_id=OuterRef("pk"), day=OuterRef("due_date")
-                )
-            )
-        )
-        .values_list("pk", "due_date", "plan__case__newcomer_id")
-    )
-    return [
-        Reminder(
-            kind=Kind.NEWCOMER_DEADLINE,
-            item=f"step:{pk}",
-            recipient=f"newcomer:{newcomer_id}",
-            day=due_date,
-            due_at=remind_at,
-            step_id=pk,
-            newcomer_id=newcomer_id,
-        )
-        for pk, due_date, newcomer_id in steps
-    ]
-
-
-def _plan_response(*, now: datetime) -> list[Reminder]:
-    """A warning to the coordinators before a case's first-response target passes, and the
-    breach once it has. One of each per case (a later priority change does not warn
-    again)."""
-    # No order: the cases' own (newest first) would lead PostgreSQL to walk the created_at
-    # index instead of the partial index of cases awaiting a first response.
-    waiting = (
-        Case.objects.filter(first_response_at=None, first_response_due__isnull=False)
-        .exclude(status=Case.Status.CLOSED)
-        .order_by()
-    )
-    warn_until = now + timedelta(hours=settings.REMINDERS_RESPONSE_WARNING_HOURS)
-    warnings = list(
-        waiting.filter(first_response_due__gt=now, first_response_due__lte=warn_until)
-        .exclude(
-            Exists(Reminder.objects.filter(kind=Kind.RESPONSE_WARNING, case_id=OuterRef("pk")))
-        )
-        .values_list("pk", "responsible_organisation_id", "first_response_due")
-    )
-    breaches = (
-        waiting.filter(first_response_due__lte=now)
-        .exclude(Exists(Reminder.objects.filter(kind=Kind.RESPONSE_BREACH, case_id=OuterRef("pk"))))
-        .values_list("pk", "first_response_due")
-    )
-    rows = [
-        Reminder(
-            kind=Kind.RESPONSE_BREACH,
-            item=f"case:{pk}",
-            recipient="",
-            day=timezone.localdate(due),
-            due_at=due,
-            case_id=pk,
-        )
-        for pk, due in breaches
-        if due is not None  # always: the filter compares it with now
-    ]
-    if not warnings:
-        return rows
-    coordinators: dict[int | None, set[int]] = {}
-    for user_id, organisation_id in Membership.objects.filter(
-        role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN],
-        organisation__is_active=True,
-        user__is_active=True,
-    ).values_list("user_id", "organisation_id"):
-        coordinators.setdefault(organisation_id, set()).add(user_id)
-        coordinators.setdefault(None, set()).add(user_id)
-    for pk, organisation_id, due in warnings:
-        # The responsible organisation's coordinators; every coordinator when it has none.
-        for user_id in sorted(coordinators.get(organisation_id) or coordinators.get(None, set())):
-            rows.append(
-                Reminder(
-                    kind=Kind.RESPONSE_WARNING,
-                    item=f"case:{pk}",
-                    recipient=f"user:{user_id}",
-                    day=timezone.localdate(due),
-                    due_at=now,
-                    case_id=pk,
-                    user_id=user_id,
-                )
-            )
-    return rows
-
-
-def _plan_digests(*, today: Any, now: datetime, prefs: dict[int, _Prefs]) -> list[Reminder]:
-    """One digest row per staff member and day, from their digest time on. Whether it has
-    anything to say is decided when it is sent."""
-    staff = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(Exists(Membership.objects.filter(user_id=OuterRef("pk"))))
-        .exclude(
-            Exists(Reminder.objects.filter(kind=Kind.DIGEST, day=today, user_id=OuterRef("pk")))
-        )
-        .values_list("pk", flat=True)
-    )
-    rows = []
-    for user_id in staff:
-        pref = prefs.get(user_id, _Prefs())
-        due_at = local_at(today, pref.digest_time)
-        if not pref.digest or now < due_at or not _mails_today(pref, today):
-            continue
-        rows.append(
-            Reminder(
-                kind=Kind.DIGEST,
-                item=f"user:{user_id}",
-                recipient=f"user:{user_id}",
-                day=today,
-                due_at=due_at,
-                user_id=user_id,
-            )
-        )
-    return rows
-
-
-# --- Preferences -------------------------------------------------------------------------
-
-
-def reminder_preference_update(
-    *, user: Any, immediate: bool, digest: bool, digest_time: time, skip_days_off: bool
-) -> ReminderPreference:
-    preference, _created = ReminderPreference.objects.get_or_create(user=user)
-    preference.immediate = immediate
-    preference.digest = digest
-    preference.digest_time = digest_time
-    preference.skip_days_off = skip_days_off
-    preference.full_clean()
-    preference.save()
-    return preference
-
-
-def reminders_retry(*, reminder_ids: list[int]) -> int:
-    """Admin: failed rows become pending again (due now) for the next sweep."""
-    return Reminder.objects.filter(pk__in=reminder_ids, status=Status.FAILED).update(
-        status=Status.PENDING, due_at=timezone.now(), last_error=""
-    )
