@@ -18,6 +18,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute"},
 }
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001", "models.W040"]
 TWO_FACTOR_REQUIRED = False
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # receipts of bench intakes
