@@ -264,9 +264,12 @@ def reminder_handle_one(*, reminder: Reminder, now: datetime) -> str:
     if missed is not None:
         return missed
     try:
+        # Rendering inside the savepoint too: a database error there (a template reading
+        # what the row did not load) would otherwise abort the whole transaction on
+        # PostgreSQL, and the sweep with it.
         with transaction.atomic():
             message = _message(reminder, now)
-        built = email_build(**message) if isinstance(message, dict) else message
+            built = email_build(**message) if isinstance(message, dict) else message
     except Exception as exc:
         return _fail(reminder, exc)
     return _claim_and_write(reminder, now, built)
@@ -323,7 +326,8 @@ def _claim(reminder: Reminder, now: datetime, *, sent: bool) -> str:
 def _fail(reminder: Reminder, exc: Exception) -> str:
     """The row is failed with the reason, never an address; an administrator can set it
     pending again (reminders_retry)."""
-    logger.exception("reminders: reminder %s failed", reminder.pk)
+    # exc_info from the exception itself: the chunk path fails rows outside an except.
+    logger.error("reminders: reminder %s failed", reminder.pk, exc_info=exc)
     error = f"{type(exc).__name__}: {exc}"[:300]
     _pending(reminder).update(status=Status.FAILED, last_error=error)
     return "failed"

@@ -90,7 +90,7 @@ def test_sweep_due_query_uses_partial_index():
     assert "Index" in claim, claim
     plan_cases = (
         Case.objects.filter(first_response_at=None, first_response_due__lte=timezone.now())
-        .order_by()  # as reminders.services._plan_response asks
+        .order_by()  # as reminders.services.planning._plan_response asks
         .values_list("pk", flat=True)
         .explain()
     )

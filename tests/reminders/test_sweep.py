@@ -491,3 +491,43 @@ def test_sweep_a_breach_whose_timeline_entry_breaks_fails_alone(quiet, monkeypat
     assert len(result.sent) == 1 and len(result.failed) == 1
     assert Reminder.objects.get(status=Reminder.Status.FAILED).kind == Reminder.Kind.RESPONSE_BREACH
     assert mails("followup_due").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_database_error_while_one_email_is_rendered_fails_that_row_alone(quiet, monkeypatch):
+    """Chunk and row by row: the row fails, the sweep goes on (on PostgreSQL the error
+    aborts the transaction unless the rendering runs inside the row's savepoint)."""
+    followups = _due_followups(quiet, 3)
+    render = outbox.services.email_render_many
+
+    def breaks(*, contexts, **kwargs):
+        if any(context.get("item") == followups[1] for context in contexts):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM reminders_no_such_table")
+        return render(contexts=contexts, **kwargs)
+
+    monkeypatch.setattr(outbox.services, "email_render_many", breaks)
+    result = sweep_at(at(WED, 9, 0))
+    assert len(result.sent) == 2 and len(result.failed) == 1
+    assert mails("followup_due").count() == 2
+    assert Reminder.objects.filter(status=Reminder.Status.FAILED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_row_that_fails_to_render_is_logged_with_its_traceback(quiet, monkeypatch, caplog):
+    import logging
+
+    followups = _due_followups(quiet, 3)
+    render = outbox.services.email_render_many
+
+    def breaks(*, contexts, **kwargs):
+        if any(context.get("item") == followups[1] for context in contexts):
+            raise ValueError("template broke")
+        return render(contexts=contexts, **kwargs)
+
+    monkeypatch.setattr(outbox.services, "email_render_many", breaks)
+    with caplog.at_level(logging.ERROR, logger="reminders"):
+        result = sweep_at(at(WED, 9, 0))
+    assert len(result.failed) == 1
+    [record] = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert record.exc_info and record.exc_info[0] is ValueError, record.exc_info
