@@ -12,15 +12,20 @@ from django.db import migrations
 
 from config.migration_sql import postgresql_only
 
+# The new index is built under another name first: CREATE INDEX lets the table be read
+# while it builds (writes wait), whereas DROP INDEX locks out reads too, until the
+# migration commits. Dropped and renamed last, that lock lasts moments, not the build.
 FORWARD = [
-    "DROP INDEX IF EXISTS cases_case_owner_open",
-    "CREATE INDEX cases_case_owner_open ON cases_case (owner_id, created_at, id)"
+    "CREATE INDEX cases_case_owner_open_next ON cases_case (owner_id, created_at, id)"
     " INCLUDE (status, responsible_organisation_id) WHERE status <> 'closed'",
+    "DROP INDEX IF EXISTS cases_case_owner_open",
+    "ALTER INDEX cases_case_owner_open_next RENAME TO cases_case_owner_open",
 ]
 BACKWARD = [
-    "DROP INDEX IF EXISTS cases_case_owner_open",
-    "CREATE INDEX cases_case_owner_open ON cases_case (owner_id, created_at, id)"
+    "CREATE INDEX cases_case_owner_open_next ON cases_case (owner_id, created_at, id)"
     " WHERE status <> 'closed'",
+    "DROP INDEX IF EXISTS cases_case_owner_open",
+    "ALTER INDEX cases_case_owner_open_next RENAME TO cases_case_owner_open",
 ]
 
 

@@ -21,25 +21,33 @@ from django.db import migrations
 
 from config.migration_sql import postgresql_only
 
+# Each replaced index is built under another name first: CREATE INDEX lets the table be
+# read while it builds (writes wait), whereas DROP INDEX locks out reads too, until the
+# migration commits. Dropped and renamed last, that lock lasts moments, not the builds.
 FORWARD = [
-    "DROP INDEX IF EXISTS reports_planstep_due",
-    "CREATE INDEX reports_planstep_due ON onboarding_planstep (due_date)"
+    "CREATE INDEX reports_planstep_due_next ON onboarding_planstep (due_date)"
     " INCLUDE (status, done_at, plan_id)",
-    "DROP INDEX IF EXISTS reports_planstep_done",
-    "CREATE INDEX reports_planstep_done ON onboarding_planstep (done_at)"
+    "CREATE INDEX reports_planstep_done_next ON onboarding_planstep (done_at)"
     " INCLUDE (plan_id) WHERE status = 'done'",
     "CREATE INDEX IF NOT EXISTS reports_planstep_open_plan"
     " ON onboarding_planstep (plan_id, due_date) WHERE status = 'open'",
     "CREATE INDEX IF NOT EXISTS reports_plan_started"
     " ON onboarding_onboardingplan (started_at) INCLUDE (case_id)",
+    "DROP INDEX IF EXISTS reports_planstep_due",
+    "ALTER INDEX reports_planstep_due_next RENAME TO reports_planstep_due",
+    "DROP INDEX IF EXISTS reports_planstep_done",
+    "ALTER INDEX reports_planstep_done_next RENAME TO reports_planstep_done",
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS reports_plan_started",
     "DROP INDEX IF EXISTS reports_planstep_open_plan",
+    "CREATE INDEX reports_planstep_done_next ON onboarding_planstep (done_at)"
+    " WHERE status = 'done'",
+    "CREATE INDEX reports_planstep_due_next ON onboarding_planstep (due_date)",
     "DROP INDEX IF EXISTS reports_planstep_done",
-    "CREATE INDEX reports_planstep_done ON onboarding_planstep (done_at) WHERE status = 'done'",
+    "ALTER INDEX reports_planstep_done_next RENAME TO reports_planstep_done",
     "DROP INDEX IF EXISTS reports_planstep_due",
-    "CREATE INDEX reports_planstep_due ON onboarding_planstep (due_date)",
+    "ALTER INDEX reports_planstep_due_next RENAME TO reports_planstep_due",
 ]
 
 

@@ -9,6 +9,7 @@ from onboarding.models import PlanStep
 from reports.forms import DashboardFilters
 from reports.periods import period_pair_resolve
 from reports.selectors import Tally, Workload, dashboard_figures
+from tests import factories as f
 
 TODAY = date(2026, 2, 15)
 
@@ -246,9 +247,9 @@ def test_dashboard_figures_workload_names_owners_and_organisations_per_group(kno
 
 
 def test_dashboard_figures_onboarding_counts_a_plan_with_several_overdue_steps_once(known):
-    """Overdue steps are counted per plan first and added up (reports.selectors.plans): a
-    case with three overdue steps is three steps and one case, and a member still sees
-    only the plans of their cases."""
+    """Overdue steps and the plans they belong to are counted apart (COUNT(DISTINCT),
+    reports.selectors.plans): a case with three overdue steps is three steps and one case,
+    and a member still sees only the plans of their cases."""
     for key, due in (("s10", date(2026, 1, 3)), ("s11", date(2026, 2, 1))):
         PlanStep.objects.create(
             plan=known.c3.plan,
@@ -387,3 +388,32 @@ def test_dashboard_figures_occupations_count_coded_groups_as_one(known):
     assert data.partner_occupations == [
         Tally(key="#2341", label="2341 Grunnskolelærere", current=1, previous=0)
     ]
+
+
+def test_dashboard_workload_orders_people_of_the_same_name_by_key(known):
+    """Equal counts and equal names: the key decides, so the table and its CSV keep one
+    order on every database."""
+    from cases.models import Case
+    from reports.selectors.workload import open_case_figures
+
+    namesakes = []
+    for i in range(4):
+        user = f.make_user(username=f"ola{i}", organisation=known.world.kommune)
+        user.first_name, user.last_name = "Ola", "Nordmann"
+        user.save(update_fields=["first_name", "last_name"])
+        f.make_case(organisation=known.world.kommune, owner=user)
+        namesakes.append(str(user.pk))
+    owners = open_case_figures(cases=Case.objects.all()).owners
+    assert [w.key for w in owners if w.label == "Ola Nordmann"] == sorted(namesakes, key=int)
+
+
+@pytest.mark.django_db
+def test_dashboard_workload_for_someone_who_sees_no_case_is_empty_without_a_query(
+    django_assert_num_queries,
+):
+    from cases.models import Case
+    from reports.selectors.workload import open_case_figures
+
+    with django_assert_num_queries(0):
+        figures_of_none = open_case_figures(cases=Case.objects.none())
+    assert figures_of_none.organisations == [] and figures_of_none.owners == []
