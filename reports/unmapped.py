@@ -4,12 +4,12 @@ grouped and counted for staff, with the cases they occur on (the visible ones on
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, Trim
 
 from cases.models import Case
@@ -43,6 +43,19 @@ def _uncoded_newcomers() -> QuerySet[Newcomer]:
     return Newcomer.objects.filter(UNCODED_OCCUPATION, erased_at=None)
 
 
+def _through_newcomer(rule: Q) -> Q:
+    """`rule`, written on the newcomer's fields, as a condition on cases (their newcomer):
+    the one definition of "uncoded" serves both."""
+    children: list[Q | tuple[str, Any]] = []
+    for child in rule.children:
+        if isinstance(child, Q):
+            children.append(_through_newcomer(child))
+        else:
+            field, value = cast(tuple[str, Any], child)
+            children.append((f"newcomer__{field}", value))
+    return Q(*children, _connector=rule.connector, _negated=rule.negated)
+
+
 def _uncoded_members() -> QuerySet[HouseholdMember]:
     return HouseholdMember.objects.filter(UNCODED_OCCUPATION).exclude(
         relation=HouseholdMember.Relation.CHILD
@@ -58,7 +71,7 @@ def _per_spelling(people: QuerySet[Any]) -> list[tuple[str, int, str]]:
     spellings stay the ones the occurrence queries match (SQLite lowers ASCII only)."""
     texts = people.values("occupation").annotate(n=Count("pk")).order_by()
     try:
-        sql, params = texts.query.sql_with_params()
+        sql, params = texts.query.get_compiler(using=people.db).as_sql()
     except EmptyResultSet:  # no visible case at all (signed out): the ORM's empty answer
         return []
     # Only Django's own SQL and its parameters go in: no input is formatted into it.
@@ -133,8 +146,7 @@ def _add_case_occurrences(
 
     def uncoded(of: QuerySet[Case], spellings: list[str]) -> QuerySet[Case]:
         return (
-            of.filter(newcomer__occupation_code=None, newcomer__erased_at=None)
-            .exclude(newcomer__occupation="")
+            of.filter(_through_newcomer(UNCODED_OCCUPATION), newcomer__erased_at=None)
             .annotate(key=key)
             .filter(key__in=spellings)
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from onboarding.models import OnboardingPlan, PlanStep
 from reports.periods import Period, PeriodPair
-from reports.selectors.scope import of_cases
+from reports.selectors.scope import is_every_case, of_cases
 from reports.selectors.types import Onboarding, Tally
 
 
@@ -105,7 +105,7 @@ def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: dat
     tz = timezone.get_default_timezone()
     current, previous = periods.current, periods.previous
     # Without conditions `of_cases` leaves the rows whole (a coordinator without filters).
-    apart = not cases.query.has_filters()
+    apart = is_every_case(cases)
     plans = of_cases(OnboardingPlan.objects.all(), "case", cases)
     started = _count_parts(
         plans,

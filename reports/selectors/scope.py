@@ -37,9 +37,14 @@ def of_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet
     narrowing is skipped: every row already belongs to a case, and PostgreSQL cannot tell,
     so `IN (SELECT id FROM cases_case)` hashed all 100,000 cases for nothing, a third of the
     dashboard's database time (docs/benchmarks.md). Members and filters keep the subquery."""
-    if not cases.query.has_filters():
+    if is_every_case(cases):
         return rows
     return rows.filter(**{f"{field}__in": cases.values("pk")})
+
+
+def is_every_case(cases: QuerySet[Case]) -> bool:
+    """`cases` has no condition at all: what `of_cases` leaves whole."""
+    return not cases.query.has_filters()
 
 
 def created_in(period: Period) -> Q:
