@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,28 +12,33 @@ from django.utils import timezone, translation
 from cases.links import case_page_link
 from cases.models import Case, CaseEvent, FollowUp
 from cases.selectors import case_list_visible, my_followups_open
+from config.texts import text_for
 from contacts.selectors import staff_access
 from onboarding.models import PlanStep
 from onboarding.selectors import my_plan_steps_open
 from reminders.models import Reminder, ReminderPreference
 
-_Item = TypeVar("_Item")
-
 
 @dataclass(frozen=True)
-class DigestLine(Generic[_Item]):
-    """One line of the digest: a follow-up, plan step or case, and its case page's address."""
+class DigestLine:
+    """One line of the digest: a follow-up, plan step or case as the e-mail shows it (the
+    due date, title and case reference; a case has neither date nor title) and the case
+    page's address. Plain values, not rows: a digest may hold hundreds of lines, and
+    reading them as model instances (each with its case) was most of the digest's time in
+    the reminder sweep (bench/reminders.py)."""
 
-    item: _Item
+    reference: str
     link: str
+    title: str = ""
+    due_date: date | None = None
 
 
 @dataclass
 class Digest:
-    followups: list[DigestLine[FollowUp]] = field(default_factory=list)
-    steps: list[DigestLine[PlanStep]] = field(default_factory=list)
-    assigned: list[DigestLine[Case]] = field(default_factory=list)
-    unassigned: list[DigestLine[Case]] = field(default_factory=list)
+    followups: list[DigestLine] = field(default_factory=list)
+    steps: list[DigestLine] = field(default_factory=list)
+    assigned: list[DigestLine] = field(default_factory=list)
+    unassigned: list[DigestLine] = field(default_factory=list)
     today: date | None = None
 
     @property
@@ -45,7 +50,8 @@ def digest_for_user(*, user: User, now: datetime) -> Digest:
     """What the user's digest says: their open follow-ups and plan steps due today or
     overdue, cases given to them by someone else and new unowned cases of their
     organisations (coordinators: also those with no organisation) since their last digest
-    (or a day), all on cases they can still see. Links are SITE_URL addresses."""
+    (or a day), all on cases they can still see. Links are SITE_URL addresses; texts are
+    in the digest's language (LANGUAGE_CODE)."""
     today = timezone.localdate(now)
     last = (
         Reminder.objects.filter(kind=Reminder.Kind.DIGEST, user=user, status="sent")
@@ -61,24 +67,40 @@ def digest_for_user(*, user: User, now: datetime) -> Digest:
     for_organisation = Q(responsible_organisation_id__in=access.organisation_ids)
     if access.sees_all:
         for_organisation |= Q(responsible_organisation=None)
-    followups = list(my_followups_open(user=user).filter(due_date__lte=today))
-    steps = list(my_plan_steps_open(user=user).filter(due_date__lte=today))
-    assigned = list(
+    followups = (
+        my_followups_open(user=user)
+        .filter(due_date__lte=today)
+        .values_list("due_date", "title", "case_id", "case__reference")
+    )
+    steps = (
+        my_plan_steps_open(user=user)
+        .filter(due_date__lte=today)
+        .values_list("due_date", "titles", "plan__case_id", "plan__case__reference")
+    )
+    assigned = (
         visible.filter(owner=user, pk__in=assigned_ids.values("case_id"))
         .exclude(status=Case.Status.CLOSED)
         .order_by("created_at")
+        .values_list("pk", "reference")
     )
-    unassigned = list(
+    unassigned = (
         visible.filter(for_organisation, status=Case.Status.NEW, owner=None)
         .filter(created_at__gte=since)
         .order_by("created_at")
+        .values_list("pk", "reference")
     )
     with translation.override(settings.LANGUAGE_CODE):
         return Digest(
-            followups=[DigestLine(f, case_page_link(f.case_id)) for f in followups],
-            steps=[DigestLine(s, case_page_link(s.plan.case_id)) for s in steps],
-            assigned=[DigestLine(c, case_page_link(c.pk)) for c in assigned],
-            unassigned=[DigestLine(c, case_page_link(c.pk)) for c in unassigned],
+            followups=[
+                DigestLine(reference, case_page_link(case_id), title, due)
+                for due, title, case_id, reference in followups
+            ],
+            steps=[
+                DigestLine(reference, case_page_link(case_id), text_for(titles), due)
+                for due, titles, case_id, reference in steps
+            ],
+            assigned=[DigestLine(ref, case_page_link(pk)) for pk, ref in assigned],
+            unassigned=[DigestLine(ref, case_page_link(pk)) for pk, ref in unassigned],
             today=today,
         )
 

@@ -102,15 +102,16 @@ def test_sweep_due_query_uses_partial_index():
 def test_worker_killed_mid_sweep_loses_no_reminder(
     world, workers, smtp, broker, settings, monkeypatch
 ):
-    """1. A real worker runs the sweep task over 300 due items and is killed (SIGKILL) once
-    some, not all, are claimed. 2. A new worker starts and the sweep runs again (by its
-    command here; beat would in five minutes). Every reminder arrives once: rows the
-    killed sweep had committed have their e-mail in the outbox (same transaction), and
-    the row it was in the middle of rolled back and is claimed by the second sweep."""
+    """1. A real worker runs the sweep task over three chunks of due items and is killed
+    (SIGKILL) once some, not all, are claimed. 2. A new worker starts and the sweep runs
+    again (by its command here; beat would in five minutes). Every reminder arrives once:
+    rows the killed sweep had committed have their e-mail in the outbox (same
+    transaction), and the chunk it was in the middle of rolled back and is claimed by the
+    second sweep."""
     from reminders.tasks import reminders_sweep as sweep_task
 
     collector, _port = smtp
-    n = 300
+    n = 3 * services.CHUNK  # chunks commit whole: several, so that the kill can fall between
     settings.REMINDERS_TIME = "00:00"
     workers.env["REMINDERS_TIME"] = "00:00"
     _due_followups(world, n)
