@@ -16,6 +16,7 @@ tests/test_translations.py checks them.
 from datetime import date as date_type
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -25,6 +26,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, html, timezone, translation
+from django.utils.autoreload import file_changed
 from jinja2 import Environment, pass_context, pass_eval_context
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
@@ -105,6 +107,15 @@ def _kept_forget(**kwargs: Any) -> None:
     # Django reloads its catalogues and formats when settings change (tests): so must this.
     _translated.cache_clear()
     _date_formatted.cache_clear()
+
+
+@receiver(file_changed)
+def _kept_forget_translations(*, file_path: Path, **kwargs: Any) -> None:
+    # runserver reloads a recompiled catalogue without restarting (Django's own receiver of
+    # this signal); the sentences kept here must go with it. Returns None: the reloader
+    # still decides whether to restart.
+    if file_path.suffix == ".mo":
+        _translated.cache_clear()
 
 
 @pass_eval_context

@@ -167,6 +167,19 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def jinja2_kept_texts():
+    """config.jinja2 keeps translated sentences and formatted days per process; a test that
+    swaps the catalogue (monkeypatched gettext) must neither see nor leave them."""
+    from config.jinja2 import _date_formatted, _translated
+
+    _translated.cache_clear()
+    _date_formatted.cache_clear()
+    yield
+    _translated.cache_clear()
+    _date_formatted.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """The cache outlives a test (the dashboard's figures, rate-limit counters), and user
     ids and frozen dates repeat from test to test: start each test with nothing kept."""

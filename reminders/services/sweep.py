@@ -1,7 +1,7 @@
 """The sweep: claim each due row once and queue its e-mail (reminders.services)."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,8 +29,11 @@ Status = Reminder.Status
 # limit); a bigger backlog is finished by the next sweeps, five minutes apart.
 SWEEP_BATCH = 20_000
 # Rows per transaction: 500 rather than 100 took a fifth off the sweep of 10,000 (fewer,
-# larger statements: bench/reminders.py), and a chunk still commits within a second.
+# larger statements: bench/reminders.py); such a chunk commits in about a quarter second.
 CHUNK = 500
+# Digests per transaction at most: each reads its reader's items and is rendered while the
+# chunk's rows stay locked, and every staff member's digest falls due at the same minute.
+DIGESTS_PER_CHUNK = 50
 # Breaches are recorded on the timeline however late: they are not e-mails to anyone.
 NEVER_MISSED = {Kind.RESPONSE_BREACH}
 # What a due row leads to: its e-mail (email_build's arguments, rendered later with the rest
@@ -99,16 +102,14 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     rows = reminders_plan(now=now)
     result.planned = len(rows)
     if dry_run:
-        result.sent = list(_due_ids(now))
+        result.sent = [pk for pk, _kind in _due_rows(now)]
         return result
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    due_ids = _due_ids(now)
-    for start in range(0, len(due_ids), CHUNK):
+    for chunk in _chunks(_due_rows(now)):
         # One transaction per chunk: a commit per row cost more than the row itself. A
         # process killed mid-chunk leaves the whole chunk pending for the next sweep. Rows
         # are claimed in (due_at, pk) order by every sweep, so two sweeps wait on each
         # other's row locks, never in a cycle.
-        chunk = due_ids[start : start + CHUNK]
         try:
             with transaction.atomic():
                 outcomes = _handle_chunk(chunk, now=now)
@@ -138,12 +139,28 @@ def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     return result
 
 
-def _due_ids(now: datetime) -> list[int]:
+def _due_rows(now: datetime) -> list[tuple[int, str]]:
+    """The pending rows due by now, as (pk, kind), in the order every sweep claims them."""
     return list(
         Reminder.objects.filter(status=Status.PENDING, due_at__lte=now)
         .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+        .values_list("pk", "kind")[:SWEEP_BATCH]
     )
+
+
+def _chunks(due: list[tuple[int, str]]) -> Iterator[list[int]]:
+    """The due rows' keys in order, CHUNK at a time, a chunk ending early once it holds
+    DIGESTS_PER_CHUNK digests."""
+    chunk: list[int] = []
+    digests = 0
+    for pk, kind in due:
+        chunk.append(pk)
+        digests += kind == Kind.DIGEST
+        if len(chunk) == CHUNK or digests == DIGESTS_PER_CHUNK:
+            yield chunk
+            chunk, digests = [], 0
+    if chunk:
+        yield chunk
 
 
 def _load(ids: list[int], *, lock: bool = False) -> list[Reminder]:

@@ -118,7 +118,8 @@ def test_worker_killed_mid_sweep_loses_no_reminder(
     first = workers.start()
     sweep_task.delay()
     sent = Reminder.objects.filter(status="sent")
-    wait_for(lambda: sent.count() >= 20, "the sweep to be under way", workers.logs)
+    # At least one chunk committed (chunks commit whole), so the kill falls mid-sweep.
+    wait_for(lambda: sent.count() >= services.CHUNK, "the sweep to be under way", workers.logs)
     workers.kill(first)
     claimed_when_killed = sent.count()
     assert 0 < claimed_when_killed < n, "the sweep finished before the kill; raise n"

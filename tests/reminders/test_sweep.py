@@ -458,16 +458,16 @@ def test_sweep_a_row_another_sweep_claimed_meanwhile_is_not_sent_again(quiet, mo
     # chunk's claim then matches fewer rows than it names; the chunk rolls back and goes
     # row by row, where that row is skipped. Only the count check stops a second e-mail.
     followups = _due_followups(quiet, 3)
-    due_ids, load = services._due_ids, services._load
+    due_rows, load = services._due_rows, services._load
     raced: list[int] = []
 
     def another_sweep_claims_one(now):
-        ids = due_ids(now)
-        raced.append(ids[1])
-        Reminder.objects.filter(pk=ids[1]).update(status=Reminder.Status.SENT, sent_at=now)
-        return ids
+        rows = due_rows(now)
+        raced.append(rows[1][0])
+        Reminder.objects.filter(pk=rows[1][0]).update(status=Reminder.Status.SENT, sent_at=now)
+        return rows
 
-    monkeypatch.setattr(services, "_due_ids", another_sweep_claims_one)
+    monkeypatch.setattr(services, "_due_rows", another_sweep_claims_one)
     monkeypatch.setattr(services, "_load", lambda ids, lock=False: load(ids))
     result = sweep_at(at(WED, 9, 0))
     assert result.skipped == raced and len(result.sent) == 2
@@ -531,3 +531,42 @@ def test_a_row_that_fails_to_render_is_logged_with_its_traceback(quiet, monkeypa
     assert len(result.failed) == 1
     [record] = [r for r in caplog.records if "failed" in r.getMessage()]
     assert record.exc_info and record.exc_info[0] is ValueError, record.exc_info
+
+
+def test_sweep_chunks_commit_apart_and_a_refused_chunk_leaves_the_others(quiet, monkeypatch):
+    # Chunks of two: the second chunk's INSERT is refused, so it rolls back and goes row by
+    # row (its one bad row fails); the first and third chunks committed as they were.
+    monkeypatch.setattr(services, "CHUNK", 2)
+    followups = _due_followups(quiet, 5)
+    queue_many, handled = services.email_queue_many, []
+    handle_chunk = services._handle_chunk
+
+    def recording(ids, *, now):
+        handled.append(len(ids))
+        return handle_chunk(ids, now=now)
+
+    def refuses_call_2(emails):
+        if any("Call 2" in email.body_text for email in emails):
+            raise IntegrityError("refused")
+        return queue_many(emails)
+
+    monkeypatch.setattr(services, "_handle_chunk", recording)
+    monkeypatch.setattr(services, "email_queue_many", refuses_call_2)
+    result = sweep_at(at(WED, 9, 0))
+    assert handled == [2, 2, 1]
+    assert len(result.sent) == 4 and len(result.failed) == 1
+    assert Reminder.objects.get(status=Reminder.Status.FAILED).followup_id == followups[2].pk
+    bodies = [m.body_text for m in mails("followup_due")]
+    for followup in followups:
+        assert sum(followup.title in body for body in bodies) == (followup.title != "Call 2")
+
+
+def test_sweep_chunk_ends_early_at_the_digests_cap(monkeypatch):
+    # Every staff member's digest falls due at the same minute; each is read and rendered
+    # while the chunk's rows are locked, so a chunk holds at most DIGESTS_PER_CHUNK.
+    monkeypatch.setattr(services, "CHUNK", 4)
+    monkeypatch.setattr(services, "DIGESTS_PER_CHUNK", 2)
+    digest, item = Reminder.Kind.DIGEST, Reminder.Kind.FOLLOWUP_DUE
+    due = [(1, digest), (2, item), (3, digest), (4, digest), (5, item), (6, item), (7, item)]
+    assert list(services._chunks(due)) == [[1, 2, 3], [4, 5, 6, 7]]
+    assert list(services._chunks([])) == []
