@@ -4,6 +4,7 @@ triggers skipped for speed): the rows it makes must still hold together."""
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import timezone
 
 from bench import seed as bench_seed
 from cases.models import Case, CaseEvent
@@ -47,6 +48,10 @@ def test_bench_seed_rows_hold_together_and_top_up(world):
         assert case.newcomer.phone_normalised.startswith("+479")
     plans = OnboardingPlan.objects.filter(case__in=cases)
     assert PlanStep.objects.filter(plan__in=plans).count() >= 8 * plans.count()
+    # Plans start after their enquiry, spread over the years like the cases, not all now.
+    for plan in plans.select_related("case"):
+        assert plan.case.created_at <= plan.started_at <= timezone.now()
+    assert len(set(plans.values_list("started_at", flat=True))) == plans.count() > 1
 
     bench_seed.seed(30)  # already there: nothing added
     assert cases.count() == 30

@@ -14,13 +14,6 @@ DAY = date(2026, 6, 9)
 IN_LANGUAGE = {"nb": "9. juni 2026", "en": "9 June 2026"}  # DATE_FORMAT in each
 
 
-@pytest.fixture(autouse=True)
-def nothing_kept():
-    """Each test starts with both caches empty, whatever rendered before it."""
-    jinja2._translated.cache_clear()
-    jinja2._date_formatted.cache_clear()
-
-
 def render(source, language, **context):
     with translation.override(language):
         return engines["jinja2"].from_string(source).render(context)
