@@ -69,6 +69,7 @@ def pages() -> dict[str, tuple[str, str]]:
         "mine": (coordinator, "/cases/mine/"),
         "dashboard": (coordinator, "/dashboard/"),
         "dashboard, recomputed": (coordinator, "/dashboard/?refresh=1"),
+        "dashboard, member, recomputed": ("bench-member", "/dashboard/?refresh=1"),
         "api": (coordinator, "/api/v1/cases/"),
         "occupations": (coordinator, "/dashboard/occupations/unmapped/"),
     }

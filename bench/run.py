@@ -380,6 +380,9 @@ def main() -> None:
             # The figures are cached for a short while (reports/cache.py); this row
             # recomputes them on every request, as the first visit after expiry does.
             ("dashboard, recomputed", coordinator, "/dashboard/?refresh=1", None),
+            # A member's figures cover the cases they may see: the visibility rule in every
+            # aggregate (their organisation's, shared with it, theirs, their follow-ups').
+            ("dashboard, member, recomputed", member, "/dashboard/?refresh=1", None),
             ("API case list", api, "/api/v1/cases/", None),
         ]
         # Pages added since, by URL name: a page not in this code base yet is left out,
