@@ -242,7 +242,7 @@ def sizes_run(args) -> None:  # type: ignore[no-untyped-def]
         print(output.stdout.strip().rsplit("\n", 1)[0], flush=True)
         runs[int(size)] = json.loads(output.stdout.strip().splitlines()[-1])
     sizes = sorted(runs)
-    header = f"{'page':<22}" + "".join(f"{f'{n:,} p50/p95':>20}" for n in sizes)
+    header = f"{'page':<30}" + "".join(f"{f'{n:,} p50/p95':>20}" for n in sizes)
     header += "".join(f"{f'{b // a}x growth':>12}" for a, b in itertools.pairwise(sizes))
     lines = [header, "-" * len(header)]
     for name in runs[sizes[-1]]["pages"]:
@@ -250,7 +250,7 @@ def sizes_run(args) -> None:  # type: ignore[no-untyped-def]
         cells = "".join(f"{_pair(f):>20}" for f in figures)
         for a, b in itertools.pairwise(figures):
             cells += f"{round(b['p95_ms'] / a['p95_ms'], 2) if a and b else '-':>12}"
-        lines.append(f"{name:<22}{cells}")
+        lines.append(f"{name:<30}{cells}")
     memory = ", ".join(f"{n:,}: {runs[n]['peak_worker_mb']} MB" for n in sizes)
     print("\n".join(lines))
     print(f"peak worker memory: {memory}; gunicorn {args.gunicorn}")
@@ -418,12 +418,12 @@ def main() -> None:
         compared = workers_compare(env, [args.gunicorn, *args.compare], "/cases/", args)
 
     header = (
-        f"{'page':<22}{'p50 ms':>8}{'p95 ms':>8}{'x floor':>9}{'req/s':>8}{'queries':>9}{'KB':>7}"
+        f"{'page':<30}{'p50 ms':>8}{'p95 ms':>8}{'x floor':>9}{'req/s':>8}{'queries':>9}{'KB':>7}"
     )
     lines = [header, "-" * len(header)]
     for name, f in results.items():
         cells = f"{f['p50_ms']:>8}{f['p95_ms']:>8}{f['x_floor']:>9}{f['rps']:>8}"
-        lines.append(f"{name:<22}{cells}{f['queries']:>9}{f['kb']:>7}")
+        lines.append(f"{name:<30}{cells}{f['queries']:>9}{f['kb']:>7}")
     cpu = platform.processor() or platform.machine()
     machine = f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
     context = (
