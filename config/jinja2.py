@@ -116,6 +116,7 @@ def _kept_forget_translations(*, file_path: Path, **kwargs: Any) -> None:
     # still decides whether to restart.
     if file_path.suffix == ".mo":
         _translated.cache_clear()
+        _date_formatted.cache_clear()  # month names are translations too
 
 
 @pass_eval_context

@@ -74,3 +74,19 @@ def test_jinja2_datetime_is_not_served_from_the_day_cache(settings):
     assert render(source, "nb", moment=evening) == "17:30"
     assert render('{{ moment|date("j. F Y") }}', "nb", moment=morning) == "9. juni 2026"
     assert jinja2._date_formatted.cache_info().currsize == 0
+
+
+def test_kept_texts_are_forgotten_when_runserver_reloads_a_catalogue():
+    """runserver sends file_changed for a recompiled .mo and keeps running: the sentences
+    and days kept by config.jinja2 must go with Django's catalogues. Other files keep them."""
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    render('{{ _("Cases") }} {{ day|date("DATE_FORMAT") }}', "nb", day=date(2026, 6, 9))
+    file_changed.send(sender=None, file_path=Path("locale/nb/LC_MESSAGES/django.py"))
+    assert jinja2._translated.cache_info().currsize == 1
+    assert jinja2._date_formatted.cache_info().currsize == 1
+    file_changed.send(sender=None, file_path=Path("locale/nb/LC_MESSAGES/django.mo"))
+    assert jinja2._translated.cache_info().currsize == 0
+    assert jinja2._date_formatted.cache_info().currsize == 0
