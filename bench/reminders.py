@@ -217,8 +217,8 @@ def main() -> None:
 
 def _clear() -> None:
     """Removes earlier sweeps' reminders and e-mails, and on PostgreSQL vacuums both tables:
-    autovacuum had not run on them between back-to-back runs, and after some thirty runs
-    the sweep read past 890,000 dead reminder rows and took 15.5 s instead of 6."""
+    with autovacuum off, back-to-back runs had left 890,000 dead reminder rows, and the
+    sweep took 6.1-6.5 s over them against 4.8-4.9 s vacuumed (docs/benchmarks.md)."""
     Reminder.objects.all().delete()
     OutboundEmail.objects.filter(kind__startswith="reminders.").delete()
     if connection.vendor == "postgresql":

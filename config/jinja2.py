@@ -102,21 +102,25 @@ def _translated(language: str | None, message: str) -> str:
     return translation.gettext(message)
 
 
-@receiver(setting_changed)
-def _kept_forget(**kwargs: Any) -> None:
-    # Django reloads its catalogues and formats when settings change (tests): so must this.
+def kept_texts_forget() -> None:
+    """Forgets the translated sentences and formatted days kept above (month names are
+    translations too): wherever Django reloads its catalogues or formats, and in tests."""
     _translated.cache_clear()
     _date_formatted.cache_clear()
 
 
+@receiver(setting_changed)
+def _kept_forget_on_settings(**kwargs: Any) -> None:
+    # Django reloads its catalogues and formats when settings change (tests): so must this.
+    kept_texts_forget()
+
+
 @receiver(file_changed)
-def _kept_forget_translations(*, file_path: Path, **kwargs: Any) -> None:
+def _kept_forget_on_catalogue(*, file_path: Path, **kwargs: Any) -> None:
     # runserver reloads a recompiled catalogue without restarting (Django's own receiver of
-    # this signal); the sentences kept here must go with it. Returns None: the reloader
-    # still decides whether to restart.
+    # this signal). Returns None: the reloader still decides whether to restart.
     if file_path.suffix == ".mo":
-        _translated.cache_clear()
-        _date_formatted.cache_clear()  # month names are translations too
+        kept_texts_forget()
 
 
 @pass_eval_context

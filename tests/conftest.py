@@ -170,13 +170,11 @@ def default_language():
 def jinja2_kept_texts():
     """config.jinja2 keeps translated sentences and formatted days per process; a test that
     swaps the catalogue (monkeypatched gettext) must neither see nor leave them."""
-    from config.jinja2 import _date_formatted, _translated
+    from config.jinja2 import kept_texts_forget
 
-    _translated.cache_clear()
-    _date_formatted.cache_clear()
+    kept_texts_forget()
     yield
-    _translated.cache_clear()
-    _date_formatted.cache_clear()
+    kept_texts_forget()
 
 
 @pytest.fixture(autouse=True)
