@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ModelChoiceField
 from config.text import ascii_int
 from contacts.models import Membership, Organisation
 
@@ -50,7 +51,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Organisation]" = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     role = forms.ChoiceField(
@@ -65,7 +66,7 @@ class InviteForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Organisation]" = ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

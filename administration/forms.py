@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Topic
-from config.forms import TelInput
+from config.forms import ModelChoiceField, TelInput
 from config.languages import language_name_own
 from config.texts import texts_missing
 from contacts.models import Newcomer, Organisation
@@ -145,6 +145,7 @@ class StepForm(TextsMixin, forms.ModelForm):
         model = TemplateStep
         # target_groups is a field of its own above (a list of choices).
         fields = [name for name in STEP_FIELDS if name != "target_groups"]
+        field_classes = {"depends_on": ModelChoiceField}
         widgets = {"checked_on": DATE}
 
     def __init__(self, *args: Any, template: OnboardingTemplate, **kwargs: Any) -> None:
@@ -166,6 +167,7 @@ class OfferForm(TextsMixin, forms.ModelForm):
     class Meta:
         model = LocalOffer
         fields = list(OFFER_FIELDS)
+        field_classes = {"municipality": ModelChoiceField, "locality": ModelChoiceField}
         widgets = {"starts_on": DATE, "ends_on": DATE}
         labels = {
             "municipality": _("Municipality (none: the whole region)"),

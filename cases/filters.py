@@ -13,6 +13,7 @@ from cases.registries import CaseListFilter, case_list_filters
 from cases.search import case_search
 from cases.selectors import User
 from cases.unread import cases_unread
+from config.forms import ModelChoiceFilter
 from contacts.models import Municipality, Organisation
 from contacts.selectors import staff_user_list
 
@@ -26,25 +27,23 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Case.Status.choices, empty_label=_("All statuses")
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
         queryset=Topic.objects.all(),
         empty_label=_("All topics"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         method="filter_organisation",
         empty_label=_("All organisations"),
     )
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_staff, empty_label=_("Anyone")
-    )
+    owner = ModelChoiceFilter(label=_("Owner"), queryset=_staff, empty_label=_("Anyone"))
     unassigned = django_filters.BooleanFilter(
         label=_("Without owner"), field_name="owner", lookup_expr="isnull"
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = ModelChoiceFilter(
         label=_("Municipality"),
         field_name="newcomer__municipality",
         queryset=Municipality.objects.all(),

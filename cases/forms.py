@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Note, Topic
 from cases.selectors import organisations_to_share_with
-from config.forms import TelInput
+from config.forms import ModelChoiceField, ModelMultipleChoiceField, TelInput
 from config.languages import LanguageSelect
 from config.text import ascii_int, free_text_clean, free_text_fields_clean, name_clean
 from contacts.models import Consent, Locality, Municipality, Newcomer, Organisation
@@ -48,13 +48,13 @@ class EnquiryForm(forms.Form):
         choices=settings.LANGUAGES,
         widget=LanguageSelect,
     )
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Where are you thinking of moving?"),
         queryset=Municipality.objects.all(),
         required=False,
         empty_label=_("Not decided yet"),
     )
-    locality = forms.ModelChoiceField(
+    locality = ModelChoiceField(
         label=_("Place (optional)"),
         queryset=Locality.objects.select_related("municipality"),
         required=False,
@@ -96,7 +96,7 @@ class EnquiryForm(forms.Form):
     interests = forms.CharField(
         label=_("Interests and leisure activities (optional)"), max_length=500, required=False
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("What would you like help with?"),
         queryset=Topic.objects.all(),
         required=False,
@@ -277,7 +277,7 @@ class OwnerForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
@@ -289,7 +289,7 @@ class ShareForm(forms.Form):
     """`case`: offer only the organisations the newcomer's consent covers and the case is
     not shared with yet."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Share with"),
         queryset=Organisation.objects.filter(is_active=True),
         empty_label=_("Choose an organisation…"),
@@ -319,7 +319,7 @@ class CaseHandleForm(forms.Form):
         required=False,
     )
     owner = StaffChoiceField(label=_("Owner"), required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.bulk import BULK_MAX
 from cases.forms import StaffChoiceField
 from cases.models import Case, SavedView
+from config.forms import ModelChoiceField
 from contacts.models import Organisation
 
 
@@ -22,7 +23,7 @@ class SavedViewRenameForm(forms.Form):
 
 
 class SavedViewShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Shared with"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
@@ -69,7 +70,7 @@ class BulkForm(forms.Form):
         choices=[("", _("Choose…")), *Case.ClosingReason.choices],
         required=False,
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Share with"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ModelChoiceField
 from config.text import free_text_fields_clean, name_clean
 from contacts.models import HouseholdMember, Newcomer
 from occupations.forms import OccupationCodeField
@@ -36,6 +37,7 @@ class NewcomerForm(forms.ModelForm):
     class Meta:
         model = Newcomer
         fields = NEWCOMER_EDITABLE_FIELDS
+        field_classes = {"municipality": ModelChoiceField, "locality": ModelChoiceField}
         widgets = {
             "planned_move_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "moved_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ModelChoiceFilter
 from contacts.models import Municipality
 from jobs.models import RecruitmentNeed
 from occupations.models import Occupation
@@ -13,13 +14,13 @@ class NeedFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=RecruitmentNeed.State.choices, empty_label=_("All states")
     )
-    group = django_filters.ModelChoiceFilter(
+    group = ModelChoiceFilter(
         label=_("Occupation group"),
         queryset=Occupation.objects.filter(level__lte=2).order_by("code"),
         method="filter_group",
         empty_label=_("All groups"),
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = ModelChoiceFilter(
         label=_("Place"), queryset=Municipality.objects.all(), empty_label=_("All places")
     )
 

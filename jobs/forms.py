@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ModelChoiceField
 from contacts.models import Locality, Municipality, Organisation
 from jobs.models import NeedSuggestion, NorwegianLevel, RecruitmentNeed
 from jobs.selectors import employers_for_user
@@ -15,7 +16,7 @@ from occupations.models import Occupation
 
 class NeedForm(forms.Form):
     # The employers the user may record for (__init__).
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Organisation.objects.none())
+    employer = ModelChoiceField(label=_("Employer"), queryset=Organisation.objects.none())
     # The code picker (a datalist searched as staff type), as on the newcomer's form.
     occupation = OccupationCodeField(
         label=_("Occupation"),
@@ -29,10 +30,8 @@ class NeedForm(forms.Form):
     positions = forms.IntegerField(
         label=_("Positions"), min_value=1, max_value=999, initial=1, required=False
     )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.all()
-    )
-    locality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
+    locality = ModelChoiceField(
         label=_("Locality"),
         queryset=Locality.objects.select_related("municipality"),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import StaffChoiceField
+from config.forms import ModelChoiceField
 from contacts.models import Organisation
 from onboarding.models import OnboardingTemplate, TemplateStep
 
@@ -11,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanStartForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = ModelChoiceField(
         label=_("Template"), queryset=OnboardingTemplate.objects.filter(is_active=True)
     )
     move_date = forms.DateField(label=_("Move date (planned or actual)"), widget=DATE)
@@ -37,7 +38,7 @@ class StepSkipForm(forms.Form):
 
 
 class StepReassignForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ModelChoiceField
 from contacts.models import Municipality, Newcomer, Organisation
 from occupations.forms import OccupationCodeField
 from reports.periods import CUSTOM, MAX_DAYS, PERIOD_CHOICES, PeriodPair, period_pair_resolve
@@ -21,13 +22,13 @@ class DashboardFilters:
 
 class DashboardForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         required=False,
         empty_label=_("All municipalities"),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         required=False,
