@@ -32,39 +32,28 @@ User = auth.User | AnonymousUser
 _M = TypeVar("_M", bound=Model)
 
 
-def case_list_visible(*, user: User, per_case: bool = False) -> QuerySet[Case]:
-    """The cases the user may see.
-
-    per_case: test the shares and follow-ups with a probe of their indexes per case
-    (correlated EXISTS) instead of hashing them all first (IN), for reads that look at a
-    few thousand cases, such as a dashboard period's. At a million cases a large
-    organisation has 75,000 shares, and hashing them took 20 ms per statement: a member's
-    plans started in two periods took 164 ms, and 16 ms with probes. Reads over most cases
-    keep the hash, which PostgreSQL then builds once, where probes would run per case
-    (docs/benchmarks.md)."""
+def case_list_visible(*, user: User) -> QuerySet[Case]:
     access = staff_access(user)
     cases = Case.objects.all()
     if access.sees_all:
         return cases
     if not user.is_authenticated:
         return cases.none()
-    shared = Case.shared_with.through.objects.filter(organisation_id__in=access.organisation_ids)
+    shared = Case.shared_with.through.objects.filter(
+        organisation_id__in=access.organisation_ids
+    ).values("case_id")
     # Only open follow-ups: someone brought in for one task keeps no access once it is done.
-    holds_followup = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
-    if per_case:
-        through_share = Q(Exists(shared.filter(case_id=OuterRef("pk"))))
-        through_followup = Q(Exists(holds_followup.filter(case_id=OuterRef("pk"))))
-    else:
-        # IN (subquery) rather than EXISTS or joins: no duplicate rows (no DISTINCT), and
-        # inside the OR PostgreSQL hashes each subquery once instead of probing it per case,
-        # which keeps counting a member's cases fast at 100,000 cases (docs/benchmarks.md).
-        through_share = Q(pk__in=shared.values("case_id"))
-        through_followup = Q(pk__in=holds_followup.values("case_id"))
+    holds_followup = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True).values(
+        "case_id"
+    )
+    # IN (subquery) rather than EXISTS or joins: no duplicate rows (no DISTINCT), and inside
+    # the OR PostgreSQL hashes each subquery once instead of probing it per case, which
+    # keeps counting a member's cases fast at 100,000 cases (docs/benchmarks.md).
     return cases.filter(
         Q(responsible_organisation_id__in=access.organisation_ids)
         | Q(owner_id=user.pk)
-        | through_share
-        | through_followup
+        | Q(pk__in=shared)
+        | Q(pk__in=holds_followup)
     )
 
 

@@ -28,12 +28,9 @@ def dashboard_figures(
     the newcomer tables (`newcomer_figures`). One transaction, so on PostgreSQL every
     figure comes from the same snapshot."""
     cases = dashboard_cases(user=user, filters=filters)
-    period_cases = dashboard_cases(user=user, filters=filters, per_case=True)
     with transaction.atomic(using=cases.db):
         _without_jit(cases.db)
-        figures = _figures(
-            cases=cases, period_cases=period_cases, periods=periods, filters=filters, today=today
-        )
+        figures = _figures(cases=cases, periods=periods, filters=filters, today=today)
         outcomes = outcomes_section(user=user, filters=filters, today=today)
         # Supply and demand are the region's picture, not a case list: coordinators only.
         jobs = job_figures() if staff_access(user).sees_all else None
@@ -60,19 +57,10 @@ def _without_jit(using: str) -> None:
 
 
 def _figures(
-    *,
-    cases: QuerySet[Case],
-    period_cases: QuerySet[Case],
-    periods: PeriodPair,
-    filters: DashboardFilters,
-    today: date,
+    *, cases: QuerySet[Case], periods: PeriodPair, filters: DashboardFilters, today: date
 ) -> Dashboard:
-    """`cases` for the figures as they stand now, `period_cases` (the same cases, tested
-    per case: `dashboard_cases`) for those of the two periods."""
-    enquiries, response, response_previous, series = enquiry_figures(
-        cases=period_cases, periods=periods
-    )
-    newcomers = newcomer_figures(cases=period_cases, periods=periods)
+    enquiries, response, response_previous, series = enquiry_figures(cases=cases, periods=periods)
+    newcomers = newcomer_figures(cases=cases, periods=periods)
     open_cases = open_case_figures(cases=cases)
     return Dashboard(
         periods=periods,
@@ -82,14 +70,12 @@ def _figures(
         response_previous=response_previous,
         statuses=open_cases.statuses,
         overdue=followup_overdue_counts(cases=cases, today=today),
-        onboarding=onboarding_figures(
-            cases=cases, period_cases=period_cases, periods=periods, today=today
-        ),
+        onboarding=onboarding_figures(cases=cases, periods=periods, today=today),
         series=series,
         lifecycle=newcomers.breakdown.lifecycle,
         target_groups=newcomers.breakdown.target_groups,
         channels=newcomers.breakdown.channels,
-        topics=topic_counts(cases=period_cases, periods=periods),
+        topics=topic_counts(cases=cases, periods=periods),
         occupations=newcomers.occupations,
         partner_occupations=newcomers.partner_occupations,
         organisations=open_cases.organisations,

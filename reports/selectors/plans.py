@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from onboarding.models import OnboardingPlan, PlanStep
 from reports.periods import Period, PeriodPair
-from reports.selectors.scope import is_every_case, of_cases, of_period_cases
+from reports.selectors.scope import is_every_case, of_cases
 from reports.selectors.types import Onboarding, Tally
 
 
@@ -94,23 +94,19 @@ def _count(column: str | None, condition: Q) -> Any:
     return Count(column, filter=condition) if condition else Count(column)
 
 
-def onboarding_figures(
-    *, cases: QuerySet[Case], period_cases: QuerySet[Case], periods: PeriodPair, today: date
-) -> Onboarding:
+def onboarding_figures(*, cases: QuerySet[Case], periods: PeriodPair, today: date) -> Onboarding:
     """Plans started and steps done in each period, the share of the period's due steps
     done on time, and open steps overdue now: three aggregate queries.
 
     - "Due in the period": due date within the period's days; skipped steps do not count
       (they were not applicable, as in the plan's progress).
     - "On time": done, and the local day of done_at (TIME_ZONE) on or before the due date.
-    - A running period ends today, so steps due later are not counted yet.
-    - `period_cases`: the same cases tested per case (`dashboard_cases`), for the plans and
-      steps of the two periods; the steps overdue now read `cases`."""
+    - A running period ends today, so steps due later are not counted yet."""
     tz = timezone.get_default_timezone()
     current, previous = periods.current, periods.previous
     # Without conditions `of_cases` leaves the rows whole (a coordinator without filters).
     apart = is_every_case(cases)
-    plans = of_period_cases(OnboardingPlan.objects.all(), "case", period_cases)
+    plans = of_cases(OnboardingPlan.objects.all(), "case", cases)
     started = _count_parts(
         plans,
         {
@@ -126,10 +122,9 @@ def onboarding_figures(
     }
     # The done parts read done_at alone; they carry on_time as a zero (same columns).
     done_counts: Counts = {"n": ("done_at", Q()), "on_time": (None, Q())}
+    steps = of_cases(PlanStep.objects.all(), "plan__case", cases)
     in_periods = _count_parts(
-        of_period_cases(PlanStep.objects.all(), "plan__case", period_cases).annotate(
-            done_day=TruncDate("done_at", tzinfo=tz)
-        ),
+        steps.annotate(done_day=TruncDate("done_at", tzinfo=tz)),
         {
             "done": _Part(rows=done & _time_in("done_at", current), counts=done_counts),
             "done_previous": _Part(rows=done & _time_in("done_at", previous), counts=done_counts),
@@ -145,7 +140,6 @@ def onboarding_figures(
     # and 7,983 buffers by due date, 221-361 ms and 2,925 buffers by plan. Grouping per
     # plan in a subquery and adding up was no faster (306-548 ms), and by due date it
     # hashed 257,535 plans past work_mem (880 ms).
-    steps = of_cases(PlanStep.objects.all(), "plan__case", cases)
     overdue_now = steps.filter(status=PlanStep.Status.OPEN, due_date__lt=today).aggregate(
         steps=Count("*"), cases=Count("plan_id", distinct=True)
     )

@@ -12,16 +12,10 @@ from reports.periods import Period, PeriodPair
 from reports.selectors.types import User
 
 
-def dashboard_cases(
-    *, user: User, filters: DashboardFilters, per_case: bool = False
-) -> QuerySet[Case]:
+def dashboard_cases(*, user: User, filters: DashboardFilters) -> QuerySet[Case]:
     """The visible cases narrowed by the dashboard's filters. The organisation filter means
-    what it means on the case list: responsible for the case or shared with it.
-
-    per_case: the visibility rule probed per case (`case_list_visible`), for the figures
-    of the two periods, which read a few thousand cases: with `of_period_cases` and
-    `period_window`. The figures as they stand now read most cases and keep the hash."""
-    cases = case_list_visible(user=user, per_case=per_case).order_by()
+    what it means on the case list: responsible for the case or shared with it."""
+    cases = case_list_visible(user=user).order_by()
     if filters.municipality_id:
         cases = cases.filter(newcomer__municipality_id=filters.municipality_id)
     if filters.organisation_id:
@@ -46,16 +40,6 @@ def of_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet
     if is_every_case(cases):
         return rows
     return rows.filter(**{f"{field}__in": cases.values("pk")})
-
-
-def of_period_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet[Any]:
-    """`rows` of the two periods (a few thousand) narrowed like `of_cases`, with `cases`
-    from `dashboard_cases(per_case=True)`: each row's case is read by its key and tested
-    there. With IN, PostgreSQL worked out every case the member may see first, a
-    sequential scan of the cases (150-250 ms at a million) for each figure."""
-    if is_every_case(cases):
-        return rows
-    return rows.filter(Exists(cases.filter(pk=OuterRef(field))))
 
 
 def is_every_case(cases: QuerySet[Case]) -> bool:

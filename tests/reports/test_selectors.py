@@ -9,8 +9,6 @@ from onboarding.models import PlanStep
 from reports.forms import DashboardFilters
 from reports.periods import period_pair_resolve
 from reports.selectors import Tally, Workload, dashboard_figures
-from reports.selectors.dashboard import _figures as dashboard_figures_of
-from reports.selectors.scope import dashboard_cases
 from tests import factories as f
 
 TODAY = date(2026, 2, 15)
@@ -419,31 +417,3 @@ def test_dashboard_workload_for_someone_who_sees_no_case_is_empty_without_a_quer
     with django_assert_num_queries(0):
         figures_of_none = open_case_figures(cases=Case.objects.none())
     assert figures_of_none.organisations == [] and figures_of_none.owners == []
-
-
-@pytest.mark.parametrize("persona", ["coordinator", "owner", "reader", "outsider"])
-@pytest.mark.parametrize("filtered", [False, True])
-@pytest.mark.parametrize("kind", ["last_month", "this_year"])
-def test_dashboard_figures_periods_per_case_equal_the_hashed_rule(known, persona, filtered, kind):
-    """The periods' figures test visibility per case (`dashboard_cases(per_case=True)`);
-    through the hashed rule, which the figures of now use, every figure is the same."""
-    world = known.world
-    # The outsider (NAV) sees Anna's case only through an open follow-up of theirs.
-    f.make_followup(case=world.case, assignee=world.outsider, due_date=TODAY - timedelta(days=1))
-    user = getattr(world, persona)
-    filters = DashboardFilters(organisation_id=world.kommune.pk if filtered else None)
-    periods = period_pair_resolve(kind=kind, today=TODAY)
-    cases = dashboard_cases(user=user, filters=filters)
-    per_case = dashboard_cases(user=user, filters=filters, per_case=True)
-    if persona != "coordinator":
-        assert per_case.query.has_filters()  # the rule is there to test
-
-    def drawn(period_cases):
-        return dashboard_figures_of(
-            cases=cases, period_cases=period_cases, periods=periods, filters=filters, today=TODAY
-        )
-
-    probed = drawn(per_case)
-    assert probed == drawn(cases)
-    if persona == "outsider" and kind == "this_year":
-        assert probed.enquiries.current == 1  # Anna's case, through the follow-up alone
