@@ -65,7 +65,7 @@ class ChoicesReadAtOnce(ModelChoiceIterator):
     """A picker's rows read by one plain query when the field is drawn. Django's iterator
     reads them with `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor
     (DECLARE, FETCH and CLOSE: three round trips) to stream what is a few dozen rows here;
-    the case list's five pickers took 3.3 of its 32 ms that way (docs/benchmarks.md).
+    the case list's five pickers took about 3 of its 30 ms that way (docs/benchmarks.md).
     Fields whose rows could be many (occupation codes) are typed, not picked, and keep
     Django's field."""
 
