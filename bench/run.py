@@ -97,7 +97,7 @@ class Session:
             "/accounts/login/",
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
         )
-        if b"Log in" in body and b"logout" not in body.lower():
+        if status >= 400 or (b"Log in" in body and b"logout" not in body.lower()):
             raise SystemExit(f"login as {username} failed ({status})")
 
 
@@ -124,12 +124,16 @@ def summarise(samples: list[tuple[float, int, int]]) -> dict:
 
 def throughput(session: Session, path: str, clients: int, seconds: float, post=None) -> float:  # type: ignore[no-untyped-def]
     done = [0] * clients
+    failed: list[int] = []
     stop = time.monotonic() + seconds
 
     def run(slot: int) -> None:
         own = session.clone()
         while time.monotonic() < stop:
-            own.request(path, post(own) if post else None)
+            status, _body, _headers = own.request(path, post(own) if post else None)
+            if status >= 400:  # an error page is fast: counting it would flatter the server
+                failed.append(status)
+                return
             done[slot] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
@@ -137,6 +141,8 @@ def throughput(session: Session, path: str, clients: int, seconds: float, post=N
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
+    if failed:
+        raise SystemExit(f"{path} answered {failed[0]} under load")
     return round(sum(done) / seconds, 1)
 
 
@@ -201,7 +207,9 @@ def workers_compare(env: dict, settings: list[str], path: str, args) -> dict:  #
             session = Session(base)
             session.login("bench-coordinator")
             for _ in range(8):  # every worker and thread warm
-                session.request(path)
+                status, _body, _headers = session.request(path)
+                if status != 200:
+                    raise SystemExit(f"{base}{path} answered {status}")
             sessions.append(session)
         windows: list[list[float]] = [[] for _ in settings]
         for _ in range(args.rounds):
@@ -209,7 +217,7 @@ def workers_compare(env: dict, settings: list[str], path: str, args) -> dict:  #
                 windows[i].append(throughput(session, path, args.concurrency, args.seconds))
         return {
             setting: {
-                "rps": statistics.median(windows[i]),
+                "rps": round(statistics.median(windows[i]), 1),
                 "windows": windows[i],
                 "peak_worker_mb": peak_rss_mb(servers[i][0].pid),
             }
