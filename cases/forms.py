@@ -239,7 +239,8 @@ class StaffChoiceIterator(BaseChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.loaded is None:
-            self.loaded = staff_choices(current=self.field.current_user)
+            given = self.field.staff
+            self.loaded = staff_choices(current=self.field.current_user) if given is None else given
         yield from self.loaded
 
 
@@ -251,6 +252,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *, empty_label: Any = None, **kwargs: Any) -> None:
         self.current_user: User | AnonymousUser | None = None
+        # The choices read already for another picker of the page (staff_pickers_for).
+        self.staff: StaffChoices | None = None
         super().__init__(
             queryset=staff_user_list(), empty_label=empty_label or _("Nobody yet"), **kwargs
         )
@@ -264,11 +267,15 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff_display_name(obj)
 
 
-def staff_pickers_for(form: forms.Form, user: User | AnonymousUser | None) -> None:
-    """Puts the current user first in each of the form's people pickers."""
+def staff_pickers_for(
+    form: forms.Form, user: User | AnonymousUser | None, staff: StaffChoices | None = None
+) -> None:
+    """Puts the current user first in each of the form's people pickers. `staff`: the same
+    user's `staff_choices`, when a page with several pickers reads them once for all."""
     for field in form.fields.values():
         if isinstance(field, StaffChoiceField):
             field.current_user = user
+            field.staff = staff
             field.widget.choices = field.choices
 
 
@@ -328,7 +335,9 @@ class CaseHandleForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
 
     @classmethod
-    def for_case(cls, case: Case, user: User | AnonymousUser | None) -> "CaseHandleForm":
+    def for_case(
+        cls, case: Case, user: User | AnonymousUser | None, staff: StaffChoices | None = None
+    ) -> "CaseHandleForm":
         form = cls(
             initial={
                 "status": case.status,
@@ -338,7 +347,7 @@ class CaseHandleForm(forms.Form):
                 "priority": case.priority,
             }
         )
-        staff_pickers_for(form, user)
+        staff_pickers_for(form, user, staff)
         return form
 
 

@@ -2,7 +2,7 @@
 cases add (cases.registries). Views of any app that re-render the case page (a form with
 errors) call `case_page_render`; no app imports another's views."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +14,7 @@ from cases.forms import CaseHandleForm, FollowUpForm, NoteForm, ShareForm, staff
 from cases.models import Case
 from cases.registries import case_page_decorators, case_page_parts_by_slot
 from cases.timeline import timeline_entries
-from contacts.selectors import staff_choices
+from contacts.selectors import StaffChoices, staff_choices
 from outbox.selectors import email_list_for_case
 
 
@@ -22,8 +22,10 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
     """Everything the case page shows, in a fixed number of queries. `given` replaces
     values the page would make (a bound form with its errors, a part's context)."""
     can_manage = selectors.case_can_manage(user=request.user, case=case)
+    # The people pickers (owner, follow-up, the plan's steps) read the staff once, if drawn.
+    staff = cast(StaffChoices, SimpleLazyObject(lambda: staff_choices(current=request.user)))
     followup_form = FollowUpForm(initial={"assignee": request.user.pk})
-    staff_pickers_for(followup_form, request.user)
+    staff_pickers_for(followup_form, request.user, staff)
     context: dict[str, Any] = {
         "case": case,
         "newcomer": case.newcomer,
@@ -39,12 +41,11 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
         "can_manage": can_manage,
         "today": timezone.localdate(),
         "can_take": selectors.case_can_take(user=request.user, case=case),
-        "handle_form": CaseHandleForm.for_case(case, request.user),
+        "handle_form": CaseHandleForm.for_case(case, request.user, staff),
         "share_form": ShareForm(case=case),
         "note_form": NoteForm(),
         "followup_form": followup_form,
-        # The plan's per-step person pickers: read once, and only if a plan draws them.
-        "staff_choices": SimpleLazyObject(lambda: staff_choices(current=request.user)),
+        "staff_choices": staff,
     }
     parts = case_page_parts_by_slot()
     for slot_parts in parts.values():

@@ -1,6 +1,6 @@
 """Pages run a fixed number of queries, whatever the number of cases, follow-ups or events."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -69,27 +69,28 @@ def test_queries_do_not_grow_with_the_data(world, login, persona, url_name):
     assert small <= 26
 
 
-@pytest.mark.django_db
-def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
-    from datetime import date
-
+def _plan_start(*, case, actor):
     from onboarding import services as onboarding
     from onboarding.models import OnboardingTemplate
 
-    template = OnboardingTemplate.objects.get(slug="moving-to-the-region")
+    onboarding.plan_start(
+        case=case,
+        template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
+        move_date=date(2027, 5, 1),
+        from_abroad=True,
+        eu_eea=True,
+        long_stay=True,
+        importing_car=True,
+        actor=actor,
+    )
+
+
+@pytest.mark.django_db
+def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
     client = login(world.owner)
 
     def plan_for(case):
-        onboarding.plan_start(
-            case=case,
-            template=template,
-            move_date=date(2027, 5, 1),
-            from_abroad=True,
-            eu_eea=True,
-            long_stay=True,
-            importing_car=True,
-            actor=world.owner,
-        )
+        _plan_start(case=case, actor=world.owner)
 
     plan_for(world.case)
     urls = [
@@ -108,6 +109,24 @@ def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
     row = next(row for row in pages.case_list_rows(listing) if row.pk == world.case.pk)
     applicable = world.case.plan.steps.exclude(status="skipped").count()
     assert applicable > 0 and f"0/{applicable}" in row.text
+
+
+@pytest.mark.django_db
+def test_queries_case_page_reads_the_staff_once_for_every_people_picker(world, login):
+    """The owner, the follow-up's assignee and each plan step's person are picked from
+    the same list (contacts.selectors.staff_choices): one query for all of them."""
+    _plan_start(case=world.case, actor=world.owner)
+    client = login(world.owner)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("cases:detail", args=[world.case.pk]))
+    staff_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "contacts_membership"' in q["sql"] and '"auth_user"."is_active"' in q["sql"]
+    ]
+    # The owner, the follow-up's and at least one step's picker are drawn, each with them.
+    assert page.content.decode().count(f'<option value="{world.coordinator.pk}"') >= 3
+    assert len(staff_reads) == 1
 
 
 @pytest.mark.django_db
