@@ -270,8 +270,9 @@ class StaffChoiceField(forms.ModelChoiceField):
 def staff_pickers_for(
     form: forms.Form, user: User | AnonymousUser | None, staff: StaffChoices | None = None
 ) -> None:
-    """Puts the current user first in each of the form's people pickers. `staff`: the same
-    user's `staff_choices`, when a page with several pickers reads them once for all."""
+    """Puts the current user first in each of the form's people pickers. `staff`: the
+    pickers' rows when a page with several reads them once for all; it must be
+    `staff_choices(current=user)`, for this same user, or "(me)" marks someone else."""
     for field in form.fields.values():
         if isinstance(field, StaffChoiceField):
             field.current_user = user

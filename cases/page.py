@@ -4,6 +4,7 @@ errors) call `case_page_render`; no app imports another's views."""
 
 from typing import Any, cast
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -53,6 +54,10 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
             context.update(part.context(request, case, can_manage))
     context["parts"] = parts
     context.update(given)
+    # A form given back with its errors gets the same pickers: the user first, one read.
+    for value in given.values():
+        if isinstance(value, forms.Form):
+            staff_pickers_for(value, request.user, staff)
     for decorate in case_page_decorators:
         decorate(context)
     return context

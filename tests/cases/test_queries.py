@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services
 from tests import factories as f
@@ -117,16 +117,34 @@ def test_queries_case_page_reads_the_staff_once_for_every_people_picker(world, l
     the same list (contacts.selectors.staff_choices): one query for all of them."""
     _plan_start(case=world.case, actor=world.owner)
     client = login(world.owner)
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, translation.override("en"):
         page = client.get(reverse("cases:detail", args=[world.case.pk]))
-    staff_reads = [
-        q["sql"]
-        for q in ctx.captured_queries
-        if 'FROM "contacts_membership"' in q["sql"] and '"auth_user"."is_active"' in q["sql"]
-    ]
-    # The owner, the follow-up's and at least one step's picker are drawn, each with them.
-    assert page.content.decode().count(f'<option value="{world.coordinator.pk}"') >= 3
+    staff_reads = [q["sql"] for q in ctx.captured_queries if _reads_staff(q["sql"])]
+    # The owner, the follow-up's and the steps' pickers are drawn, each with "(me)" first.
+    assert page.content.decode().count("(me)</option>") >= 3
     assert len(staff_reads) == 1
+
+
+@pytest.mark.django_db
+def test_queries_case_page_given_back_with_errors_keeps_one_staff_read(world, login):
+    """A follow-up posted without its title comes back with the same pickers: the user
+    first, and the staff still read once."""
+    client = login(world.owner)
+    with CaptureQueriesContext(connection) as ctx, translation.override("en"):
+        page = client.post(
+            reverse("cases:followup-add", args=[world.case.pk]),
+            {"title": "", "assignee": world.owner.pk, "due_date": "2030-01-01"},
+        )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assignee = html[html.index('name="assignee"') :]
+    assignee = assignee[: assignee.index("</select>")]
+    assert "(me)</option>" in assignee
+    assert len([q for q in ctx.captured_queries if _reads_staff(q["sql"])]) == 1
+
+
+def _reads_staff(sql: str) -> bool:
+    return 'FROM "contacts_membership"' in sql and '"auth_user"."is_active"' in sql
 
 
 @pytest.mark.django_db
