@@ -336,9 +336,7 @@ class CaseHandleForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
 
     @classmethod
-    def for_case(
-        cls, case: Case, user: User | AnonymousUser | None, staff: StaffChoices | None = None
-    ) -> "CaseHandleForm":
+    def for_case(cls, case: Case, user: User | AnonymousUser | None) -> "CaseHandleForm":
         form = cls(
             initial={
                 "status": case.status,
@@ -348,7 +346,7 @@ class CaseHandleForm(forms.Form):
                 "priority": case.priority,
             }
         )
-        staff_pickers_for(form, user, staff)
+        staff_pickers_for(form, user)
         return form
 
 

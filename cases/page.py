@@ -23,10 +23,9 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
     """Everything the case page shows, in a fixed number of queries. `given` replaces
     values the page would make (a bound form with its errors, a part's context)."""
     can_manage = selectors.case_can_manage(user=request.user, case=case)
-    # The people pickers (owner, follow-up, the plan's steps) read the staff once, if drawn.
+    # Every people picker of the page (owner, follow-up, the plan's steps) reads the staff
+    # from this one list, read when the first is drawn.
     staff = cast(StaffChoices, SimpleLazyObject(lambda: staff_choices(current=request.user)))
-    followup_form = FollowUpForm(initial={"assignee": request.user.pk})
-    staff_pickers_for(followup_form, request.user, staff)
     context: dict[str, Any] = {
         "case": case,
         "newcomer": case.newcomer,
@@ -42,10 +41,10 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
         "can_manage": can_manage,
         "today": timezone.localdate(),
         "can_take": selectors.case_can_take(user=request.user, case=case),
-        "handle_form": CaseHandleForm.for_case(case, request.user, staff),
+        "handle_form": CaseHandleForm.for_case(case, request.user),
         "share_form": ShareForm(case=case),
         "note_form": NoteForm(),
-        "followup_form": followup_form,
+        "followup_form": FollowUpForm(initial={"assignee": request.user.pk}),
         "staff_choices": staff,
     }
     parts = case_page_parts_by_slot()
@@ -54,8 +53,8 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
             context.update(part.context(request, case, can_manage))
     context["parts"] = parts
     context.update(given)
-    # A form given back with its errors gets the same pickers: the user first, one read.
-    for value in given.values():
+    # The page's forms and those given back with their errors alike: the user first.
+    for value in context.values():
         if isinstance(value, forms.Form):
             staff_pickers_for(value, request.user, staff)
     for decorate in case_page_decorators:

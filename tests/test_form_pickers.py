@@ -53,14 +53,16 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def _ours(cls: type) -> bool:
-    return cls.__module__.split(".")[0] in {c.name for c in _project_apps()}
+def _ours(base: type) -> list[type]:
+    """The project's subclasses of `base`, at any depth."""
+    apps_ = {config.name for config in _project_apps()}
+    return [cls for cls in _subclasses(base) if cls.__module__.split(".")[0] in apps_]
 
 
 def test_pickers_every_project_form_reads_its_rows_at_once():
     assert {"cases.forms", "cases.list_forms"} <= _project_modules("forms")
     checked, slow = 0, []
-    for form in filter(_ours, _subclasses(forms.BaseForm)):
+    for form in _ours(forms.BaseForm):
         for name, field in getattr(form, "base_fields", {}).items():
             if isinstance(field, forms.ModelChoiceField) and not isinstance(field, OWN_CHOICES):
                 checked += 1
@@ -73,7 +75,7 @@ def test_pickers_every_project_form_reads_its_rows_at_once():
 def test_pickers_every_project_filter_reads_its_rows_at_once():
     assert {"cases.filters", "jobs.filters"} <= _project_modules("filters")
     checked, slow = 0, []
-    for filterset in filter(_ours, _subclasses(django_filters.FilterSet)):
+    for filterset in _ours(django_filters.FilterSet):
         for name, declared in filterset.base_filters.items():
             if isinstance(declared, django_filters.ModelChoiceFilter):
                 checked += 1

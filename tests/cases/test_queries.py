@@ -69,28 +69,12 @@ def test_queries_do_not_grow_with_the_data(world, login, persona, url_name):
     assert small <= 26
 
 
-def _plan_start(*, case, actor):
-    from onboarding import services as onboarding
-    from onboarding.models import OnboardingTemplate
-
-    onboarding.plan_start(
-        case=case,
-        template=OnboardingTemplate.objects.get(slug="moving-to-the-region"),
-        move_date=date(2027, 5, 1),
-        from_abroad=True,
-        eu_eea=True,
-        long_stay=True,
-        importing_car=True,
-        actor=actor,
-    )
-
-
 @pytest.mark.django_db
 def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
     client = login(world.owner)
 
     def plan_for(case):
-        _plan_start(case=case, actor=world.owner)
+        f.make_plan(case=case, actor=world.owner, move_date=date(2027, 5, 1))
 
     plan_for(world.case)
     urls = [
@@ -115,7 +99,7 @@ def test_queries_case_pages_with_onboarding_plans_stay_flat(world, login):
 def test_queries_case_page_reads_the_staff_once_for_every_people_picker(world, login):
     """The owner, the follow-up's assignee and each plan step's person are picked from
     the same list (contacts.selectors.staff_choices): one query for all of them."""
-    _plan_start(case=world.case, actor=world.owner)
+    f.make_plan(case=world.case, actor=world.owner, move_date=date(2027, 5, 1))
     client = login(world.owner)
     with CaptureQueriesContext(connection) as ctx, translation.override("en"):
         page = client.get(reverse("cases:detail", args=[world.case.pk]))
