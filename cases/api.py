@@ -2,7 +2,8 @@
 and writing through the services, like the staff screens. Inputs are validated by the same
 Django forms as the screens (config.api.FormInputSerializer)."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -101,7 +102,18 @@ class CaseListApi(ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        return selectors.case_list_for_api(user=self.request.user, today=timezone.localdate())
+        return selectors.case_list_visible(user=self.request.user)
+
+    def paginate_queryset(self, queryset: QuerySet[Any, Any] | Sequence[Any]) -> list[Any] | None:
+        # The filters and the paginator work on the bare visible cases, and one page's
+        # rows are read by their keys (selectors.case_rows_for_api says why). The rule of
+        # who may see what applies once, to the keys, as on the list screen
+        # (config.pagination.CappedPaginator).
+        cases = cast(QuerySet[Case], queryset)  # get_queryset's, filtered
+        keys = super().paginate_queryset(cases.values_list("pk", flat=True))
+        if keys is None:
+            return None
+        return selectors.case_rows_for_api(keys=list(keys), today=timezone.localdate())
 
 
 class CaseDetailApi(APIView):

@@ -202,20 +202,25 @@ API_ROW_FIELDS = (
 )
 
 
-def case_list_for_api(*, user: User, today: date) -> QuerySet[Case]:
-    """The visible cases with what the API's list returns: only its columns, and none of
+def case_rows_for_api(*, keys: list[int], today: date) -> list[Case]:
+    """The API list's rows for one page's keys (cases.api.CaseListApi pages the visible,
+    filtered keys first), in the keys' order, with only the columns it returns and none of
     the screen's per-row figures it does not return (unread marks, the columns other apps
-    add), which cost the list two correlated subqueries per row."""
+    add). Over the whole list PostgreSQL built `has_overdue` as a hash of every overdue
+    follow-up, whatever the page's size: 11 of the page's 13 ms of SQL at a million cases
+    (49,000 of them); over 25 keys it probes the follow-ups' index per row."""
     overdue = FollowUp.objects.filter(
         case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
     )
-    return (
-        case_list_visible(user=user)
+    rows = (
+        Case.objects.filter(pk__in=keys)
         .select_related("newcomer", "owner", "responsible_organisation")
         .prefetch_related("topics")
         .annotate(has_overdue=Exists(overdue))
         .only(*API_ROW_FIELDS)
     )
+    position = {key: index for index, key in enumerate(keys)}
+    return sorted(rows, key=lambda case: position[case.pk])
 
 
 def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
