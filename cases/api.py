@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
@@ -111,9 +111,9 @@ class CaseListApi(ListAPIView):
         # (config.pagination.CappedPaginator).
         cases = cast(QuerySet[Case], queryset)  # get_queryset's, filtered
         keys = super().paginate_queryset(cases.values_list("pk", flat=True))
-        if keys is None:
-            return None
-        return selectors.case_rows_for_api(keys=list(keys), today=timezone.localdate())
+        if keys is None:  # never: every list is paged (config.drf.Pagination)
+            raise ImproperlyConfigured("The case list reads its rows by page.")
+        return selectors.case_rows_for_api(keys=keys, today=timezone.localdate())
 
 
 class CaseDetailApi(APIView):

@@ -359,7 +359,7 @@ def test_cases_api_list_uses_the_screens_filters_and_pages_stably(world, api):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("ordering", ["", "created", "reference", "name"])
+@pytest.mark.parametrize("ordering", ["", "created", "reference", "name", "response_due"])
 def test_cases_api_list_rows_keep_the_order_of_the_pages_keys(world, api, ordering):
     # The rows are read by the page's keys (cases.selectors.case_rows_for_api), which
     # the database returns in no particular order: they are put back in the list's.
@@ -375,6 +375,7 @@ def test_cases_api_list_rows_keep_the_order_of_the_pages_keys(world, api, orderi
         "created": ("created_at", "-pk"),
         "reference": ("reference", "-pk"),
         "name": ("newcomer__name", "-pk"),
+        "response_due": ("first_response_due", "-pk"),
     }[ordering]
     assert [row["id"] for row in seen] == list(
         Case.objects.order_by(*expected).values_list("pk", flat=True)
