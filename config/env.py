@@ -127,7 +127,7 @@ def template_engines(directory: Path, context_processors: list[str]) -> list[dic
             "APP_DIRS": False,
             "OPTIONS": {
                 "environment": "config.jinja2.environment",
-                "context_processors": context_processors,
+                "context_processors": [*context_processors, "config.jinja2.csrf_once"],
             },
         },
     ]

@@ -1,12 +1,17 @@
 """The Jinja2 environment of the staff pages (config/jinja2.py)."""
 
+import re
 from datetime import UTC, datetime
 
+import pytest
 from django.template import engines
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cases.models import FollowUp
 from config.jinja2 import date, url_format
+from tests import factories as f
 
 
 def test_jinja2_escapes_and_translates_with_django_catalogues():
@@ -37,3 +42,27 @@ def test_jinja2_escapes_a_translation_in_an_attribute(monkeypatch):
     )
     html = template.render({"name": "<b>"})
     assert html == ('<a title="a&#34;b&lt;i&gt;">a&#34;b&lt;i&gt; &lt;b&gt;</a>')
+
+
+@pytest.mark.django_db
+def test_jinja2_pages_mask_the_csrf_token_once_per_page_and_it_is_accepted(world):
+    """config.jinja2.csrf_once: each form of a page carries the same masked token (Django's
+    Jinja2 backend masked it again for each form), a new page a new one, and a form posted
+    with it passes the CSRF check."""
+    for _ in range(3):
+        f.make_followup(case=world.case, assignee=world.owner, due_date=timezone.localdate())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner)
+    pages = [client.get(reverse("cases:mine")).content.decode() for _ in range(2)]
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) for page in pages]
+    assert len(tokens[0]) >= 4  # the language switch and one form per follow-up
+    assert len(set(tokens[0])) == 1
+    assert tokens[0][0] != tokens[1][0]
+    followup = FollowUp.objects.filter(case=world.case, done_at=None).first()
+    done = client.post(
+        reverse("cases:followup-complete", args=[world.case.pk, followup.pk]),
+        {"csrfmiddlewaretoken": tokens[0][0]},
+    )
+    assert done.status_code == 302
+    followup.refresh_from_db()
+    assert followup.done_at is not None
