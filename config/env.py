@@ -17,11 +17,13 @@ _FALSE = {"0", "false", "no", "off", ""}
 # with "database is locked"; secure_delete, so that erased text is overwritten with zeros in
 # the file's freed pages rather than left readable there.
 SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA secure_delete = ON"}
-# PostgreSQL's: JIT compilation off. It starts on a plan's estimated cost, which grows with
-# the tables although these pages read a few thousand rows; at a million cases compiling
-# took 41 of the 66 ms of "My work"'s main query (docs/benchmarks.md). A DATABASE_URL
-# that names its own `options` keeps them.
-POSTGRES_OPTIONS = {"options": "-c jit=off"}
+# PostgreSQL's: JIT compilation and parallel workers off. Both start on a plan's estimated
+# cost, which grows with the tables although these pages read a few thousand rows. At a
+# million cases compiling took 41 of the 66 ms of "My work"'s main query, and starting two
+# workers 9 of its 14 ms (docs/benchmarks.md). The dashboard's figures and the occupation
+# counts take workers back for their transaction (reports.selectors.scope.figures_planner).
+# A DATABASE_URL that names its own `options` keeps them.
+POSTGRES_OPTIONS = {"options": "-c jit=off -c max_parallel_workers_per_gather=0"}
 
 
 def database_options(database: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, Trim
 
@@ -16,6 +16,7 @@ from cases.models import Case
 from cases.selectors import case_list_visible
 from contacts.models import UNCODED_OCCUPATION, HouseholdMember, Newcomer
 from occupations.text import occupation_normalise
+from reports.selectors.scope import figures_planner
 
 # Groups shown, and cases shown per group; the counts cover all.
 GROUPS_SHOWN = 100
@@ -102,8 +103,12 @@ def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGr
     with_visible_case = cases.values("newcomer_id")
     groups: dict[str, UnmappedGroup] = {}
     spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    newcomer_rows = _per_spelling(_uncoded_newcomers().filter(pk__in=with_visible_case))
-    member_rows = _per_spelling(_uncoded_members().filter(newcomer_id__in=with_visible_case))
+    # The counts read every uncoded person: with the figures' planner settings (parallel
+    # workers), in a transaction of their own, which those settings end with.
+    with transaction.atomic(using=cases.db):
+        figures_planner(cases.db)
+        newcomer_rows = _per_spelling(_uncoded_newcomers().filter(pk__in=with_visible_case))
+        member_rows = _per_spelling(_uncoded_members().filter(newcomer_id__in=with_visible_case))
     for key, n, label in [*newcomer_rows, *member_rows]:
         norm = occupation_normalise(key)
         if not norm:

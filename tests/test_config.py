@@ -210,8 +210,12 @@ def test_database_connections_get_the_vendor_options():
         else:
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
     postgres = {"ENGINE": "django.db.backends.postgresql"}
-    assert database_options(postgres) == {"options": "-c jit=off"}
+    assert database_options(postgres) == {
+        "options": "-c jit=off -c max_parallel_workers_per_gather=0"
+    }
     assert database_options({**postgres, "OPTIONS": {"options": "-c jit=on"}}) == {
         "options": "-c jit=on"
     }

@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 
 from cases.models import Case
@@ -15,7 +15,7 @@ from reports.selectors.enquiries import enquiry_figures, topic_counts
 from reports.selectors.newcomers import newcomer_figures
 from reports.selectors.outcomes import outcomes_section
 from reports.selectors.plans import onboarding_figures
-from reports.selectors.scope import dashboard_cases
+from reports.selectors.scope import dashboard_cases, figures_planner
 from reports.selectors.types import Dashboard, User
 from reports.selectors.workload import followup_overdue_counts, open_case_figures
 
@@ -29,31 +29,12 @@ def dashboard_figures(
     figure comes from the same snapshot."""
     cases = dashboard_cases(user=user, filters=filters)
     with transaction.atomic(using=cases.db):
-        _without_jit(cases.db)
+        figures_planner(cases.db)
         figures = _figures(cases=cases, periods=periods, filters=filters, today=today)
         outcomes = outcomes_section(user=user, filters=filters, today=today)
         # Supply and demand are the region's picture, not a case list: coordinators only.
         jobs = job_figures() if staff_access(user).sees_all else None
         return replace(figures, outcomes=outcomes, jobs=jobs)
-
-
-def _without_jit(using: str) -> None:
-    """Planner settings for this transaction only (is_local: they end with it).
-
-    - jit off: PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and
-      the members' visibility test (OR of EXISTS) makes the estimates high although the
-      queries read a few thousand rows: compiling then took 200 ms of a 250 ms query at
-      100,000 cases. These short aggregates gain nothing from JIT.
-    - random_page_cost 1.1 (default 4, which assumes spinning disks): with the default the
-      planner joined the period's 3,000 cases to the newcomers by hashing all 100,000
-      newcomers, rather than looking up 3,000 by primary key; the three newcomer tables
-      took 30, 24 and 17 ms at 100,000 cases, and 17, 14 and 12 ms with 1.1, the usual
-      value when the data are on SSD or in memory (docs/benchmarks.md, Notes)."""
-    if connections[using].vendor == "postgresql":
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)"
-            )
 
 
 def _figures(

@@ -3,6 +3,7 @@ the two periods' window over them. Every figure module narrows its rows through 
 
 from typing import Any
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case
@@ -28,6 +29,37 @@ def dashboard_cases(*, user: User, filters: DashboardFilters) -> QuerySet[Case]:
     if filters.target_group:
         cases = cases.filter(newcomer__target_group=filters.target_group)
     return cases
+
+
+# PostgreSQL's own default number of parallel workers per query. Web connections turn them
+# off (config.env.POSTGRES_OPTIONS); figures over many rows get them back.
+FIGURES_PARALLEL_WORKERS = 2
+
+
+def figures_planner(using: str) -> None:
+    """Planner settings for the figures' transaction only (is_local: they end with it).
+    Call it inside the transaction.
+
+    - jit off: PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and
+      the members' visibility test (OR of EXISTS) makes the estimates high although the
+      queries read a few thousand rows: compiling then took 200 ms of a 250 ms query at
+      100,000 cases. These short aggregates gain nothing from JIT.
+    - random_page_cost 1.1 (default 4, which assumes spinning disks): with the default the
+      planner joined the period's 3,000 cases to the newcomers by hashing all 100,000
+      newcomers, rather than looking up 3,000 by primary key; the three newcomer tables
+      took 30, 24 and 17 ms at 100,000 cases, and 17, 14 and 12 ms with 1.1, the usual
+      value when the data are on SSD or in memory (docs/benchmarks.md, Notes).
+    - parallel workers back (FIGURES_PARALLEL_WORKERS): a member's dashboard and the
+      occupations count hundreds of thousands of rows at a million cases, which workers
+      share (docs/benchmarks.md, "Parallel workers: off for the pages")."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('random_page_cost', '1.1', true),"
+                " set_config('max_parallel_workers_per_gather', %s, true)",
+                [str(FIGURES_PARALLEL_WORKERS)],
+            )
 
 
 def of_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet[Any]:

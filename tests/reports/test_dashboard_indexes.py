@@ -29,3 +29,24 @@ def test_dashboard_indexes_cover_what_the_figures_read():
         )
         found = dict(cursor.fetchall())
     assert {name: found.get(name, "").split(" USING btree ")[-1] for name in COVERING} == COVERING
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_figures_get_parallel_workers_back_for_their_transaction_only():
+    # Web connections start without parallel workers (config.env.POSTGRES_OPTIONS); the
+    # figures' transaction takes PostgreSQL's default back, and it ends with it.
+    from django.db import transaction
+
+    from reports.selectors.scope import FIGURES_PARALLEL_WORKERS, figures_planner
+
+    def workers() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    assert workers() == "0"
+    with transaction.atomic():
+        figures_planner(connection.alias)
+        assert workers() == str(FIGURES_PARALLEL_WORKERS)
+    assert workers() == "0"
