@@ -283,13 +283,19 @@ def my_cases_open_first(*, user: User, today: date, limit: int) -> QuerySet[Case
 
 
 def case_triage_queue(*, user: User) -> QuerySet[Case]:
-    """New visible cases nobody owns yet, oldest first: what needs a first response. Bare:
-    the screen reads its rows for the first keys (`case_rows_of_page`)."""
-    return (
-        case_list_visible(user=user)
-        .filter(status=Case.Status.NEW, owner__isnull=True)
-        .order_by("created_at", "pk")
-    )
+    """New cases nobody owns yet that the user may take, oldest first: what needs a first
+    response, each offered with "Take this case". Bare: the screen reads its rows for the
+    first keys (`case_rows_of_page`).
+
+    Those `case_can_take` allows, as a filter: with no owner, whoever sees every case, or
+    a member of the responsible organisation. An organisation the case is only shared
+    with sees it on the case list, but its "Take this case" was refused
+    (tests/handoff.py holds the two rules together)."""
+    cases = case_list_visible(user=user).filter(status=Case.Status.NEW, owner__isnull=True)
+    access = staff_access(user)
+    if not access.sees_all:
+        cases = cases.filter(responsible_organisation_id__in=access.organisation_ids)
+    return cases.order_by("created_at", "pk")
 
 
 def organisations_to_share_with(*, case: Case) -> QuerySet[Organisation]:

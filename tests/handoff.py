@@ -9,9 +9,11 @@ from django.utils import timezone
 from cases.assignment import case_organisation_ids, user_sees_case
 from cases.models import Case, FollowUp, Note
 from cases.selectors import (
+    case_can_take,
     case_list_visible,
     case_rows_for_screen,
     case_timeline_visible,
+    case_triage_queue,
     get_case_for_user,
     my_followups_open,
     note_list_visible,
@@ -112,7 +114,8 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
                 f"step {step.pk}: assignee {step.assignee_id} is not in {step.organisation_id}"
             )
 
-    # 3. List and detail agree for every persona; 4. no confidential note leaks.
+    # 3. List and detail agree for every persona; 4. no confidential note leaks; 5. "My
+    # work" offers to take only what the user may take.
     confidential = set(
         Note.objects.filter(visibility=Note.Visibility.CONFIDENTIAL).values_list(
             "case_id", flat=True
@@ -125,6 +128,16 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         listed = set(case_rows_for_screen(user=user, today=today).values_list("pk", flat=True))
         if listed != visible[user.pk]:
             problems.append(f"case list and case_list_visible disagree for {user.pk}")
+        # 5. "My work" offers "Take this case" on each new enquiry it lists: the user may
+        # take every one of them, and none they may take is left out.
+        triage = set(case_triage_queue(user=user).values_list("pk", flat=True))
+        unowned = Case.objects.filter(pk__in=visible[user.pk], status=Case.Status.NEW, owner=None)
+        takeable = {case.pk for case in unowned if case_can_take(user=user, case=case)}
+        if triage != takeable:
+            problems.append(
+                f"My work of {user.pk} offers to take {sorted(triage - takeable)} and leaves"
+                f" out {sorted(takeable - triage)}"
+            )
         cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
         for case in cases:
             try:

@@ -131,6 +131,24 @@ def test_my_work_lists_overdue_first_and_the_triage_queue(world, login):
 
 
 @pytest.mark.django_db
+def test_my_work_offers_to_take_only_new_enquiries_the_user_may_take(world, login):
+    # A new enquiry of the municipality shared with the school: the school's member sees
+    # it on the case list, but taking it is the municipality's (cases.selectors.case_can_take).
+    shared = f.make_case(organisation=world.kommune, shared_with=(world.skole,))
+    school_own = f.make_case(organisation=world.skole)
+    reader = login(world.reader)
+    triage = pages.links_to_cases(
+        pages.section(reader.get(reverse("cases:mine")), "triage-heading")
+    )
+    assert triage == [school_own.pk]
+    assert shared.pk in pages.case_list_ids(reader.get(reverse("cases:list")))
+    owner = login(world.owner)
+    triage = pages.links_to_cases(pages.section(owner.get(reverse("cases:mine")), "triage-heading"))
+    assert triage == [shared.pk]
+    assert owner.post(reverse("cases:take", args=[shared.pk]), {"next": "mine"}).status_code == 302
+
+
+@pytest.mark.django_db
 def test_case_list_filters_search_and_paginate(world, login):
     for i in range(30):
         f.make_case(organisation=world.kommune, newcomer=f.make_newcomer(name=f"Person {i:02d}"))
