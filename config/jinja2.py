@@ -24,7 +24,6 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.backends.utils import csrf_input
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
@@ -149,9 +148,11 @@ def csrf_once(request: HttpRequest) -> dict[str, Any]:
     "My work" has a form per row, and masking took 42 random strings a page. The template
     language's own `{% csrf_token %}` reads it once per page too; one masked token per
     response still changes from response to response."""
+    token = SimpleLazyObject(lambda: get_token(request))
+    field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
     return {
-        "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
-        "csrf_token": SimpleLazyObject(lambda: get_token(request)),
+        "csrf_input": SimpleLazyObject(lambda: html.format_html(field, token)),
+        "csrf_token": token,
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, Trim
 
@@ -89,7 +89,8 @@ def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGr
     """The uncoded free texts on the cases `user` may see, most frequent first, and how
     many groups there are in all.
 
-    At most six queries whatever the number of cases: 1-2. counts per LOWER(TRIM(text))
+    At most six queries whatever the number of cases (and the transaction and planner
+    settings of `figures_planner` around the first two): 1-2. counts per LOWER(TRIM(text))
     for newcomers and for adult household members whose newcomer has a visible case (then
     Python folds accents and spacing together as the mapping does, so "Økonom" and
     "okonom" are one group); 3-6. for the groups shown, the latest few cases of each.
@@ -104,9 +105,8 @@ def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGr
     groups: dict[str, UnmappedGroup] = {}
     spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
     # The counts read every uncoded person: with the figures' planner settings (parallel
-    # workers), in a transaction of their own, which those settings end with.
-    with transaction.atomic(using=cases.db):
-        figures_planner(cases.db)
+    # workers), which end with them.
+    with figures_planner(cases.db):
         newcomer_rows = _per_spelling(_uncoded_newcomers().filter(pk__in=with_visible_case))
         member_rows = _per_spelling(_uncoded_members().filter(newcomer_id__in=with_visible_case))
     for key, n, label in [*newcomer_rows, *member_rows]:

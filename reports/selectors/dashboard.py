@@ -3,7 +3,6 @@
 from dataclasses import replace
 from datetime import date
 
-from django.db import transaction
 from django.db.models import QuerySet
 
 from cases.models import Case
@@ -24,12 +23,12 @@ def dashboard_figures(
     *, user: User, periods: PeriodPair, filters: DashboardFilters, today: date
 ) -> Dashboard:
     """Every figure on the dashboard in nine queries whatever the data size on PostgreSQL
-    (which adds SET LOCAL, BEGIN and COMMIT); fifteen on SQLite, for the percentiles and
-    the newcomer tables (`newcomer_figures`). One transaction, so on PostgreSQL every
+    (which adds BEGIN, COMMIT and the planner settings, `figures_planner`, read and put
+    back as well inside a caller's transaction); fifteen on SQLite, for the percentiles
+    and the newcomer tables (`newcomer_figures`). One transaction, so on PostgreSQL every
     figure comes from the same snapshot."""
     cases = dashboard_cases(user=user, filters=filters)
-    with transaction.atomic(using=cases.db):
-        figures_planner(cases.db)
+    with figures_planner(cases.db):
         figures = _figures(cases=cases, periods=periods, filters=filters, today=today)
         outcomes = outcomes_section(user=user, filters=filters, today=today)
         # Supply and demand are the region's picture, not a case list: coordinators only.

@@ -1,9 +1,11 @@
 """Which rows a dashboard figure reads: the visible cases under the dashboard's filters, and
 the two periods' window over them. Every figure module narrows its rows through these."""
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case
@@ -36,9 +38,12 @@ def dashboard_cases(*, user: User, filters: DashboardFilters) -> QuerySet[Case]:
 FIGURES_PARALLEL_WORKERS = 2
 
 
-def figures_planner(using: str) -> None:
-    """Planner settings for the figures' transaction only (is_local: they end with it).
-    Call it inside the transaction.
+_PLANNER = ("jit", "random_page_cost", "max_parallel_workers_per_gather")
+
+
+@contextmanager
+def figures_planner(using: str) -> Iterator[None]:
+    """A transaction with the figures' planner settings, which end with it.
 
     - jit off: PostgreSQL's JIT compiler starts when a plan's estimated cost is high, and
       the members' visibility test (OR of EXISTS) makes the estimates high although the
@@ -51,15 +56,35 @@ def figures_planner(using: str) -> None:
       value when the data are on SSD or in memory (docs/benchmarks.md, Notes).
     - parallel workers back (FIGURES_PARALLEL_WORKERS): a member's dashboard and the
       occupations count hundreds of thousands of rows at a million cases, which workers
-      share (docs/benchmarks.md, "Parallel workers: off for the pages")."""
-    if connections[using].vendor == "postgresql":
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true),"
-                " set_config('random_page_cost', '1.1', true),"
-                " set_config('max_parallel_workers_per_gather', %s, true)",
-                [str(FIGURES_PARALLEL_WORKERS)],
-            )
+      share (docs/benchmarks.md, "Parallel workers: off for the pages").
+
+    set_config(..., true) lasts to the end of the outermost transaction: inside a caller's
+    own (a savepoint here), the settings before are put back on the way out. A rolled-back
+    savepoint undoes them by itself."""
+    connection = connections[using]
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            if nested:
+                cursor.execute(
+                    "SELECT " + ", ".join("current_setting(%s)" for _ in _PLANNER), _PLANNER
+                )
+                before = cursor.fetchone()
+            _planner_set(cursor, ("off", "1.1", str(FIGURES_PARALLEL_WORKERS)))
+        yield
+        if nested:
+            with connection.cursor() as cursor:
+                _planner_set(cursor, before)
+
+
+def _planner_set(cursor: Any, values: Sequence[str]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in _PLANNER),
+        [item for pair in zip(_PLANNER, values, strict=True) for item in pair],
+    )
 
 
 def of_cases(rows: QuerySet[Any], field: str, cases: QuerySet[Case]) -> QuerySet[Any]:

@@ -332,7 +332,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(world, login, persona, url)
     _grow(world, 30)
     large = _count(client, url)
     assert large == small, (url, small, large)
-    assert small <= 25
+    # On PostgreSQL two of them only inside a test's transaction: the planner settings
+    # read and put back (reports.selectors.scope.figures_planner).
+    assert small <= 27
 
 
 def test_report_pdf_queries_do_not_grow_with_the_data(world, login):
