@@ -230,8 +230,9 @@ class CaseAssignApi(APIView):
 
 class CaseTakeApi(APIView):
     """ "Take this case": the user becomes the owner, and their organisation responsible
-    where the consent allows (cases.handling.case_take). For whoever manages the case, and
-    for anyone who sees a case nobody owns yet; others get 403."""
+    where the consent allows (cases.handling.case_take). For whoever may manage the case
+    (cases.selectors.case_can_take): those who see every case, and the members of its
+    responsible organisation; others get 403."""
 
     @extend_schema(request=None, responses={200: CaseDetailApi.OutputSerializer})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:

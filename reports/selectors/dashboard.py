@@ -25,8 +25,9 @@ def dashboard_figures(
     """Every figure on the dashboard in nine queries whatever the data size on PostgreSQL
     (which adds BEGIN, COMMIT and the planner settings, `figures_planner`, read and put
     back as well inside a caller's transaction); fifteen on SQLite, for the percentiles
-    and the newcomer tables (`newcomer_figures`). One transaction, so on PostgreSQL every
-    figure comes from the same snapshot."""
+    and the newcomer tables (`newcomer_figures`). One transaction, for the planner
+    settings; under PostgreSQL's READ COMMITTED each statement still reads the data as
+    they are when it starts."""
     cases = dashboard_cases(user=user, filters=filters)
     with figures_planner(cases.db):
         figures = _figures(cases=cases, periods=periods, filters=filters, today=today)

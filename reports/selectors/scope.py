@@ -63,6 +63,7 @@ def figures_planner(using: str) -> Iterator[None]:
     savepoint undoes them by itself."""
     connection = connections[using]
     nested = connection.in_atomic_block
+    before: Sequence[str] = ()
     with transaction.atomic(using=using):
         if connection.vendor != "postgresql":
             yield
@@ -75,7 +76,9 @@ def figures_planner(using: str) -> Iterator[None]:
                 before = cursor.fetchone()
             _planner_set(cursor, ("off", "1.1", str(FIGURES_PARALLEL_WORKERS)))
         yield
-        if nested:
+        # After a database error the body caught, the savepoint is rolled back, and that
+        # undoes the settings by itself.
+        if nested and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 _planner_set(cursor, before)
 
