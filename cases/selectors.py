@@ -76,6 +76,15 @@ def case_can_manage(*, user: User, case: Case) -> bool:
     )
 
 
+def case_manageable_q(*, user: User) -> Q:
+    """`case_can_manage` as a filter on cases (the same three conditions), for lists that
+    offer to act on each row."""
+    access = staff_access(user)
+    if access.sees_all:
+        return Q()
+    return Q(owner_id=user.pk) | Q(responsible_organisation_id__in=access.organisation_ids)
+
+
 def get_case_for_user(*, user: User, pk: int, manage: bool = False) -> Case:
     """The case if the user may see it (else 404); with manage=True also 403 unless they may
     manage it."""
@@ -287,15 +296,14 @@ def case_triage_queue(*, user: User) -> QuerySet[Case]:
     response, each offered with "Take this case". Bare: the screen reads its rows for the
     first keys (`case_rows_of_page`).
 
-    Those `case_can_take` allows, as a filter: with no owner, whoever sees every case, or
-    a member of the responsible organisation. An organisation the case is only shared
-    with sees it on the case list, but its "Take this case" was refused
+    Those `case_can_take` allows: the ones the user may manage. An organisation the case
+    is only shared with sees it on the case list, but its "Take this case" was refused
     (tests/handoff.py holds the two rules together)."""
-    cases = case_list_visible(user=user).filter(status=Case.Status.NEW, owner__isnull=True)
-    access = staff_access(user)
-    if not access.sees_all:
-        cases = cases.filter(responsible_organisation_id__in=access.organisation_ids)
-    return cases.order_by("created_at", "pk")
+    return (
+        case_list_visible(user=user)
+        .filter(case_manageable_q(user=user), status=Case.Status.NEW, owner__isnull=True)
+        .order_by("created_at", "pk")
+    )
 
 
 def organisations_to_share_with(*, case: Case) -> QuerySet[Organisation]:

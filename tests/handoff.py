@@ -131,7 +131,9 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         # 5. "My work" offers "Take this case" on each new enquiry it lists: the user may
         # take every one of them, and none they may take is left out.
         triage = set(case_triage_queue(user=user).values_list("pk", flat=True))
-        unowned = Case.objects.filter(pk__in=visible[user.pk], status=Case.Status.NEW, owner=None)
+        unowned = Case.objects.filter(
+            pk__in=visible[user.pk], status=Case.Status.NEW, owner=None
+        ).only("owner_id", "responsible_organisation_id")
         takeable = {case.pk for case in unowned if case_can_take(user=user, case=case)}
         if triage != takeable:
             problems.append(
