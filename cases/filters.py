@@ -8,10 +8,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, FollowUp, Topic
+from cases.models import Case, Topic
 from cases.registries import CaseListFilter, case_list_filters
 from cases.search import case_search
-from cases.selectors import User
+from cases.selectors import User, case_overdue_q
 from cases.unread import cases_unread
 from config.forms import ModelChoiceFilter
 from contacts.models import Municipality, Organisation
@@ -125,10 +125,7 @@ class CaseFilter(django_filters.FilterSet):
     ) -> QuerySet[Case]:
         if not value:
             return queryset
-        overdue = FollowUp.objects.filter(
-            case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=timezone.localdate()
-        )
-        return queryset.filter(Exists(overdue))
+        return queryset.filter(case_overdue_q(today=timezone.localdate()))
 
     def filter_response_overdue(
         self, queryset: QuerySet[Case], name: str, value: bool | None

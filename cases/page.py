@@ -40,6 +40,8 @@ def case_page_context(request: HttpRequest, case: Case, **given: Any) -> dict[st
         "emails": list(email_list_for_case(case_id=case.pk)),
         "can_manage": can_manage,
         "today": timezone.localdate(),
+        # A closed case's open work rests: no "Overdue" on it, and a notice says why.
+        "work_rests": selectors.case_work_rests(case=case),
         "can_take": selectors.case_can_take(user=request.user, case=case),
         "handle_form": CaseHandleForm.for_case(case, request.user),
         "share_form": ShareForm(case=case),

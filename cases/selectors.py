@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import models as auth
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import models as m
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -138,9 +139,6 @@ def case_list_for_screen(*, user: User, today: date) -> QuerySet[Case]:
 
 
 def _with_screen_figures(cases: QuerySet[Case], *, user: User, today: date) -> QuerySet[Case]:
-    overdue = FollowUp.objects.filter(
-        case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
-    )
     # A newcomer's message not yet read by this user (cases.unread): one indexed probe per row.
     unread = CaseUnread.objects.filter(
         case_id=OuterRef("pk"), user_id=user.pk or 0
@@ -149,7 +147,9 @@ def _with_screen_figures(cases: QuerySet[Case], *, user: User, today: date) -> Q
         cases.select_related("newcomer__municipality", "owner", "responsible_organisation")
         .prefetch_related("topics")
         .annotate(
-            has_overdue=Exists(overdue), is_unread=Exists(unread), **case_list_column_annotations()
+            has_overdue=case_overdue_flag(today=today),
+            is_unread=Exists(unread),
+            **case_list_column_annotations(),
         )
     )
 
@@ -221,14 +221,11 @@ def case_rows_for_api(*, keys: list[int], today: date) -> list[Case]:
 
     No rule of who may see what applies here: `keys` must come from `case_list_visible`
     (as config.pagination.CappedPaginator's do), read in the same request."""
-    overdue = FollowUp.objects.filter(
-        case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
-    )
     rows = (
         Case.objects.filter(pk__in=keys)
         .select_related("newcomer", "owner", "responsible_organisation")
         .prefetch_related("topics")
-        .annotate(has_overdue=Exists(overdue))
+        .annotate(has_overdue=case_overdue_flag(today=today))
         .only(*API_ROW_FIELDS)
         .order_by()  # put in the keys' order below
     )
@@ -240,11 +237,50 @@ def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(case=case).select_related("assignee", "done_by")
 
 
+def case_rests_q(path: str = "") -> Q:
+    """Open work counts only while its case is open. Closing a case rests its open
+    follow-ups and plan steps: no reminders, not in "My work" or the digests, never overdue
+    on the lists or the dashboard. Reopening the case brings them back as they were, so
+    closing changes no work of its own. This is the condition of resting, for rows whose
+    case is at `path` ("" for cases themselves, `plan__case` for plan steps)."""
+    return Q(**{f"{path}__status" if path else "status": Case.Status.CLOSED})
+
+
+def case_work_rests(*, case: Case) -> bool:
+    """case_rests_q for one case in hand."""
+    return case.status == Case.Status.CLOSED
+
+
+def work_on_open_cases(items: QuerySet[_M], *, case: str = "case") -> QuerySet[_M]:
+    """The open work of `items` that does not rest (case_rests_q)."""
+    return items.exclude(case_rests_q(case))
+
+
+def _overdue_followups(today: date) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today)
+
+
+def case_overdue_q(*, today: date) -> Q:
+    """Cases with an open follow-up past its date, closed cases never
+    (work_on_open_cases): the filter form of case_overdue_flag."""
+    return ~case_rests_q() & Q(Exists(_overdue_followups(today)))
+
+
+def case_overdue_flag(*, today: date) -> m.Case:
+    """Per case row, as case_overdue_q: a closed case is not overdue, and is not probed."""
+    return m.Case(
+        m.When(case_rests_q(), then=m.Value(False)),
+        default=Exists(_overdue_followups(today)),
+        output_field=m.BooleanField(),
+    )
+
+
 def my_followups_open(*, user: User) -> QuerySet[FollowUp]:
-    """Open follow-ups assigned to the user, on cases they can still see, overdue first."""
+    """Open follow-ups assigned to the user, on open cases they can still see, overdue
+    first."""
     followups = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
     return (
-        visible_through(followups, user=user)
+        visible_through(work_on_open_cases(followups), user=user)
         .select_related("case__newcomer")
         .order_by("due_date", "pk")
     )
@@ -277,11 +313,8 @@ def my_cases_open_first(*, user: User, today: date, limit: int) -> QuerySet[Case
     region and sorted all the owner's open cases (30 ms for 24,846 of them at a million
     cases, docs/benchmarks.md); the walks as subqueries joined by OR made PostgreSQL filter
     every case. The newcomer, organisation and progress are fetched for those keys only."""
-    overdue = FollowUp.objects.filter(
-        case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today
-    )
     oldest = my_cases_open(user=user).order_by("created_at", "pk").values_list("pk", flat=True)
-    keys = {*oldest.filter(Exists(overdue))[:limit], *oldest[:limit]}
+    keys = {*oldest.filter(case_overdue_q(today=today))[:limit], *oldest[:limit]}
     return (
         case_rows_for_screen(user=user, today=today)
         .filter(pk__in=keys)

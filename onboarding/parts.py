@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import case_rests_q
 from config.pagination import SECTION_COUNT_CAP, count_at_most
 from contacts.models import Newcomer
 from onboarding import selectors, services
@@ -75,13 +76,14 @@ def progress_annotations() -> dict[str, Any]:
 
 
 def cases_with_overdue_steps(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases with an open plan step past its due date (the dashboard links here)."""
+    """Cases with an open plan step past its due date, closed cases never (case_rests_q):
+    the case list's filter, which the dashboard links to."""
     overdue = PlanStep.objects.filter(
         plan__case_id=OuterRef("pk"),
         status=PlanStep.Status.OPEN,
         due_date__lt=timezone.localdate(),
     )
-    return cases.filter(Exists(overdue))
+    return cases.filter(Exists(overdue)).exclude(case_rests_q())
 
 
 def plans_follow_move_date(newcomer: Newcomer, move_date: date, actor: User | None) -> None:

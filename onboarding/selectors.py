@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors import case_can_manage, visible_through
+from cases.selectors import case_can_manage, visible_through, work_on_open_cases
 from contacts.models import HouseholdMember, Newcomer
 from contacts.selectors import staff_access
 from onboarding.models import (
@@ -110,7 +110,7 @@ def plan_for_case_queryset() -> QuerySet[OnboardingPlan]:
 
 
 def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
-    """Open plan steps on cases the user can see, soonest first: those assigned to them,
+    """Open plan steps on open cases the user can see, soonest first: those assigned to them,
     and the team's steps waiting in the queue of one of their organisations (nobody
     assigned yet)."""
     queue = Q(
@@ -120,7 +120,7 @@ def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     )
     steps = PlanStep.objects.filter(Q(assignee_id=user.pk) | queue, status=PlanStep.Status.OPEN)
     return (
-        visible_through(steps, user=user, field="plan__case")
+        visible_through(work_on_open_cases(steps, case="plan__case"), user=user, field="plan__case")
         .select_related("plan__case__newcomer")
         .order_by("due_date", "pk")
     )

@@ -69,7 +69,9 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         )
 
     # 1. Whoever holds open work can open the case through the organisation, share and
-    # consent rule, and finds the work in "My work".
+    # consent rule, and finds the work in "My work" while the case is open; a closed
+    # case's open work rests, in nobody's "My work" (cases.selectors.case_rests_q).
+    closed = set(Case.objects.filter(status=Case.Status.CLOSED).values_list("pk", flat=True))
     for followup in FollowUp.objects.filter(done_at=None):
         who = followup.assignee_id
         if followup.case_id not in visible.get(who, set()):
@@ -79,8 +81,11 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
                 f"follow-up {followup.pk}: assignee {who} sees case {followup.case_id} only "
                 "because they hold it"
             )
-        if who in by_pk and followup.pk not in my_followups(who):
-            problems.append(f"follow-up {followup.pk}: not in My work of assignee {who}")
+        if who in by_pk and (followup.pk in my_followups(who)) == (followup.case_id in closed):
+            problems.append(
+                f"follow-up {followup.pk}: in My work of assignee {who} is "
+                f"{followup.pk in my_followups(who)}, case closed is {followup.case_id in closed}"
+            )
     steps = PlanStep.objects.filter(status=PlanStep.Status.OPEN, doer=TemplateStep.Doer.TEAM)
     for step in steps.select_related("plan"):
         case_id = step.plan.case_id
@@ -96,8 +101,11 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
                 continue
             if case_id not in visible[who] or not rests_on_the_rule(who, case_id):
                 problems.append(f"step {step.pk}: {who} holds it but cannot open case {case_id}")
-            if step.pk not in my_steps(who):
-                problems.append(f"step {step.pk}: not in My work of {who}")
+            if (step.pk in my_steps(who)) == (case_id in closed):
+                problems.append(
+                    f"step {step.pk}: in My work of {who} is {step.pk in my_steps(who)}, "
+                    f"case closed is {case_id in closed}"
+                )
 
     # 2. Nobody is labelled with an organisation they do not belong to.
     for case in Case.objects.exclude(owner=None).exclude(responsible_organisation=None):

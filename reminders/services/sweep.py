@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from cases.links import case_page_link
 from cases.models import Case, FollowUp
+from cases.selectors import case_work_rests
 from cases.services import case_event_record
 from onboarding.models import PlanStep
 from outbox.models import OutboundEmail
@@ -49,6 +50,7 @@ _LOADED = (
     "followup__due_date",
     "followup__done_at",
     "followup__case__reference",
+    "followup__case__status",
     "step__titles",
     "step__guidances",
     "step__source_url",
@@ -56,6 +58,7 @@ _LOADED = (
     "step__status",
     "step__template_step__source_urls",
     "step__plan__case__reference",
+    "step__plan__case__status",
     "case__reference",
     "case__status",
     "case__priority",
@@ -431,7 +434,7 @@ def _newcomer_message(reminder: Reminder) -> EmailArgs | None:
         or newcomer is None
         or not newcomer.email
         or newcomer.reminders_consent_at is None
-        or step.status != PlanStep.Status.OPEN
+        or not _still_open(step)
     ):
         return None
     case = step.plan.case
@@ -447,9 +450,11 @@ def _newcomer_message(reminder: Reminder) -> EmailArgs | None:
 
 
 def _still_open(item: FollowUp | PlanStep) -> bool:
+    """Whether the item is still open work when its reminder goes out: not done, and its
+    case not closed since the reminder was planned."""
     if isinstance(item, FollowUp):
-        return item.done_at is None
-    return item.status == PlanStep.Status.OPEN
+        return item.done_at is None and not case_work_rests(case=item.case)
+    return item.status == PlanStep.Status.OPEN and not case_work_rests(case=item.plan.case)
 
 
 def _case_url(case_id: int, language: str) -> str:

@@ -13,13 +13,17 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, FollowUp
+from cases.selectors import work_on_open_cases
 from contacts.models import Organisation
 from reports.selectors.scope import of_cases
 from reports.selectors.types import Overdue, Tally, Workload
 
 
 def followup_overdue_counts(*, cases: QuerySet[Case], today: date) -> Overdue:
-    followups = FollowUp.objects.filter(done_at__isnull=True, due_date__lt=today)
+    # Not those resting on closed cases (cases.selectors.case_rests_q).
+    followups = work_on_open_cases(
+        FollowUp.objects.filter(done_at__isnull=True, due_date__lt=today)
+    )
     # COUNT(*), not COUNT(id): cases_followup_overdue (cases/migrations/0008) then answers
     # from the index alone.
     row = of_cases(followups, "case", cases).aggregate(

@@ -7,8 +7,9 @@ withdraw and give consent, start plans, give steps to queues and people, add fol
 take cases, write notes and close cases, each through the services the screens and the
 API call, and only where the screens would let that persona act. After every step the
 invariants of tests/handoff.py hold: whoever holds open work can open the case and finds
-the work in "My work"; nobody is labelled with an organisation they are not in; list and
-detail agree for everyone; no confidential note leaks.
+the work in "My work" while the case is open (a closed case's open work rests); nobody is
+labelled with an organisation they are not in; list and detail agree for everyone; no
+confidential note leaks. And reminders go out for exactly the work "My work" shows.
 
 Each example runs in a savepoint rolled back at its end, inside the test's transaction.
 CI (CI=true) runs 500 examples in its SQLite pass (about two minutes on two cores) and 100
@@ -18,7 +19,7 @@ under test are the same Python; a laptop runs 60. There is no `slow` marker to r
 
 import contextlib
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -36,12 +37,16 @@ from hypothesis.stateful import (
 
 from cases import handling, services
 from cases.models import Case, FollowUp, Note
-from cases.selectors import case_can_manage, case_can_take, case_list_visible
+from cases.selectors import case_can_manage, case_can_take, case_list_visible, my_followups_open
+from cases.workingtime import local_at
 from contacts.models import Consent, Membership, Newcomer, Organisation
 from contacts.services import consent_record
 from onboarding.assignment import step_reassign
 from onboarding.models import OnboardingPlan, OnboardingTemplate, PlanStep, TemplateStep
+from onboarding.selectors import my_plan_steps_open
 from onboarding.services import plan_start, step_complete
+from reminders.models import Reminder
+from reminders.services.planning import reminders_plan
 from tests import factories as f
 from tests.handoff import handoff_violations
 
@@ -67,6 +72,12 @@ org_key = st.sampled_from(sorted(ORGS))
 scope = st.sampled_from(Consent.Scope.values)
 index = st.integers(min_value=0, max_value=50)
 MAX_CASES = 3
+ITEM_KINDS = {
+    Reminder.Kind.FOLLOWUP_DUE,
+    Reminder.Kind.FOLLOWUP_OVERDUE,
+    Reminder.Kind.STEP_DUE,
+    Reminder.Kind.STEP_OVERDUE,
+}
 
 
 class HandoffMachine(RuleBasedStateMachine):
@@ -329,6 +340,31 @@ class HandoffMachine(RuleBasedStateMachine):
             case_ids=[self.touched] if self.touched is not None else [],
         )
         assert problems == [], problems
+        self._reminders_follow_my_work()
+
+    def _reminders_follow_my_work(self) -> None:
+        """Reminders go out for exactly the work "My work" shows its holders: every open
+        follow-up and plan step assigned to them, none of a closed case (whose work rests).
+        Planned far enough ahead that every date in play has passed."""
+        later = local_at(timezone.localdate() + timedelta(days=400), time(23, 0))
+        planned = {
+            (row.user_id, row.followup_id, row.step_id)
+            for row in reminders_plan(now=later)
+            if row.kind in ITEM_KINDS
+        }
+        expected = set()
+        for user in self.users.values():
+            expected |= {
+                (user.pk, pk, None)
+                for pk in my_followups_open(user=user).values_list("pk", flat=True)
+            }
+            expected |= {
+                (user.pk, None, pk)
+                for pk in my_plan_steps_open(user=user)
+                .filter(assignee=user)
+                .values_list("pk", flat=True)
+            }
+        assert planned == expected
 
 
 def _world():

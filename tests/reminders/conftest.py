@@ -1,12 +1,19 @@
 from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
+from cases.models import Case
 from cases.workingtime import local_at
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
+from outbox.models import OutboundEmail
+from reminders.models import ReminderPreference
+from reminders.services import reminders_sweep
+
+WED = date(2026, 6, 10)
 
 
 @pytest.fixture
@@ -35,3 +42,22 @@ def make_step(*, case, due_date: date, assignee=None, doer=TemplateStep.Doer.TEA
         anchor=TemplateStep.Anchor.MOVE_DATE,
         due_date=due_date,
     )
+
+
+def sweep_at(moment):
+    with time_machine.travel(moment, tick=False):
+        return reminders_sweep()
+
+
+def mails(kind):
+    return OutboundEmail.objects.filter(kind=f"reminders.{kind}")
+
+
+@pytest.fixture
+def quiet(staff_emails):
+    """No digests and no response targets, so a test sees only what it sets up."""
+    w = staff_emails
+    for user in (w.owner, w.coordinator, w.reader, w.outsider):
+        ReminderPreference.objects.create(user=user, digest=False)
+    Case.objects.update(first_response_due=None)
+    return w

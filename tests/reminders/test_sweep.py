@@ -15,31 +15,9 @@ from contacts.models import Newcomer
 from onboarding.models import OnboardingTemplate, PlanStep, TemplateStep
 from outbox.models import OutboundEmail
 from reminders.models import Reminder, ReminderPreference
-from reminders.services import reminders_sweep
 from reminders.services import sweep as services
 from tests import factories as f
-from tests.reminders.conftest import at, make_step
-
-WED = date(2026, 6, 10)
-
-
-def sweep_at(moment):
-    with time_machine.travel(moment, tick=False):
-        return reminders_sweep()
-
-
-def mails(kind):
-    return OutboundEmail.objects.filter(kind=f"reminders.{kind}")
-
-
-@pytest.fixture
-def quiet(staff_emails):
-    """No digests and no response targets, so a test sees only what it sets up."""
-    w = staff_emails
-    for user in (w.owner, w.coordinator, w.reader, w.outsider):
-        ReminderPreference.objects.create(user=user, digest=False)
-    Case.objects.update(first_response_due=None)
-    return w
+from tests.reminders.conftest import WED, at, mails, make_step, sweep_at
 
 
 def test_sweep_followup_due_sends_once_at_reminder_time(quiet):

@@ -22,7 +22,7 @@ def _planner() -> tuple[str, str, str]:
         return cursor.fetchone()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgres
 def test_figures_get_parallel_workers_back_for_their_transaction_only():
     # Web connections start without parallel workers (config.env.POSTGRES_OPTIONS); the

@@ -1,0 +1,90 @@
+"""A closed case's open work rests (cases.selectors.case_rests_q), as every screen shows it:
+"My work", the case list's "Overdue" marks and filters, the API's `has_overdue`, the
+dashboard's overdue figures and the case page. Reopening the case brings it all back.
+The reminders' side: tests/reminders/test_resting_work.py; over random actions:
+tests/cases/test_handoff_stateful.py."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases.models import Case
+from cases.services import case_change_status
+from tests import factories as f
+from tests import pages
+from tests.reminders.conftest import make_step
+
+
+@pytest.fixture
+def overdue(world):
+    """Two cases of the owner's, each with an overdue follow-up and an overdue plan step;
+    the first then closed."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    closed = world.case
+    still_open = f.make_case(newcomer=world.newcomer, organisation=world.kommune, owner=world.owner)
+    for case, name in ((closed, "closed"), (still_open, "open")):
+        f.make_followup(case=case, assignee=world.owner, due_date=yesterday, title=f"Call {name}")
+        make_step(case=case, due_date=yesterday, assignee=world.owner, title=f"Step {name}")
+    case_change_status(
+        case=closed, status=Case.Status.CLOSED, closing_reason="answered", actor=world.owner
+    )
+    world.closed, world.still_open = closed, still_open
+    return world
+
+
+def en(name, *args, query=""):
+    with translation.override("en"):
+        return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def test_my_work_leaves_out_a_closed_case_work_until_it_is_reopened(overdue, login):
+    client = login(overdue.owner)
+    page = client.get(en("cases:mine")).content.decode()
+    assert "Call open" in page and "Step open" in page
+    assert "Call closed" not in page and "Step closed" not in page
+    case_change_status(case=overdue.closed, status=Case.Status.OPEN, actor=overdue.owner)
+    page = client.get(en("cases:mine")).content.decode()
+    assert "Call closed" in page and "Step closed" in page
+
+
+def test_case_list_marks_and_filters_no_closed_case_as_overdue(overdue, login):
+    client = login(overdue.coordinator)
+    for flag in ("overdue", "steps_overdue"):
+        listed = pages.case_list_ids(client.get(en("cases:list", query=f"{flag}=true")))
+        assert listed == [overdue.still_open.pk], flag
+    rows = pages.case_list_rows(client.get(en("cases:list")))
+    assert {row.pk: row.overdue for row in rows} == {
+        overdue.closed.pk: False,
+        overdue.still_open.pk: True,
+    }
+
+
+def test_api_has_overdue_is_false_on_a_closed_case(overdue, client):
+    client.force_login(overdue.coordinator)
+    body = client.get(reverse("api:cases-list")).json()
+    flags = {row["id"]: row["has_overdue"] for row in body["results"]}
+    assert flags == {overdue.closed.pk: False, overdue.still_open.pk: True}
+
+
+def test_dashboard_counts_what_its_links_list(overdue, login):
+    """The overdue figures leave the closed case out, and each figure's link lists the
+    cases it counts."""
+    client = login(overdue.coordinator)
+    response = client.get(en("reports:dashboard", query="period=last_month"))
+    data = response.context["data"]
+    assert (data.overdue.followups, data.overdue.cases) == (1, 1)
+    assert (data.onboarding.overdue_steps, data.onboarding.overdue_cases) == (1, 1)
+    for url in (response.context["overdue_url"], response.context["steps_overdue_url"]):
+        assert pages.case_list_ids(client.get(url)) == [overdue.still_open.pk]
+
+
+def test_case_page_says_the_work_rests_and_marks_nothing_overdue(overdue, login):
+    client = login(overdue.owner)
+    closed = client.get(en("cases:detail", overdue.closed.pk)).content.decode()
+    assert "This case is closed. Its open follow-ups and plan steps wait" in closed
+    assert 'class="badge overdue"' not in closed and "is-overdue" not in closed
+    still_open = client.get(en("cases:detail", overdue.still_open.pk)).content.decode()
+    assert "This case is closed" not in still_open
+    assert still_open.count('<span class="badge overdue">Overdue</span>') == 2
