@@ -160,6 +160,7 @@ def seed(n: int, orgs: list[Organisation], owners: list) -> None:
                     created_by=owner,
                     due_date=timezone.localdate() + timedelta(days=rng.randint(-30, 30)),
                     done_at=now if rng.random() < 0.5 else None,
+                    rests=case.status == Case.Status.CLOSED,
                 )
                 for case in cases
                 if rng.random() < 0.3

@@ -235,7 +235,7 @@ def seed(n: int) -> None:
         "events": Table(CaseEvent, ("case_id", "kind", "actor_id", "data", "created_at"), now=now),
         "followups": Table(
             FollowUp,
-            ("case_id", "title", "assignee_id", "created_by_id", "due_date", "done_at"),
+            ("case_id", "title", "assignee_id", "created_by_id", "due_date", "done_at", "rests"),
             now=now,
         ),
         "plans": Table(OnboardingPlan, ("case_id", "move_date", "started_at"), now=now),
@@ -254,6 +254,7 @@ def seed(n: int) -> None:
                 "due_date",
                 "status",
                 "done_at",
+                "rests",
             ),
             now=now,
         ),
@@ -323,6 +324,7 @@ def seed(n: int) -> None:
                     None
                     if status != "closed" and rng.random() < 0.5
                     else created + timedelta(days=2),
+                    status == "closed",  # rests while the case is closed
                 )
             if rng.random() < 0.33:
                 move_date = (created + timedelta(days=90)).date()
@@ -351,6 +353,7 @@ def seed(n: int) -> None:
                         now.replace(year=done_on.year, month=done_on.month, day=done_on.day)
                         if done
                         else None,
+                        status == "closed",
                     )
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":

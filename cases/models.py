@@ -183,6 +183,10 @@ class FollowUp(models.Model):
         blank=True,
         related_name="+",
     )
+    # Whether the case is closed, so the follow-up rests (cases.selectors.case_work_rests),
+    # kept equal to it by cases.services: the open work's indexes leave resting work out
+    # without reading the cases (docs/benchmarks.md).
+    rests = models.BooleanField(_("resting"), default=False, editable=False)
 
     class Meta:
         ordering = ["done_at", "due_date", "pk"]
@@ -192,7 +196,7 @@ class FollowUp(models.Model):
             # "My work" and the overdue filter look up open follow-ups by assignee and date.
             models.Index(
                 fields=["assignee", "due_date"],
-                condition=models.Q(done_at=None),
+                condition=models.Q(done_at=None, rests=False),
                 name="cases_followup_open_due",
             )
         ]
@@ -201,7 +205,8 @@ class FollowUp(models.Model):
         return self.title
 
     def is_overdue(self, today: date) -> bool:
-        return self.done_at is None and self.due_date < today
+        """Open, past its date, and not resting on a closed case."""
+        return self.done_at is None and not self.rests and self.due_date < today
 
 
 class Note(models.Model):

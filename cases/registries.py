@@ -12,6 +12,7 @@ cases knows no app above it. Each of those apps adds its entries in its AppConfi
 - `move_date_hooks`: what follows when a newcomer's move date changes (plans move);
 - `case_work_holders`, `case_work_return_hooks`: the open work the apps above hold on a
   case, and how it goes back when its holder loses sight of the case (cases.assignment);
+- `case_rest_hooks`: how that work rests while the case is closed (cases.selectors);
 - `timeline_describers` (cases.timeline): how each kind of timeline row reads.
 """
 
@@ -95,6 +96,11 @@ case_work_holders: Registry[Callable[[Any], list[tuple[int | None, int | None]]]
 case_work_return_hooks: Registry[Callable[[Any, User | None], int]] = Registry(
     "case work return hooks"
 )
+
+# hook(case, rests): the open work an app above holds on the case rests, or no longer rests,
+# as the case closes or reopens (cases.selectors.case_work_rests); inside the caller's
+# transaction.
+case_rest_hooks: Registry[Callable[[Any, bool], None]] = Registry("case rest hooks")
 
 
 def case_page_parts_by_slot() -> dict[str, list[CasePagePart]]:

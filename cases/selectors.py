@@ -237,23 +237,26 @@ def followup_list_for_case(*, case: Case) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(case=case).select_related("assignee", "done_by")
 
 
-def case_rests_q(path: str = "") -> Q:
+def case_work_rests(*, case: Case) -> bool:
     """Open work counts only while its case is open. Closing a case rests its open
     follow-ups and plan steps: no reminders, not in "My work" or the digests, never overdue
-    on the lists or the dashboard. Reopening the case brings them back as they were, so
-    closing changes no work of its own. This is the condition of resting, for rows whose
-    case is at `path` ("" for cases themselves, `plan__case` for plan steps)."""
-    return Q(**{f"{path}__status" if path else "status": Case.Status.CLOSED})
+    on the lists or the dashboard, not on the newcomer's page as to do. Reopening the case
+    brings them back as they were, so closing changes no work of its own.
 
-
-def case_work_rests(*, case: Case) -> bool:
-    """case_rests_q for one case in hand."""
+    Each follow-up and plan step carries the answer as `rests`, which the services keep
+    equal to this (cases.services.case_change_status and the case_rest_hooks, and where
+    work is added): the queries of open work read it from their own rows and indexes."""
     return case.status == Case.Status.CLOSED
 
 
-def work_on_open_cases(items: QuerySet[_M], *, case: str = "case") -> QuerySet[_M]:
-    """The open work of `items` that does not rest (case_rests_q)."""
-    return items.exclude(case_rests_q(case))
+def case_rests_q() -> Q:
+    """case_work_rests for case rows."""
+    return Q(status=Case.Status.CLOSED)
+
+
+def work_on_open_cases(items: QuerySet[_M]) -> QuerySet[_M]:
+    """The follow-ups or plan steps among `items` that do not rest (case_work_rests)."""
+    return items.filter(rests=False)
 
 
 def _overdue_followups(today: date) -> QuerySet[FollowUp]:
@@ -262,7 +265,7 @@ def _overdue_followups(today: date) -> QuerySet[FollowUp]:
 
 def case_overdue_q(*, today: date) -> Q:
     """Cases with an open follow-up past its date, closed cases never
-    (work_on_open_cases): the filter form of case_overdue_flag."""
+    (case_work_rests): the filter form of case_overdue_flag."""
     return ~case_rests_q() & Q(Exists(_overdue_followups(today)))
 
 

@@ -37,8 +37,8 @@ from cases.events import case_event_record as case_event_record
 from cases.events import case_lock as case_lock
 from cases.events import first_response_mark
 from cases.models import Case, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
-from cases.registries import move_date_hooks
-from cases.selectors import case_can_manage
+from cases.registries import case_rest_hooks, move_date_hooks
+from cases.selectors import case_can_manage, case_work_rests
 from cases.workingtime import response_due
 from contacts.models import (
     CONSENT_SCOPE_FOR_KIND,
@@ -242,6 +242,12 @@ def case_change_status(
     fields = ["status", "closing_reason", "closed_at", *first_response_mark(case, now)]
     case.full_clean()
     case.save(update_fields=fields)
+    rests = case_work_rests(case=case)
+    if rests != (old == Case.Status.CLOSED):
+        # The case's work rests while it is closed, and comes back as it was.
+        FollowUp.objects.filter(case=case).update(rests=rests)
+        for hook in case_rest_hooks:
+            hook(case, rests)
     data = {"from": old, "to": status}
     if case.closing_reason:
         data["reason"] = case.closing_reason
@@ -333,7 +339,12 @@ def followup_add(
     # Also an imported consent not confirmed yet, which covers nobody but coordinators.
     consent_require(newcomer=case.newcomer, user=assignee, field="assignee")
     followup = FollowUp(
-        case=case, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor
+        case=case,
+        title=title.strip(),
+        assignee=assignee,
+        due_date=due_date,
+        created_by=actor,
+        rests=case_work_rests(case=case),
     )
     followup.full_clean()
     followup.save()

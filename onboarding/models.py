@@ -249,6 +249,11 @@ class PlanStep(models.Model):
     )
     skip_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
+    # Whether the case is closed, so the step rests (cases.selectors.case_work_rests), kept
+    # equal to it by onboarding.services and cases' case_rest_hooks: the open steps' indexes
+    # leave resting work out without reading the plans and cases (docs/benchmarks.md).
+    rests = models.BooleanField(_("resting"), default=False, editable=False)
+
     class Meta:
         ordering = ["due_date", "position", "pk"]
         verbose_name = _("plan step")
@@ -257,7 +262,7 @@ class PlanStep(models.Model):
             # My work and the coming reminders look up open steps by assignee and date.
             models.Index(
                 fields=["assignee", "due_date"],
-                condition=models.Q(status="open"),
+                condition=models.Q(status="open", rests=False),
                 name="onboarding_step_open_due",
             )
         ]
@@ -307,7 +312,8 @@ class PlanStep(models.Model):
         return str(_("You"))
 
     def is_overdue(self, today: date) -> bool:
-        return self.status == self.Status.OPEN and self.due_date < today
+        """Open, past its date, and not resting on a closed case."""
+        return self.status == self.Status.OPEN and not self.rests and self.due_date < today
 
 
 class LocalOffer(models.Model):

@@ -76,7 +76,8 @@ def progress_annotations() -> dict[str, Any]:
 
 
 def cases_with_overdue_steps(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases with an open plan step past its due date, closed cases never (case_rests_q):
+    """Cases with an open plan step past its due date, closed cases never
+    (cases.selectors.case_work_rests):
     the case list's filter, which the dashboard links to."""
     overdue = PlanStep.objects.filter(
         plan__case_id=OuterRef("pk"),

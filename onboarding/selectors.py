@@ -120,7 +120,7 @@ def my_plan_steps_open(*, user: User | AnonymousUser) -> QuerySet[PlanStep]:
     )
     steps = PlanStep.objects.filter(Q(assignee_id=user.pk) | queue, status=PlanStep.Status.OPEN)
     return (
-        visible_through(work_on_open_cases(steps, case="plan__case"), user=user, field="plan__case")
+        visible_through(work_on_open_cases(steps), user=user, field="plan__case")
         .select_related("plan__case__newcomer")
         .order_by("due_date", "pk")
     )

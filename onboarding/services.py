@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.assignment import case_organisation_ids, case_work_open_to, user_belongs_to
 from cases.models import Case
+from cases.selectors import case_work_rests
 from cases.services import case_event_record, case_lock
 from config.texts import text_for
 from contacts.models import CONSENT_SCOPE_FOR_KIND, HouseholdMember, Newcomer, Organisation
@@ -295,6 +296,7 @@ def plan_start(
                     anchor=anchor,
                     offset_days=step.offset_days,
                     depends_on=dependency,
+                    rests=case_work_rests(case=case),
                     due_date=due_date_for(
                         anchor=anchor,
                         offset_days=step.offset_days,
@@ -429,6 +431,11 @@ def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False
     return step
 
 
+def steps_rest(case: Case, rests: bool) -> None:
+    """The case's plan steps rest while it is closed (cases.registries.case_rest_hooks)."""
+    PlanStep.objects.filter(plan__case=case).update(rests=rests)
+
+
 @transaction.atomic
 def step_add(
     *,
@@ -466,6 +473,7 @@ def step_add(
         offset_days=(due_date - plan.move_date).days,
         due_date=due_date,
         position=999,
+        rests=case_work_rests(case=plan.case),
     )
     step.full_clean()
     step.save()

@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cases.models import Case, NewcomerMessage
-from cases.selectors import case_rests_q
 from contacts.models import Consent, HouseholdMember, Newcomer, Organisation
 from contacts.selectors import staff_display_name
 from conversations.models import CaseMessage
@@ -58,12 +57,12 @@ def portal_case(*, newcomer: Newcomer) -> Case | None:
 def portal_steps(*, newcomer: Newcomer) -> QuerySet[PlanStep]:
     """The steps of every plan on the newcomer's cases, skipped ones left out (a skip reason
     is the team's own business), and the open steps of closed cases, whose work rests
-    (cases.selectors.case_rests_q): nobody is doing them, and no date of theirs is coming
+    (cases.selectors.case_work_rests): nobody is doing them, and no date of theirs is coming
     up."""
     return (
         PlanStep.objects.filter(plan__case__newcomer=newcomer)
         .exclude(status=PlanStep.Status.SKIPPED)
-        .exclude(Q(status=PlanStep.Status.OPEN) & case_rests_q("plan__case"))
+        .exclude(status=PlanStep.Status.OPEN, rests=True)
         .select_related("organisation", "depends_on", "member", "template_step")
         .order_by("due_date", "position", "pk")
     )

@@ -78,7 +78,12 @@ def make_case(
 
 def make_followup(*, case: Case, assignee, due_date: date, title: str = "Call back") -> FollowUp:
     return FollowUp.objects.create(
-        case=case, title=title, assignee=assignee, due_date=due_date, created_by=assignee
+        case=case,
+        title=title,
+        assignee=assignee,
+        due_date=due_date,
+        created_by=assignee,
+        rests=case.status == Case.Status.CLOSED,  # as cases.services.followup_add
     )
 
 

@@ -107,6 +107,13 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
                     f"case closed is {case_id in closed}"
                 )
 
+    # 1a. Every follow-up and plan step carries whether its case is closed (`rests`, which
+    # the open-work queries read instead of the case: cases.selectors.case_work_rests).
+    for model, path in ((FollowUp, "case__status"), (PlanStep, "plan__case__status")):
+        for pk, rests, status in model.objects.values_list("pk", "rests", path):
+            if rests != (status == Case.Status.CLOSED):
+                problems.append(f"{model.__name__} {pk}: rests {rests} on a {status} case")
+
     # 2. Nobody is labelled with an organisation they do not belong to.
     for case in Case.objects.exclude(owner=None).exclude(responsible_organisation=None):
         if case.owner_id not in members.get(case.responsible_organisation_id, set()):

@@ -61,11 +61,14 @@ def test_case_list_marks_and_filters_no_closed_case_as_overdue(overdue, login):
     }
 
 
-def test_api_has_overdue_is_false_on_a_closed_case(overdue, client):
+def test_api_calls_nothing_of_a_closed_case_overdue(overdue, client):
     client.force_login(overdue.coordinator)
     body = client.get(reverse("api:cases-list")).json()
     flags = {row["id"]: row["has_overdue"] for row in body["results"]}
     assert flags == {overdue.closed.pk: False, overdue.still_open.pk: True}
+    for case, late in ((overdue.closed, False), (overdue.still_open, True)):
+        plan = client.get(reverse("api:plans-detail", args=[case.pk])).json()
+        assert [step["is_overdue"] for step in plan["steps"]] == [late]
 
 
 def test_dashboard_counts_what_its_links_list(overdue, login):

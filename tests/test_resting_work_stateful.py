@@ -225,6 +225,10 @@ class RestingWorkMachine(RuleBasedStateMachine):
             return
         today = self.today
         followups, steps = self._open_work()
+        # Each row carries the answer the queries read (cases.selectors.case_work_rests).
+        for model, path in ((FollowUp, "case__status"), (PlanStep, "plan__case__status")):
+            flags = model.objects.values_list("rests", path)
+            assert all(rests == (status == Case.Status.CLOSED) for rests, status in flags)
         team = [s for s in steps if s[2] == TemplateStep.Doer.TEAM]
         with self._at(23):
             # "My work" and the digest, for each person.

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.models import Case, FollowUp
-from cases.selectors import case_rests_q, work_on_open_cases
+from cases.selectors import work_on_open_cases
 from cases.workingtime import is_working_day, local_at
 from contacts.models import Membership
 from onboarding.models import PlanStep, TemplateStep
@@ -61,13 +61,12 @@ def _planned(kind: str, day: Any, field_name: str) -> Exists:
 
 def _plan_items(*, today: Any, due_at: datetime, prefs: dict[int, _Prefs]) -> list[Reminder]:
     """Follow-ups and team plan steps due today or overdue, one row per item and day; not
-    those resting on closed cases (cases.selectors.case_rests_q)."""
+    those resting on closed cases (cases.selectors.case_work_rests)."""
     open_followups = work_on_open_cases(FollowUp.objects.filter(done_at=None))
     open_steps = work_on_open_cases(
         PlanStep.objects.filter(
             status=PlanStep.Status.OPEN, assignee__isnull=False, doer=TemplateStep.Doer.TEAM
-        ),
-        case="plan__case",
+        )
     )
     sources = [
         (Kind.FOLLOWUP_DUE, open_followups.filter(due_date=today), "followup"),
@@ -112,7 +111,7 @@ def _plan_newcomer_deadlines(*, today: Any, now: datetime, remind_at: datetime) 
             plan__case__newcomer__reminders_consent_at__isnull=False,
         )
         .exclude(plan__case__newcomer__email="")
-        .exclude(case_rests_q("plan__case"))
+        .filter(rests=False)  # resting on a closed case (cases.selectors.case_work_rests)
         .exclude(
             Exists(
                 Reminder.objects.filter(

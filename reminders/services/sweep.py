@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from cases.links import case_page_link
 from cases.models import Case, FollowUp
-from cases.selectors import case_work_rests
 from cases.services import case_event_record
 from onboarding.models import PlanStep
 from outbox.models import OutboundEmail
@@ -50,7 +49,7 @@ _LOADED = (
     "followup__due_date",
     "followup__done_at",
     "followup__case__reference",
-    "followup__case__status",
+    "followup__rests",
     "step__titles",
     "step__guidances",
     "step__source_url",
@@ -58,7 +57,7 @@ _LOADED = (
     "step__status",
     "step__template_step__source_urls",
     "step__plan__case__reference",
-    "step__plan__case__status",
+    "step__rests",
     "case__reference",
     "case__status",
     "case__priority",
@@ -453,8 +452,8 @@ def _still_open(item: FollowUp | PlanStep) -> bool:
     """Whether the item is still open work when its reminder goes out: not done, and its
     case not closed since the reminder was planned."""
     if isinstance(item, FollowUp):
-        return item.done_at is None and not case_work_rests(case=item.case)
-    return item.status == PlanStep.Status.OPEN and not case_work_rests(case=item.plan.case)
+        return item.done_at is None and not item.rests
+    return item.status == PlanStep.Status.OPEN and not item.rests
 
 
 def _case_url(case_id: int, language: str) -> str:

@@ -20,7 +20,7 @@ from reports.selectors.types import Overdue, Tally, Workload
 
 
 def followup_overdue_counts(*, cases: QuerySet[Case], today: date) -> Overdue:
-    # Not those resting on closed cases (cases.selectors.case_rests_q).
+    # Not those resting on closed cases (cases.selectors.case_work_rests).
     followups = work_on_open_cases(
         FollowUp.objects.filter(done_at__isnull=True, due_date__lt=today)
     )

@@ -41,6 +41,7 @@ def make_step(*, case, due_date: date, assignee=None, doer=TemplateStep.Doer.TEA
         assignee=assignee,
         anchor=TemplateStep.Anchor.MOVE_DATE,
         due_date=due_date,
+        rests=plan.case.status == Case.Status.CLOSED,  # as onboarding.services.step_add
     )
 
 

@@ -1,7 +1,7 @@
-"""The dashboard's figures read indexes alone on PostgreSQL (cases/migrations/0016,
-reports/migrations/0003). Which plan the planner picks on a test's tiny tables depends on
-what earlier tests left, so the indexes themselves are checked, as for the case list's
-status index (tests/cases/test_count_estimate.py)."""
+"""The dashboard's figures read indexes alone on PostgreSQL (cases/migrations/0016 and
+0017, reports/migrations/0003 and 0004). Which plan the planner picks on a test's tiny
+tables depends on what earlier tests left, so the indexes themselves are checked, as for
+the case list's status index (tests/cases/test_count_estimate.py)."""
 
 import pytest
 from django.db import connection
@@ -13,8 +13,12 @@ COVERING = {
     # Steps due in a period: applicable, on time (done_at), members' plans.
     "reports_planstep_due": "(due_date) INCLUDE (status, done_at, plan_id)",
     "reports_planstep_done": "(done_at) INCLUDE (plan_id) WHERE ((status)::text = 'done'::text)",
-    # Overdue steps in plan order: grouped per plan without a sort.
-    "reports_planstep_open_plan": "(plan_id, due_date) WHERE ((status)::text = 'open'::text)",
+    # Overdue steps in plan order: grouped per plan without a sort; none resting on a
+    # closed case (reports/migrations/0004).
+    "reports_planstep_open_plan": "(plan_id, due_date)"
+    " WHERE (((status)::text = 'open'::text) AND (NOT rests))",
+    # Overdue follow-ups by date with their case, none resting (cases/migrations/0017).
+    "cases_followup_overdue": "(due_date, case_id) WHERE ((done_at IS NULL) AND (NOT rests))",
     "reports_plan_started": "(started_at) INCLUDE (case_id)",
 }
 
