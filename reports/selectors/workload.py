@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, FollowUp
 from cases.selectors import work_on_open_cases
 from contacts.models import Organisation
-from reports.selectors.scope import of_cases
+from reports.selectors.scope import of_open_cases
 from reports.selectors.types import Overdue, Tally, Workload
 
 
@@ -26,7 +26,7 @@ def followup_overdue_counts(*, cases: QuerySet[Case], today: date) -> Overdue:
     )
     # COUNT(*), not COUNT(id): cases_followup_overdue (cases/migrations/0008) then answers
     # from the index alone.
-    row = of_cases(followups, "case", cases).aggregate(
+    row = of_open_cases(followups, "case", cases).aggregate(
         followups=Count("*"), cases=Count("case_id", distinct=True)
     )
     return Overdue(followups=row["followups"], cases=row["cases"])
