@@ -96,7 +96,9 @@ class CaseListApi(ListAPIView):
         owner = PersonSerializer(allow_null=True)
         responsible_organisation = OrganisationRefSerializer(allow_null=True)
         topics = TopicSerializer(source="topics.all", many=True)
-        has_overdue = serializers.BooleanField(help_text="An open follow-up is past its date.")
+        has_overdue = serializers.BooleanField(
+            help_text="An open follow-up is past its date, on a case not closed."
+        )
 
     serializer_class = OutputSerializer
     filterset_class = CaseFilter

@@ -186,7 +186,7 @@ class FollowUp(models.Model):
     # Whether the case is closed, so the follow-up rests (cases.selectors.case_work_rests),
     # kept equal to it by cases.services: the open work's indexes leave resting work out
     # without reading the cases (docs/benchmarks.md).
-    rests = models.BooleanField(_("resting"), default=False, editable=False)
+    rests = models.BooleanField(_("resting"), default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["done_at", "due_date", "pk"]

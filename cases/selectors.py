@@ -260,7 +260,11 @@ def work_on_open_cases(items: QuerySet[_M]) -> QuerySet[_M]:
 
 
 def _overdue_followups(today: date) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today)
+    # rests=False, though the case rows' own condition already leaves closed cases out: the
+    # partial index cases_followup_overdue holds only rows that do not rest.
+    return work_on_open_cases(
+        FollowUp.objects.filter(case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today)
+    )
 
 
 def case_overdue_q(*, today: date) -> Q:

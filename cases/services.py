@@ -333,6 +333,9 @@ def followup_add(
 ) -> FollowUp:
     """A follow-up for a staff member; the case is shared with their organisation first
     when they cannot see it yet, or the follow-up is refused (cases.assignment, rule 1)."""
+    # Locked and read again: a close or reopen waits, or has committed, so the follow-up
+    # rests exactly when the case is closed (case_change_status sets the others).
+    case_lock(case=case)
     if not staff_access(assignee).is_staff_member:
         raise ValidationError({"assignee": _("This person is not a member of the team.")})
     case_work_open_to(case=case, actor=actor, field="assignee", user=assignee)

@@ -252,7 +252,7 @@ class PlanStep(models.Model):
     # Whether the case is closed, so the step rests (cases.selectors.case_work_rests), kept
     # equal to it by onboarding.services and cases' case_rest_hooks: the open steps' indexes
     # leave resting work out without reading the plans and cases (docs/benchmarks.md).
-    rests = models.BooleanField(_("resting"), default=False, editable=False)
+    rests = models.BooleanField(_("resting"), default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["due_date", "position", "pk"]

@@ -59,7 +59,13 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         newcomer = case.newcomer
         household = household_of(newcomer)
         plan = plan_for_case(case=case)
-        steps = list(plan_steps(plan=plan)) if plan else []
+        # Not the open steps resting on a closed case: nobody is doing them, and the
+        # newcomer's page leaves them out too (portal.selectors.portal_steps).
+        steps = (
+            list(plan_steps(plan=plan).exclude(status=PlanStep.Status.OPEN, rests=True))
+            if plan
+            else []
+        )
         offers = offers_for_newcomer(newcomer=newcomer, household=household)
         organisation = case.responsible_organisation
         story: list[Flowable] = [_letterhead(organisation), Spacer(1, 6 * mm)]

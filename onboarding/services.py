@@ -448,6 +448,9 @@ def step_add(
 ) -> PlanStep:
     """A step of the team's own, beyond the template; the same text serves every language
     (stored under the staff member's language; the fallback rule shows it to all)."""
+    # Locked and read again, so the step rests exactly when the case is closed (as
+    # cases.services.followup_add).
+    case_lock(case=plan.case)
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     # The responsible organisation's step: the actor's when they are in it (or it has
     # none), else its owner's when they are, else its queue (cases.assignment, rule 2).

@@ -70,7 +70,7 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
 
     # 1. Whoever holds open work can open the case through the organisation, share and
     # consent rule, and finds the work in "My work" while the case is open; a closed
-    # case's open work rests, in nobody's "My work" (cases.selectors.case_rests_q).
+    # case's open work rests, in nobody's "My work" (cases.selectors.case_work_rests).
     closed = set(Case.objects.filter(status=Case.Status.CLOSED).values_list("pk", flat=True))
     for followup in FollowUp.objects.filter(done_at=None):
         who = followup.assignee_id

@@ -1,17 +1,22 @@
-"""A closed case's open work rests (cases.selectors.case_rests_q), as every screen shows it:
+"""A closed case's open work rests (cases.selectors.case_work_rests), as every screen shows it:
 "My work", the case list's "Overdue" marks and filters, the API's `has_overdue`, the
 dashboard's overdue figures and the case page. Reopening the case brings it all back.
 The reminders' side: tests/reminders/test_resting_work.py; over random actions:
-tests/cases/test_handoff_stateful.py."""
+tests/test_resting_work_stateful.py."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from cases.models import Case
-from cases.services import case_change_status
+from cases.services import case_change_status, followup_add
+from onboarding.models import OnboardingPlan, TemplateStep
+from onboarding.pdf import render_welcome_pack
+from onboarding.services import step_add
 from tests import factories as f
 from tests import pages
 from tests.reminders.conftest import make_step
@@ -91,3 +96,43 @@ def test_case_page_says_the_work_rests_and_marks_nothing_overdue(overdue, login)
     still_open = client.get(en("cases:detail", overdue.still_open.pk)).content.decode()
     assert "This case is closed" not in still_open
     assert still_open.count('<span class="badge overdue">Overdue</span>') == 2
+
+
+def test_work_added_through_a_case_read_before_it_closed_rests(world):
+    """The page read the case open; it closed before the follow-up or step was saved. The
+    services lock and read the case again, so the new work rests with the others."""
+    plan = f.make_plan(case=world.case, actor=world.coordinator)
+    stale_case = Case.objects.get(pk=world.case.pk)
+    stale_plan = OnboardingPlan.objects.select_related("case").get(pk=plan.pk)
+    case_change_status(
+        case=world.case, status=Case.Status.CLOSED, closing_reason="answered", actor=world.owner
+    )
+    followup = followup_add(
+        case=stale_case,
+        title="Call back",
+        assignee=world.owner,
+        due_date=timezone.localdate(),
+        actor=world.coordinator,
+    )
+    step = step_add(
+        plan=stale_plan,
+        title="Visit",
+        due_date=timezone.localdate(),
+        doer=TemplateStep.Doer.TEAM,
+        actor=world.coordinator,
+    )
+    assert (followup.rests, step.rests) == (True, True)
+
+
+def test_welcome_pack_leaves_out_a_closed_case_open_steps(overdue):
+    """The pack the newcomer downloads from their page prints the plan as their page shows
+    it: no resting step as to do."""
+
+    def printed(case) -> str:
+        content = render_welcome_pack(case=case, language="en")
+        return " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+    assert "Step closed" not in printed(overdue.closed)
+    assert "Step open" in printed(overdue.still_open)
+    case_change_status(case=overdue.closed, status=Case.Status.OPEN, actor=overdue.owner)
+    assert "Step closed" in printed(overdue.closed)

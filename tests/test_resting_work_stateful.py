@@ -1,4 +1,4 @@
-"""A closed case's open work rests (cases.selectors.case_rests_q), under random sequences of
+"""A closed case's open work rests (cases.selectors.case_work_rests), under random sequences of
 real actions: follow-ups and plan steps added, given to people and queues and done; cases
 closed and reopened; days passing. After every step, every screen and job that shows open
 work agrees with the rule, computed here from the rows alone:
@@ -163,13 +163,15 @@ class RestingWorkMachine(RuleBasedStateMachine):
                 )
             )
 
-    @rule(i=index, close=st.booleans())
-    def close_or_reopen(self, i, close) -> None:
+    @rule(i=index)
+    def close_or_reopen(self, i) -> None:
+        """Closes the case, or reopens it when it is closed: the rule's two turns."""
         case = self._case(i)
+        closing = case.status != Case.Status.CLOSED
         self._try(
             lambda: services.case_change_status(
                 case=case,
-                status=Case.Status.CLOSED if close else Case.Status.OPEN,
+                status=Case.Status.CLOSED if closing else Case.Status.OPEN,
                 closing_reason="answered",
                 actor=self.users["koordinator"],
             )

@@ -32,6 +32,12 @@ def rest_closed_cases_followups(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
+    # Step by step, not in one transaction: the new column (with a default in the
+    # database, so the previous release's code can still add rows) is committed at once,
+    # and the update takes row locks only, so the table stays readable and writable while
+    # it runs, instead of locked out for all of it behind ALTER TABLE.
+    atomic = False
+
     dependencies = [
         ("cases", "0016_owner_open_covers_dashboard"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -41,9 +47,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="followup",
             name="rests",
-            field=models.BooleanField(default=False, editable=False, verbose_name="resting"),
+            field=models.BooleanField(
+                default=False, db_default=False, editable=False, verbose_name="resting"
+            ),
         ),
-        migrations.RunPython(rest_closed_cases_followups, migrations.RunPython.noop),
+        migrations.RunPython(rest_closed_cases_followups, migrations.RunPython.noop, atomic=True),
         migrations.RemoveIndex(model_name="followup", name="cases_followup_open_due"),
         migrations.AddIndex(
             model_name="followup",

@@ -14,6 +14,12 @@ def rest_closed_cases_steps(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
+    # Step by step, not in one transaction: the new column (with a default in the
+    # database, so the previous release's code can still add rows) is committed at once,
+    # and the update takes row locks only, so the table stays readable and writable while
+    # it runs, instead of locked out for all of it behind ALTER TABLE.
+    atomic = False
+
     dependencies = [
         ("cases", "0017_work_rests_while_case_closed"),
         ("contacts", "0018_occupation_uncoded_indexes"),
@@ -25,9 +31,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="planstep",
             name="rests",
-            field=models.BooleanField(default=False, editable=False, verbose_name="resting"),
+            field=models.BooleanField(
+                default=False, db_default=False, editable=False, verbose_name="resting"
+            ),
         ),
-        migrations.RunPython(rest_closed_cases_steps, migrations.RunPython.noop),
+        migrations.RunPython(rest_closed_cases_steps, migrations.RunPython.noop, atomic=True),
         migrations.RemoveIndex(model_name="planstep", name="onboarding_step_open_due"),
         migrations.AddIndex(
             model_name="planstep",

@@ -24,7 +24,7 @@ def followup_overdue_counts(*, cases: QuerySet[Case], today: date) -> Overdue:
     followups = work_on_open_cases(
         FollowUp.objects.filter(done_at__isnull=True, due_date__lt=today)
     )
-    # COUNT(*), not COUNT(id): cases_followup_overdue (cases/migrations/0008) then answers
+    # COUNT(*), not COUNT(id): cases_followup_overdue (cases/migrations/0017) then answers
     # from the index alone.
     row = of_open_cases(followups, "case", cases).aggregate(
         followups=Count("*"), cases=Count("case_id", distinct=True)

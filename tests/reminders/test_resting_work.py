@@ -1,4 +1,4 @@
-"""A closed case's open work rests (cases.selectors.case_rests_q): nobody is reminded of it,
+"""A closed case's open work rests (cases.selectors.case_work_rests): nobody is reminded of it,
 in e-mails or digests, until the case is reopened."""
 
 from datetime import timedelta
