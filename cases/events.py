@@ -39,10 +39,16 @@ def case_lock(*, case: Case) -> Case:
     (or a double click) changing the same case at once then run one after the other, and
     the second sees what the first wrote. Without it both read the same old owner, both
     decide it changed and both write a timeline entry, whose "from" no longer chains to the
-    previous "to". On PostgreSQL this is SELECT ... FOR UPDATE; SQLite ignores it and
-    serialises writers anyway.
+    previous "to". On PostgreSQL this is SELECT ... FOR NO KEY UPDATE; SQLite ignores it
+    and serialises writers anyway.
+
+    NO KEY: a case's key never changes, and rows that point at the case (a timeline entry,
+    a follow-up) only need its key to stay. With FOR UPDATE, completing a follow-up (which
+    locks the follow-up, then writes a timeline row that needs the case's key share) and
+    closing the case (which locks the case, then updates its follow-ups' `rests`) took
+    their locks in opposite orders and deadlocked.
     """
-    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",), no_key=True))
     return case
 
 

@@ -97,10 +97,10 @@ case_work_return_hooks: Registry[Callable[[Any, User | None], int]] = Registry(
     "case work return hooks"
 )
 
-# hook(case, rests): the open work an app above holds on the case rests, or no longer rests,
-# as the case closes or reopens (cases.selectors.case_work_rests); inside the caller's
+# hook(cases, rests) -> rows changed: the work an app above holds on these cases rests, or
+# no longer rests (cases.selectors.case_work_rests), where it differs; inside the caller's
 # transaction.
-case_rest_hooks: Registry[Callable[[Any, bool], None]] = Registry("case rest hooks")
+case_rest_hooks: Registry[Callable[[QuerySet[Any], bool], int]] = Registry("case rest hooks")
 
 
 def case_page_parts_by_slot() -> dict[str, list[CasePagePart]]:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from cases.events import case_lock as case_lock
 from cases.events import first_response_mark
 from cases.models import Case, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
 from cases.registries import case_rest_hooks, move_date_hooks
-from cases.selectors import case_can_manage, case_work_rests
+from cases.selectors import case_can_manage, case_rests_q, case_work_rests
 from cases.workingtime import response_due
 from contacts.models import (
     CONSENT_SCOPE_FOR_KIND,
@@ -245,14 +245,32 @@ def case_change_status(
     rests = case_work_rests(case=case)
     if rests != (old == Case.Status.CLOSED):
         # The case's work rests while it is closed, and comes back as it was.
-        FollowUp.objects.filter(case=case).update(rests=rests)
-        for hook in case_rest_hooks:
-            hook(case, rests)
+        _work_rest(Case.objects.filter(pk=case.pk), rests=rests)
     data = {"from": old, "to": status}
     if case.closing_reason:
         data["reason"] = case.closing_reason
     case_event_record(case=case, kind="cases.case.status_changed", actor=actor, data=data)
     return case
+
+
+def _work_rest(cases: QuerySet[Case], *, rests: bool) -> int:
+    """Sets `rests` on the work of `cases` (follow-ups here, the apps above through
+    case_rest_hooks) where it differs; returns how many rows changed."""
+    changed = FollowUp.objects.filter(case__in=cases).exclude(rests=rests).update(rests=rests)
+    for hook in case_rest_hooks:
+        changed += hook(cases, rests)
+    return changed
+
+
+@transaction.atomic
+def work_rests_sync() -> int:
+    """Sets `rests` right wherever it differs from its case's status, and returns how many
+    rows changed: none, unless something wrote cases without the services, such as the
+    previous release's code while an upgrade rolls out (docs/operations.md)."""
+    closed = Case.objects.filter(case_rests_q())
+    return _work_rest(closed, rests=True) + _work_rest(
+        Case.objects.exclude(case_rests_q()), rests=False
+    )
 
 
 @transaction.atomic

@@ -340,8 +340,11 @@ def _plan_table(steps: list[PlanStep]) -> Table:
                         "date": formats.date_format(step.checked_on, "DATE_FORMAT")
                     }
                 title.append(paragraph(source, SMALL_MUTED))
+        # Only a step still to do waits (a step done or skipped may name one reopened since,
+        # or one the pack leaves out as resting).
         if (
-            step.depends_on_id
+            step.status == PlanStep.Status.OPEN
+            and step.depends_on_id
             and step.depends_on
             and step.depends_on.status == PlanStep.Status.OPEN
         ):

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -431,9 +432,10 @@ def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False
     return step
 
 
-def steps_rest(case: Case, rests: bool) -> None:
-    """The case's plan steps rest while it is closed (cases.registries.case_rest_hooks)."""
-    PlanStep.objects.filter(plan__case=case).update(rests=rests)
+def steps_rest(cases: QuerySet[Case], rests: bool) -> int:
+    """The plan steps of `cases` rest, or no longer (cases.registries.case_rest_hooks)."""
+    steps = PlanStep.objects.filter(plan__case__in=cases).exclude(rests=rests)
+    return steps.update(rests=rests)
 
 
 @transaction.atomic

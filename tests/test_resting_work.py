@@ -5,16 +5,17 @@ The reminders' side: tests/reminders/test_resting_work.py; over random actions:
 tests/test_resting_work_stateful.py."""
 
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from cases.models import Case
+from cases.models import Case, FollowUp
 from cases.services import case_change_status, followup_add
-from onboarding.models import OnboardingPlan, TemplateStep
+from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
 from onboarding.pdf import render_welcome_pack
 from onboarding.services import step_add
 from tests import factories as f
@@ -91,7 +92,7 @@ def test_dashboard_counts_what_its_links_list(overdue, login):
 def test_case_page_says_the_work_rests_and_marks_nothing_overdue(overdue, login):
     client = login(overdue.owner)
     closed = client.get(en("cases:detail", overdue.closed.pk)).content.decode()
-    assert "This case is closed. Its open follow-ups and plan steps wait" in closed
+    assert "This case is closed. Its open follow-ups and plan steps rest" in closed
     assert 'class="badge overdue"' not in closed and "is-overdue" not in closed
     still_open = client.get(en("cases:detail", overdue.still_open.pk)).content.decode()
     assert "This case is closed" not in still_open
@@ -136,3 +137,23 @@ def test_welcome_pack_leaves_out_a_closed_case_open_steps(overdue):
     assert "Step open" in printed(overdue.still_open)
     case_change_status(case=overdue.closed, status=Case.Status.OPEN, actor=overdue.owner)
     assert "Step closed" in printed(overdue.closed)
+
+
+def test_sync_resting_work_sets_right_what_was_written_around_the_services(overdue):
+    """As the previous release's code would leave it while an upgrade rolls out: a case
+    closed and one reopened without `rests` following."""
+    Case.objects.filter(pk=overdue.still_open.pk).update(
+        status=Case.Status.CLOSED, closing_reason="answered", closed_at=timezone.now()
+    )
+    Case.objects.filter(pk=overdue.closed.pk).update(
+        status=Case.Status.OPEN, closing_reason="", closed_at=None
+    )
+    out = StringIO()
+    call_command("sync_resting_work", stdout=out)
+    assert out.getvalue().strip() == "Set 4 follow-ups and plan steps right."
+    for model, path in ((FollowUp, "case__status"), (PlanStep, "plan__case__status")):
+        flags = model.objects.values_list("rests", path)
+        assert all(rests == (status == Case.Status.CLOSED) for rests, status in flags)
+    out = StringIO()
+    call_command("sync_resting_work", stdout=out)
+    assert out.getvalue().strip() == "Set 0 follow-ups and plan steps right."

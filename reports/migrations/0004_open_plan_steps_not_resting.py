@@ -1,5 +1,5 @@
 """reports_planstep_open_plan (0003) without the steps that rest on closed cases
-(onboarding/migrations/0013): the dashboard's "plan steps overdue now" leaves them out, and
+(onboarding/migrations/0013-0015): the dashboard's "plan steps overdue now" leaves them out, and
 reads the others from this index alone instead of joining every overdue step to its plan
 and case. At a million cases (bench/seed.py) 26,037 of 513,788 overdue open steps are on
 cases not closed: the count took 82 ms over all of them, and 111 ms joined to the cases to
@@ -26,7 +26,7 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0003_dashboard_step_covering_indexes"),
-        ("onboarding", "0013_work_rests_while_case_closed"),
+        ("onboarding", "0015_open_step_index_not_resting"),
     ]
 
     operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -8,6 +8,7 @@ intake, one newcomer.
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -16,8 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Note
+from cases.events import case_event_record
+from cases.models import Case, CaseEvent, FollowUp, Note
+from cases.services import case_change_status
 from contacts.models import Consent, Newcomer
 from onboarding.models import OnboardingPlan
 from tests import factories as f
@@ -196,3 +200,52 @@ def test_race_plan_started_twenty_times_gives_one_plan(team):
     assert sorted(map(str, results)) == ["refused"] * (N - 1) + ["started"]
     assert OnboardingPlan.objects.filter(case=case).count() == 1
     assert CaseEvent.objects.filter(case=case, kind="onboarding.plan.started").count() == 1
+
+
+def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world):
+    """Completing a follow-up locks its row, then writes a timeline entry that points at
+    the case; closing the case locks the case, then marks its follow-ups as resting. With
+    the case locked FOR UPDATE the two waited on each other until PostgreSQL broke the
+    deadlock (a 500 for one of them); FOR NO KEY UPDATE (cases.events.case_lock) leaves
+    the timeline entry free to point at the case."""
+    followup = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 6, 1))
+    completing, closing_waits = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def complete() -> None:
+        try:
+            with transaction.atomic():
+                FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
+                completing.set()
+                closing_waits.wait(timeout=10)
+                time.sleep(0.5)  # the close is now waiting for this follow-up's row
+                case_event_record(case=world.case, kind="cases.followup.completed", actor=None)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def close() -> None:
+        try:
+            completing.wait(timeout=10)
+            closing_waits.set()
+            case_change_status(
+                case=Case.objects.get(pk=world.case.pk),
+                status=Case.Status.CLOSED,
+                closing_reason="answered",
+                actor=world.owner,
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete), threading.Thread(target=close)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    followup.refresh_from_db()
+    assert followup.done_at is not None and followup.rests
+    assert Case.objects.get(pk=world.case.pk).status == Case.Status.CLOSED
