@@ -204,21 +204,35 @@ def test_race_plan_started_twenty_times_gives_one_plan(team):
 
 def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world):
     """Completing a follow-up locks its row, then writes a timeline entry that points at
-    the case; closing the case locks the case, then marks its follow-ups as resting. With
-    the case locked FOR UPDATE the two waited on each other until PostgreSQL broke the
-    deadlock (a 500 for one of them); FOR NO KEY UPDATE (cases.events.case_lock) leaves
-    the timeline entry free to point at the case."""
+    the case, whose key it must share at COMMIT (the foreign keys are deferred); closing
+    the case locks the case, then marks its follow-ups as resting. With the case locked
+    FOR UPDATE the two waited on each other until PostgreSQL broke the deadlock (a 500 for
+    one of them); FOR NO KEY UPDATE (cases.events.case_lock) lets the completion commit.
+    The completion is written out here rather than called, to commit only once the close
+    waits for its row."""
     followup = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 6, 1))
-    completing, closing_waits = threading.Event(), threading.Event()
+    completing = threading.Event()
+    closer: list[int] = []  # the closing thread's database process
     errors: list[Exception] = []
+
+    def closer_waits_for_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            for _attempt in range(200):
+                cursor.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", closer
+                )
+                row = cursor.fetchone()
+                if row and row[0] == "Lock":
+                    return True
+                time.sleep(0.05)
+        return False
 
     def complete() -> None:
         try:
             with transaction.atomic():
                 FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
                 completing.set()
-                closing_waits.wait(timeout=10)
-                time.sleep(0.5)  # the close is now waiting for this follow-up's row
+                assert closer_waits_for_a_lock(), "the close never waited for the follow-up"
                 case_event_record(case=world.case, kind="cases.followup.completed", actor=None)
         except Exception as exc:
             errors.append(exc)
@@ -227,8 +241,10 @@ def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world
 
     def close() -> None:
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                closer.append(cursor.fetchone()[0])
             completing.wait(timeout=10)
-            closing_waits.set()
             case_change_status(
                 case=Case.objects.get(pk=world.case.pk),
                 status=Case.Status.CLOSED,
@@ -240,11 +256,15 @@ def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=complete), threading.Thread(target=close)]
+    threads = [threading.Thread(target=close), threading.Thread(target=complete)]
     for thread in threads:
         thread.start()
+        if thread is threads[0]:
+            while not closer and thread.is_alive():
+                time.sleep(0.01)
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     followup.refresh_from_db()
     assert followup.done_at is not None and followup.rests
