@@ -26,7 +26,7 @@ class OnboardingConfig(AppConfig):
         )
         from cases.timeline import timeline_describers
         from config.personal_data import personal_data_units
-        from onboarding import assignment, parts, services
+        from onboarding import assignment, parts
         from onboarding.personal_data import OnboardingPersonalData
         from onboarding.timeline import OnboardingDescriber
         from outbox.kinds import email_kinds
@@ -66,7 +66,7 @@ class OnboardingConfig(AppConfig):
             ),
         )
         move_date_hooks.register("onboarding.plans", parts.plans_follow_move_date)
-        case_rest_hooks.register("onboarding.steps", services.steps_rest)
+        case_rest_hooks.register("onboarding.steps", assignment.steps_rest)
         case_work_holders.register("onboarding.steps", assignment.step_work_holders)
         case_work_return_hooks.register("onboarding.steps", assignment.steps_return)
         describer = OnboardingDescriber()

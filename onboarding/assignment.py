@@ -4,6 +4,7 @@ organisation's queue or a person, and what goes back when they lose sight of the
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cases.assignment import (
@@ -153,3 +154,9 @@ def steps_return(case: Case, actor: User | None) -> int:
         )
         moved += 1
     return moved
+
+
+def steps_rest(cases: QuerySet[Case], rests: bool) -> int:
+    """The plan steps of `cases` rest, or no longer (cases.registries.case_rest_hooks)."""
+    steps = PlanStep.objects.filter(plan__case__in=cases).exclude(rests=rests)
+    return steps.update(rests=rests)

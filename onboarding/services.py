@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -430,12 +429,6 @@ def step_reopen(*, step: PlanStep, actor: User | None, by_newcomer: bool = False
             case=step.plan.case, kind="onboarding.step.reopened", actor=actor, data=data
         )
     return step
-
-
-def steps_rest(cases: QuerySet[Case], rests: bool) -> int:
-    """The plan steps of `cases` rest, or no longer (cases.registries.case_rest_hooks)."""
-    steps = PlanStep.objects.filter(plan__case__in=cases).exclude(rests=rests)
-    return steps.update(rests=rests)
 
 
 @transaction.atomic
