@@ -40,7 +40,13 @@ from config.pdf import (
 from contacts.models import Organisation
 from contacts.selectors import staff_display_name
 from onboarding.models import LocalOffer, PlanStep, TemplateStep
-from onboarding.selectors import household_of, offers_for_newcomer, plan_for_case, plan_steps
+from onboarding.selectors import (
+    household_of,
+    offers_for_newcomer,
+    plan_for_case,
+    plan_steps,
+    steps_for_newcomer,
+)
 
 REGION_PORTAL = "https://www.narvikregionen.no"
 # A heading never ends a page: it moves on with what it heads.
@@ -59,13 +65,7 @@ def render_welcome_pack(*, case: Case, language: str, link_url: str | None = Non
         newcomer = case.newcomer
         household = household_of(newcomer)
         plan = plan_for_case(case=case)
-        # Not the open steps resting on a closed case: nobody is doing them, and the
-        # newcomer's page leaves them out too (portal.selectors.portal_steps).
-        steps = (
-            list(plan_steps(plan=plan).exclude(status=PlanStep.Status.OPEN, rests=True))
-            if plan
-            else []
-        )
+        steps = list(steps_for_newcomer(plan_steps(plan=plan))) if plan else []
         offers = offers_for_newcomer(newcomer=newcomer, household=household)
         organisation = case.responsible_organisation
         story: list[Flowable] = [_letterhead(organisation), Spacer(1, 6 * mm)]

@@ -44,6 +44,12 @@ def welcome_packs_pending(*, case: Case) -> QuerySet[WelcomePack]:
     return case.welcome_packs.filter(status=WelcomePack.Status.PENDING).order_by("created_at")
 
 
+def steps_for_newcomer(steps: QuerySet[PlanStep]) -> QuerySet[PlanStep]:
+    """The steps a newcomer reads (their page, the welcome pack): not the open ones resting
+    on a closed case (cases.selectors.case_work_rests), which nobody is doing."""
+    return steps.exclude(status=PlanStep.Status.OPEN, rests=True)
+
+
 def plan_steps(*, plan: OnboardingPlan) -> QuerySet[PlanStep]:
     return plan.steps.select_related(
         "organisation", "assignee", "depends_on", "member", "template_step"

@@ -14,6 +14,7 @@ from contacts.selectors import staff_display_name
 from conversations.models import CaseMessage
 from conversations.selectors import message_list_for_newcomer
 from onboarding.models import LocalOffer, OnboardingPlan, PlanStep, TemplateStep
+from onboarding.selectors import steps_for_newcomer
 
 # The page shows this many of the newest messages both ways, oldest of them first.
 CONVERSATION_LENGTH = 30
@@ -59,10 +60,11 @@ def portal_steps(*, newcomer: Newcomer) -> QuerySet[PlanStep]:
     is the team's own business), and the open steps of closed cases, whose work rests
     (cases.selectors.case_work_rests): nobody is doing them, and no date of theirs is coming
     up."""
+    steps = PlanStep.objects.filter(plan__case__newcomer=newcomer).exclude(
+        status=PlanStep.Status.SKIPPED
+    )
     return (
-        PlanStep.objects.filter(plan__case__newcomer=newcomer)
-        .exclude(status=PlanStep.Status.SKIPPED)
-        .exclude(status=PlanStep.Status.OPEN, rests=True)
+        steps_for_newcomer(steps)
         .select_related("organisation", "depends_on", "member", "template_step")
         .order_by("due_date", "position", "pk")
     )
