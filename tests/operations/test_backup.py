@@ -114,6 +114,15 @@ def test_backup_restore_into_empty_database_and_bucket_verifies(
         assert table_counts(cursor) == source_counts
         cursor.execute("SELECT name FROM contacts_newcomer")
         assert cursor.fetchall() == [(world.newcomer.name,)]
+        # Analysed: the planner's statistics, those of columns together included (of
+        # the tables with rows: the world has cases, and no follow-up).
+        cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'cases_case'")
+        assert cursor.fetchone()[0] > 0
+        cursor.execute(
+            "SELECT s.stxname FROM pg_statistic_ext s"
+            " JOIN pg_statistic_ext_data d ON d.stxoid = s.oid WHERE d.stxdmcv IS NOT NULL"
+        )
+        assert cursor.fetchall() == [("cases_case_owner_status",)]
     keys = bucket_keys(s3_storage.client, target)
     assert (
         keys == bucket_keys(s3_storage.client, s3_storage.bucket) == sorted([path, pack.file.name])
