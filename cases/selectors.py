@@ -282,7 +282,9 @@ def case_overdue_flag(*, today: date) -> m.Case:
     follow-up in the region, and did for 25 rows once the partial index made that look
     cheap (48,746 rows at a million cases, 9 of the case list's 10 ms of SQL); a scalar
     subquery is always a probe of the follow-ups' case index per row (docs/benchmarks.md)."""
-    first_overdue = _overdue_followups(today).values("pk")[:1]
+    # order_by(): without it the model's ordering (done_at, due_date) would sort each
+    # case's overdue follow-ups before taking one, where the first one found will do.
+    first_overdue = _overdue_followups(today).order_by().values("pk")[:1]
     return m.Case(
         m.When(case_rests_q(), then=m.Value(False)),
         default=IsNull(Subquery(first_overdue), False),

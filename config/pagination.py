@@ -109,8 +109,9 @@ class CappedPaginator(Paginator):
             return None
         sql, params = keys.query.sql_with_params()
         with connection.cursor() as cursor:
-            # A table never analysed (a new or restored database, before autovacuum's first
-            # visit), or analysed while empty, has no useful statistics, and the planner's
+            # A table never analysed (a database restored by other means than `manage.py
+            # restore`, which analyses, before autovacuum's first visit), or analysed while
+            # empty (a new one), has no useful statistics, and the planner's
             # guess from its size in pages can be a hundred times off: "more than" then.
             cursor.execute(
                 "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
