@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors import case_rests_q
+from cases.selectors import case_rests_q, work_on_open_cases
 from config.pagination import SECTION_COUNT_CAP, count_at_most
 from contacts.models import Newcomer
 from onboarding import selectors, services
@@ -84,7 +84,9 @@ def cases_with_overdue_steps(cases: QuerySet[Case]) -> QuerySet[Case]:
         status=PlanStep.Status.OPEN,
         due_date__lt=timezone.localdate(),
     )
-    return cases.filter(Exists(overdue)).exclude(case_rests_q())
+    # Not resting, though the cases' own condition leaves closed cases out already: the
+    # partial index reports_planstep_open_due holds only steps that do not rest.
+    return cases.filter(Exists(work_on_open_cases(overdue))).exclude(case_rests_q())
 
 
 def plans_follow_move_date(newcomer: Newcomer, move_date: date, actor: User | None) -> None:
