@@ -85,7 +85,8 @@ def cases_with_overdue_steps(cases: QuerySet[Case]) -> QuerySet[Case]:
         due_date__lt=timezone.localdate(),
     )
     # Not resting, though the cases' own condition leaves closed cases out already: the
-    # partial index reports_planstep_open_due holds only steps that do not rest.
+    # partial indexes of open steps (reports_planstep_open_plan, reports_planstep_open_due)
+    # hold only steps that do not rest, and serve only a query that says so.
     return cases.filter(Exists(work_on_open_cases(overdue))).exclude(case_rests_q())
 
 

@@ -1,5 +1,5 @@
 """The dashboard's figures read indexes alone on PostgreSQL (cases/migrations/0016 and
-0017, reports/migrations/0003 and 0004). Which plan the planner picks on a test's tiny
+0017, reports/migrations/0003-0005). Which plan the planner picks on a test's tiny
 tables depends on what earlier tests left, so the indexes themselves are checked, as for
 the case list's status index (tests/cases/test_count_estimate.py)."""
 
@@ -20,6 +20,10 @@ COVERING = {
     # Overdue follow-ups by date with their case, none resting (cases/migrations/0017).
     "cases_followup_overdue": "(due_date, case_id) WHERE ((done_at IS NULL) AND (NOT rests))",
     "reports_plan_started": "(started_at) INCLUDE (case_id)",
+    # Open steps by due date, none resting ("My work", the reminders, the case list's
+    # overdue steps filter; reports/migrations/0005).
+    "reports_planstep_open_due": "(due_date, plan_id)"
+    " WHERE (((status)::text = 'open'::text) AND (NOT rests))",
 }
 
 
