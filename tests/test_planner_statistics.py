@@ -19,6 +19,7 @@ from django.utils import timezone
 from cases.models import Case, FollowUp
 from onboarding.models import OnboardingPlan, PlanStep
 from tests import factories as f
+from tests.plans import plan_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -26,9 +27,7 @@ RESTING, LIVE = 600, 40
 
 
 def _estimate(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+    return plan_of(sql, params)["Plan Rows"]
 
 
 def _analyse(*tables):

@@ -4,10 +4,10 @@
 The walks of open steps by due date read it: "My work"'s own steps and the digests (the
 person's and their organisations' queue, soonest first), the reminders' planning (steps
 due, newcomers' deadlines) and the case list's "Only with overdue plan steps". All leave
-resting steps out, and say so (a query without `NOT rests` cannot use the index). At a million cases 647,685 of the 762,914 open steps
-rest, and they are the oldest: "My work" read past 3,095 of them to find its first 30
-(5 ms; docs/benchmarks.md). Built under another name first and swapped in at the end, as
-0004."""
+resting steps out, and say so (a query without `NOT rests` cannot use the index). At a
+million cases 647,685 of the 762,914 open steps rest, and they are the oldest: "My work"
+read past 3,095 of them to find its first 30 (5 ms; docs/benchmarks.md). Built under
+another name first and swapped in at the end, as 0004."""
 
 from django.db import migrations
 

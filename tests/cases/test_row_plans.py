@@ -16,11 +16,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import FollowUp
 from tests import factories as f
+from tests.plans import plan_nodes, plan_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -36,24 +36,14 @@ def _followup_probe_faults(sql):
 
     A subplan node is named "SubPlan N" in the plan; where it is hashed, the expressions
     that use it (VERBOSE shows them all) say "hashed SubPlan N"."""
-    with connection.cursor() as cursor:
-        # SET LOCAL: until the end of the test's transaction.
-        cursor.execute("SET LOCAL random_page_cost = 1000")
-        cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0][0]["Plan"]
+    plan = plan_of(sql, options="VERBOSE", settings={"random_page_cost": "1000"})
     over_followups, sorting = set(), set()
-
-    def walk(node, subplan):
-        subplan = node.get("Subplan Name", subplan)
+    for node, subplan in plan_nodes(plan):
         over_due_dates = "due_date" in json.dumps(node)
         if subplan and node.get("Relation Name") == "cases_followup" and over_due_dates:
             over_followups.add(subplan)
         if subplan and node.get("Node Type") == "Sort":
             sorting.add(subplan)
-        for child in node.get("Plans", []):
-            walk(child, subplan)
-
-    walk(plan, None)
     text = json.dumps(plan)
     hashed = {name for name in over_followups if re.search(rf"hashed {name}\b", text)}
     return sorted(
@@ -89,18 +79,10 @@ def _row_queries(client, url):
     return [q["sql"] for q in ctx.captured_queries if "cases_followup" in q["sql"]]
 
 
-@pytest.mark.parametrize("url", ["/cases/", "/api/v1/cases/"])
+@pytest.mark.parametrize("url", ["/cases/", "/cases/mine/", "/api/v1/cases/"])
 def test_the_rows_overdue_flag_is_probed_per_row(crowded, login, url):
     client = login(crowded.owner)
     queries = [sql for sql in _row_queries(client, url) if '"has_overdue"' in sql]
     assert queries, "the page read no overdue flag"
-    for sql in queries:
-        assert _followup_probe_faults(sql) == [], sql
-
-
-def test_my_work_rows_probe_per_row(crowded, login):
-    client = login(crowded.owner)
-    queries = [sql for sql in _row_queries(client, reverse("cases:mine")) if '"has_overdue"' in sql]
-    assert queries
     for sql in queries:
         assert _followup_probe_faults(sql) == [], sql

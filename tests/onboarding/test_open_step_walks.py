@@ -6,11 +6,9 @@ a million cases "My work" read past 3,095 of them to find its first 30, and the 
 list's "Only with overdue plan steps" took 250-940 ms against 77-85 (docs/benchmarks.md).
 These tests read how many steps PostgreSQL read."""
 
-import json
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case
@@ -18,6 +16,7 @@ from onboarding.models import OnboardingPlan, PlanStep
 from onboarding.parts import cases_with_overdue_steps
 from onboarding.selectors import my_plan_steps_for_screen
 from tests import factories as f
+from tests.plans import plan_nodes, plan_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -52,28 +51,18 @@ def _steps_read(queryset, *, probes_dear=False):
     `probes_dear`: make a probe per case look dear, as many cases make it at scale, so
     that PostgreSQL reads the overdue steps at once."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # SET LOCAL: until the end of the test's transaction. The tables are small:
-        # without enable_seqscan off PostgreSQL reads them whole, walking nothing.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        if probes_dear:
-            cursor.execute("SET LOCAL random_page_cost = 1000")
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    read = 0
-
-    def walk(node):
-        nonlocal read
-        if node.get("Relation Name") == "onboarding_planstep":
-            rows = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
-            read += rows * node.get("Actual Loops", 1)
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(plan[0]["Plan"])
-    return read
+    # The tables are small: without enable_seqscan off PostgreSQL reads them whole,
+    # walking nothing.
+    settings = {"enable_seqscan": "off"}
+    if probes_dear:
+        settings["random_page_cost"] = "1000"
+    plan = plan_of(sql, params, options="ANALYZE", settings=settings)
+    return sum(
+        (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0))
+        * node.get("Actual Loops", 1)
+        for node, _subplan in plan_nodes(plan)
+        if node.get("Relation Name") == "onboarding_planstep"
+    )
 
 
 def test_my_steps_do_not_read_the_resting_ones(old_resting_steps):
