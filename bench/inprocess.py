@@ -4,6 +4,7 @@
     .venv/bin/python bench/inprocess.py                   # every page: p50, max, SQL time
     .venv/bin/python bench/inprocess.py mine --sql 8      # and its 8 slowest statements
     .venv/bin/python bench/inprocess.py list --profile 40 # and cProfile's top 40 functions
+    PROFILE_SORT=tottime .venv/bin/python bench/inprocess.py list --profile 40  # by own time
     .venv/bin/python bench/inprocess.py member --explain 2 # and the plans of the 2 slowest
 
 Runs on the data bench/seed.py made (run it first), with bench.settings, through Django's
@@ -133,7 +134,8 @@ def main() -> None:
                 client.get(path)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            order = os.environ.get("PROFILE_SORT", "cumulative")
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.profile)
             print(out.getvalue())
 
 

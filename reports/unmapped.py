@@ -15,6 +15,7 @@ from django.db.models.functions import Lower, RowNumber, Trim
 from cases.models import Case
 from cases.selectors import case_list_visible
 from contacts.models import UNCODED_OCCUPATION, HouseholdMember, Newcomer
+from contacts.selectors import staff_access
 from occupations.text import occupation_normalise
 from reports.selectors.scope import figures_planner
 
@@ -91,24 +92,33 @@ def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGr
 
     At most six queries whatever the number of cases (and the transaction and planner
     settings of `figures_planner` around the first two): 1-2. counts per LOWER(TRIM(text))
-    for newcomers and for adult household members whose newcomer has a visible case (then
-    Python folds accents and spacing together as the mapping does, so "Økonom" and
-    "okonom" are one group); 3-6. for the groups shown, the latest few cases of each.
+    for newcomers and for adult household members (for someone who does not see every
+    case, those whose newcomer has a visible case), then Python folds accents and spacing
+    together as the mapping does, so "Økonom" and "okonom" are one group; 3-6. for the
+    groups shown, the latest few cases of each.
 
-    The counts are taken on the newcomer and member tables, one row per person, with the
-    visible cases' newcomers as a semi-join (IN), which PostgreSQL answers by merging the
-    partial index contacts_newcomer_uncoded with the cases' newcomer index. Counting on
-    the cases needed COUNT(DISTINCT newcomer_id), a sort of every uncoded case that
-    spilled to disk at a million cases."""
+    The counts are taken on the newcomer and member tables, one row per person: read off
+    the partial index contacts_newcomer_uncoded, and for a narrower reach with the
+    visible cases' newcomers as a semi-join (IN), which PostgreSQL answers by merging
+    that index with the cases' newcomer index. Counting on the cases needed
+    COUNT(DISTINCT newcomer_id), a sort of every uncoded case that spilled to disk at a
+    million cases."""
     cases = case_list_visible(user=user)
-    with_visible_case = cases.values("newcomer_id")
+    newcomers, members = _uncoded_newcomers(), _uncoded_members()
+    # Whoever sees every case counts every uncoded person: the people "Code them all"
+    # reaches (cases.occupation_coding). Only a narrower reach needs the visible cases'
+    # newcomers, whose semi-join over every case was half the count at a million cases.
+    if not staff_access(user).sees_all:
+        with_visible_case = cases.values("newcomer_id")
+        newcomers = newcomers.filter(pk__in=with_visible_case)
+        members = members.filter(newcomer_id__in=with_visible_case)
     groups: dict[str, UnmappedGroup] = {}
     spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
     # The counts read every uncoded person: with the figures' planner settings (parallel
     # workers), which end with them.
     with figures_planner(cases.db):
-        newcomer_rows = _per_spelling(_uncoded_newcomers().filter(pk__in=with_visible_case))
-        member_rows = _per_spelling(_uncoded_members().filter(newcomer_id__in=with_visible_case))
+        newcomer_rows = _per_spelling(newcomers)
+        member_rows = _per_spelling(members)
     for key, n, label in [*newcomer_rows, *member_rows]:
         norm = occupation_normalise(key)
         if not norm:
