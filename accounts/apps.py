@@ -10,15 +10,20 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sign-in and sessions")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.sessions import session_stamp_login
+        from config.pickers import pickers_follow
         from outbox.kinds import email_kinds
 
         email_kinds.register("accounts.invite", _("Invitation to Tilflytt"))
 
-        # The one receiver in Tilflytt, and not domain flow: django.contrib.auth.login() is
-        # the single door every login passes (the form, the admin, the test client's
-        # force_login) and this signal is its only hook. It stamps when the session began,
-        # so the timeout middleware never has to write the session on a first request.
+        # Staff pickers show users' names and leave out deactivated ones (config.pickers).
+        pickers_follow(get_user_model())
+
+        # Not domain flow either: django.contrib.auth.login() is the single door every login
+        # passes (the form, the admin, the test client's force_login) and this signal is its
+        # only hook. It stamps when the session began, so the timeout middleware never has
+        # to write the session on a first request.
         user_logged_in.connect(session_stamp_login, dispatch_uid="accounts.session_stamp")

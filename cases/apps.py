@@ -11,11 +11,13 @@ class CasesConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from cases.models import Topic
         from cases.personal_data import CasesPersonalData, CasesSearchIndex
         from cases.search import sqlite_functions_add
         from cases.search_fts import fts_after_migrate
         from cases.timeline import CasesDescriber, timeline_describers
         from config.personal_data import personal_data_units
+        from config.pickers import pickers_follow
         from outbox.kinds import email_kinds
 
         describer = CasesDescriber()
@@ -28,3 +30,5 @@ class CasesConfig(AppConfig):
         connection_created.connect(sqlite_functions_add, dispatch_uid="cases.search.fold")
         # The FTS5 table's triggers again after every migrate (cases.search_fts), SQLite only.
         post_migrate.connect(fts_after_migrate, sender=self, dispatch_uid="cases.search_fts")
+        # The topics that forms and filters offer (config.pickers).
+        pickers_follow(Topic)

@@ -15,7 +15,7 @@ from cases.selectors import User, case_overdue_q
 from cases.unread import cases_unread
 from config.forms import ModelChoiceFilter
 from contacts.models import Municipality, Organisation
-from contacts.selectors import staff_user_list
+from contacts.selectors import StaffChoices, staff_user_list
 
 
 def _staff(request: object) -> QuerySet:
@@ -31,11 +31,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Topic"),
         field_name="topics",
         queryset=Topic.objects.all(),
+        kept_as="topics.all",
         empty_label=_("All topics"),
     )
     organisation = ModelChoiceFilter(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
+        kept_as="organisations.all",
         method="filter_organisation",
         empty_label=_("All organisations"),
     )
@@ -47,6 +49,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Municipality"),
         field_name="newcomer__municipality",
         queryset=Municipality.objects.all(),
+        kept_as="municipalities.all",
         empty_label=_("All municipalities"),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue follow-ups"), method="filter_overdue")
@@ -158,3 +161,11 @@ def case_list_filter_add(name: str, extra: CaseListFilter) -> None:
     CaseFilter.base_filters[name] = django_filters.BooleanFilter(
         field_name=name, label=extra.name, method=apply
     )
+
+
+def case_filter_people(case_filter: CaseFilter, staff: StaffChoices) -> None:
+    """The owner filter offers people as every staff picker does (their names with their
+    organisations, the user first: `staff_choices(current=user)`), not their user names.
+    Only the drawing changes: the filter still takes any active staff member's id."""
+    field = case_filter.form.fields["owner"]
+    field.widget.choices = [("", field.empty_label), *staff]

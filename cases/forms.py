@@ -51,12 +51,14 @@ class EnquiryForm(forms.Form):
     municipality = ModelChoiceField(
         label=_("Where are you thinking of moving?"),
         queryset=Municipality.objects.all(),
+        kept_as="municipalities.all",
         required=False,
         empty_label=_("Not decided yet"),
     )
     locality = ModelChoiceField(
         label=_("Place (optional)"),
         queryset=Locality.objects.select_related("municipality"),
+        kept_as="localities.all",
         required=False,
         empty_label=_("Not decided yet"),
     )
@@ -99,6 +101,7 @@ class EnquiryForm(forms.Form):
     topics = ModelMultipleChoiceField(
         label=_("What would you like help with?"),
         queryset=Topic.objects.all(),
+        kept_as="topics.all",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -288,6 +291,7 @@ class OrganisationForm(forms.Form):
     organisation = ModelChoiceField(
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
+        kept_as="organisations.active",
         required=False,
         empty_label=_("None yet"),
     )
@@ -330,6 +334,7 @@ class CaseHandleForm(forms.Form):
     organisation = ModelChoiceField(
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
+        kept_as="organisations.active",
         required=False,
         empty_label=_("None yet"),
     )

@@ -26,6 +26,7 @@ class SavedViewShareForm(forms.Form):
     organisation = ModelChoiceField(
         label=_("Shared with"),
         queryset=Organisation.objects.filter(is_active=True),
+        kept_as="organisations.active",
         required=False,
         empty_label=_("Nobody: only me"),
     )
@@ -73,6 +74,7 @@ class BulkForm(forms.Form):
     organisation = ModelChoiceField(
         label=_("Share with"),
         queryset=Organisation.objects.filter(is_active=True),
+        kept_as="organisations.active",
         required=False,
         empty_label=_("Choose…"),
     )

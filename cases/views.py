@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from cases import handling, selectors, services
-from cases.filters import CaseFilter
+from cases.filters import CaseFilter, case_filter_people
 from cases.forms import (
     CaseHandleForm,
     FollowUpForm,
@@ -30,6 +30,7 @@ from cases.forms import (
     ShareForm,
     StaffEnquiryForm,
     StatusForm,
+    staff_pickers_for,
 )
 from cases.list_forms import BulkForm, SavedViewForm
 from cases.models import Case, FollowUp
@@ -42,7 +43,7 @@ from config.http import AuthenticatedHttpRequest
 from config.pagination import SECTION_COUNT_CAP, CappedPaginator, count_at_most
 from contacts.forms import HouseholdMemberOccupationForm, NewcomerForm
 from contacts.models import Consent, HouseholdMember
-from contacts.selectors import staff_access
+from contacts.selectors import staff_access, staff_choices
 from contacts.services import newcomer_access_log
 
 PAGE_SIZE = 25
@@ -99,6 +100,11 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query.pop("page", None)
     filters = saved_view_query(request.GET)
     views = list(saved_views_for_user(user=request.user))
+    # One read of the people for the owner filter and the bulk form's new owner.
+    staff = staff_choices(current=request.user)
+    case_filter_people(case_filter, staff)
+    bulk_form = BulkForm()
+    staff_pickers_for(bulk_form, request.user, staff)
     return render(
         request,
         "cases/case_list.html",
@@ -123,7 +129,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "save_form": SavedViewForm(
                 initial={"query": saved_view_query(request.GET, keep_search=False)}
             ),
-            "bulk_form": BulkForm(),
+            "bulk_form": bulk_form,
         },
         using="jinja2",
     )

@@ -8,6 +8,10 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         from config.personal_data import personal_data_units
+        from config.pickers import pickers_follow
+        from contacts.models import Locality, Membership, Municipality, Organisation
         from contacts.personal_data import ContactsPersonalData
 
         personal_data_units.register("contacts", ContactsPersonalData())
+        # The organisations, municipalities and staff that forms offer (config.pickers).
+        pickers_follow(Organisation, Membership, Municipality, Locality)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from config.pickers import picker_rows
 from contacts.models import (
     CONSENT_SCOPE_FOR_KIND,
     ApiToken,
@@ -145,25 +146,34 @@ def staff_choices(*, current: User | AnonymousUser | None = None) -> StaffChoice
     """The people a case or a task can be given to, for a <select> (one query): the current
     user first, then everyone else grouped by organisation (one <optgroup> each, by name),
     each name followed by their organisations. Someone in several organisations is listed
-    once, under the first."""
-    rows = list(
-        Membership.objects.filter(user__is_active=True, organisation__is_active=True)
-        .select_related("user", "organisation")
-        .order_by("organisation__name", "user__first_name", "user__last_name", "user__username")
-    )
+    once, under the first. The memberships are kept between requests (config.pickers);
+    contacts' and accounts' AppConfig forget them whenever a membership, an organisation
+    or a user changes."""
+    rows = picker_rows("contacts.staff", _staff_rows)
     names: dict[int, list[str]] = {}
-    for row in rows:
-        names.setdefault(row.user_id, []).append(row.organisation.name)
+    for user_id, _person, organisation in rows:
+        names.setdefault(user_id, []).append(organisation)
     first: StaffChoices = []
     groups: dict[str, list[tuple[int, str]]] = {}
-    for row in rows:
-        label = f"{staff_display_name(row.user)} · {', '.join(names[row.user_id])}"
-        if current is not None and row.user_id == current.pk:
+    for user_id, person, organisation in rows:
+        label = f"{person} · {', '.join(names[user_id])}"
+        if current is not None and user_id == current.pk:
             if not first:
-                first.append((row.user_id, _("%(person)s (me)") % {"person": label}))
-        elif names[row.user_id][0] == row.organisation.name:
-            groups.setdefault(row.organisation.name, []).append((row.user_id, label))
+                first.append((user_id, _("%(person)s (me)") % {"person": label}))
+        elif names[user_id][0] == organisation:
+            groups.setdefault(organisation, []).append((user_id, label))
     return first + list(groups.items())
+
+
+def _staff_rows() -> list[tuple[int, str, str]]:
+    """(user id, name on screens, organisation name) of each active membership of an
+    active user in an active organisation, by organisation and name."""
+    return [
+        (row.user_id, staff_display_name(row.user), row.organisation.name)
+        for row in Membership.objects.filter(user__is_active=True, organisation__is_active=True)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__first_name", "user__last_name", "user__username")
+    ]
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

@@ -21,7 +21,10 @@ class NeedFilter(django_filters.FilterSet):
         empty_label=_("All groups"),
     )
     municipality = ModelChoiceFilter(
-        label=_("Place"), queryset=Municipality.objects.all(), empty_label=_("All places")
+        label=_("Place"),
+        queryset=Municipality.objects.all(),
+        kept_as="municipalities.all",
+        empty_label=_("All places"),
     )
 
     class Meta:

@@ -30,10 +30,13 @@ class NeedForm(forms.Form):
     positions = forms.IntegerField(
         label=_("Positions"), min_value=1, max_value=999, initial=1, required=False
     )
-    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
+    municipality = ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), kept_as="municipalities.all"
+    )
     locality = ModelChoiceField(
         label=_("Locality"),
         queryset=Locality.objects.select_related("municipality"),
+        kept_as="localities.all",
         required=False,
     )
     norwegian_level = forms.ChoiceField(

@@ -41,6 +41,7 @@ class StepReassignForm(forms.Form):
     organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
+        kept_as="organisations.active",
         required=False,
         empty_label=_("None"),
     )

@@ -25,12 +25,14 @@ class DashboardForm(forms.Form):
     municipality = ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
+        kept_as="municipalities.all",
         required=False,
         empty_label=_("All municipalities"),
     )
     organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
+        kept_as="organisations.all",
         required=False,
         empty_label=_("All organisations"),
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -178,6 +179,27 @@ def test_case_list_filters_search_and_paginate(world, login):
 
 
 @pytest.mark.django_db
+def test_case_list_owner_pickers_name_people_with_their_organisations(world, login):
+    """The owner filter and the bulk form's new owner offer the same people as every staff
+    picker: full name and organisations, the user first as "(me)"; the filter took user
+    names ("owner", "reader") before, and still filters by the person chosen."""
+    world.owner.first_name, world.owner.last_name = "Tor", "Andreassen"
+    world.owner.save()
+    world.coordinator.first_name, world.coordinator.last_name = "Marte", "Eriksen"
+    world.coordinator.save()
+    client = login(world.coordinator)
+    page = pages.html(client.get(reverse("cases:list")))
+    for select_id in ("id_owner", "bulk_owner"):
+        select = re.search(rf'<select name="owner" id="{select_id}".*?</select>', page, re.S)
+        options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
+        assert options[0] == (str(world.coordinator.pk), "Marte Eriksen · Narvik kommune (meg)")
+        assert (str(world.owner.pk), "Tor Andreassen · Narvik kommune") in options
+        # Someone without a name is named by user name, with the organisation all the same.
+        assert (str(world.reader.pk), "reader · Narvik skole") in options
+    mine = client.get(reverse("cases:list") + f"?owner={world.owner.pk}")
+    assert pages.case_list_ids(mine) == [world.case.pk]
+
+
 def test_case_list_rows_keep_the_lists_order_page_by_page(world, login):
     # The rows of a page are read by their keys (cases.selectors.case_rows_of_page): they
     # must come back in the list's order, the default (newest first) included, which the

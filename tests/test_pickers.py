@@ -1,0 +1,328 @@
+"""The forms' pickers keep their rows between requests (config.pickers) and follow every
+change of the team at once: organisations, memberships, users, topics, municipalities.
+
+The rule: what a picker offers is what the database holds, in the reader's language,
+whatever was kept. Checked on the case list (the filter and bulk forms) after each kind of
+change, through the services and through plain saves (the admin's path), and over random
+sequences of changes, renders and languages (Hypothesis)."""
+
+import os
+import re
+from html import unescape
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from accounts.services import user_deactivate
+from cases.models import Topic
+from config import pickers
+from contacts.models import Membership, Municipality, Organisation
+from contacts.organisations import membership_remove, membership_set
+
+pytestmark = pytest.mark.django_db
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_SELECT = re.compile(r'<select name="([^"]+)" id="([^"]+)"[^>]*>(.*?)</select>', re.S)
+_OPTION = re.compile(r'<option value="([^"]*)"[^>]*>(.*?)</option>', re.S)
+_PICKERS = ("id_topic", "id_organisation", "id_owner", "id_municipality", "bulk_organisation")
+
+
+def _options(page: str) -> dict[str, list[tuple[str, str]]]:
+    """Each picker of the case list by its id: its options (value, label), the empty one
+    left out."""
+    found = {}
+    for _name, select_id, body in _SELECT.findall(page):
+        if select_id in _PICKERS:
+            found[select_id] = [
+                (value, unescape(label).strip()) for value, label in _OPTION.findall(body) if value
+            ]
+    return found
+
+
+def _list_pickers(client) -> dict[str, list[tuple[str, str]]]:
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    return _options(response.content.decode())
+
+
+def _fresh(client) -> dict[str, list[tuple[str, str]]]:
+    """The same pickers read straight from the database: the page drawn with a cache that
+    keeps nothing, the kept rows left as they are."""
+    with mock.patch.object(pickers, "cache", DummyCache("pickers-fresh", {})):
+        return _list_pickers(client)
+
+
+# The pickers' own statements: their rows, in full (a join or a prefetch of the same
+# tables elsewhere on the page reads other columns first).
+_PICKER_READS = (
+    'SELECT "cases_topic"."id"',
+    'SELECT "contacts_organisation"."id"',
+    'SELECT "contacts_municipality"."id"',
+    'SELECT "contacts_membership"."id"',
+)
+
+
+def _picker_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:list"))
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith(_PICKER_READS))
+
+
+def _rename_organisation(world):
+    world.skole.name = "Narvik videregående skole"
+    world.skole.save()
+
+
+def _deactivate_organisation(world):
+    world.nav.is_active = False
+    world.nav.save()
+
+
+def _add_municipality(world):
+    Municipality.objects.create(name="Testkommune", number="9853")
+
+
+def _rename_topic(world):
+    topic = Topic.objects.order_by("pk").first()
+    topic.name_nb, topic.name_en = "Bolig og leie", "Housing and renting"
+    topic.save()
+
+
+def _remove_membership(world):
+    membership = Membership.objects.get(user=world.owner)
+    membership_remove(membership=membership, actor=world.coordinator)
+
+
+def _add_membership(world):
+    membership_set(
+        user=world.nobody,
+        organisation=world.kommune,
+        role=Membership.Role.MEMBER,
+        actor=world.coordinator,
+    )
+
+
+def _deactivate_user(world):
+    user_deactivate(user=world.outsider, actor=world.coordinator)
+
+
+def _rename_user(world):
+    # What a single sign-on does with the provider's names (accounts.services).
+    world.reader.first_name, world.reader.last_name = "Hilde", "Johnsen"
+    world.reader.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _rename_organisation,
+        _deactivate_organisation,
+        _add_municipality,
+        _rename_topic,
+        _remove_membership,
+        _add_membership,
+        _deactivate_user,
+        _rename_user,
+    ],
+)
+def test_pickers_show_a_change_of_the_team_at_once(world, login, change):
+    client = login(world.coordinator)
+    before = _list_pickers(client)
+    assert _picker_queries(client) == 0  # kept from the first page
+    change(world)
+    after = _list_pickers(client)
+    assert after != before
+    assert after == _fresh(client)
+
+
+def test_pickers_are_kept_in_each_language(world, login):
+    topic = Topic.objects.order_by("pk").first()
+    topic.name_nb, topic.name_en = "Skole", "School"
+    topic.save()
+    client = login(world.coordinator)
+    with translation.override("nb"):
+        norwegian = dict(_list_pickers(client)["id_topic"])
+    english = dict(_options(client.get("/en" + reverse("cases:list")).content.decode())["id_topic"])
+    assert norwegian[str(topic.pk)] == "Skole"
+    assert english[str(topic.pk)] == "School"
+    with translation.override("nb"):
+        assert dict(_list_pickers(client)["id_topic"])[str(topic.pk)] == "Skole"
+
+
+def test_a_sign_in_keeps_the_pickers(world, login):
+    client = login(world.coordinator)
+    _list_pickers(client)
+    client.force_login(world.coordinator)  # saves last_login only
+    assert _picker_queries(client) == 0
+
+
+def test_a_change_not_yet_committed_is_read_again_once_it_commits(
+    world, django_capture_on_commit_callbacks
+):
+    """A request drawing a picker between the change and its commit reads the old rows;
+    the commit forgets them again."""
+    read = []
+
+    def organisations() -> list[str]:
+        return pickers.picker_rows(
+            "test.organisations",
+            lambda: read.append(1) or list(Organisation.objects.values_list("name", flat=True)),
+        )
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        world.nav.name = "NAV Ofoten"
+        world.nav.save()  # forgets now
+        kept_too_early = ["Narvik kommune", "Narvik skole", "NAV Narvik"]
+        pickers.picker_rows("test.organisations", lambda: kept_too_early)
+        assert pickers.picker_rows("test.organisations", list) == kept_too_early
+    assert "NAV Ofoten" in organisations()
+    assert read == [1]
+
+
+def test_a_change_that_bypasses_the_orm_is_not_followed_but_never_accepted(world, login):
+    """An SQL UPDATE sends no signal: the kept picker still offers the organisation until
+    it expires (pickers.KEPT_SECONDS), but the form checks the database and refuses it."""
+    client = login(world.coordinator)
+    _list_pickers(client)
+    Organisation.objects.filter(pk=world.nav.pk).update(is_active=False)
+    offered = dict(_list_pickers(client)["bulk_organisation"])
+    assert str(world.nav.pk) in offered  # kept: the bound is KEPT_SECONDS
+    response = client.post(
+        reverse("cases:bulk"),
+        {"cases": [world.case.pk], "action": "share", "organisation": world.nav.pk},
+    )
+    assert not world.case.shared_with.filter(pk=world.nav.pk).exists()
+    assert response.status_code in (200, 302)
+
+
+def test_pickers_are_read_when_the_cache_is_unreachable(world, login, caplog):
+    class Unreachable(DummyCache):
+        def get_many(self, *args, **kwargs):
+            raise ConnectionError("cache unreachable")
+
+        def set(self, *args, **kwargs):
+            raise ConnectionError("cache unreachable")
+
+    client = login(world.coordinator)
+    with mock.patch.object(pickers, "cache", Unreachable("down", {})):
+        page = _list_pickers(client)
+        world.skole.name = "Narvik videregående skole"
+        world.skole.save()  # forgetting fails too, and the change is still shown
+        changed = _list_pickers(client)
+    assert page["id_organisation"] and page["id_owner"]
+    assert (str(world.skole.pk), "Narvik videregående skole") in changed["id_organisation"]
+    assert "the cache could not be read" in caplog.text
+
+
+class TeamChanges(RuleBasedStateMachine):
+    """Random changes of the team, pages drawn in random languages between them; after each
+    step the kept pickers show what the database holds. Each example runs in a savepoint
+    rolled back at its end, and starts with nothing kept (a rollback sends no signal)."""
+
+    def __init__(self, world, client) -> None:
+        super().__init__()
+        self.world, self.client = world, client
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        cache.clear()
+        self.numbers = iter(range(10**6))
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def _member(self, who: str):
+        user = getattr(self.world, who)
+        user.refresh_from_db()
+        return user
+
+    @rule(language=st.sampled_from(["nb", "en", "uk"]))
+    def draw(self, language):
+        with translation.override(language):
+            _list_pickers(self.client)
+
+    @rule(which=st.sampled_from(["kommune", "skole", "nav"]))
+    def rename_organisation(self, which):
+        organisation = Organisation.objects.get(pk=getattr(self.world, which).pk)
+        organisation.name = f"{which} {next(self.numbers)}"
+        organisation.save()
+
+    @rule(which=st.sampled_from(["skole", "nav"]), active=st.booleans())
+    def organisation_active(self, which, active):
+        organisation = Organisation.objects.get(pk=getattr(self.world, which).pk)
+        organisation.is_active = active
+        organisation.save()
+
+    @rule(
+        who=st.sampled_from(["owner", "reader", "outsider", "nobody"]),
+        where=st.sampled_from(["kommune", "skole", "nav"]),
+    )
+    def join(self, who, where):
+        Membership.objects.get_or_create(
+            user=self._member(who), organisation=getattr(self.world, where)
+        )
+
+    @rule(who=st.sampled_from(["owner", "reader", "outsider", "nobody"]))
+    def leave(self, who):
+        membership = Membership.objects.filter(user=self._member(who)).first()
+        if membership is not None:
+            membership.delete()
+
+    @rule(who=st.sampled_from(["owner", "reader", "outsider"]), active=st.booleans())
+    def user_active(self, who, active):
+        user = self._member(who)
+        user.is_active = active
+        user.save()
+
+    @rule(who=st.sampled_from(["owner", "reader", "outsider"]))
+    def rename_user(self, who):
+        user = self._member(who)
+        user.first_name = f"Navn{next(self.numbers)}"
+        user.save()
+
+    @rule(language=st.sampled_from(["nb", "en"]))
+    def rename_topic(self, language):
+        topic = Topic.objects.order_by("pk").first()
+        setattr(topic, f"name_{language}", f"Tema {next(self.numbers)}")
+        topic.save()
+
+    @rule()
+    def add_municipality(self):
+        number = next(self.numbers)
+        Municipality.objects.create(name=f"Kommune {number}", number=str(90000 + number))
+
+    @invariant()
+    def pickers_show_the_database(self):
+        for language in ("nb", "en"):
+            with translation.override(language):
+                assert _list_pickers(self.client) == _fresh(self.client)
+
+
+def test_pickers_follow_random_changes_of_the_team(world, login):
+    client = login(world.coordinator)
+    run_state_machine_as_test(
+        lambda: TeamChanges(world, client),
+        settings=hypothesis_settings(
+            max_examples=60 if IN_CI else 25,
+            stateful_step_count=12,
+            deadline=None,
+            database=None,
+            report_multiple_bugs=False,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
