@@ -15,7 +15,7 @@ from cases.selectors import User, case_overdue_q
 from cases.unread import cases_unread
 from config.forms import ModelChoiceFilter
 from contacts.models import Municipality, Organisation
-from contacts.selectors import StaffChoices, staff_user_list
+from contacts.selectors import StaffChoices, staff_display_name, staff_user_list
 
 
 def _staff(request: object) -> QuerySet:
@@ -168,4 +168,16 @@ def case_filter_people(case_filter: CaseFilter, staff: StaffChoices) -> None:
     organisations, the user first: `staff_choices(current=user)`), not their user names.
     Only the drawing changes: the filter still takes any active staff member's id."""
     field = case_filter.form.fields["owner"]
-    field.widget.choices = [("", field.empty_label), *staff]
+    choices = [("", field.empty_label), *staff]
+    offered: set[object] = set()
+    for value, label in staff:  # a person, or an organisation's group of people
+        if isinstance(label, list | tuple):
+            offered.update(person for person, _name in label)
+        else:
+            offered.add(value)
+    chosen = getattr(case_filter.form, "cleaned_data", {}).get("owner")
+    if chosen is not None and chosen.pk not in offered:
+        # Filtered by someone no picker offers any more (their organisation closed): shown
+        # as chosen, or the filter would read "Anyone" and be lost when sent again.
+        choices.append((chosen.pk, staff_display_name(chosen)))
+    field.widget.choices = choices

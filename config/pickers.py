@@ -1,21 +1,24 @@
-"""The rows of the pickers (organisations, topics, municipalities, staff), kept in the
-shared cache between requests.
+"""The rows of the pickers (organisations, topics, municipalities, places, staff), kept in
+the shared cache between requests.
 
 Every staff page with a form draws pickers, and reading their rows was the largest part
 of drawing its forms: the case list's six took a sixth of its time, for a few dozen rows
 that change when someone edits the team (docs/benchmarks.md). A picker that declares a
 name (`ModelChoiceField(kept_as=...)`, config.forms) is read once per language and kept
-as plain (value, label) pairs, never model instances, so a release that changes a model
-reads a kept picker no differently.
+as plain (value, label) pairs, never model instances.
 
-Whoever changes what a picker lists calls `pickers_forget()`: the apps that own those
-rows do it on every save and delete of them (their AppConfig.ready()), so the screens,
-the admin, the API and single sign-on are all covered. `PICKER_CACHE_SECONDS` bounds what
-a write that bypasses the ORM's save (a queryset's update()) can leave behind.
-Validation never reads the kept rows: a form checks the posted value against the database.
+The apps that own those rows forget them on every save and delete (`pickers_follow`, from
+their AppConfig.ready()), so the screens, the admin, the API and single sign-on are all
+covered, and every migrate forgets them too. `KEPT_SECONDS` bounds what a write that
+bypasses the ORM's save (a queryset's update()) can leave behind. Validation never reads
+the kept rows: a form checks the posted value against the database. The cache only saves
+time: unreachable (Redis down), the pickers are read as if nothing were kept. Production
+shares the cache between processes (CACHE_URL, which its checks require); the embedded
+default's per-process memory serves one development server.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
@@ -28,41 +31,69 @@ logger = logging.getLogger(__name__)
 
 # At most this long, in seconds, whatever happens to the rows.
 KEPT_SECONDS = 300
+# Bump when the rows kept change shape (the staff rows are tuples): a release must not read
+# the previous one's entries.
+KEY_VERSION = "v1"
 # Every kept picker is stored with the generation it was read under; a new generation
-# makes them all stale at once, whichever names the processes know.
-GENERATION_KEY = "pickers:generation"
-_FIRST_GENERATION = "0"
+# makes them all stale at once, whichever names the processes know. A generation the cache
+# lost (evicted, flushed) is a new one: nothing kept before it counts.
+GENERATION_KEY = f"pickers:{KEY_VERSION}:generation"
+# After a failure, the cache is left alone this long by this process: a Redis that hangs
+# would otherwise cost its timeout for every picker of every page.
+PAUSE_SECONDS = 30.0
+_paused_until = 0.0
 
 Rows = list[Any]
+
+
+def _cache_paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def _cache_failed(what: str) -> None:
+    global _paused_until
+    _paused_until = time.monotonic() + PAUSE_SECONDS
+    logger.warning("pickers: the cache could not be %s", what, exc_info=True)
+
+
+def pickers_pause_end() -> None:
+    """The cache is tried again at once (tests: one test's broken cache must not leave the
+    next without one)."""
+    global _paused_until
+    _paused_until = 0.0
 
 
 def picker_rows(name: str, read: Callable[[], Rows]) -> Rows:
     """The rows of the picker `name` in the active language: kept ones if they were read
     under the current generation, else `read()`, kept for `KEPT_SECONDS`. One round trip
     to the cache when they are kept."""
-    key = f"pickers:{name}:{translation.get_language() or ''}"
+    if _cache_paused():
+        return read()
+    key = f"pickers:{KEY_VERSION}:{name}:{translation.get_language() or ''}"
     try:
         kept = cache.get_many([GENERATION_KEY, key])
-    except Exception:  # any backend's failure: read them, keep nothing
-        logger.warning("pickers: the cache could not be read", exc_info=True)
-        return read()
-    generation = kept.get(GENERATION_KEY, _FIRST_GENERATION)
-    stored = kept.get(key)
-    if stored is not None and stored[0] == generation:
-        return stored[1]
-    rows = read()
-    try:
+        generation = kept.get(GENERATION_KEY)
+        if generation is None:  # lost, or never set: a new one (another process's if first)
+            cache.add(GENERATION_KEY, uuid4().hex, None)
+            generation = cache.get(GENERATION_KEY)
+        stored = kept.get(key)
+        if stored is not None and stored[0] == generation:
+            return stored[1]
+        rows = read()
         cache.set(key, (generation, rows), KEPT_SECONDS)
-    except Exception:  # as above
-        logger.warning("pickers: the cache could not be written", exc_info=True)
+    except Exception:  # any backend's failure: the pickers are read as if nothing were kept
+        _cache_failed("used")
+        return read()
     return rows
 
 
 def _generation_new() -> None:
+    if _cache_paused():
+        return  # what was kept is out of reach too, and expires within KEPT_SECONDS
     try:
         cache.set(GENERATION_KEY, uuid4().hex, None)
-    except Exception:  # what was kept is unreachable too, and expires within KEPT_SECONDS
-        logger.warning("pickers: the cache could not be told to forget", exc_info=True)
+    except Exception:  # as above
+        _cache_failed("told to forget")
 
 
 def pickers_forget() -> None:
@@ -81,6 +112,12 @@ def pickers_forget_on_change(sender: Any, update_fields: Any = None, **kwargs: A
     """A receiver for post_save and post_delete of the rows that pickers list."""
     if update_fields is not None and set(update_fields) <= _NOT_SHOWN:
         return
+    pickers_forget()
+
+
+def pickers_forget_after_migrate(sender: Any, **kwargs: Any) -> None:
+    """A receiver for post_migrate: data migrations save through historical models, which
+    send no post_save to the receivers of `pickers_follow`."""
     pickers_forget()
 
 

@@ -7,11 +7,14 @@ class ContactsConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from config.personal_data import personal_data_units
-        from config.pickers import pickers_follow
+        from config.pickers import pickers_follow, pickers_forget_after_migrate
         from contacts.models import Locality, Membership, Municipality, Organisation
         from contacts.personal_data import ContactsPersonalData
 
         personal_data_units.register("contacts", ContactsPersonalData())
         # The organisations, municipalities and staff that forms offer (config.pickers).
         pickers_follow(Organisation, Membership, Municipality, Locality)
+        post_migrate.connect(pickers_forget_after_migrate, dispatch_uid="config.pickers.migrate")

@@ -87,8 +87,9 @@ def _per_spelling(people: QuerySet[Any]) -> list[tuple[str, int, str]]:
 
 
 def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGroup], int]:
-    """The uncoded free texts on the cases `user` may see, most frequent first, and how
-    many groups there are in all.
+    """The uncoded free texts of the people `user` may see (whoever sees every case: every
+    uncoded person, as "Code them all" reaches them; else those on the cases they may
+    see), most frequent first, and how many groups there are in all.
 
     At most six queries whatever the number of cases (and the transaction and planner
     settings of `figures_planner` around the first two): 1-2. counts per LOWER(TRIM(text))

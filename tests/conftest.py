@@ -183,6 +183,10 @@ def empty_cache():
     ids and frozen dates repeat from test to test: start each test with nothing kept."""
     from django.core.cache import cache
 
+    from config.pickers import pickers_pause_end
+
     cache.clear()
+    pickers_pause_end()
     yield
     cache.clear()
+    pickers_pause_end()

@@ -198,8 +198,16 @@ def test_case_list_owner_pickers_name_people_with_their_organisations(world, log
         assert (str(world.reader.pk), "reader · Narvik skole") in options
     mine = client.get(reverse("cases:list") + f"?owner={world.owner.pk}")
     assert pages.case_list_ids(mine) == [world.case.pk]
+    # Someone whose only organisation closed is offered by no picker, but a list filtered
+    # by them (a saved view, a link) still says so.
+    world.nav.is_active = False
+    world.nav.save()
+    theirs = pages.html(client.get(reverse("cases:list") + f"?owner={world.outsider.pk}"))
+    select = re.search(r'<select name="owner" id="id_owner".*?</select>', theirs, re.S)
+    assert f'<option value="{world.outsider.pk}" selected>outsider</option>' in select.group(0)
 
 
+@pytest.mark.django_db
 def test_case_list_rows_keep_the_lists_order_page_by_page(world, login):
     # The rows of a page are read by their keys (cases.selectors.case_rows_of_page): they
     # must come back in the list's order, the default (newest first) included, which the
