@@ -39,9 +39,11 @@ KEY_VERSION = "v1"
 # lost (evicted, flushed) is a new one: nothing kept before it counts.
 GENERATION_KEY = f"pickers:{KEY_VERSION}:generation"
 # After a failure, the cache is left alone this long by this process: a Redis that hangs
-# would otherwise cost its timeout for every picker of every page.
+# would otherwise cost its timeout for every picker of every page. A forget skipped in the
+# meantime is owed, and paid at this process's first use of the cache after the pause.
 PAUSE_SECONDS = 30.0
 _paused_until = 0.0
+_forget_owed = False
 
 Rows = list[Any]
 
@@ -59,40 +61,54 @@ def _cache_failed(what: str) -> None:
 def pickers_pause_end() -> None:
     """The cache is tried again at once (tests: one test's broken cache must not leave the
     next without one)."""
-    global _paused_until
-    _paused_until = 0.0
+    global _paused_until, _forget_owed
+    _paused_until, _forget_owed = 0.0, False
 
 
 def picker_rows(name: str, read: Callable[[], Rows]) -> Rows:
     """The rows of the picker `name` in the active language: kept ones if they were read
     under the current generation, else `read()`, kept for `KEPT_SECONDS`. One round trip
-    to the cache when they are kept."""
+    to the cache when they are kept. A failure of the database in `read()` is the
+    caller's, as without the cache."""
+    global _forget_owed
     if _cache_paused():
         return read()
     key = f"pickers:{KEY_VERSION}:{name}:{translation.get_language() or ''}"
     try:
+        if _forget_owed:
+            cache.set(GENERATION_KEY, uuid4().hex, None)
+            _forget_owed = False
         kept = cache.get_many([GENERATION_KEY, key])
         generation = kept.get(GENERATION_KEY)
-        if generation is None:  # lost, or never set: a new one (another process's if first)
+        if generation is None:
+            # Lost (evicted, flushed) or never set: a new one, so nothing kept before it
+            # counts; another process's if it sets one first.
             cache.add(GENERATION_KEY, uuid4().hex, None)
             generation = cache.get(GENERATION_KEY)
-        stored = kept.get(key)
-        if stored is not None and stored[0] == generation:
-            return stored[1]
-        rows = read()
-        cache.set(key, (generation, rows), KEPT_SECONDS)
     except Exception:  # any backend's failure: the pickers are read as if nothing were kept
-        _cache_failed("used")
+        _cache_failed("read")
         return read()
+    stored = kept.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    rows = read()
+    if generation is not None:  # a cache that keeps no generation keeps no rows either
+        try:
+            cache.set(key, (generation, rows), KEPT_SECONDS)
+        except Exception:  # as above
+            _cache_failed("written")
     return rows
 
 
 def _generation_new() -> None:
+    global _forget_owed
     if _cache_paused():
-        return  # what was kept is out of reach too, and expires within KEPT_SECONDS
+        _forget_owed = True
+        return
     try:
         cache.set(GENERATION_KEY, uuid4().hex, None)
-    except Exception:  # as above
+    except Exception:  # as above; owed until the cache answers again
+        _forget_owed = True
         _cache_failed("told to forget")
 
 

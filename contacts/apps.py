@@ -17,4 +17,6 @@ class ContactsConfig(AppConfig):
         personal_data_units.register("contacts", ContactsPersonalData())
         # The organisations, municipalities and staff that forms offer (config.pickers).
         pickers_follow(Organisation, Membership, Municipality, Locality)
-        post_migrate.connect(pickers_forget_after_migrate, dispatch_uid="config.pickers.migrate")
+        post_migrate.connect(
+            pickers_forget_after_migrate, sender=self, dispatch_uid="config.pickers.migrate"
+        )

@@ -8,6 +8,7 @@ sequences of changes, renders and languages (Hypothesis)."""
 
 import os
 import re
+import time
 from html import unescape
 from unittest import mock
 
@@ -232,7 +233,7 @@ def test_pickers_are_read_when_the_cache_is_unreachable(world, login, caplog):
     client = login(world.coordinator)
     with mock.patch.object(pickers, "cache", Unreachable("down", {})):
         page = _list_pickers(client)
-        assert caplog.text.count("the cache could not be used") == 1  # then left alone
+        assert caplog.text.count("the cache could not be read") == 1  # then left alone
         world.skole.name = "Narvik videregående skole"
         world.skole.save()  # forgetting is skipped too, and the change is still shown
         changed = _list_pickers(client)
@@ -243,6 +244,32 @@ def test_pickers_are_read_when_the_cache_is_unreachable(world, login, caplog):
     pickers.pickers_pause_end()
     _list_pickers(client)
     assert _picker_queries(client) == 0
+
+
+def test_a_forget_skipped_during_a_pause_is_paid_when_it_ends(world, login, monkeypatch):
+    """A change made while this process leaves a failed cache alone: once the pause ends
+    by itself, the pickers show it (rather than the rows kept before, for KEPT_SECONDS)."""
+    client = login(world.coordinator)
+    _list_pickers(client)
+    pickers._cache_failed("reached, in this test")  # a failure: the pause begins
+    world.skole.name = "Narvik videregående skole"
+    world.skole.save()  # its forget is skipped, and owed
+    now = time.monotonic()
+    monkeypatch.setattr(pickers.time, "monotonic", lambda: now + pickers.PAUSE_SECONDS + 1)
+    assert (str(world.skole.pk), "Narvik videregående skole") in _list_pickers(client)[
+        "id_organisation"
+    ]
+    assert _picker_queries(client) == 0  # the cache is used again
+
+
+def test_a_failing_database_is_not_taken_for_a_failing_cache(caplog):
+    def read():
+        raise RuntimeError("the database is down")
+
+    with pytest.raises(RuntimeError):
+        pickers.picker_rows("test.failing", read)
+    assert "the cache could not be" not in caplog.text
+    assert not pickers._cache_paused()
 
 
 def test_a_lost_generation_makes_everything_kept_stale(world, login):
