@@ -6,6 +6,7 @@ import django_filters
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.choices import flatten_choices
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Topic
@@ -169,12 +170,7 @@ def case_filter_people(case_filter: CaseFilter, staff: StaffChoices) -> None:
     Only the drawing changes: the filter still takes any active staff member's id."""
     field = case_filter.form.fields["owner"]
     choices = [("", field.empty_label), *staff]
-    offered: set[object] = set()
-    for value, label in staff:  # a person, or an organisation's group of people
-        if isinstance(label, list | tuple):
-            offered.update(person for person, _name in label)
-        else:
-            offered.add(value)
+    offered = {value for value, _label in flatten_choices(staff)}
     chosen = getattr(case_filter.form, "cleaned_data", {}).get("owner")
     if chosen is not None and chosen.pk not in offered:
         # Filtered by someone no picker offers any more (their organisation closed): shown

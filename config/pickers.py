@@ -25,6 +25,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -125,15 +126,11 @@ _NOT_SHOWN = frozenset({"last_login"})
 
 
 def pickers_forget_on_change(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """A receiver for post_save and post_delete of the rows that pickers list."""
+    """A receiver for post_save and post_delete of the rows that pickers list, and for
+    post_migrate (data migrations save through historical models, which send no
+    post_save here)."""
     if update_fields is not None and set(update_fields) <= _NOT_SHOWN:
         return
-    pickers_forget()
-
-
-def pickers_forget_after_migrate(sender: Any, **kwargs: Any) -> None:
-    """A receiver for post_migrate: data migrations save through historical models, which
-    send no post_save to the receivers of `pickers_follow`."""
     pickers_forget()
 
 
@@ -141,8 +138,6 @@ def pickers_follow(*models: Any) -> None:
     """Forget the kept pickers whenever a row of `models` is saved or deleted. Receivers,
     not calls in the services: the admin's forms and inlines, single sign-on and the
     services all save these rows, and a missed path would show a stale picker."""
-    from django.db.models.signals import post_delete, post_save
-
     for model in models:
         uid = f"config.pickers.{model._meta.label}"
         post_save.connect(pickers_forget_on_change, sender=model, dispatch_uid=f"{uid}.save")

@@ -10,7 +10,7 @@ class ContactsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from config.personal_data import personal_data_units
-        from config.pickers import pickers_follow, pickers_forget_after_migrate
+        from config.pickers import pickers_follow, pickers_forget_on_change
         from contacts.models import Locality, Membership, Municipality, Organisation
         from contacts.personal_data import ContactsPersonalData
 
@@ -18,5 +18,5 @@ class ContactsConfig(AppConfig):
         # The organisations, municipalities and staff that forms offer (config.pickers).
         pickers_follow(Organisation, Membership, Municipality, Locality)
         post_migrate.connect(
-            pickers_forget_after_migrate, sender=self, dispatch_uid="config.pickers.migrate"
+            pickers_forget_on_change, sender=self, dispatch_uid="config.pickers.migrate"
         )

@@ -9,6 +9,7 @@ from html import unescape
 _ROW = re.compile(r'<tr( class="is-unread")?>(.*?)</tr>', re.S)
 _CASE_LINK = re.compile(r'href="(?:/[a-z]{2})?/cases/(\d+)/"')  # /en/cases/… in English
 _TAGS = re.compile(r"<[^>]+>")
+_OPTION = re.compile(r'<option value="([^"]*)"[^>]*>(.*?)</option>', re.S)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,19 @@ class Row:
 def html(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()
+
+
+def select_options(page: str, select_id: str) -> list[tuple[str, str]] | None:
+    """The options (value, label as read) of the page's `<select id="select_id">`, in order,
+    inside its groups too, the empty one left out; None when the page has no such select."""
+    match = re.search(rf'<select [^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    if match is None:
+        return None
+    return [
+        (value, unescape(label).strip())
+        for value, label in _OPTION.findall(match.group(1))
+        if value
+    ]
 
 
 def section(response, heading_id: str) -> str:

@@ -7,9 +7,7 @@ change, through the services and through plain saves (the admin's path), and ove
 sequences of changes, renders and languages (Hypothesis)."""
 
 import os
-import re
 import time
-from html import unescape
 from unittest import mock
 
 import pytest
@@ -37,25 +35,18 @@ from config import pickers
 from contacts.models import Membership, Municipality, Organisation
 from contacts.organisations import membership_remove, membership_set
 from tests import factories as f
+from tests import pages
 
 pytestmark = pytest.mark.django_db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-_SELECT = re.compile(r'<select name="([^"]+)" id="([^"]+)"[^>]*>(.*?)</select>', re.S)
-_OPTION = re.compile(r'<option value="([^"]*)"[^>]*>(.*?)</option>', re.S)
 _PICKERS = ("id_topic", "id_organisation", "id_owner", "id_municipality", "bulk_organisation")
 
 
 def _options(page: str) -> dict[str, list[tuple[str, str]]]:
     """Each picker of the case list by its id: its options (value, label), the empty one
     left out."""
-    found = {}
-    for _name, select_id, body in _SELECT.findall(page):
-        if select_id in _PICKERS:
-            found[select_id] = [
-                (value, unescape(label).strip()) for value, label in _OPTION.findall(body) if value
-            ]
-    return found
+    return {select_id: pages.select_options(page, select_id) for select_id in _PICKERS}
 
 
 def _list_pickers(client) -> dict[str, list[tuple[str, str]]]:
