@@ -12,6 +12,7 @@ class ContactsConfig(AppConfig):
         from config.personal_data import personal_data_units
         from config.pickers import pickers_follow, pickers_forget_on_change
         from contacts.models import Locality, Membership, Municipality, Organisation
+        from contacts.occupation_tally import occupation_tally_after_migrate
         from contacts.personal_data import ContactsPersonalData
 
         personal_data_units.register("contacts", ContactsPersonalData())
@@ -19,4 +20,8 @@ class ContactsConfig(AppConfig):
         pickers_follow(Organisation, Membership, Municipality, Locality)
         post_migrate.connect(
             pickers_forget_on_change, sender=self, dispatch_uid="config.pickers.migrate"
+        )
+        # SQLite drops the tally's triggers with a table a migration remakes.
+        post_migrate.connect(
+            occupation_tally_after_migrate, sender=self, dispatch_uid="contacts.occupation_tally"
         )

@@ -334,6 +334,43 @@ class HouseholdMember(models.Model):
         return f"{self.get_relation_display()} {self.birth_year or ''}".strip()
 
 
+class OccupationTally(models.Model):
+    """How many people have each uncoded occupation text, for whoever sees every case
+    ("Occupations without a code", reports.unmapped): the same count as reading the
+    uncoded newcomers and adult household members, but as large as the number of distinct
+    texts rather than of people. Written by database triggers on contacts_newcomer and
+    contacts_householdmember, never by the models (contacts.occupation_tally): each
+    change adds a row of +1 or -1 (`compacted` false), which no other writer waits on, and
+    `occupation_tally_compact` folds them into one row per text."""
+
+    class Kind(models.TextChoices):
+        NEWCOMER = "newcomer", _("Newcomer")
+        MEMBER = "member", _("Household member")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    occupation = models.CharField(max_length=200)
+    people = models.IntegerField()
+    compacted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "occupation"],
+                condition=models.Q(compacted=True),
+                name="contacts_occupationtally_text",
+            )
+        ]
+        indexes = [
+            # The changes not folded yet, which compaction deletes.
+            models.Index(
+                fields=["id"], condition=models.Q(compacted=False), name="contacts_tally_changes"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occupation!r} {self.people:+d}"
+
+
 class Consent(models.Model):
     """A newcomer's consent to share their enquiry with one kind of organisation.
 

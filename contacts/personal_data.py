@@ -3,6 +3,7 @@
 
 from config.personal_data import ERASED_NAME, Export, Subject, iso
 from contacts.models import Consent, HouseholdMember, Newcomer, NewcomerLink
+from contacts.occupation_tally import occupation_tally_compact
 
 RECORD_FIELDS = (
     "id",
@@ -103,3 +104,6 @@ class ContactsPersonalData:
         NewcomerLink.objects.filter(newcomer=newcomer, revoked_at=None).update(
             revoked_at=subject.now
         )
+        # The tally's triggers counted the texts out; folding them drops a text nobody
+        # else has, which would otherwise stay in a row of -1 until the next compaction.
+        occupation_tally_compact(wait=True)

@@ -14,7 +14,8 @@ from django.db.models.functions import Lower, RowNumber, Trim
 
 from cases.models import Case
 from cases.selectors import case_list_visible
-from contacts.models import UNCODED_OCCUPATION, HouseholdMember, Newcomer
+from contacts.models import UNCODED_OCCUPATION, HouseholdMember, Newcomer, OccupationTally
+from contacts.occupation_tally import occupation_tally_compact, occupation_tally_texts
 from contacts.selectors import staff_access
 from occupations.text import occupation_normalise
 from reports.selectors.scope import figures_planner
@@ -64,16 +65,16 @@ def _uncoded_members() -> QuerySet[HouseholdMember]:
     )
 
 
-def _per_spelling(people: QuerySet[Any]) -> list[tuple[str, int, str]]:
-    """(LOWER(TRIM(text)), people, MIN(TRIM(text))) for each spelling of `people`.
+def _per_spelling(texts: QuerySet[Any]) -> list[tuple[str, int, str]]:
+    """(LOWER(TRIM(text)), people, MIN(TRIM(text))) for each spelling, from `texts`: rows of
+    (occupation, n) per text as written.
 
-    The database counts per text as written first, and applies LOWER and TRIM to those
-    few distinct texts only: over every row they took half the query's time (875,290
-    rows at a million cases). The database, not Python, lowers the texts, so the
-    spellings stay the ones the occurrence queries match (SQLite lowers ASCII only)."""
-    texts = people.values("occupation").annotate(n=Count("pk")).order_by()
+    The texts are counted as written first, and LOWER and TRIM applied to those few
+    distinct texts only: over every person they took half the query's time (875,290 rows
+    at a million cases). The database, not Python, lowers the texts, so the spellings stay
+    the ones the occurrence queries match (SQLite lowers ASCII only)."""
     try:
-        sql, params = texts.query.get_compiler(using=people.db).as_sql()
+        sql, params = texts.query.get_compiler(using=texts.db).as_sql()
     except EmptyResultSet:  # no visible case at all (signed out): the ORM's empty answer
         return []
     # Only Django's own SQL and its parameters go in: no input is formatted into it.
@@ -81,9 +82,13 @@ def _per_spelling(people: QuerySet[Any]) -> list[tuple[str, int, str]]:
         "SELECT LOWER(TRIM(occupation)), SUM(n), MIN(TRIM(occupation))"  # noqa: S608  # nosec B608
         f" FROM ({sql}) AS texts GROUP BY LOWER(TRIM(occupation))"
     )
-    with connections[people.db].cursor() as cursor:
+    with connections[texts.db].cursor() as cursor:
         cursor.execute(query, params)
         return [(key, int(n), label) for key, n, label in cursor.fetchall()]
+
+
+def _texts_of(people: QuerySet[Any]) -> QuerySet[Any]:
+    return people.values("occupation").annotate(n=Count("pk")).order_by()
 
 
 def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGroup], int]:
@@ -91,35 +96,38 @@ def unmapped_occupations(*, user: User | AnonymousUser) -> tuple[list[UnmappedGr
     uncoded person, as "Code them all" reaches them; else those on the cases they may
     see), most frequent first, and how many groups there are in all.
 
-    At most six queries whatever the number of cases (and the transaction and planner
-    settings of `figures_planner` around the first two): 1-2. counts per LOWER(TRIM(text))
-    for newcomers and for adult household members (for someone who does not see every
-    case, those whose newcomer has a visible case), then Python folds accents and spacing
-    together as the mapping does, so "Økonom" and "okonom" are one group; 3-6. for the
-    groups shown, the latest few cases of each.
+    A fixed number of queries whatever the number of cases: 1-2. counts per
+    LOWER(TRIM(text)) for newcomers and for adult household members, then Python folds
+    accents and spacing together as the mapping does, so "Økonom" and "okonom" are one
+    group; 3-6. for the groups shown, the latest few cases of each.
 
-    The counts are taken on the newcomer and member tables, one row per person: read off
-    the partial index contacts_newcomer_uncoded, and for a narrower reach with the
-    visible cases' newcomers as a semi-join (IN), which PostgreSQL answers by merging
-    that index with the cases' newcomer index. Counting on the cases needed
-    COUNT(DISTINCT newcomer_id), a sort of every uncoded case that spilled to disk at a
-    million cases."""
+    - Whoever sees every case: the counts come from contacts' tally of the uncoded texts
+      (contacts.occupation_tally), folded first (a check, and when texts changed since
+      the last visit a transaction of three statements). Counting the people read every
+      uncoded person, 875,290 at a million cases.
+    - A narrower reach: counted on the newcomer and member tables, one row per person,
+      with the visible cases' newcomers as a semi-join (IN), inside the planner settings
+      of `figures_planner`. Counting on the cases needed COUNT(DISTINCT newcomer_id), a
+      sort of every uncoded case that spilled to disk at a million cases."""
     cases = case_list_visible(user=user)
-    newcomers, members = _uncoded_newcomers(), _uncoded_members()
-    # Whoever sees every case counts every uncoded person: the people "Code them all"
-    # reaches (cases.occupation_coding). Only a narrower reach needs the visible cases'
-    # newcomers, whose semi-join over every case was half the count at a million cases.
-    if not staff_access(user).sees_all:
+    if staff_access(user).sees_all:
+        # Whoever sees every case counts every uncoded person, the people "Code them all"
+        # reaches (cases.occupation_coding): the tally kept as the texts change holds
+        # those counts, as many rows as there are texts rather than people.
+        occupation_tally_compact()
+        newcomer_rows = _per_spelling(occupation_tally_texts(OccupationTally.Kind.NEWCOMER))
+        member_rows = _per_spelling(occupation_tally_texts(OccupationTally.Kind.MEMBER))
+    else:
+        # A narrower reach counts the people of the visible cases' newcomers, with the
+        # figures' planner settings (parallel workers), which end with them.
         with_visible_case = cases.values("newcomer_id")
-        newcomers = newcomers.filter(pk__in=with_visible_case)
-        members = members.filter(newcomer_id__in=with_visible_case)
+        newcomers = _uncoded_newcomers().filter(pk__in=with_visible_case)
+        members = _uncoded_members().filter(newcomer_id__in=with_visible_case)
+        with figures_planner(cases.db):
+            newcomer_rows = _per_spelling(_texts_of(newcomers))
+            member_rows = _per_spelling(_texts_of(members))
     groups: dict[str, UnmappedGroup] = {}
     spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    # The counts read every uncoded person: with the figures' planner settings (parallel
-    # workers), which end with them.
-    with figures_planner(cases.db):
-        newcomer_rows = _per_spelling(newcomers)
-        member_rows = _per_spelling(members)
     for key, n, label in [*newcomer_rows, *member_rows]:
         norm = occupation_normalise(key)
         if not norm:

@@ -1,0 +1,239 @@
+"""The uncoded occupation texts counted as they change (contacts.models.OccupationTally).
+
+Why triggers: an occupation changes through the intake, staff forms, the API, imports,
+"Code them all" (one UPDATE of many rows), erasure, the admin and deletes that cascade.
+Triggers on the two tables see every one of them, inside the writer's own transaction, so
+the tally is never ahead of or behind what is committed.
+
+Why rows of +1 and -1 rather than one counter per text: a counter is one row that every
+writer of a common text ("sykepleier") would lock until its commit, so an import of 10,000
+people would hold up the public intake, and two writers taking two texts in turn could
+deadlock. Inserted rows lock nothing. `occupation_tally_compact` folds them into one row
+per text; readers add up whatever is there, folded or not, so they are right either way.
+
+"Counted" is `contacts.models.UNCODED_OCCUPATION` written in SQL: a text without a code,
+of a newcomer not erased, or of an adult household member. The tests hold the tally equal
+to a count of the people themselves, on both databases.
+
+SQLite drops a table's triggers when a migration remakes the table: `occupation_tally_install`
+runs after every migrate (post_migrate, ContactsConfig.ready) and counts again from the
+people when a trigger was missing.
+"""
+
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models import QuerySet, Sum
+
+from contacts.models import HouseholdMember, Newcomer, OccupationTally
+
+TABLE = OccupationTally._meta.db_table
+NEWCOMER = OccupationTally.Kind.NEWCOMER.value
+MEMBER = OccupationTally.Kind.MEMBER.value
+
+# What makes a row counted, per table, with `{row}` for OLD or NEW.
+_COUNTED = {
+    NEWCOMER: (
+        Newcomer._meta.db_table,
+        "{row}.occupation_code_id IS NULL AND {row}.occupation <> '' AND {row}.erased_at IS NULL",
+        "occupation, occupation_code_id, erased_at",
+    ),
+    MEMBER: (
+        HouseholdMember._meta.db_table,
+        "{row}.occupation_code_id IS NULL AND {row}.occupation <> '' "
+        f"AND {{row}}.relation <> '{HouseholdMember.Relation.CHILD.value}'",
+        "occupation, occupation_code_id, relation",
+    ),
+}
+_PG_FUNCTION = "contacts_occupation_tally_add"
+# An arbitrary number naming the compaction's lock (pg_advisory_xact_lock).
+_LOCK_KEY = 7_301_190
+
+
+def _triggers() -> dict[str, tuple[str, str, str, str, str]]:
+    """name -> (kind, table, event, condition, side): side is the row whose text is
+    counted, "new" (+1) or "old" (-1)."""
+    triggers = {}
+    for kind, (table, counted, columns) in _COUNTED.items():
+        old, new = counted.format(row="OLD"), counted.format(row="NEW")
+        same = f"({old}) AND ({new}) AND OLD.occupation = NEW.occupation"
+        triggers.update(
+            {
+                f"contacts_tally_{kind}_insert": (kind, table, "INSERT", new, "new"),
+                # An update that leaves the text counted and unchanged adds nothing:
+                # a plain save() names every column.
+                f"contacts_tally_{kind}_update_old": (
+                    kind,
+                    table,
+                    f"UPDATE OF {columns}",
+                    f"({old}) AND NOT ({same})",
+                    "old",
+                ),
+                f"contacts_tally_{kind}_update_new": (
+                    kind,
+                    table,
+                    f"UPDATE OF {columns}",
+                    f"({new}) AND NOT ({same})",
+                    "new",
+                ),
+                f"contacts_tally_{kind}_delete": (kind, table, "DELETE", old, "old"),
+            }
+        )
+    return triggers
+
+
+TRIGGERS = _triggers()
+
+
+def _create_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        statements = [
+            f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_ARGV[1] = 'old' THEN
+                    INSERT INTO {TABLE} (kind, occupation, people, compacted)
+                    VALUES (TG_ARGV[0], OLD.occupation, -1, false);
+                ELSE
+                    INSERT INTO {TABLE} (kind, occupation, people, compacted)
+                    VALUES (TG_ARGV[0], NEW.occupation, 1, false);
+                END IF;
+                RETURN NULL;
+            END $$"""  # noqa: S608  # nosec B608 (this module's constants only)
+        ]
+        for name, (kind, table, event, condition, side) in TRIGGERS.items():
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                f"WHEN ({condition}) EXECUTE FUNCTION {_PG_FUNCTION}('{kind}', '{side}')",
+            ]
+        return statements
+    statements = []
+    for name, (kind, table, event, condition, side) in TRIGGERS.items():
+        sign = 1 if side == "new" else -1
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "  # noqa: S608  # nosec B608
+            f"WHEN {condition} BEGIN INSERT INTO {TABLE} (kind, occupation, people, compacted) "
+            f"VALUES ('{kind}', {side}.occupation, {sign}, 0); END",
+        ]
+    return statements
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            *(f"DROP TRIGGER IF EXISTS {name} ON {spec[1]}" for name, spec in TRIGGERS.items()),
+            f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()",
+        ]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+
+
+def _present(using: str) -> set[str]:
+    connection = connections[using]
+    names = list(TRIGGERS)
+    marks = ", ".join(["%s"] * len(names))
+    if connection.vendor == "postgresql":
+        sql = f"SELECT tgname FROM pg_trigger WHERE tgname IN ({marks})"  # noqa: S608  # nosec B608
+    else:
+        sql = f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, names)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def occupation_tally_install(using: str = "default") -> bool:
+    """Creates the triggers where any is missing, and then counts the tally again from the
+    people (what changed while a trigger was missing was not counted). True if it did."""
+    if _present(using) >= set(TRIGGERS):
+        return False
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for statement in _create_statements(connection.vendor):
+            cursor.execute(statement)
+        occupation_tally_recount(using)
+    return True
+
+
+def occupation_tally_recount(using: str = "default") -> None:
+    """The tally counted again from the people, with the triggers' own conditions."""
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Writers wait until the count is in: a change committed between the DELETE
+            # and the count would otherwise be counted twice, by its row and by the count.
+            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608  # nosec B608
+        for kind, (table, counted, _columns) in _COUNTED.items():
+            # Only this module's constants are formatted in; the kind is a parameter.
+            cursor.execute(
+                f"INSERT INTO {TABLE} (kind, occupation, people, compacted) "  # noqa: S608  # nosec B608
+                f"SELECT %s, occupation, COUNT(*), %s FROM {table} "
+                f"WHERE {counted.format(row=table)} GROUP BY occupation",
+                [kind, True],
+            )
+
+
+def occupation_tally_compact(*, using: str = "default", wait: bool = False) -> bool:
+    """Folds the +1/-1 rows into one row per text, and drops texts nobody has any more.
+
+    On PostgreSQL one compaction runs at a time: without `wait`, when another is running
+    this one does nothing (its readers add up the unfolded rows meanwhile) and answers
+    False. Erasure waits: it must fold away its own -1, which no other compaction can see
+    before it commits, so that an erased person's unique text leaves no row behind."""
+    connection = connections[using]
+    changes = OccupationTally.objects.using(using).filter(compacted=False)
+    if not wait and not changes.exists():
+        return True
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if wait:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            else:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK_KEY])
+                if not cursor.fetchone()[0]:
+                    return False
+        upsert = (
+            "ON CONFLICT (kind, occupation) WHERE compacted "  # nosec B608
+            f"DO UPDATE SET people = {TABLE}.people + excluded.people"
+        )
+        if connection.vendor == "postgresql":
+            # What is deleted is exactly what is added up, in one statement: a row
+            # committed meanwhile stays for the next compaction.
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {TABLE} WHERE NOT compacted "  # noqa: S608  # nosec B608
+                "RETURNING kind, occupation, people) "
+                f"INSERT INTO {TABLE} (kind, occupation, people, compacted) "
+                "SELECT kind, occupation, SUM(people), true FROM gone "
+                f"GROUP BY kind, occupation ORDER BY kind, occupation {upsert}"
+            )
+        else:
+            # SQLite has one writer at a time: nothing is added between the two.
+            cursor.execute(
+                f"INSERT INTO {TABLE} (kind, occupation, people, compacted) "  # noqa: S608  # nosec B608
+                f"SELECT kind, occupation, SUM(people), 1 FROM {TABLE} WHERE NOT compacted "
+                f"GROUP BY kind, occupation {upsert}"
+            )
+            cursor.execute(f"DELETE FROM {TABLE} WHERE NOT compacted")  # noqa: S608  # nosec B608
+        cursor.execute(f"DELETE FROM {TABLE} WHERE compacted AND people = 0")  # noqa: S608  # nosec B608
+    return True
+
+
+def occupation_tally_texts(kind: str, *, using: str = "default") -> QuerySet[Any]:
+    """(occupation, n) per text with people, folded or not: rows of `values()` as
+    `people.values("occupation").annotate(n=Count("pk"))` gives them."""
+    return (
+        OccupationTally.objects.using(using)
+        .filter(kind=kind)
+        .values("occupation")
+        .annotate(n=Sum("people"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+
+
+def occupation_tally_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate (ContactsConfig.ready): the triggers exist after every migrate. Before
+    the migration that adds the tally has run there is nothing to install."""
+    if TABLE in connections[using].introspection.table_names():
+        occupation_tally_install(using)
