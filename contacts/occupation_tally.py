@@ -17,7 +17,13 @@ to a count of the people themselves, on both databases.
 
 SQLite drops a table's triggers when a migration remakes the table: `occupation_tally_install`
 runs after every migrate (post_migrate, ContactsConfig.ready) and counts again from the
-people when a trigger was missing.
+people when a trigger was missing. A migration that remakes the tally's own table on
+SQLite must drop the triggers first (`drop_statements`): the triggers on the people's
+tables name it, and SQLite refuses the rename back while they do.
+
+What the triggers do not see: TRUNCATE of the people's tables, and writes with triggers
+disabled (`session_replication_role = replica`, as bench/seed.py does). Count again after
+those (`occupation_tally_recount`).
 """
 
 from typing import Any
@@ -156,13 +162,18 @@ def occupation_tally_install(using: str = "default") -> bool:
 
 
 def occupation_tally_recount(using: str = "default") -> None:
-    """The tally counted again from the people, with the triggers' own conditions."""
+    """The tally counted again from the people, with the triggers' own conditions.
+
+    On PostgreSQL writers of the people wait until the count is in (SHARE locks on their
+    tables, taken first, so a compaction or an erasure in flight finishes before), and
+    compactions wait too: a change committed between the DELETE and the count would
+    otherwise be counted twice, by its row and by the count."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Writers wait until the count is in: a change committed between the DELETE
-            # and the count would otherwise be counted twice, by its row and by the count.
-            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            people = ", ".join(table for table, _counted, _columns in _COUNTED.values())
+            cursor.execute(f"LOCK TABLE {people} IN SHARE MODE")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608  # nosec B608
         for kind, (table, counted, _columns) in _COUNTED.items():
             # Only this module's constants are formatted in; the kind is a parameter.
@@ -182,8 +193,9 @@ def occupation_tally_compact(*, using: str = "default", wait: bool = False) -> b
     False. Erasure waits: it must fold away its own -1, which no other compaction can see
     before it commits, so that an erased person's unique text leaves no row behind."""
     connection = connections[using]
-    changes = OccupationTally.objects.using(using).filter(compacted=False)
-    if not wait and not changes.exists():
+    # This transaction's own changes are seen here; another's, not committed yet, are
+    # not, and would not be folded either.
+    if not OccupationTally.objects.using(using).filter(compacted=False).exists():
         return True
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -233,7 +245,21 @@ def occupation_tally_texts(kind: str, *, using: str = "default") -> QuerySet[Any
 
 
 def occupation_tally_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate (ContactsConfig.ready): the triggers exist after every migrate. Before
-    the migration that adds the tally has run there is nothing to install."""
-    if TABLE in connections[using].introspection.table_names():
-        occupation_tally_install(using)
+    """post_migrate (ContactsConfig.ready), also sent by `flush`: the triggers exist after
+    every migrate. On SQLite the tally is also counted again: `flush` empties the tables
+    one DELETE at a time, in no fixed order, and when the tally goes before the people
+    their delete triggers leave rows of -1 behind (PostgreSQL's flush truncates them all
+    at once, which fires no row trigger). Before the migration that adds the tally has run
+    there is nothing to install."""
+    connection = connections[using]
+    if TABLE not in connection.introspection.table_names():
+        return
+    if not occupation_tally_install(using) and connection.vendor == "sqlite":
+        occupation_tally_recount(using)
+
+
+def occupation_tally_fold_after_delete(sender: Any, **kwargs: Any) -> None:
+    """post_delete of a newcomer or household member (ContactsConfig.ready): the admin
+    deletes people outright, and a text nobody else has must not stay in the tally's rows
+    until a coordinator next opens the page."""
+    occupation_tally_compact(using=kwargs.get("using") or "default", wait=True)

@@ -4,14 +4,13 @@ triggers skipped for speed): the rows it makes must still hold together."""
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.db.models import Sum
 from django.utils import timezone
 
 from bench import seed as bench_seed
 from cases.models import Case, CaseEvent
-from contacts.models import UNCODED_OCCUPATION, Newcomer, OccupationTally
 from onboarding.models import OnboardingPlan, PlanStep
 from tests import factories as f
+from tests.contacts.test_occupation_tally import people_counts, tally_counts
 
 SEEDED = ("contacts", "cases", "onboarding")
 
@@ -56,8 +55,7 @@ def test_bench_seed_rows_hold_together_and_top_up(world):
     assert len(set(plans.values_list("started_at", flat=True))) == plans.count() > 1
 
     # The occupation tally's triggers were skipped with the foreign keys: counted after.
-    tally = OccupationTally.objects.filter(kind="newcomer").aggregate(n=Sum("people"))["n"]
-    assert tally == Newcomer.objects.filter(UNCODED_OCCUPATION, erased_at=None).count() > 0
+    assert tally_counts() == people_counts() != {}
 
     bench_seed.seed(30)  # already there: nothing added
     assert cases.count() == 30

@@ -7,6 +7,7 @@ from collections import Counter
 
 import psycopg
 import pytest
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -116,6 +117,37 @@ def test_erasure_leaves_no_row_of_the_persons_own_text(world):
     assert not OccupationTally.objects.filter(occupation__icontains="qwerty").exists()
     # Other people's rows were folded with it, and are still right.
     assert tally_counts() == people_counts() == {(NEWCOMER, "Kokk "): 1}
+
+
+def test_a_person_deleted_outright_leaves_no_row_of_their_own_text(world):
+    # As the admin does: no erasure, a plain delete (the household goes with it).
+    newcomer = f.make_newcomer(occupation="Dykker i Qwertyvika")
+    HouseholdMember.objects.create(newcomer=newcomer, relation="partner", occupation="Qwertyfisk")
+    f.make_newcomer(occupation="Kokk")
+    occupation_tally_compact()
+    newcomer.delete()
+    assert not OccupationTally.objects.filter(occupation__icontains="qwerty").exists()
+    assert tally_counts() == people_counts() == {(NEWCOMER, "Kokk"): 1}
+
+
+def test_a_flush_leaves_no_tally_whatever_order_it_empties_the_tables():
+    f.make_newcomer(occupation="Kokk")
+    # What `manage.py flush` runs, in the order that hurts: SQLite deletes table by table,
+    # the tally first and then the people, whose delete triggers write rows of -1
+    # (PostgreSQL truncates them all in one statement). Then what flush sends after it.
+    tally = OccupationTally._meta.db_table
+    tables = connection.introspection.django_table_names(only_existing=True)
+    statements = connection.ops.sql_flush(
+        no_style(), [tally, *(table for table in tables if table != tally)]
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the checks pending in the test's transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            cursor.execute(statement)
+    occupation_tally_after_migrate(sender=None, using=connection.alias)
+    assert not Newcomer.objects.exists()
+    assert not OccupationTally.objects.exists()
 
 
 def test_a_migrate_brings_back_missing_triggers_and_counts_again(world):
