@@ -343,9 +343,10 @@ class OccupationTally(models.Model):
     change adds a row of +1 or -1 (`compacted` false), which no other writer waits on, and
     `occupation_tally_compact` folds them into one row per text."""
 
+    # Never shown: no translated labels.
     class Kind(models.TextChoices):
-        NEWCOMER = "newcomer", _("Newcomer")
-        MEMBER = "member", _("Household member")
+        NEWCOMER = "newcomer"
+        MEMBER = "member"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     occupation = models.CharField(max_length=200)

@@ -26,9 +26,10 @@ disabled (`session_replication_role = replica`, as bench/seed.py does). Count ag
 those (`occupation_tally_recount`).
 """
 
+import time
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet, Sum
 
 from contacts.models import HouseholdMember, Newcomer, OccupationTally
@@ -52,6 +53,8 @@ _COUNTED = {
     ),
 }
 _PG_FUNCTION = "contacts_occupation_tally_add"
+# The delete triggers' check on SQLite (below) looks the text up by it.
+_SQLITE_TEXT_INDEX = "contacts_tally_text_sqlite"
 # An arbitrary number naming the compaction's lock (pg_advisory_xact_lock).
 _LOCK_KEY = 7_301_190
 
@@ -114,9 +117,19 @@ def _create_statements(vendor: str) -> list[str]:
                 f"WHEN ({condition}) EXECUTE FUNCTION {_PG_FUNCTION}('{kind}', '{side}')",
             ]
         return statements
-    statements = []
+    # SQLite empties tables with one DELETE each, in no fixed order (`flush`, and the test
+    # runner's flush, which sends no post_migrate): when the tally goes first, the people's
+    # delete triggers would write rows of -1 into the empty tally. A counted person's text
+    # always has a row there (their +1, or the folded row that holds it), so a delete
+    # finding none adds nothing. PostgreSQL's flush truncates, which fires no row trigger.
+    statements = [f"CREATE INDEX IF NOT EXISTS {_SQLITE_TEXT_INDEX} ON {TABLE} (kind, occupation)"]
     for name, (kind, table, event, condition, side) in TRIGGERS.items():
         sign = 1 if side == "new" else -1
+        if event == "DELETE":
+            condition += (
+                f" AND EXISTS (SELECT 1 FROM {TABLE} t WHERE t.kind = '{kind}' "  # noqa: S608  # nosec B608
+                "AND t.occupation = OLD.occupation)"
+            )
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "  # noqa: S608  # nosec B608
@@ -132,20 +145,28 @@ def drop_statements(vendor: str) -> list[str]:
             *(f"DROP TRIGGER IF EXISTS {name} ON {spec[1]}" for name, spec in TRIGGERS.items()),
             f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()",
         ]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
+        f"DROP INDEX IF EXISTS {_SQLITE_TEXT_INDEX}",
+    ]
 
 
 def _present(using: str) -> set[str]:
+    """The triggers there. On SQLite only those as this module writes them: one left by an
+    earlier definition is made again."""
     connection = connections[using]
     names = list(TRIGGERS)
     marks = ", ".join(["%s"] * len(names))
-    if connection.vendor == "postgresql":
-        sql = f"SELECT tgname FROM pg_trigger WHERE tgname IN ({marks})"  # noqa: S608  # nosec B608
-    else:
-        sql = f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(sql, names)
-        return {row[0] for row in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgname IN ({marks})", names)  # noqa: S608  # nosec B608
+            return {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608  # nosec B608
+            names,
+        )
+        current = set(_create_statements("sqlite"))
+        return {name for name, sql in cursor.fetchall() if sql in current}
 
 
 def occupation_tally_install(using: str = "default") -> bool:
@@ -164,15 +185,17 @@ def occupation_tally_install(using: str = "default") -> bool:
 def occupation_tally_recount(using: str = "default") -> None:
     """The tally counted again from the people, with the triggers' own conditions.
 
-    On PostgreSQL writers of the people wait until the count is in (SHARE locks on their
-    tables, taken first, so a compaction or an erasure in flight finishes before), and
-    compactions wait too: a change committed between the DELETE and the count would
-    otherwise be counted twice, by its row and by the count."""
+    On PostgreSQL the people's tables are locked against writes (SHARE) for the count, as
+    is the compaction's lock: a change committed between the DELETE and the count would
+    otherwise be counted twice, by its row and by the count. The table locks are asked for
+    without waiting, and asked again until they are free (`_share_locks`): waiting for one
+    while holding the other could close a cycle with a writer that takes them in the other
+    order (erasure writes the newcomer first, a delete the household first)."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            people = ", ".join(table for table, _counted, _columns in _COUNTED.values())
-            cursor.execute(f"LOCK TABLE {people} IN SHARE MODE")
+            _share_locks(using)
+            # Held by a page's compaction at most, which takes no other lock.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608  # nosec B608
         for kind, (table, counted, _columns) in _COUNTED.items():
@@ -183,6 +206,26 @@ def occupation_tally_recount(using: str = "default") -> None:
                 f"WHERE {counted.format(row=table)} GROUP BY occupation",
                 [kind, True],
             )
+
+
+# How long a recount tries for the people's tables before it gives up.
+LOCK_TRIES, LOCK_PAUSE_SECONDS = 100, 0.1
+
+
+def _share_locks(using: str) -> None:
+    people = ", ".join(table for table, _counted, _columns in _COUNTED.values())
+    for _ in range(LOCK_TRIES - 1):
+        try:
+            with transaction.atomic(using=using), connections[using].cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {people} IN SHARE MODE NOWAIT")
+            return
+        except OperationalError as exc:
+            # 55P03 lock_not_available: a writer holds one; the savepoint let both go.
+            if getattr(exc.__cause__, "sqlstate", None) != "55P03":
+                raise
+        time.sleep(LOCK_PAUSE_SECONDS)
+    with connections[using].cursor() as cursor:  # the last try raises if still taken
+        cursor.execute(f"LOCK TABLE {people} IN SHARE MODE NOWAIT")
 
 
 def occupation_tally_compact(*, using: str = "default", wait: bool = False) -> bool:
@@ -245,17 +288,10 @@ def occupation_tally_texts(kind: str, *, using: str = "default") -> QuerySet[Any
 
 
 def occupation_tally_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate (ContactsConfig.ready), also sent by `flush`: the triggers exist after
-    every migrate. On SQLite the tally is also counted again: `flush` empties the tables
-    one DELETE at a time, in no fixed order, and when the tally goes before the people
-    their delete triggers leave rows of -1 behind (PostgreSQL's flush truncates them all
-    at once, which fires no row trigger). Before the migration that adds the tally has run
-    there is nothing to install."""
-    connection = connections[using]
-    if TABLE not in connection.introspection.table_names():
-        return
-    if not occupation_tally_install(using) and connection.vendor == "sqlite":
-        occupation_tally_recount(using)
+    """post_migrate (ContactsConfig.ready): the triggers exist after every migrate. Before
+    the migration that adds the tally has run there is nothing to install."""
+    if TABLE in connections[using].introspection.table_names():
+        occupation_tally_install(using)
 
 
 def occupation_tally_fold_after_delete(sender: Any, **kwargs: Any) -> None:

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("newcomer", "Newcomer"), ("member", "Household member")],
+                        choices=[("newcomer", "Newcomer"), ("member", "Member")],
                         max_length=10,
                     ),
                 ),

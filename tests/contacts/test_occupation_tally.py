@@ -3,24 +3,27 @@ tally equals a count of the people themselves after every kind of write, folded 
 on both databases; an erased person's own text leaves no row; the triggers come back
 after a migrate that lost them."""
 
+import threading
 from collections import Counter
 
 import psycopg
 import pytest
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from cases.occupation_coding import occupation_text_code
+from contacts import occupation_tally
 from contacts.models import UNCODED_OCCUPATION, HouseholdMember, Newcomer, OccupationTally
 from contacts.occupation_tally import (
     _LOCK_KEY,
     TRIGGERS,
     occupation_tally_after_migrate,
     occupation_tally_compact,
+    occupation_tally_recount,
     occupation_tally_texts,
 )
 from occupations.models import Occupation
@@ -132,9 +135,10 @@ def test_a_person_deleted_outright_leaves_no_row_of_their_own_text(world):
 
 def test_a_flush_leaves_no_tally_whatever_order_it_empties_the_tables():
     f.make_newcomer(occupation="Kokk")
-    # What `manage.py flush` runs, in the order that hurts: SQLite deletes table by table,
-    # the tally first and then the people, whose delete triggers write rows of -1
-    # (PostgreSQL truncates them all in one statement). Then what flush sends after it.
+    # What `manage.py flush` and the test runner's flush run, in the order that hurts:
+    # SQLite deletes table by table, the tally first and then the people, whose delete
+    # triggers must not write rows of -1 into the emptied tally (PostgreSQL truncates
+    # them all in one statement). The test runner's flush sends no post_migrate after.
     tally = OccupationTally._meta.db_table
     tables = connection.introspection.django_table_names(only_existing=True)
     statements = connection.ops.sql_flush(
@@ -145,9 +149,22 @@ def test_a_flush_leaves_no_tally_whatever_order_it_empties_the_tables():
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
-    occupation_tally_after_migrate(sender=None, using=connection.alias)
     assert not Newcomer.objects.exists()
     assert not OccupationTally.objects.exists()
+
+
+def test_an_earlier_definition_of_a_sqlite_trigger_is_made_again(world):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's triggers are compared with their definition, PostgreSQL's by name")
+    f.make_newcomer(occupation="Kokk")
+    name, (_kind, table, *_rest) = next(iter(TRIGGERS.items()))
+    with connection.cursor() as cursor:
+        # The same name, another body: a trigger that counts nothing.
+        cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute(f"CREATE TRIGGER {name} AFTER INSERT ON {table} BEGIN SELECT 1; END")
+    occupation_tally_after_migrate(sender=None, using=connection.alias)
+    f.make_newcomer(occupation="Maler")
+    assert_tally_right()
 
 
 def test_a_migrate_brings_back_missing_triggers_and_counts_again(world):
@@ -164,12 +181,10 @@ def test_a_migrate_brings_back_missing_triggers_and_counts_again(world):
     assert tally_counts()[(NEWCOMER, "Maler")] == 2
 
 
-@pytest.mark.postgres
-def test_a_compaction_running_elsewhere_is_not_waited_for(world):
-    f.make_newcomer(occupation="Kokk")
-    # Advisory locks belong to a database: the test database's own.
+def _other_connection() -> psycopg.Connection:
+    """A second session on the test database (locks belong to a database)."""
     dsn = connection.settings_dict
-    other = psycopg.connect(
+    return psycopg.connect(
         host=dsn["HOST"],
         port=dsn["PORT"] or 5432,
         user=dsn["USER"],
@@ -177,6 +192,12 @@ def test_a_compaction_running_elsewhere_is_not_waited_for(world):
         password=dsn["PASSWORD"] or None,
         autocommit=True,
     )
+
+
+@pytest.mark.postgres
+def test_a_compaction_running_elsewhere_is_not_waited_for(world):
+    f.make_newcomer(occupation="Kokk")
+    other = _other_connection()
     try:
         other.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
         assert occupation_tally_compact() is False  # left to the one running
@@ -185,6 +206,41 @@ def test_a_compaction_running_elsewhere_is_not_waited_for(world):
         other.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
         assert occupation_tally_compact() is True
         assert not OccupationTally.objects.filter(compacted=False).exists()
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_a_recount_waits_for_a_writer_without_holding_a_lock_meanwhile(world, monkeypatch):
+    """The recount asks for the people's tables without waiting, and again until they are
+    free: holding one while waiting for the other could close a cycle with a writer."""
+    f.make_newcomer(occupation="Kokk")
+    monkeypatch.setattr(occupation_tally, "LOCK_PAUSE_SECONDS", 0.01)
+    other = _other_connection()
+    try:
+        other.execute("BEGIN")
+        other.execute("LOCK TABLE contacts_householdmember IN ROW EXCLUSIVE MODE")  # a writer
+        monkeypatch.setattr(occupation_tally, "LOCK_TRIES", 3)
+        with pytest.raises(OperationalError):
+            occupation_tally_recount()
+        # While the recount tries again, the writer takes the other table too (as a
+        # delete does, household first) and ends: a recount that held the newcomers while
+        # waiting for the household would make that a deadlock.
+        writer_took: list[bool] = []
+
+        def writer_goes_on() -> None:
+            other.execute("SET lock_timeout = '2s'")
+            other.execute("LOCK TABLE contacts_newcomer IN ROW EXCLUSIVE MODE")
+            writer_took.append(True)
+            other.execute("ROLLBACK")
+
+        monkeypatch.setattr(occupation_tally, "LOCK_TRIES", 300)
+        writer = threading.Timer(0.2, writer_goes_on)
+        writer.start()
+        occupation_tally_recount()  # tries until the writer has ended, then counts
+        writer.join()
+        assert writer_took == [True]
+        assert_tally_right()
     finally:
         other.close()
 
