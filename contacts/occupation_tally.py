@@ -17,9 +17,10 @@ to a count of the people themselves, on both databases.
 
 SQLite drops a table's triggers when a migration remakes the table: `occupation_tally_install`
 runs after every migrate (post_migrate, ContactsConfig.ready) and counts again from the
-people when a trigger was missing or differed from its definition here. A migration that remakes the tally's own table on
-SQLite must drop the triggers first (`drop_statements`): the triggers on the people's
-tables name it, and SQLite refuses the rename back while they do.
+people when a trigger was missing or differed from its definition here. A migration that
+remakes the tally's own table on SQLite must drop the triggers first (`drop_statements`):
+the triggers on the people's tables name it, and SQLite refuses the rename back while
+they do.
 
 What the triggers do not see: TRUNCATE of the people's tables, and writes with triggers
 disabled (`session_replication_role = replica`, as bench/seed.py does). Count again after
