@@ -17,16 +17,17 @@ to a count of the people themselves, on both databases.
 
 SQLite drops a table's triggers when a migration remakes the table: `occupation_tally_install`
 runs after every migrate (post_migrate, ContactsConfig.ready) and counts again from the
-people when a trigger was missing or differed from its definition here. A migration that
-remakes the tally's own table on SQLite must drop the triggers first (`drop_statements`):
-the triggers on the people's tables name it, and SQLite refuses the rename back while
-they do.
+people when a trigger was missing or of an earlier definition (each name carries a digest
+of its statement). A migration that remakes the tally's own table on SQLite must drop the
+triggers first (`occupation_tally_uninstall`): the triggers on the people's tables name
+it, and SQLite refuses the rename back while they do.
 
 What the triggers do not see: TRUNCATE of the people's tables, and writes with triggers
 disabled (`session_replication_role = replica`, as bench/seed.py does). Count again after
 those (`occupation_tally_recount`).
 """
 
+import hashlib
 import time
 from typing import Any
 
@@ -54,14 +55,26 @@ _COUNTED = {
     ),
 }
 _PG_FUNCTION = "contacts_occupation_tally_add"
+_PG_FUNCTION_SQL = f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_ARGV[1] = 'old' THEN
+        INSERT INTO {TABLE} (kind, occupation, people, compacted)
+        VALUES (TG_ARGV[0], OLD.occupation, -1, false);
+    ELSE
+        INSERT INTO {TABLE} (kind, occupation, people, compacted)
+        VALUES (TG_ARGV[0], NEW.occupation, 1, false);
+    END IF;
+    RETURN NULL;
+END $$"""  # noqa: S608  # nosec B608 (this module's constants only)
 # The delete triggers' check on SQLite (below) looks the text up by it.
 _SQLITE_TEXT_INDEX = "contacts_tally_text_sqlite"
 # An arbitrary number naming the compaction's lock (pg_advisory_xact_lock).
 _LOCK_KEY = 7_301_190
 
 
-def _triggers() -> dict[str, tuple[str, str, str, str, str]]:
-    """name -> (kind, table, event, condition, side): side is the row whose text is
+def _trigger_specs() -> dict[str, tuple[str, str, str, str, str]]:
+    """base name -> (kind, table, event, condition, side): side is the row whose text is
     counted, "new" (+1) or "old" (-1)."""
     triggers = {}
     for kind, (table, counted, columns) in _COUNTED.items():
@@ -69,118 +82,129 @@ def _triggers() -> dict[str, tuple[str, str, str, str, str]]:
         same = f"({old}) AND ({new}) AND OLD.occupation = NEW.occupation"
         triggers.update(
             {
-                f"contacts_tally_{kind}_insert": (kind, table, "INSERT", new, "new"),
+                f"{_PREFIX}{kind}_insert": (kind, table, "INSERT", new, "new"),
                 # An update that leaves the text counted and unchanged adds nothing:
                 # a plain save() names every column.
-                f"contacts_tally_{kind}_update_old": (
+                f"{_PREFIX}{kind}_update_old": (
                     kind,
                     table,
                     f"UPDATE OF {columns}",
                     f"({old}) AND NOT ({same})",
                     "old",
                 ),
-                f"contacts_tally_{kind}_update_new": (
+                f"{_PREFIX}{kind}_update_new": (
                     kind,
                     table,
                     f"UPDATE OF {columns}",
                     f"({new}) AND NOT ({same})",
                     "new",
                 ),
-                f"contacts_tally_{kind}_delete": (kind, table, "DELETE", old, "old"),
+                f"{_PREFIX}{kind}_delete": (kind, table, "DELETE", old, "old"),
             }
         )
     return triggers
 
 
-TRIGGERS = _triggers()
+_PREFIX = "contacts_tally_"
+_SPECS = _trigger_specs()
 
 
-def _create_statements(vendor: str) -> list[str]:
+def _create_trigger(
+    vendor: str, kind: str, table: str, event: str, condition: str, side: str
+) -> str:
+    """The CREATE TRIGGER statement, with NAME where its name goes."""
     if vendor == "postgresql":
-        statements = [
-            f"""CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_ARGV[1] = 'old' THEN
-                    INSERT INTO {TABLE} (kind, occupation, people, compacted)
-                    VALUES (TG_ARGV[0], OLD.occupation, -1, false);
-                ELSE
-                    INSERT INTO {TABLE} (kind, occupation, people, compacted)
-                    VALUES (TG_ARGV[0], NEW.occupation, 1, false);
-                END IF;
-                RETURN NULL;
-            END $$"""  # noqa: S608  # nosec B608 (this module's constants only)
-        ]
-        for name, (kind, table, event, condition, side) in TRIGGERS.items():
-            statements += [
-                f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-                f"WHEN ({condition}) EXECUTE FUNCTION {_PG_FUNCTION}('{kind}', '{side}')",
-            ]
-        return statements
+        return (
+            f"CREATE TRIGGER NAME AFTER {event} ON {table} FOR EACH ROW "
+            f"WHEN ({condition}) EXECUTE FUNCTION {_PG_FUNCTION}('{kind}', '{side}')"
+        )
     # SQLite empties tables with one DELETE each, in no fixed order (`flush`, and the test
     # runner's flush, which sends no post_migrate): when the tally goes first, the people's
     # delete triggers would write rows of -1 into the empty tally. A counted person's text
     # always has a row there (their +1, or the folded row that holds it), so a delete
     # finding none adds nothing. PostgreSQL's flush truncates, which fires no row trigger.
-    statements = [f"CREATE INDEX IF NOT EXISTS {_SQLITE_TEXT_INDEX} ON {TABLE} (kind, occupation)"]
-    for name, (kind, table, event, condition, side) in TRIGGERS.items():
-        sign = 1 if side == "new" else -1
-        if event == "DELETE":
-            condition += (
-                f" AND EXISTS (SELECT 1 FROM {TABLE} t WHERE t.kind = '{kind}' "  # noqa: S608  # nosec B608
-                "AND t.occupation = OLD.occupation)"
-            )
-        statements += [
-            f"DROP TRIGGER IF EXISTS {name}",
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "  # noqa: S608  # nosec B608
-            f"WHEN {condition} BEGIN INSERT INTO {TABLE} (kind, occupation, people, compacted) "
-            f"VALUES ('{kind}', {side}.occupation, {sign}, 0); END",
-        ]
-    return statements
+    if event == "DELETE":
+        condition += (
+            f" AND EXISTS (SELECT 1 FROM {TABLE} t WHERE t.kind = '{kind}' "  # noqa: S608  # nosec B608
+            "AND t.occupation = OLD.occupation)"
+        )
+    sign = 1 if side == "new" else -1
+    return (
+        f"CREATE TRIGGER NAME AFTER {event} ON {table} FOR EACH ROW "  # noqa: S608  # nosec B608
+        f"WHEN {condition} BEGIN INSERT INTO {TABLE} (kind, occupation, people, compacted) "
+        f"VALUES ('{kind}', {side}.occupation, {sign}, 0); END"
+    )
 
 
-def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [
-            *(f"DROP TRIGGER IF EXISTS {name} ON {spec[1]}" for name, spec in TRIGGERS.items()),
-            f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()",
-        ]
-    return [
-        *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
-        f"DROP INDEX IF EXISTS {_SQLITE_TEXT_INDEX}",
-    ]
+def triggers(vendor: str) -> dict[str, tuple[str, str]]:
+    """name -> (table, CREATE statement) of this module's triggers. Each name ends with a
+    digest of its statement: a trigger of that name is this very definition, and one left
+    by an earlier definition has another name (`occupation_tally_install` replaces it)."""
+    named = {}
+    for base, spec in _SPECS.items():
+        statement = _create_trigger(vendor, *spec)
+        # PostgreSQL's triggers call the function: a new body is a new definition too.
+        defined = statement + (_PG_FUNCTION_SQL if vendor == "postgresql" else "")
+        name = f"{base}_{hashlib.sha256(defined.encode()).hexdigest()[:8]}"
+        named[name] = (spec[1], statement.replace("CREATE TRIGGER NAME", f"CREATE TRIGGER {name}"))
+    return named
 
 
-def _present(using: str) -> set[str]:
-    """The triggers there. On SQLite only those as this module writes them: one left by an
-    earlier definition is made again."""
+def _present(using: str) -> dict[str, str]:
+    """name -> table of the tally's triggers in the database, current or not."""
     connection = connections[using]
-    names = list(TRIGGERS)
-    marks = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgname IN ({marks})", names)  # noqa: S608  # nosec B608
-            return {row[0] for row in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608  # nosec B608
-            names,
-        )
-        current = set(_create_statements("sqlite"))
-        return {name for name, sql in cursor.fetchall() if sql in current}
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+            )
+        else:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        return {name: table for name, table in cursor.fetchall() if name.startswith(_PREFIX)}
+
+
+def _drop(using: str, names: dict[str, str]) -> None:
+    on_table = connections[using].vendor == "postgresql"
+    with connections[using].cursor() as cursor:
+        for name, table in names.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if on_table else ""))
 
 
 def occupation_tally_install(using: str = "default") -> bool:
-    """Creates the triggers where any is missing, and then counts the tally again from the
-    people (what changed while a trigger was missing was not counted). True if it did."""
-    if _present(using) >= set(TRIGGERS):
-        return False
+    """Makes the triggers as this module defines them (the missing ones, and the ones left
+    by an earlier definition go), and then counts the tally again from the people: what
+    changed meanwhile was not counted, or not right. True if anything was to do."""
     connection = connections[using]
+    current = triggers(connection.vendor)
+    present = _present(using)
+    stale = {name: table for name, table in present.items() if name not in current}
+    if not stale and present.keys() >= current.keys():
+        return False
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in _create_statements(connection.vendor):
-            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTION_SQL)
+        else:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {_SQLITE_TEXT_INDEX} ON {TABLE} (kind, occupation)"
+            )
+        _drop(using, stale)
+        for name, (_table, statement) in current.items():
+            if name not in present:
+                cursor.execute(statement)
         occupation_tally_recount(using)
     return True
+
+
+def occupation_tally_uninstall(using: str = "default") -> None:
+    """Drops the triggers (current or not) and what they use. A migration that remakes the
+    tally's own table on SQLite must call it first, and `migrate` installs them again."""
+    connection = connections[using]
+    _drop(using, _present(using))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()")
+        else:
+            cursor.execute(f"DROP INDEX IF EXISTS {_SQLITE_TEXT_INDEX}")
 
 
 def occupation_tally_recount(using: str = "default") -> None:
@@ -215,18 +239,17 @@ LOCK_TRIES, LOCK_PAUSE_SECONDS = 100, 0.1
 
 def _share_locks(using: str) -> None:
     people = ", ".join(table for table, _counted, _columns in _COUNTED.values())
-    for _ in range(LOCK_TRIES - 1):
+    for attempt in range(LOCK_TRIES):
         try:
             with transaction.atomic(using=using), connections[using].cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {people} IN SHARE MODE NOWAIT")
             return
         except OperationalError as exc:
             # 55P03 lock_not_available: a writer holds one; the savepoint let both go.
-            if getattr(exc.__cause__, "sqlstate", None) != "55P03":
+            taken = getattr(exc.__cause__, "sqlstate", None) == "55P03"
+            if not taken or attempt == LOCK_TRIES - 1:
                 raise
         time.sleep(LOCK_PAUSE_SECONDS)
-    with connections[using].cursor() as cursor:  # the last try raises if still taken
-        cursor.execute(f"LOCK TABLE {people} IN SHARE MODE NOWAIT")
 
 
 def occupation_tally_compact(*, using: str = "default", wait: bool = False) -> bool:

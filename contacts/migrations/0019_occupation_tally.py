@@ -4,7 +4,7 @@ the people there already (about 1 s at a million newcomers on PostgreSQL)."""
 
 from django.db import migrations, models
 
-from contacts.occupation_tally import drop_statements, occupation_tally_install
+from contacts.occupation_tally import occupation_tally_install, occupation_tally_uninstall
 
 
 def install(apps, schema_editor) -> None:
@@ -12,8 +12,7 @@ def install(apps, schema_editor) -> None:
 
 
 def uninstall(apps, schema_editor) -> None:
-    for statement in drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+    occupation_tally_uninstall(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
