@@ -66,6 +66,7 @@ def pages() -> dict[str, tuple[str, str]]:
         "search, phone": (coordinator, "/cases/?q=900+00+042"),
         "search, reference": (coordinator, "/cases/?q=42"),
         "member": ("bench-member", "/cases/"),
+        "member, small": ("bench-small", "/cases/"),
         "detail": (coordinator, f"/cases/{busiest}/"),
         "mine": (coordinator, "/cases/mine/"),
         "dashboard": (coordinator, "/dashboard/"),

@@ -323,6 +323,8 @@ def main() -> None:
         coordinator.login("bench-coordinator")
         member = Session(base)
         member.login("bench-member")
+        small = Session(base)
+        small.login("bench-small")
         api = Session(base, {"Authorization": f"Bearer {token}", "Accept": "application/json"})
         anonymous = Session(base)
 
@@ -382,6 +384,9 @@ def main() -> None:
             ("search, phone", coordinator, "/cases/?q=900+00+042", None),
             ("search, reference", coordinator, "/cases/?q=42", None),
             ("case list, member", member, "/cases/", None),
+            # A member of an organisation with no case yet: the rule's branches are read
+            # from their own tables, not found by walking the newest cases.
+            ("case list, member, small", small, "/cases/", None),
             ("case detail", coordinator, f"/cases/{busiest}/", None),
             ("my work", coordinator, "/cases/mine/", None),
             ("dashboard", coordinator, "/dashboard/", None),

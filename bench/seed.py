@@ -7,7 +7,7 @@ Migrates, then adds cases up to N (rows with references RUN-...), each with a ne
 household, 1-3 topics, 5-20 timeline events, 0-3 follow-ups, shares across four
 organisations, and for a third of them an onboarding plan with 8-14 steps; spread over five
 years, most old cases closed. On PostgreSQL it then runs VACUUM ANALYZE if it added rows.
-Also makes the bench logins (bench-coordinator, bench-member) and an API token, printed as
+Also makes the bench logins (bench-coordinator, bench-member, bench-small) and an API token, printed as
 the last line so bench/run.py can read it. Idempotent: a second run only tops up to N. Use
 a database of its own.
 
@@ -84,6 +84,18 @@ def staff():
         user.save()
         Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": role})
         users[username] = user
+    # Someone who sees next to nothing: a member of an organisation with no case of its own
+    # yet. Not among the owners the cases are given to (docs/benchmarks.md, "A member's
+    # list keys": the newest-first walk read every case for such a person).
+    small = Organisation.objects.get_or_create(
+        name="Run newcomer office", defaults={"kind": "municipality"}
+    )[0]
+    user, _ = get_user_model().objects.get_or_create(username="bench-small")
+    user.set_password(PASSWORD)
+    user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=small, defaults={"role": Membership.Role.MEMBER}
+    )
     return orgs, users
 
 

@@ -104,7 +104,7 @@ class CaseListApi(ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        return selectors.case_list_visible(user=self.request.user)
+        return selectors.case_list_for_paging(user=self.request.user)
 
     def paginate_queryset(self, queryset: QuerySet[Any, Any] | Sequence[Any]) -> list[Any] | None:
         # The filters and the paginator work on the bare visible cases, and one page's

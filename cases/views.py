@@ -85,7 +85,7 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    base = selectors.case_list_visible(user=request.user)
+    base = selectors.case_list_for_paging(user=request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
     cases = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else base
     if case_filter.is_bound and not case_filter.is_valid():

@@ -10,6 +10,7 @@ from cases.assignment import case_organisation_ids, user_sees_case
 from cases.models import Case, FollowUp, Note
 from cases.selectors import (
     case_can_take,
+    case_list_for_paging,
     case_list_visible,
     case_rows_for_screen,
     case_timeline_visible,
@@ -143,6 +144,14 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         listed = set(case_rows_for_screen(user=user, today=today).values_list("pk", flat=True))
         if listed != visible[user.pk]:
             problems.append(f"case list and case_list_visible disagree for {user.pk}")
+        # The lists' and the API's cases, read from the branches of the member's reach
+        # when each is small (cases.selectors.REACH_SMALL), else through the rule.
+        paged = set(case_list_for_paging(user=user).values_list("pk", flat=True))
+        if paged != visible[user.pk]:
+            problems.append(
+                f"case_list_for_paging gives {user.pk} {sorted(paged - visible[user.pk])} and"
+                f" leaves out {sorted(visible[user.pk] - paged)}"
+            )
         # 5. "My work" offers "Take this case" on each new enquiry it lists: the user may
         # take every one of them, and none they may take is left out.
         triage = set(case_triage_queue(user=user).values_list("pk", flat=True))

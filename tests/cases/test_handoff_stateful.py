@@ -8,8 +8,9 @@ take cases, write notes and close cases, each through the services the screens a
 API call, and only where the screens would let that persona act. After every step the
 invariants of tests/handoff.py hold: whoever holds open work can open the case and finds
 the work in "My work" while the case is open (a closed case's open work rests); nobody is
-labelled with an organisation they are not in; list and detail agree for everyone; no
-confidential note leaks. And reminders go out for exactly the work "My work" shows.
+labelled with an organisation they are not in; list and detail agree for everyone, and the
+lists' two ways of reading a member's cases give the same cases; no confidential note
+leaks. And reminders go out for exactly the work "My work" shows.
 
 Each example runs in a savepoint rolled back at its end, inside the test's transaction.
 CI (CI=true) runs 500 examples in its SQLite pass (about two minutes on two cores) and 100
@@ -35,7 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cases import handling, services
+from cases import handling, selectors, services
 from cases.models import Case, FollowUp, Note
 from cases.selectors import case_can_manage, case_can_take, case_list_visible, my_followups_open
 from cases.workingtime import local_at
@@ -89,10 +90,20 @@ class HandoffMachine(RuleBasedStateMachine):
         self.case_ids: list[int] = []
         self.touched: int | None = None  # the case the last step acted on
         self.changed = True  # whether a step changed anything since the last check
+        self._reach_small = selectors.REACH_SMALL
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
+        selectors.REACH_SMALL = self._reach_small
+
+    @rule(limit=st.sampled_from([0, 1, 2, 1000]))
+    def reach_small(self, limit) -> None:
+        """How many cases a branch of a member's reach may hold before the lists walk the
+        newest cases instead of reading the branches (cases.selectors.case_list_for_paging):
+        with three cases at most, a low limit sends some members each way."""
+        selectors.REACH_SMALL = limit
+        self.changed = True
 
     # --- helpers ------------------------------------------------------------------------
 
