@@ -7,9 +7,9 @@ Migrates, then adds cases up to N (rows with references RUN-...), each with a ne
 household, 1-3 topics, 5-20 timeline events, 0-3 follow-ups, shares across four
 organisations, and for a third of them an onboarding plan with 8-14 steps; spread over five
 years, most old cases closed. On PostgreSQL it then runs VACUUM ANALYZE if it added rows.
-Also makes the bench logins (bench-coordinator, bench-member, bench-small) and an API token, printed as
-the last line so bench/run.py can read it. Idempotent: a second run only tops up to N. Use
-a database of its own.
+Also makes the bench logins (bench-coordinator, bench-member, bench-small) and an API
+token, printed as the last line so bench/run.py can read it. Idempotent: a second run only
+tops up to N. Use a database of its own.
 
 Rows are written without the ORM, about 25 per case (a million cases is 25 million rows):
 on PostgreSQL by COPY (psycopg 3), on SQLite by executemany, each batch in one transaction,

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import models as auth
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connections
 from django.db import models as m
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -41,13 +42,50 @@ def case_list_visible(*, user: User) -> QuerySet[Case]:
         return cases
     if not user.is_authenticated:
         return cases.none()
-    # IN (subquery) rather than EXISTS or joins: no duplicate rows (no DISTINCT), and inside
-    # the OR PostgreSQL hashes each subquery once instead of probing it per case, which
-    # keeps counting a member's cases fast at 100,000 cases (docs/benchmarks.md).
     condition = Q()
     for branch in _member_reach(user=user, organisation_ids=access.organisation_ids):
         condition |= branch.on_case
     return cases.filter(condition)
+
+
+@dataclass(frozen=True)
+class _ReachBranch:
+    """One way a member comes to see a case: as a condition on the case's row, and as the
+    keys of those cases read from the branch's own table and index."""
+
+    on_case: Q
+    keys: QuerySet[Any, Any]
+
+
+def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_ReachBranch]:
+    """The member's side of the rule (module docstring), one branch per way in, the most
+    populous first: `case_list_visible` joins them with OR, `case_list_for_paging` may
+    read them apart."""
+    shared = Case.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
+    # Only open follow-ups: someone brought in for one task keeps no access once it is done.
+    holds_followup = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
+    # On the case: IN (subquery) rather than EXISTS or joins: no duplicate rows (no
+    # DISTINCT), and inside the OR PostgreSQL hashes each subquery once instead of probing
+    # it per case, which keeps counting a member's cases fast at 100,000 cases
+    # (docs/benchmarks.md). The keys in no order: a model's ordering would make each read
+    # sort its whole branch.
+    return [
+        _ReachBranch(
+            Q(responsible_organisation_id__in=organisation_ids),
+            Case.objects.filter(responsible_organisation_id__in=organisation_ids)
+            .values_list("pk", flat=True)
+            .order_by(),
+        ),
+        _ReachBranch(Q(pk__in=shared.values("case_id")), shared.values_list("case_id", flat=True)),
+        _ReachBranch(
+            Q(pk__in=holds_followup.values("case_id")),
+            holds_followup.values_list("case_id", flat=True).order_by(),
+        ),
+        _ReachBranch(
+            Q(owner_id=user.pk),
+            Case.objects.filter(owner_id=user.pk).values_list("pk", flat=True).order_by(),
+        ),
+    ]
 
 
 # Up to this many cases in each way a member comes to see cases, the lists find them from
@@ -67,49 +105,28 @@ def case_list_for_paging(*, user: User) -> QuerySet[Case]:
     if access.sees_all or not user.is_authenticated:
         return case_list_visible(user=user)
     branches = _member_reach(user=user, organisation_ids=access.organisation_ids)
-    # Stops at the first branch past the limit: one indexed probe for most members.
-    if any(branch.keys[REACH_SMALL : REACH_SMALL + 1].exists() for branch in branches):
+    if not _reach_small(branches):
         return case_list_visible(user=user)
     first, *rest = (branch.keys for branch in branches)
     return Case.objects.filter(pk__in=first.union(*rest, all=True))
 
 
-@dataclass(frozen=True)
-class _ReachBranch:
-    """One way a member comes to see a case: as a condition on the case's row, and as the
-    keys of those cases read from the branch's own table and index."""
-
-    on_case: Q
-    keys: QuerySet
-
-
-def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_ReachBranch]:
-    """The member's side of the rule (module docstring), one branch per way in, the most
-    populous first: `case_list_visible` joins them with OR, `case_list_for_paging` may
-    read them apart."""
-    shared = Case.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
-    # Only open follow-ups: someone brought in for one task keeps no access once it is done.
-    holds_followup = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
-    # The keys in no order: a model's ordering would make each read sort its whole branch.
-    return [
-        _ReachBranch(
-            Q(responsible_organisation_id__in=organisation_ids),
-            Case.objects.filter(responsible_organisation_id__in=organisation_ids)
-            .values_list("pk", flat=True)
-            .order_by(),
-        ),
-        _ReachBranch(
-            Q(pk__in=shared.values("case_id")), shared.values_list("case_id", flat=True)
-        ),
-        _ReachBranch(
-            Q(pk__in=holds_followup.values("case_id")),
-            holds_followup.values_list("case_id", flat=True).order_by(),
-        ),
-        _ReachBranch(
-            Q(owner_id=user.pk),
-            Case.objects.filter(owner_id=user.pk).values_list("pk", flat=True).order_by(),
-        ),
-    ]
+def _reach_small(branches: list[_ReachBranch]) -> bool:
+    """Whether no branch holds more than REACH_SMALL cases, in one statement: whether each
+    has a row past the limit, an index read of at most that many entries, asked in turn
+    until one has."""
+    probes, params = [], []
+    for branch in branches:
+        query = branch.keys[REACH_SMALL : REACH_SMALL + 1].query.exists()
+        try:
+            sql, branch_params = query.sql_with_params()
+        except EmptyResultSet:  # no organisation yet: that branch reads nothing
+            continue
+        probes.append(f"EXISTS ({sql})")
+        params.extend(branch_params)
+    with connections[Case.objects.db].cursor() as cursor:
+        cursor.execute(f"SELECT {' OR '.join(probes)}", params)
+        return not cursor.fetchone()[0]
 
 
 def visible_through(rows: QuerySet[_M], *, user: User, field: str = "case") -> QuerySet[_M]:
