@@ -61,6 +61,9 @@ def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_Reac
     """The member's side of the rule (module docstring), one branch per way in, the most
     populous first: `case_list_visible` joins them with OR, `case_list_for_paging` may
     read them apart."""
+    if user.pk is None:
+        # `owner_id IS NULL` would be every unowned case: nobody signed in sees none.
+        raise ValueError("Only a signed-in user has a reach.")
     shared = Case.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
     # Only open follow-ups: someone brought in for one task keeps no access once it is done.
     holds_followup = FollowUp.objects.filter(assignee_id=user.pk, done_at__isnull=True)
@@ -115,16 +118,19 @@ def _reach_small(branches: list[_ReachBranch]) -> bool:
     """Whether no branch holds more than REACH_SMALL cases, in one statement: whether each
     has a row past the limit, an index read of at most that many entries, asked in turn
     until one has."""
+    alias = Case.objects.db
     probes, params = [], []
     for branch in branches:
         query = branch.keys[REACH_SMALL : REACH_SMALL + 1].query.exists()
         try:
-            sql, branch_params = query.sql_with_params()
+            sql, branch_params = query.get_compiler(using=alias).as_sql()
         except EmptyResultSet:  # no organisation yet: that branch reads nothing
             continue
         probes.append(f"EXISTS ({sql})")
         params.extend(branch_params)
-    with connections[Case.objects.db].cursor() as cursor:
+    if not probes:
+        return True
+    with connections[alias].cursor() as cursor:
         cursor.execute(f"SELECT {' OR '.join(probes)}", params)
         return not cursor.fetchone()[0]
 

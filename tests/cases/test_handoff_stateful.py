@@ -93,9 +93,9 @@ class HandoffMachine(RuleBasedStateMachine):
         self._reach_small = selectors.REACH_SMALL
 
     def teardown(self) -> None:
+        selectors.REACH_SMALL = self._reach_small  # first: the rollback below may raise
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
-        selectors.REACH_SMALL = self._reach_small
 
     @rule(limit=st.sampled_from([0, 1, 2, 1000]))
     def reach_small(self, limit) -> None:

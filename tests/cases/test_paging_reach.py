@@ -85,17 +85,20 @@ def test_large_reach_keeps_the_walk_after_one_statement_of_probes(reach, login, 
     )
 
 
-def test_small_reach_filters_and_pages_like_the_walk(reach, login, monkeypatch):
-    """Filters, order and the page apply to the branches' cases as to the rule's."""
-    Case.objects.filter(pk__in=reach.reach).update(status=Case.Status.WAITING)
+@pytest.mark.parametrize("ordering", ["", "created", "reference", "name", "response_due"])
+def test_small_reach_filters_and_pages_like_the_walk(reach, login, monkeypatch, ordering):
+    """Filters, each order and the pages apply to the branches' cases as to the rule's."""
+    more = {f.make_case(organisation=reach.skole).pk for _ in range(26)}
+    Case.objects.filter(pk__in=reach.reach | more).update(status=Case.Status.WAITING)
     Case.objects.filter(pk=reach.case.pk).update(status=Case.Status.NEW)
     client = login(reach.reader)
-    url = reverse("cases:list") + "?status=waiting"
-    small = pages.case_list_ids(client.get(url))
+    url = reverse("cases:list") + f"?status=waiting&ordering={ordering}"
+    small = [pages.case_list_ids(client.get(f"{url}&page={n}")) for n in (1, 2)]
     monkeypatch.setattr(selectors, "REACH_SMALL", 0)
-    walked = pages.case_list_ids(client.get(url))
+    walked = [pages.case_list_ids(client.get(f"{url}&page={n}")) for n in (1, 2)]
     assert small == walked
-    assert set(small) == reach.reach - {reach.case.pk}
+    assert len(small[0]) == 25
+    assert set(small[0] + small[1]) == (reach.reach | more) - {reach.case.pk}
 
 
 def test_api_list_reads_a_small_reach_from_the_branches(reach, client):
@@ -115,13 +118,28 @@ def test_a_member_without_any_case_lists_none(world, login):
     assert pages.case_list_ids(response) == []
 
 
-def test_someone_without_an_organisation_reads_no_branch(world):
+def test_someone_without_an_organisation_is_probed_on_their_own_branches(world):
     lone = f.make_user()
+    followed = f.make_case(organisation=world.kommune)
+    f.make_followup(case=followed, assignee=lone, due_date=timezone.localdate())
     with CaptureQueriesContext(connection) as ctx:
         keys = list(selectors.case_list_for_paging(user=lone).values_list("pk", flat=True))
-    assert keys == []
-    # No organisation: that branch is empty before any query; the others are probed.
-    assert not any("responsible_organisation_id" in q["sql"] for q in ctx.captured_queries)
+    assert keys == [followed.pk]
+    statements = [q["sql"] for q in ctx.captured_queries]
+    (probe,) = [sql for sql in statements if "EXISTS" in sql]
+    (listed,) = [sql for sql in statements if "UNION" in sql]
+    # No organisation: those two branches read nothing; their follow-ups and own cases do.
+    assert probe.count("EXISTS") == 2
+    assert "UNION" in listed
+
+
+def test_nobody_signed_in_reaches_no_case(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    f.make_case()  # unowned: `owner_id IS NULL` must not let anyone in
+    assert not selectors.case_list_for_paging(user=AnonymousUser()).exists()
+    with pytest.raises(ValueError):
+        selectors._member_reach(user=AnonymousUser(), organisation_ids=frozenset())
 
 
 class ReachMachine(RuleBasedStateMachine):
@@ -140,9 +158,9 @@ class ReachMachine(RuleBasedStateMachine):
         self.cases: list[int] = []
 
     def teardown(self) -> None:
+        selectors.REACH_SMALL = self._limit  # first: the rollback below may raise
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
-        selectors.REACH_SMALL = self._limit
 
     @rule(org=st.integers(0, 3), owner=st.integers(-1, 4))
     def case_opened(self, org: int, owner: int) -> None:
