@@ -42,10 +42,7 @@ def case_list_visible(*, user: User) -> QuerySet[Case]:
         return cases
     if not user.is_authenticated:
         return cases.none()
-    condition = Q()
-    for branch in _member_reach(user=user, organisation_ids=access.organisation_ids):
-        condition |= branch.on_case
-    return cases.filter(condition)
+    return _reached_by_any(_member_reach(user=user, organisation_ids=access.organisation_ids))
 
 
 @dataclass(frozen=True)
@@ -72,23 +69,29 @@ def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_Reac
     # it per case, which keeps counting a member's cases fast at 100,000 cases
     # (docs/benchmarks.md). The keys in no order: a model's ordering would make each read
     # sort its whole branch.
+    by_organisation = Q(responsible_organisation_id__in=organisation_ids)
+    by_owner = Q(owner_id=user.pk)
     return [
-        _ReachBranch(
-            Q(responsible_organisation_id__in=organisation_ids),
-            Case.objects.filter(responsible_organisation_id__in=organisation_ids)
-            .values_list("pk", flat=True)
-            .order_by(),
-        ),
+        _ReachBranch(by_organisation, _case_keys(by_organisation)),
         _ReachBranch(Q(pk__in=shared.values("case_id")), shared.values_list("case_id", flat=True)),
         _ReachBranch(
             Q(pk__in=holds_followup.values("case_id")),
             holds_followup.values_list("case_id", flat=True).order_by(),
         ),
-        _ReachBranch(
-            Q(owner_id=user.pk),
-            Case.objects.filter(owner_id=user.pk).values_list("pk", flat=True).order_by(),
-        ),
+        _ReachBranch(by_owner, _case_keys(by_owner)),
     ]
+
+
+def _case_keys(condition: Q) -> QuerySet[Any, Any]:
+    return Case.objects.filter(condition).values_list("pk", flat=True).order_by()
+
+
+def _reached_by_any(branches: list[_ReachBranch]) -> QuerySet[Case]:
+    """The cases of any branch, as one condition on each case (the rule's OR)."""
+    condition = Q()
+    for branch in branches:
+        condition |= branch.on_case
+    return Case.objects.filter(condition)
 
 
 # Up to this many cases in each way a member comes to see cases, the lists find them from
@@ -109,7 +112,7 @@ def case_list_for_paging(*, user: User) -> QuerySet[Case]:
         return case_list_visible(user=user)
     branches = _member_reach(user=user, organisation_ids=access.organisation_ids)
     if not _reach_small(branches):
-        return case_list_visible(user=user)
+        return _reached_by_any(branches)
     first, *rest = (branch.keys for branch in branches)
     return Case.objects.filter(pk__in=first.union(*rest, all=True))
 

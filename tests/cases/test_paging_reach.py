@@ -209,8 +209,8 @@ class ReachMachine(RuleBasedStateMachine):
     @invariant()
     def paging_gives_the_rules_cases(self) -> None:
         for person in self.people:
-            orgs = staff_access(person).organisation_ids
-            sees_all = staff_access(person).sees_all
+            access = staff_access(person)
+            orgs, sees_all = access.organisation_ids, access.sees_all
             expected = {
                 case.pk
                 for case in Case.objects.prefetch_related("shared_with", "followups")
