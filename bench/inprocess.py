@@ -66,6 +66,8 @@ def pages() -> dict[str, tuple[str, str]]:
         "search, phone": (coordinator, "/cases/?q=900+00+042"),
         "search, reference": (coordinator, "/cases/?q=42"),
         "member": ("bench-member", "/cases/"),
+        "member, open": ("bench-member", "/cases/?status=open"),
+        "member, closed": ("bench-member", "/cases/?status=closed"),
         "member, small": ("bench-small", "/cases/"),
         "detail": (coordinator, f"/cases/{busiest}/"),
         "mine": (coordinator, "/cases/mine/"),

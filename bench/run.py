@@ -384,6 +384,10 @@ def main() -> None:
             ("search, phone", coordinator, "/cases/?q=900+00+042", None),
             ("search, reference", coordinator, "/cases/?q=42", None),
             ("case list, member", member, "/cases/", None),
+            # Their open cases: a page's worth among the newest (the window), and their
+            # closed ones, too few there, so the rule's walk follows the window.
+            ("case list, member, open", member, "/cases/?status=open", None),
+            ("case list, member, closed", member, "/cases/?status=closed", None),
             # A member of an organisation with no case yet: the rule's branches are read
             # from their own tables, not found by walking the newest cases.
             ("case list, member, small", small, "/cases/", None),

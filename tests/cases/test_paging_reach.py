@@ -1,10 +1,13 @@
 """A member's case list and API list find their cases from the branches of their reach
 when each branch is small, and by the rule's walk of the newest cases otherwise
-(cases.selectors.case_list_for_paging). Both give the cases of case_list_visible; that
-they agree under random actions is an invariant of tests/handoff.py, which the handoff
-state machine checks with the limit changing between steps."""
+(cases.selectors.case_list_for_paging); the list screen, newest first, looks among a
+window of the newest cases before it walks (cases.selectors.case_list_pages). All give the
+cases of case_list_visible: the ReachMachine below checks them against the rule written
+out in Python, and the handoff state machine (tests/handoff.py) checks the first two
+against case_list_visible with the limit changing between steps."""
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -14,10 +17,18 @@ from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from cases import selectors
 from cases.models import Case, FollowUp
+from config import pagination
+from config.pagination import CappedPaginator
 from contacts.selectors import staff_access
 from tests import factories as f
 from tests import pages
@@ -44,15 +55,24 @@ def reach(world):
     return world
 
 
-def _keys_statement(client, url):
-    """The statement that read the list's keys: the one with its cap's LIMIT."""
+def _keys_statements(client, url):
+    """The statements that read the list's keys: those with its cap's LIMIT."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    limit = f"LIMIT {1000 + 1}"
+    limit = f"LIMIT {pagination.LIST_COUNT_CAP + 1}"
     statements = [q["sql"] for q in ctx.captured_queries if limit in q["sql"]]
+    return response, statements, ctx.captured_queries
+
+
+def _keys_statement(client, url):
+    response, statements, queries = _keys_statements(client, url)
     assert len(statements) == 1, statements
-    return response, statements[0], ctx.captured_queries
+    return response, statements[0], queries
+
+
+def _visible(user) -> set[int]:
+    return set(selectors.case_list_visible(user=user).values_list("pk", flat=True))
 
 
 def test_small_reach_reads_the_branches(reach, login):
@@ -61,28 +81,79 @@ def test_small_reach_reads_the_branches(reach, login):
     assert "UNION" in keys
     assert " OR " not in keys
     listed = set(pages.case_list_ids(response))
-    assert (
-        listed
-        == reach.reach
-        == set(selectors.case_list_visible(user=reach.reader).values_list("pk", flat=True))
-    )
+    assert listed == reach.reach == _visible(reach.reader)
 
 
-def test_large_reach_keeps_the_walk_after_one_statement_of_probes(reach, login, monkeypatch):
+def test_large_reach_probes_once_then_looks_among_the_newest_then_walks(reach, login, monkeypatch):
     # The school holds two cases: past a limit of one, its branch is large.
     f.make_case(organisation=reach.skole)
     monkeypatch.setattr(selectors, "REACH_SMALL", 1)
     client = login(reach.reader)
-    response, keys, queries = _keys_statement(client, reverse("cases:list"))
-    assert "UNION" not in keys
-    assert " OR " in keys
+    response, (newest, walk), queries = _keys_statements(client, reverse("cases:list"))
     probes = [q["sql"] for q in queries if "LIMIT 1 OFFSET 1" in q["sql"]]
     assert len(probes) == 1, probes  # the four branches asked in one statement
     assert probes[0].count("OFFSET 1") == 4
-    listed = set(pages.case_list_ids(response))
-    assert listed == set(
-        selectors.case_list_visible(user=reach.reader).values_list("pk", flat=True)
-    )
+    # Six cases, fewer than the window's 5,000: the window is empty, and the rule's walk
+    # reads the list.
+    assert "IS NOT NULL" in newest and "OFFSET 4999" in newest
+    assert "UNION" not in walk and " OR " in walk and "IS NOT NULL" not in walk
+    assert set(pages.case_list_ids(response)) == _visible(reach.reader)
+
+
+@pytest.fixture
+def many(reach, monkeypatch):
+    """Limits lowered: a branch is large past 1 case, the window is the 10 newest cases, the
+    list's count stops at 4. The 12 newest cases are the school's and kommune's in turn,
+    so the school's member finds 5 (the cap and one) in the window."""
+    for _ in range(6):
+        f.make_case(organisation=reach.skole)
+        f.make_case(organisation=reach.kommune)
+    monkeypatch.setattr(selectors, "REACH_SMALL", 1)
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 10)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 4)
+    return reach
+
+
+def _newest_first(cases) -> list[int]:
+    return [c.pk for c in sorted(cases, key=lambda c: (c.created_at, c.pk), reverse=True)]
+
+
+@pytest.mark.parametrize("query", ["", "?ordering=", "?status=&topic="])
+def test_a_window_of_the_newest_holding_more_than_the_cap_gives_the_list(many, login, query):
+    client = login(many.reader)
+    response, keys, _ = _keys_statement(client, reverse("cases:list") + query)
+    assert "IS NOT NULL" in keys and "OFFSET 9" in keys  # the window alone answered
+    visible = Case.objects.filter(pk__in=_visible(many.reader))
+    assert pages.case_list_ids(response) == _newest_first(visible)[:4]
+    assert pages.case_list_count(response).startswith("Mer enn 4")
+
+
+def test_a_window_with_too_few_gives_way_to_the_walk(many, login):
+    client = login(many.reader)
+    url = reverse("cases:list") + "?status=waiting"
+    Case.objects.filter(pk__in=_visible(many.reader)).update(status=Case.Status.NEW)
+    oldest = list(Case.objects.filter(pk__in=_visible(many.reader)).order_by("created_at")[:5])
+    Case.objects.filter(pk__in=[c.pk for c in oldest]).update(status=Case.Status.WAITING)
+    response, (newest, walk), _ = _keys_statements(client, url)
+    assert "IS NOT NULL" in newest and "IS NOT NULL" not in walk
+    assert pages.case_list_ids(response) == _newest_first(oldest)[:4]
+
+
+@pytest.mark.parametrize("ordering", ["created", "reference", "name", "response_due"])
+def test_other_orders_walk_without_a_window(many, login, ordering):
+    client = login(many.reader)
+    response, keys, _ = _keys_statement(client, reverse("cases:list") + f"?ordering={ordering}")
+    assert "IS NOT NULL" not in keys and " OR " in keys
+    assert set(pages.case_list_ids(response)) <= _visible(many.reader)
+
+
+def test_an_invalid_filter_lists_nothing_without_probing(reach, login):
+    client = login(reach.reader)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("cases:list") + "?status=nonsense")
+    assert response.status_code == 200
+    assert pages.case_list_ids(response) == []
+    assert not [q for q in ctx.captured_queries if "OFFSET 5000" in q["sql"]]
 
 
 @pytest.mark.parametrize("ordering", ["", "created", "reference", "name", "response_due"])
@@ -144,8 +215,13 @@ def test_nobody_signed_in_reaches_no_case(world):
 
 class ReachMachine(RuleBasedStateMachine):
     """Random changes to what the rule reads (organisations, owners, shares, follow-ups
-    open and done) and to the limit. After each, for every persona: the cases
-    case_list_for_paging gives are the rule's, written out here in Python from the rows."""
+    open and done), to the cases' dates (ties included) and statuses, and to the limits.
+    After each, for every persona: the cases case_list_for_paging gives are the rule's,
+    written out here in Python from the rows; and the list's pages newest first, with or
+    without a status filter, are the first of those (case_list_pages through the
+    paginator, whose count stops at 1, with the window of the newest as it finds)."""
+
+    CAP = 1
 
     def __init__(self, world) -> None:
         super().__init__()
@@ -154,13 +230,27 @@ class ReachMachine(RuleBasedStateMachine):
         self.people = [world.owner, world.reader, world.outsider, world.coordinator, world.lone]
         self._atomic = transaction.atomic()  # each example in a savepoint, rolled back
         self._atomic.__enter__()
-        self._limit = selectors.REACH_SMALL
+        self._limits = selectors.REACH_SMALL, selectors.NEWEST_WINDOW, pagination.LIST_COUNT_CAP
+        pagination.LIST_COUNT_CAP = self.CAP
         self.cases: list[int] = []
+        self.since = timezone.now()
 
     def teardown(self) -> None:
-        selectors.REACH_SMALL = self._limit  # first: the rollback below may raise
+        # First: the rollback below may raise.
+        selectors.REACH_SMALL, selectors.NEWEST_WINDOW, pagination.LIST_COUNT_CAP = self._limits
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
+
+    @initialize(
+        limit=st.sampled_from([0, 1, 5000]),
+        window=st.sampled_from([2, 3, 5000]),
+        orgs=st.lists(st.integers(0, 3), min_size=2, max_size=6),
+    )
+    def started(self, limit: int, window: int, orgs: list[int]) -> None:
+        # Cases and low limits from the start, so that few steps reach the window's edge.
+        selectors.REACH_SMALL, selectors.NEWEST_WINDOW = limit, window
+        for org in orgs:
+            self.case_opened(org, -1)
 
     @rule(org=st.integers(0, 3), owner=st.integers(-1, 4))
     def case_opened(self, org: int, owner: int) -> None:
@@ -202,29 +292,67 @@ class ReachMachine(RuleBasedStateMachine):
             pk = data.draw(st.sampled_from(open_))
             FollowUp.objects.filter(pk=pk).update(done_at=timezone.now())
 
+    @rule(data=st.data(), minutes=st.integers(-2, 2))
+    def date_changed(self, data, minutes: int) -> None:
+        # Few dates, so cases share them: the window's edge falls inside a tie.
+        if self.cases:
+            pk = data.draw(st.sampled_from(self.cases))
+            Case.objects.filter(pk=pk).update(created_at=self.since + timedelta(minutes=minutes))
+
+    @rule(data=st.data(), status=st.sampled_from([Case.Status.NEW, Case.Status.OPEN]))
+    def status_changed(self, data, status: str) -> None:
+        if self.cases:
+            pk = data.draw(st.sampled_from(self.cases))
+            Case.objects.filter(pk=pk).update(status=status)
+
     @rule(limit=st.sampled_from([0, 1, 2, 5000]))
     def limit_changed(self, limit: int) -> None:
         selectors.REACH_SMALL = limit
 
+    @rule(window=st.sampled_from([1, 2, 3, 5000]))
+    def window_changed(self, window: int) -> None:
+        selectors.NEWEST_WINDOW = window
+
+    def _rule(self, person) -> list[Case]:
+        access = staff_access(person)
+        orgs, sees_all = access.organisation_ids, access.sees_all
+        return [
+            case
+            for case in Case.objects.prefetch_related("shared_with", "followups")
+            if sees_all
+            or case.responsible_organisation_id in orgs
+            or case.owner_id == person.pk
+            or {org.pk for org in case.shared_with.all()} & orgs
+            or any(
+                fu.assignee_id == person.pk and fu.done_at is None for fu in case.followups.all()
+            )
+        ]
+
     @invariant()
     def paging_gives_the_rules_cases(self) -> None:
         for person in self.people:
-            access = staff_access(person)
-            orgs, sees_all = access.organisation_ids, access.sees_all
-            expected = {
-                case.pk
-                for case in Case.objects.prefetch_related("shared_with", "followups")
-                if sees_all
-                or case.responsible_organisation_id in orgs
-                or case.owner_id == person.pk
-                or {org.pk for org in case.shared_with.all()} & orgs
-                or any(
-                    fu.assignee_id == person.pk and fu.done_at is None
-                    for fu in case.followups.all()
-                )
-            }
+            reached = self._rule(person)
             paged = set(selectors.case_list_for_paging(user=person).values_list("pk", flat=True))
-            assert paged == expected, person.username
+            assert paged == {case.pk for case in reached}, person.username
+            for status in (None, Case.Status.OPEN):
+                rows = [case for case in reached if status in (None, case.status)]
+                expected = [case.pk for case in sorted(rows, key=_newest, reverse=True)]
+                filtered = Case.objects.order_by("-created_at", "-pk")
+                if status:
+                    filtered = filtered.filter(status=status)
+                listed = selectors.case_list_pages(user=person, filtered=filtered)
+                paginator = CappedPaginator(listed.cases, 1, first_rows=listed.newest)
+                shown = [
+                    case.pk
+                    for number in paginator.page_range
+                    for case in paginator.page(number).object_list
+                ]
+                assert shown == expected[: self.CAP], (person.username, status)
+                assert paginator.is_capped == (len(expected) > self.CAP)
+
+
+def _newest(case: Case) -> tuple:
+    return (case.created_at, case.pk)
 
 
 def test_paging_gives_the_rules_cases_under_random_changes(world):
