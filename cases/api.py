@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import handling, selectors, services
+from cases import handling, paging, selectors, services
 from cases.filters import CaseFilter
 from cases.forms import (
     MAX_CHILDREN,
@@ -104,7 +104,7 @@ class CaseListApi(ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        return selectors.case_list_for_paging(user=self.request.user)
+        return paging.case_list_for_paging(user=self.request.user)
 
     def paginate_queryset(self, queryset: QuerySet[Any, Any] | Sequence[Any]) -> list[Any] | None:
         # The filters and the paginator work on the bare visible cases, and one page's

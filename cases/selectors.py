@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import models as auth
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connections
+from django.core.exceptions import PermissionDenied
 from django.db import models as m
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -58,7 +57,7 @@ class _ReachBranch:
 
 def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_ReachBranch]:
     """The member's side of the rule (module docstring), one branch per way in, the most
-    populous first: `case_list_visible` joins them with OR, the lists (`_paging_reach`)
+    populous first: `case_list_visible` joins them with OR, the lists (`cases.paging`)
     may read them apart."""
     if user.pk is None:
         # `owner_id IS NULL` would be every unowned case: nobody signed in sees none.
@@ -111,110 +110,6 @@ def _any_of(conditions: list[Q]) -> Q:
 def _reached_by_any(branches: list[_ReachBranch]) -> QuerySet[Case]:
     """The cases of any branch, as one condition on each case."""
     return Case.objects.filter(_any_of([branch.on_case for branch in branches]))
-
-
-# Up to this many cases in each way a member comes to see cases, the lists find them from
-# those ways' own tables; above it, by walking the newest cases (_paging_reach).
-REACH_SMALL = 5_000
-
-
-@dataclass(frozen=True)
-class _PagingReach:
-    """The rule as the lists read it: `on_case` for every case, and for a member who sees
-    many cases `probed`, the same per row, for the newest ones (case_list_pages)."""
-
-    on_case: Q
-    probed: Q | None = None
-
-
-def _paging_reach(user: User) -> _PagingReach:
-    """The cases of `case_list_visible`, written for reading the first pages of the newest.
-    Under the rule's OR, PostgreSQL walks the cases by date and checks each: for someone
-    who sees few of them that walk read every case, 1.7 s at a million cases for a member
-    of an organisation with none yet (docs/benchmarks.md, "A member who sees few cases").
-    When no branch of their reach holds more than REACH_SMALL cases, the same cases are
-    the union of the branches, each read from its own index; a member who sees many cases
-    finds a page's worth among the newest and keeps the walk."""
-    access = staff_access(user)
-    if access.sees_all:
-        return _PagingReach(Q())
-    if not user.is_authenticated:
-        return _PagingReach(Q(pk__in=[]))
-    branches = _member_reach(user=user, organisation_ids=access.organisation_ids)
-    if _reach_small(branches):
-        first, *rest = (branch.keys for branch in branches)
-        return _PagingReach(Q(pk__in=first.union(*rest, all=True)))
-    return _PagingReach(
-        _any_of([branch.on_case for branch in branches]),
-        _any_of([branch.probed for branch in branches]),
-    )
-
-
-def case_list_for_paging(*, user: User) -> QuerySet[Case]:
-    """The cases of `case_list_visible`, read as `_paging_reach` says (the API's list)."""
-    return Case.objects.filter(_paging_reach(user).on_case)
-
-
-def _reach_small(branches: list[_ReachBranch]) -> bool:
-    """Whether no branch holds more than REACH_SMALL cases, in one statement: whether each
-    has a row past the limit, an index read of at most that many entries, asked in turn
-    until one has."""
-    alias = Case.objects.db
-    probes, params = [], []
-    for branch in branches:
-        query = branch.keys[REACH_SMALL : REACH_SMALL + 1].query.exists()
-        try:
-            sql, branch_params = query.get_compiler(using=alias).as_sql()
-        except EmptyResultSet:  # no organisation yet: that branch reads nothing
-            continue
-        probes.append(f"EXISTS ({sql})")
-        params.extend(branch_params)
-    if not probes:
-        return True
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT {' OR '.join(probes)}", params)
-        return not cursor.fetchone()[0]
-
-
-# A member's list newest first looks among this many of the newest cases first
-# (case_list_pages).
-NEWEST_WINDOW = 5_000
-_NEWEST_FIRST = ("-created_at", "-pk")
-
-
-@dataclass(frozen=True)
-class CaseListPages:
-    """What the case list pages through (config.pagination.CappedPaginator): `cases`, and
-    where it pays `newest`, the first of them in their order, cheaper to read."""
-
-    cases: QuerySet[Case]
-    newest: QuerySet[Case] | None = None
-
-
-def case_list_pages(*, user: User, filtered: QuerySet[Case]) -> CaseListPages:
-    """`filtered` (every case, through the list's filters and in its order) narrowed to the
-    cases the user may see, read as `_paging_reach` says.
-
-    For a member who sees many cases, listed newest first, also `newest`: the same among
-    the NEWEST_WINDOW newest cases, with the rule probed per row. Under the rule's OR
-    PostgreSQL hashes every share of the member's organisations and every follow-up of
-    theirs before it walks (75,000 and 27,000 for bench-member at a million cases), where
-    probing a few thousand rows reads less: the list's SQL 16-25 ms against 38-49
-    (docs/benchmarks.md, "A window of the newest cases"). The window is every case from
-    a date on, ties included, so it is the first part of the list in the list's order:
-    when it holds more than the paginator's cap, its first keys are the list's; with
-    fewer (a rare filter) the paginator reads the list whole after it, about 10 ms more."""
-    if filtered.query.is_empty():  # an invalid filter: nothing to probe for
-        return CaseListPages(filtered)
-    reach = _paging_reach(user)
-    cases = filtered.filter(reach.on_case)
-    if reach.probed is None or tuple(filtered.query.order_by) != _NEWEST_FIRST:
-        return CaseListPages(cases)
-    # The NEWEST_WINDOW-th newest date, read from the date's index alone: the dates come in
-    # the same sequence whatever order ties take. None with fewer cases: an empty window.
-    since = Case.objects.order_by("-created_at").values("created_at")
-    since = since[NEWEST_WINDOW - 1 : NEWEST_WINDOW]
-    return CaseListPages(cases, filtered.filter(reach.probed, created_at__gte=Subquery(since)))
 
 
 def visible_through(rows: QuerySet[_M], *, user: User, field: str = "case") -> QuerySet[_M]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cases import handling, selectors, services
+from cases import handling, paging, selectors, services
 from cases.filters import CaseFilter, case_filter_people
 from cases.forms import (
     CaseHandleForm,
@@ -89,7 +89,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # fastest for this person (selectors.case_list_pages).
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.all(), request=request)
     valid = not case_filter.is_bound or case_filter.is_valid()
-    listed = selectors.case_list_pages(
+    listed = paging.case_list_pages(
         user=request.user, filtered=case_filter.qs if valid else Case.objects.none()
     )
     # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).

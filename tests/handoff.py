@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cases.assignment import case_organisation_ids, user_sees_case
 from cases.models import Case, FollowUp, Note
+from cases.paging import case_list_for_paging
 from cases.selectors import (
     case_can_take,
-    case_list_for_paging,
     case_list_visible,
     case_rows_for_screen,
     case_timeline_visible,

@@ -36,7 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cases import handling, selectors, services
+from cases import handling, paging, services
 from cases.models import Case, FollowUp, Note
 from cases.selectors import case_can_manage, case_can_take, case_list_visible, my_followups_open
 from cases.workingtime import local_at
@@ -90,19 +90,19 @@ class HandoffMachine(RuleBasedStateMachine):
         self.case_ids: list[int] = []
         self.touched: int | None = None  # the case the last step acted on
         self.changed = True  # whether a step changed anything since the last check
-        self._reach_small = selectors.REACH_SMALL
+        self._reach_small = paging.REACH_SMALL
 
     def teardown(self) -> None:
-        selectors.REACH_SMALL = self._reach_small  # first: the rollback below may raise
+        paging.REACH_SMALL = self._reach_small  # first: the rollback below may raise
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
     @rule(limit=st.sampled_from([0, 1, 2, 1000]))
     def reach_small(self, limit) -> None:
         """How many cases a branch of a member's reach may hold before the lists walk the
-        newest cases instead of reading the branches (cases.selectors.case_list_for_paging):
+        newest cases instead of reading the branches (cases.paging.case_list_for_paging):
         with three cases at most, a low limit sends some members each way."""
-        selectors.REACH_SMALL = limit
+        paging.REACH_SMALL = limit
         self.changed = True
 
     # --- helpers ------------------------------------------------------------------------

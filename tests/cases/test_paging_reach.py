@@ -1,7 +1,7 @@
 """A member's case list and API list find their cases from the branches of their reach
 when each branch is small, and by the rule's walk of the newest cases otherwise
-(cases.selectors.case_list_for_paging); the list screen, newest first, looks among a
-window of the newest cases before it walks (cases.selectors.case_list_pages). All give the
+(cases.paging.case_list_for_paging); the list screen, newest first, looks among a
+window of the newest cases before it walks (cases.paging.case_list_pages). All give the
 cases of case_list_visible: the ReachMachine below checks them against the rule written
 out in Python, and the handoff state machine (tests/handoff.py) checks the first two
 against case_list_visible with the limit changing between steps."""
@@ -25,7 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cases import selectors
+from cases import paging, selectors
 from cases.models import Case, FollowUp
 from config import pagination
 from config.pagination import CappedPaginator
@@ -87,7 +87,7 @@ def test_small_reach_reads_the_branches(reach, login):
 def test_large_reach_probes_once_then_looks_among_the_newest_then_walks(reach, login, monkeypatch):
     # The school holds two cases: past a limit of one, its branch is large.
     f.make_case(organisation=reach.skole)
-    monkeypatch.setattr(selectors, "REACH_SMALL", 1)
+    monkeypatch.setattr(paging, "REACH_SMALL", 1)
     client = login(reach.reader)
     response, (newest, walk), queries = _keys_statements(client, reverse("cases:list"))
     probes = [q["sql"] for q in queries if "LIMIT 1 OFFSET 1" in q["sql"]]
@@ -108,8 +108,8 @@ def many(reach, monkeypatch):
     for _ in range(6):
         f.make_case(organisation=reach.skole)
         f.make_case(organisation=reach.kommune)
-    monkeypatch.setattr(selectors, "REACH_SMALL", 1)
-    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 10)
+    monkeypatch.setattr(paging, "REACH_SMALL", 1)
+    monkeypatch.setattr(paging, "NEWEST_WINDOW", 10)
     monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 4)
     return reach
 
@@ -165,7 +165,7 @@ def test_small_reach_filters_and_pages_like_the_walk(reach, login, monkeypatch, 
     client = login(reach.reader)
     url = reverse("cases:list") + f"?status=waiting&ordering={ordering}"
     small = [pages.case_list_ids(client.get(f"{url}&page={n}")) for n in (1, 2)]
-    monkeypatch.setattr(selectors, "REACH_SMALL", 0)
+    monkeypatch.setattr(paging, "REACH_SMALL", 0)
     walked = [pages.case_list_ids(client.get(f"{url}&page={n}")) for n in (1, 2)]
     assert small == walked
     assert len(small[0]) == 25
@@ -194,7 +194,7 @@ def test_someone_without_an_organisation_is_probed_on_their_own_branches(world):
     followed = f.make_case(organisation=world.kommune)
     f.make_followup(case=followed, assignee=lone, due_date=timezone.localdate())
     with CaptureQueriesContext(connection) as ctx:
-        keys = list(selectors.case_list_for_paging(user=lone).values_list("pk", flat=True))
+        keys = list(paging.case_list_for_paging(user=lone).values_list("pk", flat=True))
     assert keys == [followed.pk]
     statements = [q["sql"] for q in ctx.captured_queries]
     (probe,) = [sql for sql in statements if "EXISTS" in sql]
@@ -208,7 +208,7 @@ def test_nobody_signed_in_reaches_no_case(world):
     from django.contrib.auth.models import AnonymousUser
 
     f.make_case()  # unowned: `owner_id IS NULL` must not let anyone in
-    assert not selectors.case_list_for_paging(user=AnonymousUser()).exists()
+    assert not paging.case_list_for_paging(user=AnonymousUser()).exists()
     with pytest.raises(ValueError):
         selectors._member_reach(user=AnonymousUser(), organisation_ids=frozenset())
 
@@ -230,14 +230,14 @@ class ReachMachine(RuleBasedStateMachine):
         self.people = [world.owner, world.reader, world.outsider, world.coordinator, world.lone]
         self._atomic = transaction.atomic()  # each example in a savepoint, rolled back
         self._atomic.__enter__()
-        self._limits = selectors.REACH_SMALL, selectors.NEWEST_WINDOW, pagination.LIST_COUNT_CAP
+        self._limits = paging.REACH_SMALL, paging.NEWEST_WINDOW, pagination.LIST_COUNT_CAP
         pagination.LIST_COUNT_CAP = self.CAP
         self.cases: list[int] = []
         self.since = timezone.now()
 
     def teardown(self) -> None:
         # First: the rollback below may raise.
-        selectors.REACH_SMALL, selectors.NEWEST_WINDOW, pagination.LIST_COUNT_CAP = self._limits
+        paging.REACH_SMALL, paging.NEWEST_WINDOW, pagination.LIST_COUNT_CAP = self._limits
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
@@ -248,7 +248,7 @@ class ReachMachine(RuleBasedStateMachine):
     )
     def started(self, limit: int, window: int, orgs: list[int]) -> None:
         # Cases and low limits from the start, so that few steps reach the window's edge.
-        selectors.REACH_SMALL, selectors.NEWEST_WINDOW = limit, window
+        paging.REACH_SMALL, paging.NEWEST_WINDOW = limit, window
         for org in orgs:
             self.case_opened(org, -1)
 
@@ -307,11 +307,11 @@ class ReachMachine(RuleBasedStateMachine):
 
     @rule(limit=st.sampled_from([0, 1, 2, 5000]))
     def limit_changed(self, limit: int) -> None:
-        selectors.REACH_SMALL = limit
+        paging.REACH_SMALL = limit
 
     @rule(window=st.sampled_from([1, 2, 3, 5000]))
     def window_changed(self, window: int) -> None:
-        selectors.NEWEST_WINDOW = window
+        paging.NEWEST_WINDOW = window
 
     def _rule(self, person) -> list[Case]:
         access = staff_access(person)
@@ -332,7 +332,7 @@ class ReachMachine(RuleBasedStateMachine):
     def paging_gives_the_rules_cases(self) -> None:
         for person in self.people:
             reached = self._rule(person)
-            paged = set(selectors.case_list_for_paging(user=person).values_list("pk", flat=True))
+            paged = set(paging.case_list_for_paging(user=person).values_list("pk", flat=True))
             assert paged == {case.pk for case in reached}, person.username
             for status in (None, Case.Status.OPEN):
                 rows = [case for case in reached if status in (None, case.status)]
@@ -340,7 +340,7 @@ class ReachMachine(RuleBasedStateMachine):
                 filtered = Case.objects.order_by("-created_at", "-pk")
                 if status:
                     filtered = filtered.filter(status=status)
-                listed = selectors.case_list_pages(user=person, filtered=filtered)
+                listed = paging.case_list_pages(user=person, filtered=filtered)
                 paginator = CappedPaginator(listed.cases, 1, first_rows=listed.newest)
                 shown = [
                     case.pk

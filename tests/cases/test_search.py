@@ -197,7 +197,7 @@ def test_search_query_count_is_flat(world, client, typed, django_assert_num_quer
         # A partial reference looks its matches up first (cases.search): one query more.
         # The pickers are kept from the first request (config.pickers). The owner is a
         # member: one statement asks how large each branch of their reach is
-        # (cases.selectors.case_list_for_paging).
+        # (cases.paging.case_list_for_paging).
         with django_assert_num_queries(9 if typed[0].isdigit() and " " not in typed else 8):
             response = client.get(url)
         assert len(pages.case_list_ids(response)) > 0

@@ -83,7 +83,7 @@ def _grow_unread(world, n):
         # from the warm-up (config.pickers): five queries more on the first page after a
         # change of the team (tests/cases/test_queries.py). The owner is a member: one
         # statement asks how large each branch of their reach is
-        # (cases.selectors.case_list_for_paging).
+        # (cases.paging.case_list_for_paging).
         ("/cases/?unread=true", 8),
         ("/cases/", 8),
         # "My work": its sections as before, and one count of the unread marks; the keys of
