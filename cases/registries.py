@@ -68,7 +68,10 @@ class CaseListColumn:
 
 @dataclass(frozen=True)
 class CaseListFilter:
-    """A yes/no filter of the case list and the API: `apply(cases)` narrows the cases.
+    """A yes/no filter of the case list and the API: `apply(cases)` narrows the cases with
+    filter() or exclude() alone, and reads nothing itself: the list screen gives it every
+    case and applies who may see what after it (cases.paging.case_list_pages), the API
+    before it.
     `label` is the list's check box ("Only with ..."), `name` what the filter is called
     in the API's schema."""
 

@@ -35,13 +35,21 @@ _M = TypeVar("_M", bound=Model)
 
 
 def case_list_visible(*, user: User) -> QuerySet[Case]:
+    branches = _reach(user)
+    if branches is None:
+        return Case.objects.all()
+    return Case.objects.filter(_any_of([branch.on_case for branch in branches]))
+
+
+def _reach(user: User) -> list["_ReachBranch"] | None:
+    """The ways the user comes to see cases (`_member_reach`): None for someone who sees
+    every case, none at all for nobody signed in. The lists (cases.paging) read it too."""
     access = staff_access(user)
-    cases = Case.objects.all()
     if access.sees_all:
-        return cases
+        return None
     if not user.is_authenticated:
-        return cases.none()
-    return _reached_by_any(_member_reach(user=user, organisation_ids=access.organisation_ids))
+        return []
+    return _member_reach(user=user, organisation_ids=access.organisation_ids)
 
 
 @dataclass(frozen=True)
@@ -100,16 +108,13 @@ def _probe(rows: QuerySet[Any, Any]) -> Q:
 
 
 def _any_of(conditions: list[Q]) -> Q:
-    """The rule's OR: a case reached by any branch."""
+    """The rule's OR: a case reached by any branch; by none when there is no branch."""
+    if not conditions:
+        return Q(pk__in=[])
     either = Q()
     for condition in conditions:
         either |= condition
     return either
-
-
-def _reached_by_any(branches: list[_ReachBranch]) -> QuerySet[Case]:
-    """The cases of any branch, as one condition on each case."""
-    return Case.objects.filter(_any_of([branch.on_case for branch in branches]))
 
 
 def visible_through(rows: QuerySet[_M], *, user: User, field: str = "case") -> QuerySet[_M]:

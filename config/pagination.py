@@ -52,7 +52,8 @@ class CappedPaginator(Paginator):
 
     `first_rows`: the first of the same rows in the same order (every row up to some point
     of it), cheaper to read. When it holds more than the cap, its first cap + 1 keys are
-    the list's, and the whole list's statement is not run; otherwise it is, after it."""
+    the list's, and the whole list's statement is not run; otherwise it is, after it. Only
+    with `keys_first`."""
 
     object_list: QuerySet
 

@@ -34,6 +34,7 @@ from tests import factories as f
 from tests import pages
 
 pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -95,7 +96,7 @@ def test_large_reach_probes_once_then_looks_among_the_newest_then_walks(reach, l
     assert probes[0].count("OFFSET 1") == 4
     # Six cases, fewer than the window's 5,000: the window is empty, and the rule's walk
     # reads the list.
-    assert "IS NOT NULL" in newest and "OFFSET 4999" in newest
+    assert "IS NOT NULL" in newest and f"OFFSET {paging.NEWEST_WINDOW - 1}" in newest
     assert "UNION" not in walk and " OR " in walk and "IS NOT NULL" not in walk
     assert set(pages.case_list_ids(response)) == _visible(reach.reader)
 
@@ -139,12 +140,68 @@ def test_a_window_with_too_few_gives_way_to_the_walk(many, login):
     assert pages.case_list_ids(response) == _newest_first(oldest)[:4]
 
 
-@pytest.mark.parametrize("ordering", ["created", "reference", "name", "response_due"])
-def test_other_orders_walk_without_a_window(many, login, ordering):
+@pytest.mark.parametrize(
+    "ordering, field",
+    [
+        ("created", "created_at"),
+        ("reference", "reference"),
+        ("name", "newcomer__name"),
+        ("response_due", "first_response_due"),
+    ],
+)
+def test_other_orders_walk_without_a_window(many, login, ordering, field):
     client = login(many.reader)
     response, keys, _ = _keys_statement(client, reverse("cases:list") + f"?ordering={ordering}")
     assert "IS NOT NULL" not in keys and " OR " in keys
-    assert set(pages.case_list_ids(response)) <= _visible(many.reader)
+    visible = Case.objects.filter(pk__in=_visible(many.reader)).order_by(field, "-pk")
+    assert pages.case_list_ids(response) == list(visible.values_list("pk", flat=True)[:4])
+
+
+def test_the_window_probes_each_way_in(reach, login, monkeypatch):
+    """The window finds the newest case of each way in (organisation, share, open follow-up,
+    owner: one more than a cap of 3), not a done follow-up's, and ends inside a tie."""
+    kommune, skole, reader = reach.kommune, reach.skole, reach.reader
+    older_seen = f.make_case(organisation=skole)  # outside the window, before the tie
+    unseen_at_edge = f.make_case(organisation=kommune)
+    f.make_case(organisation=skole)
+    f.make_case(organisation=kommune, shared_with=(skole,))
+    f.make_followup(case=f.make_case(organisation=kommune), assignee=reader, due_date=TODAY())
+    f.make_case(organisation=reach.nav, owner=reader)
+    done = f.make_case(organisation=kommune)
+    FollowUp.objects.filter(
+        pk=f.make_followup(case=done, assignee=reader, due_date=TODAY()).pk
+    ).update(done_at=timezone.now())
+    # The window's sixth newest case, unseen, shares its date with a case seen: the window
+    # (from that date on) holds both.
+    Case.objects.filter(pk=older_seen.pk).update(created_at=unseen_at_edge.created_at)
+    monkeypatch.setattr(paging, "REACH_SMALL", 1)
+    monkeypatch.setattr(paging, "NEWEST_WINDOW", 6)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 3)
+    client = login(reader)
+    response, keys, _ = _keys_statement(client, reverse("cases:list"))
+    assert "IS NOT NULL" in keys  # the window alone answered: it found four
+    visible = Case.objects.filter(pk__in=_visible(reader))
+    assert done.pk not in _visible(reader)
+    assert pages.case_list_ids(response) == _newest_first(visible)[:3]
+
+
+def test_a_member_who_sees_many_pays_the_same_queries_however_many_cases(many, login):
+    client = login(many.reader)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    newest, waiting = reverse("cases:list"), reverse("cases:list") + "?status=waiting"
+    Case.objects.filter(pk=many.case.pk).update(status=Case.Status.WAITING)
+    queries(newest)  # the first request reads what later ones find kept (the session's)
+    before = queries(newest), queries(waiting)
+    for _ in range(10):
+        f.make_case(organisation=many.skole)
+        f.make_case(organisation=many.kommune)
+    # The window answers the newest; one waiting case is too few, the walk follows it.
+    assert (queries(newest), queries(waiting)) == before == (before[0], before[0] + 1)
 
 
 def test_an_invalid_filter_lists_nothing_without_probing(reach, login):
@@ -153,7 +210,8 @@ def test_an_invalid_filter_lists_nothing_without_probing(reach, login):
         response = client.get(reverse("cases:list") + "?status=nonsense")
     assert response.status_code == 200
     assert pages.case_list_ids(response) == []
-    assert not [q for q in ctx.captured_queries if "OFFSET 5000" in q["sql"]]
+    probe = f"OFFSET {paging.REACH_SMALL}"
+    assert not [q for q in ctx.captured_queries if probe in q["sql"]]
 
 
 @pytest.mark.parametrize("ordering", ["", "created", "reference", "name", "response_due"])
@@ -217,11 +275,10 @@ class ReachMachine(RuleBasedStateMachine):
     """Random changes to what the rule reads (organisations, owners, shares, follow-ups
     open and done), to the cases' dates (ties included) and statuses, and to the limits.
     After each, for every persona: the cases case_list_for_paging gives are the rule's,
-    written out here in Python from the rows; and the list's pages newest first, with or
-    without a status filter, are the first of those (case_list_pages through the
-    paginator, whose count stops at 1, with the window of the newest as it finds)."""
-
-    CAP = 1
+    written out here in Python from the rows, as is the rule probed per row; and the list's
+    pages newest first, with or without a status filter, are the first of those
+    (case_list_pages through the paginator, whose count stops at 1 or 3, in pages of 2,
+    with the window of the newest where it finds enough)."""
 
     def __init__(self, world) -> None:
         super().__init__()
@@ -231,7 +288,7 @@ class ReachMachine(RuleBasedStateMachine):
         self._atomic = transaction.atomic()  # each example in a savepoint, rolled back
         self._atomic.__enter__()
         self._limits = paging.REACH_SMALL, paging.NEWEST_WINDOW, pagination.LIST_COUNT_CAP
-        pagination.LIST_COUNT_CAP = self.CAP
+        self.cap = pagination.LIST_COUNT_CAP
         self.cases: list[int] = []
         self.since = timezone.now()
 
@@ -242,13 +299,15 @@ class ReachMachine(RuleBasedStateMachine):
         self._atomic.__exit__(None, None, None)
 
     @initialize(
-        limit=st.sampled_from([0, 1, 5000]),
-        window=st.sampled_from([2, 3, 5000]),
-        orgs=st.lists(st.integers(0, 3), min_size=2, max_size=6),
+        limit=st.sampled_from([0, 1, 2, 5000]),
+        window=st.sampled_from([4, 5, 6, 5000]),
+        cap=st.sampled_from([1, 3]),
+        orgs=st.lists(st.integers(0, 3), min_size=4, max_size=8),
     )
-    def started(self, limit: int, window: int, orgs: list[int]) -> None:
+    def started(self, limit: int, window: int, cap: int, orgs: list[int]) -> None:
         # Cases and low limits from the start, so that few steps reach the window's edge.
         paging.REACH_SMALL, paging.NEWEST_WINDOW = limit, window
+        self.cap = pagination.LIST_COUNT_CAP = cap
         for org in orgs:
             self.case_opened(org, -1)
 
@@ -279,11 +338,14 @@ class ReachMachine(RuleBasedStateMachine):
             case = Case.objects.get(pk=data.draw(st.sampled_from(self.cases)))
             (case.shared_with.add if shared else case.shared_with.remove)(self.orgs[org])
 
-    @rule(data=st.data(), person=st.integers(0, 4))
-    def followup_given(self, data, person: int) -> None:
+    @rule(data=st.data(), person=st.integers(0, 4), done=st.booleans())
+    def followup_given(self, data, person: int, done: bool) -> None:
+        # Done at once, as often as not: a done follow-up must give no access.
         if self.cases:
             case = Case.objects.get(pk=data.draw(st.sampled_from(self.cases)))
-            f.make_followup(case=case, assignee=self.people[person], due_date=timezone.localdate())
+            followup = f.make_followup(case=case, assignee=self.people[person], due_date=TODAY())
+            if done:
+                FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
 
     @rule(data=st.data())
     def followup_done(self, data) -> None:
@@ -309,7 +371,7 @@ class ReachMachine(RuleBasedStateMachine):
     def limit_changed(self, limit: int) -> None:
         paging.REACH_SMALL = limit
 
-    @rule(window=st.sampled_from([1, 2, 3, 5000]))
+    @rule(window=st.sampled_from([3, 4, 6, 5000]))
     def window_changed(self, window: int) -> None:
         paging.NEWEST_WINDOW = window
 
@@ -334,6 +396,11 @@ class ReachMachine(RuleBasedStateMachine):
             reached = self._rule(person)
             paged = set(paging.case_list_for_paging(user=person).values_list("pk", flat=True))
             assert paged == {case.pk for case in reached}, person.username
+            # The rule probed per row, which the window reads, gives the same cases.
+            probed = paging._paging_reach(person).probed
+            if probed is not None:
+                by_probe = set(Case.objects.filter(probed).values_list("pk", flat=True))
+                assert by_probe == paged, person.username
             for status in (None, Case.Status.OPEN):
                 rows = [case for case in reached if status in (None, case.status)]
                 expected = [case.pk for case in sorted(rows, key=_newest, reverse=True)]
@@ -341,14 +408,14 @@ class ReachMachine(RuleBasedStateMachine):
                 if status:
                     filtered = filtered.filter(status=status)
                 listed = paging.case_list_pages(user=person, filtered=filtered)
-                paginator = CappedPaginator(listed.cases, 1, first_rows=listed.newest)
+                paginator = CappedPaginator(listed.cases, 2, first_rows=listed.newest)
                 shown = [
                     case.pk
                     for number in paginator.page_range
                     for case in paginator.page(number).object_list
                 ]
-                assert shown == expected[: self.CAP], (person.username, status)
-                assert paginator.is_capped == (len(expected) > self.CAP)
+                assert shown == expected[: self.cap], (person.username, status)
+                assert paginator.is_capped == (len(expected) > self.cap)
 
 
 def _newest(case: Case) -> tuple:
