@@ -100,8 +100,8 @@ def case_list_pages(*, user: User, filtered: QuerySet[Case]) -> CaseListPages:
     the NEWEST_WINDOW newest cases, with the rule probed per row. Under the rule's OR,
     PostgreSQL hashes every share of the member's organisations and every open follow-up
     of theirs before it walks (75,000 and 27,000 for bench-member at a million cases);
-    probing the window's rows reads less: the keys' statement 12-14 ms against 30-45, the
-    page's SQL 16-25 against 38-49 (docs/benchmarks.md, "A member who sees many cases").
+    probing the window's rows reads less: the keys' statement 8-12 ms against 34-46, the
+    page's SQL 16-25 against 38-56 (docs/benchmarks.md, "A member who sees many cases").
     The window is every case from a date on, ties included, so it is the first part of the
     list in the list's order: when it holds more than the paginator's cap, its first keys
     are the list's; with fewer (a rare filter) the paginator reads the list whole after
