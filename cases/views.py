@@ -86,7 +86,7 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # Filters on every case, then the rule of who may see what, in the form that reads
-    # fastest for this person (selectors.case_list_pages).
+    # fastest for this person (paging.case_list_pages).
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.all(), request=request)
     valid = not case_filter.is_bound or case_filter.is_valid()
     listed = paging.case_list_pages(

@@ -145,7 +145,7 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
         if listed != visible[user.pk]:
             problems.append(f"case list and case_list_visible disagree for {user.pk}")
         # The lists' and the API's cases, read from the branches of the member's reach
-        # when each is small (cases.selectors.REACH_SMALL), else through the rule.
+        # when each is small (cases.paging.REACH_SMALL), else through the rule.
         paged = set(case_list_for_paging(user=user).values_list("pk", flat=True))
         if paged != visible[user.pk]:
             problems.append(
