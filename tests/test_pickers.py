@@ -6,7 +6,6 @@ whatever was kept. Checked on the case list (the filter and bulk forms) after ea
 change, through the services and through plain saves (the admin's path), and over random
 sequences of changes, renders and languages (Hypothesis)."""
 
-import os
 import time
 from unittest import mock
 
@@ -36,10 +35,10 @@ from contacts.models import Membership, Municipality, Organisation
 from contacts.organisations import membership_remove, membership_set
 from tests import factories as f
 from tests import pages
+from tests.budget import examples
 
 pytestmark = pytest.mark.django_db
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 _PICKERS = ("id_topic", "id_organisation", "id_owner", "id_municipality", "bulk_organisation")
 
 
@@ -366,7 +365,7 @@ def test_pickers_follow_random_changes_of_the_team(world, login):
     run_state_machine_as_test(
         lambda: TeamChanges(world, client),
         settings=hypothesis_settings(
-            max_examples=60 if IN_CI else 25,
+            max_examples=examples(sqlite=40, postgres=20, laptop=25),
             stateful_step_count=12,
             deadline=None,
             database=None,

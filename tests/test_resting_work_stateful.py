@@ -11,16 +11,15 @@ work agrees with the rule, computed here from the rows alone:
 
 The handoff machine (tests/cases/test_handoff_stateful.py) checks the same rule beside who
 may see what; its actions seldom close a case with work open, which every example here
-can. CI runs 150 examples on SQLite and 40 on PostgreSQL; a laptop 40."""
+can. tests/budget.py says how many examples each pass of CI runs."""
 
 import contextlib
-import os
 from datetime import date, time, timedelta
 
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -51,8 +50,8 @@ from reports.periods import THIS_MONTH, period_pair_resolve
 from reports.selectors import followup_overdue_counts
 from reports.selectors.plans import onboarding_figures
 from tests import factories as f
+from tests.budget import examples
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 START = date(2026, 6, 10)  # a Wednesday
 CASES = 2
 Kind = Reminder.Kind
@@ -328,7 +327,7 @@ def test_resting_work_holds_under_random_actions(db):
     run_state_machine_as_test(
         lambda: RestingWorkMachine(world),
         settings=hypothesis_settings(
-            max_examples=(150 if connection.vendor == "sqlite" else 40) if IN_CI else 40,
+            max_examples=examples(sqlite=80, postgres=25, laptop=40),
             stateful_step_count=12,
             deadline=None,
             database=None,

@@ -13,17 +13,14 @@ lists' two ways of reading a member's cases give the same cases; no confidential
 leaks. And reminders go out for exactly the work "My work" shows.
 
 Each example runs in a savepoint rolled back at its end, inside the test's transaction.
-CI (CI=true) runs 500 examples in its SQLite pass (about two minutes on two cores) and 100
-in its PostgreSQL pass, where the same 500 would take twice as long again and the rules
-under test are the same Python; a laptop runs 60. There is no `slow` marker to run it once.
+tests/budget.py says how many examples each pass of CI runs.
 """
 
 import contextlib
-import os
 from datetime import time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -49,9 +46,9 @@ from onboarding.services import plan_start, step_complete
 from reminders.models import Reminder
 from reminders.services.planning import reminders_plan
 from tests import factories as f
+from tests.budget import examples
 from tests.handoff import handoff_violations
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 Kind = Organisation.Kind
 ORGS = {
     "kommune": ("Narvik kommune", Kind.MUNICIPALITY),
@@ -422,7 +419,7 @@ def test_handoff_rule_holds_under_random_actions(db):
     run_state_machine_as_test(
         lambda: HandoffMachine(world),
         settings=hypothesis_settings(
-            max_examples=(500 if connection.vendor == "sqlite" else 100) if IN_CI else 60,
+            max_examples=examples(sqlite=150, postgres=40, laptop=60),
             stateful_step_count=15,
             deadline=None,
             database=None,

@@ -15,15 +15,14 @@ step:
 - a share made by hand stays until staff end it or the consent is withdrawn, whatever
   happens to suggestions (staff share and unshare by hand too; one employer has two needs).
 
-Each example runs in a savepoint rolled back at its end. CI runs 100 examples on SQLite and
-40 on PostgreSQL; a laptop 30.
+Each example runs in a savepoint rolled back at its end. tests/budget.py says how many
+examples each pass of CI runs.
 """
 
 import contextlib
-import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -40,9 +39,9 @@ from jobs.matching import candidates_for_need, needs_for_case
 from jobs.models import NeedSuggestion, RecruitmentNeed
 from jobs.selectors import need_list_visible
 from tests import factories as f
+from tests.budget import examples
 from tests.jobs.conftest import coded_household, occupation
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 EMPLOYER = Consent.Scope.EMPLOYER
 Outcome = NeedSuggestion.Outcome
 
@@ -230,7 +229,7 @@ def test_matching_and_suggesting_hold_under_random_actions(jobs):
     run_state_machine_as_test(
         lambda: MatchingMachine(jobs, cases, needs),
         settings=hypothesis_settings(
-            max_examples=(100 if connection.vendor == "sqlite" else 40) if IN_CI else 30,
+            max_examples=examples(sqlite=60, postgres=25, laptop=30),
             stateful_step_count=12,
             deadline=None,
             database=None,
