@@ -1,5 +1,6 @@
 """The case list's filters, search and sorting: one definition for the screen and the API."""
 
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, Topic
 from cases.registries import CaseListFilter, case_list_filters
 from cases.search import case_search
-from cases.selectors import User, case_overdue_q
+from cases.selectors import User, case_overdue_q, exists_per_row
 from cases.unread import cases_unread
 from config.forms import ModelChoiceFilter
 from contacts.models import Municipality, Organisation
@@ -82,6 +83,9 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "topic", "organisation", "owner", "municipality"]
 
+    # Set while `window_qs` applies the filters again: see there.
+    _per_row = False
+
     @property
     def extra_checks(self) -> list[tuple[str, Any]]:
         """(name, label) of the added filters, for the list's check boxes."""
@@ -122,7 +126,8 @@ class CaseFilter(django_filters.FilterSet):
         shared = Case.shared_with.through.objects.filter(
             case_id=OuterRef("pk"), organisation_id=value.pk
         )
-        return queryset.filter(Q(responsible_organisation=value) | Exists(shared))
+        in_shares = exists_per_row(shared) if self._per_row else Exists(shared)
+        return queryset.filter(Q(responsible_organisation=value) | in_shares)
 
     def filter_overdue(
         self, queryset: QuerySet[Case], name: str, value: bool | None
@@ -143,10 +148,31 @@ class CaseFilter(django_filters.FilterSet):
 
     @property
     def qs(self) -> QuerySet[Case]:
-        # A stable order under any sorting, so pages never repeat or skip a case.
-        queryset = super().qs
-        ordering = list(queryset.query.order_by) or ["-created_at"]
-        return queryset.order_by(*ordering, "-pk")
+        return _stable_order(super().qs)
+
+    @cached_property
+    def window_qs(self) -> QuerySet[Case] | None:
+        """The cases of `qs`, with the organisation filter's shares probed per row, for the
+        list's window of the newest (cases.paging.case_list_pages); None when that filter
+        is not chosen. Inside its OR, PostgreSQL hashes every share of the organisation
+        before it walks the list (75,000 at a million cases, 20 of the statement's 21 ms);
+        probing each of a few thousand rows reads less. None with a search too: its
+        matches are not paged by their keys, and some are read as the filter applies.
+        Only after `qs` has validated."""
+        chosen = self.form.cleaned_data if self.is_bound else {}
+        if not chosen.get("organisation") or chosen.get("q"):
+            return None
+        self._per_row = True
+        try:
+            return _stable_order(self.filter_queryset(self.queryset.all()))
+        finally:
+            self._per_row = False
+
+
+def _stable_order(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """A stable order under any sorting, so pages never repeat or skip a case."""
+    ordering = list(queryset.query.order_by) or ["-created_at"]
+    return queryset.order_by(*ordering, "-pk")
 
 
 def case_list_filter_add(name: str, extra: CaseListFilter) -> None:

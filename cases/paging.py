@@ -2,7 +2,8 @@
 the form PostgreSQL reads fastest for the person. A coordinator's lists read every case; a
 member's read the branches of their reach (`_member_reach`) apart when each is small, and
 otherwise walk the newest cases under the rule, looking first among a window of them with
-the rule probed per row (docs/benchmarks.md)."""
+the rule probed per row. The organisation filter is probed per row in the same window,
+for coordinators too (docs/benchmarks.md)."""
 
 from dataclasses import dataclass
 
@@ -22,10 +23,11 @@ REACH_SMALL = 5_000
 class _PagingReach:
     """The rule as the lists read it: `on_case` for every case, and for a member who sees
     many cases `probed`, the same condition probed per row, for the newest ones
-    (case_list_pages)."""
+    (case_list_pages). `sees_all`: no condition at all."""
 
     on_case: Q
     probed: Q | None = None
+    sees_all: bool = False
 
 
 def _paging_reach(user: User) -> _PagingReach:
@@ -38,7 +40,7 @@ def _paging_reach(user: User) -> _PagingReach:
     is read by the rule's OR, and probed per row among the newest (case_list_pages)."""
     branches = _reach(user)
     if branches is None:
-        return _PagingReach(Q())
+        return _PagingReach(Q(), sees_all=True)
     if branches and _reach_small(branches):
         first, *rest = (branch.keys for branch in branches)
         return _PagingReach(Q(pk__in=first.union(*rest, all=True)))
@@ -91,29 +93,52 @@ class CaseListPages:
     newest: QuerySet[Case] | None = None
 
 
-def case_list_pages(*, user: User, filtered: QuerySet[Case]) -> CaseListPages:
+def case_list_pages(
+    *,
+    user: User,
+    filtered: QuerySet[Case],
+    status: str | None = None,
+    filtered_per_row: QuerySet[Case] | None = None,
+) -> CaseListPages:
     """`filtered` (every case, through the list's filters and in its order) narrowed to the
     cases the user may see, read as `_paging_reach` says. The filters only narrow
     (cases.registries.CaseListFilter), so they and the rule may come in either order.
 
-    For a member who sees many cases, listed newest first, also `newest`: the same among
-    the NEWEST_WINDOW newest cases, with the rule probed per row. Under the rule's OR,
-    PostgreSQL hashes every share of the member's organisations and every open follow-up
-    of theirs before it walks (75,000 and 27,000 for bench-member at a million cases);
-    probing the window's rows reads less: the keys' statement 8-12 ms against 34-46, the
-    page's SQL 16-25 against 38-56 (docs/benchmarks.md, "A member who sees many cases").
+    Listed newest first, also `newest`: the same among the NEWEST_WINDOW newest cases,
+    where a condition PostgreSQL would hash whole is probed per row instead:
+    - for a member who sees many cases, the rule. Under its OR, PostgreSQL hashes every
+      share of the member's organisations and every open follow-up of theirs before it
+      walks (75,000 and 27,000 for bench-member at a million cases); probing the window's
+      rows reads less: the keys' statement 8-12 ms against 34-46, the page's SQL 16-25
+      against 38-56 (docs/benchmarks.md, "A member who sees many cases");
+    - `filtered_per_row`: the same filters, with those that would hash a table written
+      per row (CaseFilter.window_qs: an organisation's shares), for a member who sees many
+      cases and for someone who sees them all.
     The window is every case from a date on, ties included, so it is the first part of the
     list in the list's order: when it holds more than the paginator's cap, its first keys
     are the list's; with fewer (a rare filter) the paginator reads the list whole after
-    it, about 10 ms more."""
+    it, about 10 ms more.
+
+    `status`, when the list is filtered by one: the window is then the newest cases of
+    that status, so that a status of old cases (closed ones, at a million cases) still
+    finds its page among them rather than among the newest cases of all. Any date gives a
+    first part of the list; the status only chooses one that holds enough of it."""
     if filtered.query.is_empty():  # an invalid filter: nothing to read, nor to probe for
         return CaseListPages(Case.objects.none())
     reach = _paging_reach(user)
     cases = filtered.filter(reach.on_case)
-    if reach.probed is None or tuple(filtered.query.order_by) != _NEWEST_FIRST:
+    if tuple(filtered.query.order_by) != _NEWEST_FIRST:
         return CaseListPages(cases)
-    # The NEWEST_WINDOW-th newest date, read from the date's index alone: the dates come in
-    # the same sequence whatever order ties take. None with fewer cases: an empty window.
-    since = Case.objects.order_by("-created_at").values("created_at")
+    if reach.probed is not None:
+        window = (filtered if filtered_per_row is None else filtered_per_row).filter(reach.probed)
+    elif reach.sees_all and filtered_per_row is not None:
+        window = filtered_per_row
+    else:  # a small reach, read from its branches; or nothing that would hash
+        return CaseListPages(cases)
+    # The NEWEST_WINDOW-th newest date (of the status), read from an index alone (the
+    # date's, or the status's with its date): the dates come in the same sequence whatever
+    # order ties take. None with fewer cases: an empty window.
+    among = Case.objects.filter(status=status) if status else Case.objects.all()
+    since = among.order_by("-created_at").values("created_at")
     since = since[NEWEST_WINDOW - 1 : NEWEST_WINDOW]
-    return CaseListPages(cases, filtered.filter(reach.probed, created_at__gte=Subquery(since)))
+    return CaseListPages(cases, window.filter(created_at__gte=Subquery(since)))

@@ -85,12 +85,12 @@ def _member_reach(*, user: User, organisation_ids: frozenset[int]) -> list[_Reac
         _ReachBranch(
             Q(pk__in=shared.values("case_id")),
             shared.values_list("case_id", flat=True),
-            _probe(shared.filter(case_id=OuterRef("pk"))),
+            exists_per_row(shared.filter(case_id=OuterRef("pk"))),
         ),
         _ReachBranch(
             Q(pk__in=holds_followup.values("case_id")),
             holds_followup.values_list("case_id", flat=True).order_by(),
-            _probe(holds_followup.filter(case_id=OuterRef("pk"))),
+            exists_per_row(holds_followup.filter(case_id=OuterRef("pk"))),
         ),
         _ReachBranch(by_owner, _case_keys(by_owner), by_owner),
     ]
@@ -100,10 +100,12 @@ def _case_keys(condition: Q) -> QuerySet[Any, Any]:
     return Case.objects.filter(condition).values_list("pk", flat=True).order_by()
 
 
-def _probe(rows: QuerySet[Any, Any]) -> Q:
+def exists_per_row(rows: QuerySet[Any, Any]) -> Q:
     """Whether `rows` (correlated to the case) has one, as "its first row IS NOT NULL": a
     scalar subquery is always a probe of its index per case, where PostgreSQL may hash the
-    whole table for an EXISTS (as case_overdue_flag says)."""
+    whole table for an EXISTS (as case_overdue_flag says). For reading a few thousand
+    cases at most (cases.paging's window): per row, a probe costs more than a hash's
+    lookup."""
     return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
 
 

@@ -89,13 +89,17 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # fastest for this person (paging.case_list_pages).
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.all(), request=request)
     valid = not case_filter.is_bound or case_filter.is_valid()
+    chosen = getattr(case_filter.form, "cleaned_data", {})
     listed = paging.case_list_pages(
-        user=request.user, filtered=case_filter.qs if valid else Case.objects.none()
+        user=request.user,
+        filtered=case_filter.qs if valid else Case.objects.none(),
+        status=chosen.get("status") or None,
+        filtered_per_row=case_filter.window_qs if valid else None,
     )
     # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).
     estimates = staff_access(request.user).sees_all
     # A search's matches are read newcomer by newcomer: counted apart, not ordered by key.
-    searching = bool(getattr(case_filter.form, "cleaned_data", {}).get("q"))
+    searching = bool(chosen.get("q"))
     paginator = CappedPaginator(
         listed.cases,
         PAGE_SIZE,
@@ -119,7 +123,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "filter": case_filter,
             "form": case_filter.form,
-            "filter_data": getattr(case_filter.form, "cleaned_data", {}),
+            "filter_data": chosen,
             "filter_errors": bool(case_filter.errors),
             "page": page,
             # Read here, once: the template only loops over rows already fetched.

@@ -6,11 +6,11 @@ cases of case_list_visible: the ReachMachine below checks them against the rule 
 out in Python, and the handoff state machine (tests/handoff.py) checks the first two
 against case_list_visible with the limit changing between steps."""
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -26,16 +26,17 @@ from hypothesis.stateful import (
 )
 
 from cases import paging, selectors
+from cases.filters import CaseFilter
 from cases.models import Case, FollowUp
 from config import pagination
 from config.pagination import CappedPaginator
 from contacts.selectors import staff_access
 from tests import factories as f
 from tests import pages
+from tests.budget import examples
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture
@@ -138,6 +139,57 @@ def test_a_window_with_too_few_gives_way_to_the_walk(many, login):
     response, (newest, walk), _ = _keys_statements(client, url)
     assert "IS NOT NULL" in newest and "IS NOT NULL" not in walk
     assert pages.case_list_ids(response) == _newest_first(oldest)[:4]
+
+
+def test_a_status_filter_looks_among_the_newest_of_its_status(many, login):
+    """Waiting cases are older than the window of the newest cases of all; the window
+    among the newest waiting cases holds more than the cap, and alone gives the list."""
+    Case.objects.update(status=Case.Status.WAITING)
+    waiting = list(Case.objects.filter(pk__in=_visible(many.reader)))
+    for _ in range(12):  # newer than every waiting case: the newest ten of all
+        f.make_case(organisation=many.skole)
+    client = login(many.reader)
+    url = reverse("cases:list") + "?status=waiting"
+    response, keys, _ = _keys_statement(client, url)
+    assert "IS NOT NULL" in keys and "OFFSET 9" in keys  # the window alone answered
+    assert pages.case_list_ids(response) == _newest_first(waiting)[:4]
+    assert pages.case_list_count(response).startswith("Mer enn 4")
+
+
+def _of_school(world) -> QuerySet[Case]:
+    """The organisation filter's cases: the school's, or shared with it."""
+    school = Q(responsible_organisation=world.skole) | Q(shared_with=world.skole)
+    return Case.objects.filter(school).distinct()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "reader"])
+def test_an_organisation_filter_probes_its_shares_in_the_window(many, login, who):
+    """The organisation filter's shares, which PostgreSQL would hash whole, are probed per
+    row in the window: for someone who sees every case and for a member who sees many."""
+    newest_shared = f.make_case(organisation=many.kommune, shared_with=(many.skole,))
+    client = login(getattr(many, who))
+    url = reverse("cases:list") + f"?organisation={many.skole.pk}"
+    response, keys, _ = _keys_statement(client, url)
+    assert "IS NOT NULL" in keys and "OFFSET 9" in keys and "EXISTS" not in keys
+    listed = pages.case_list_ids(response)
+    assert listed == _newest_first(_of_school(many))[:4]
+    assert listed[0] == newest_shared.pk
+
+
+def test_an_organisation_filter_with_too_few_in_the_window_walks(many, login):
+    client = login(many.coordinator)
+    url = reverse("cases:list") + f"?organisation={many.nav.pk}"
+    response, (newest, walk), _ = _keys_statements(client, url)
+    assert "IS NOT NULL" in newest and "IS NOT NULL" not in walk and "EXISTS" in walk
+    nav = Case.objects.filter(Q(responsible_organisation=many.nav) | Q(shared_with=many.nav))
+    assert pages.case_list_ids(response) == _newest_first(nav.distinct())[:4]
+
+
+def test_a_coordinator_without_such_a_filter_reads_no_window(many, login):
+    client = login(many.coordinator)
+    for query in ("", "?status=new", f"?organisation={many.skole.pk}&ordering=created"):
+        _, keys, _ = _keys_statement(client, reverse("cases:list") + query)
+        assert "IS NOT NULL" not in keys, query
 
 
 @pytest.mark.parametrize(
@@ -276,7 +328,8 @@ class ReachMachine(RuleBasedStateMachine):
     open and done), to the cases' dates (ties included) and statuses, and to the limits.
     After each, for every persona: the cases case_list_for_paging gives are the rule's,
     written out here in Python from the rows, as is the rule probed per row; and the list's
-    pages newest first, with or without a status filter, are the first of those
+    pages newest first, with or without a status filter or the organisation filter, are
+    the first of those
     (case_list_pages through the paginator, whose count stops at 1 or 3, in pages of 2,
     with the window of the newest where it finds enough)."""
 
@@ -401,21 +454,46 @@ class ReachMachine(RuleBasedStateMachine):
             if probed is not None:
                 by_probe = set(Case.objects.filter(probed).values_list("pk", flat=True))
                 assert by_probe == paged, person.username
-            for status in (None, Case.Status.OPEN):
+            # The window among the filter's status, or among another's: any date on
+            # which it starts gives the first part of the list.
+            for status, among in WINDOWS:
                 rows = [case for case in reached if status in (None, case.status)]
-                expected = [case.pk for case in sorted(rows, key=_newest, reverse=True)]
                 filtered = Case.objects.order_by("-created_at", "-pk")
                 if status:
                     filtered = filtered.filter(status=status)
-                listed = paging.case_list_pages(user=person, filtered=filtered)
-                paginator = CappedPaginator(listed.cases, 2, first_rows=listed.newest)
-                shown = [
-                    case.pk
-                    for number in paginator.page_range
-                    for case in paginator.page(number).object_list
-                ]
-                assert shown == expected[: self.cap], (person.username, status)
-                assert paginator.is_capped == (len(expected) > self.cap)
+                listed = paging.case_list_pages(user=person, filtered=filtered, status=among)
+                self._pages_are_the_first(listed, rows, (person.username, status))
+            # The organisation filter as the screen reads it: its shares probed per row in
+            # the window, for everyone who gets one.
+            school = CaseFilter({"organisation": str(self.world.skole.pk)}, Case.objects.all())
+            assert school.is_valid()
+            listed = paging.case_list_pages(
+                user=person, filtered=school.qs, filtered_per_row=school.window_qs
+            )
+            rows = [case for case in reached if self._of_school(case)]
+            self._pages_are_the_first(listed, rows, (person.username, "school"))
+
+    def _of_school(self, case: Case) -> bool:
+        school = self.world.skole.pk
+        shared = {org.pk for org in case.shared_with.all()}
+        return case.responsible_organisation_id == school or school in shared
+
+    def _pages_are_the_first(self, listed, rows: list[Case], label) -> None:
+        """The list's pages of 2 are the first of `rows`, newest first, up to the cap, and
+        say "more than" exactly when there are more."""
+        expected = [case.pk for case in sorted(rows, key=_newest, reverse=True)]
+        paginator = CappedPaginator(listed.cases, 2, first_rows=listed.newest)
+        shown = [
+            case.pk
+            for number in paginator.page_range
+            for case in paginator.page(number).object_list
+        ]
+        assert shown == expected[: self.cap], label
+        assert paginator.is_capped == (len(expected) > self.cap), label
+
+
+# (the list's status filter, the status whose newest cases make the window)
+WINDOWS = [(None, None), (Case.Status.OPEN, Case.Status.OPEN), (None, Case.Status.NEW)]
 
 
 def _newest(case: Case) -> tuple:
@@ -427,7 +505,7 @@ def test_paging_gives_the_rules_cases_under_random_changes(world):
     run_state_machine_as_test(
         lambda: ReachMachine(world),
         settings=hypothesis_settings(
-            max_examples=60 if IN_CI else 30,
+            max_examples=examples(sqlite=50, postgres=20, laptop=30),
             stateful_step_count=15,
             deadline=None,
             database=None,
