@@ -86,6 +86,11 @@ class CaseFilter(django_filters.FilterSet):
     # Set while `window_qs` applies the filters again: see there.
     _per_row = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read once: `qs` and `window_qs` must apply the same filters, the same instant.
+        self.now = timezone.now()
+
     @property
     def extra_checks(self) -> list[tuple[str, Any]]:
         """(name, label) of the added filters, for the list's check boxes."""
@@ -134,7 +139,7 @@ class CaseFilter(django_filters.FilterSet):
     ) -> QuerySet[Case]:
         if not value:
             return queryset
-        return queryset.filter(case_overdue_q(today=timezone.localdate()))
+        return queryset.filter(case_overdue_q(today=timezone.localdate(self.now)))
 
     def filter_response_overdue(
         self, queryset: QuerySet[Case], name: str, value: bool | None
@@ -142,9 +147,9 @@ class CaseFilter(django_filters.FilterSet):
         """Open cases still without a first response after their target (reminders)."""
         if not value:
             return queryset
-        return queryset.filter(
-            first_response_at=None, first_response_due__lt=timezone.now()
-        ).exclude(status=Case.Status.CLOSED)
+        return queryset.filter(first_response_at=None, first_response_due__lt=self.now).exclude(
+            status=Case.Status.CLOSED
+        )
 
     @property
     def qs(self) -> QuerySet[Case]:
@@ -152,14 +157,17 @@ class CaseFilter(django_filters.FilterSet):
 
     @cached_property
     def window_qs(self) -> QuerySet[Case] | None:
-        """The cases of `qs`, with the organisation filter's shares probed per row, for the
-        list's window of the newest (cases.paging.case_list_pages); None when that filter
-        is not chosen. Inside its OR, PostgreSQL hashes every share of the organisation
-        before it walks the list (75,000 at a million cases, 20 of the statement's 21 ms);
-        probing each of a few thousand rows reads less. None with a search too: its
-        matches are not paged by their keys, and some are read as the filter applies.
-        Only after `qs` has validated."""
-        chosen = self.form.cleaned_data if self.is_bound else {}
+        """The cases of `qs` (every filter chosen, at the same instant), with only the
+        organisation filter written otherwise: its shares probed per row, for the list's
+        window of the newest (cases.paging.case_list_pages). None when that filter is not
+        chosen or the form is invalid. Inside its OR, PostgreSQL hashes every share of the
+        organisation before it walks the list (75,000 at a million cases, 20 of the
+        statement's 21 ms); probing each of a few thousand rows reads less. None with a
+        search too: its matches are not paged by their keys, and some are read as the
+        filter applies."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        chosen = self.form.cleaned_data
         if not chosen.get("organisation") or chosen.get("q"):
             return None
         self._per_row = True

@@ -111,9 +111,9 @@ def case_list_pages(
       walks (75,000 and 27,000 for bench-member at a million cases); probing the window's
       rows reads less: the keys' statement 8-12 ms against 34-46, the page's SQL 16-25
       against 38-56 (docs/benchmarks.md, "A member who sees many cases");
-    - `filtered_per_row`: the same filters, with those that would hash a table written
-      per row (CaseFilter.window_qs: an organisation's shares), for a member who sees many
-      cases and for someone who sees them all.
+    - `filtered_per_row`: the same filters, with the organisation filter's shares probed
+      per row (CaseFilter.window_qs), for a member who sees many cases and for someone
+      who sees them all.
     The window is every case from a date on, ties included, so it is the first part of the
     list in the list's order: when it holds more than the paginator's cap, its first keys
     are the list's; with fewer (a rare filter) the paginator reads the list whole after
