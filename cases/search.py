@@ -161,8 +161,8 @@ def case_search(
     if reference_end is not None:
         prefix, number = reference_end
         vendor = connections[cases.db].vendor
-        # The matches first, on their own (a trigram index on the reference serves the
-        # regular expression, migrations/0012): a number is in one case a year, a handful.
+        # The matches first, on their own (on PostgreSQL the number's index serves them,
+        # migrations/0021): a number is in one case a year, a handful.
         # Inside the list's query PostgreSQL cannot estimate the expression, and walked
         # every case newest first testing it, waiting for 25 matches (260 ms at 70,000).
         ends = _reference_end_q(prefix, number, vendor=vendor)

@@ -284,6 +284,8 @@ def test_search_by_number_finds_what_the_regular_expression_finds(world, value):
         "NAR-2026-0000",
         "X-42",
         "X-4-2",
+        "NAR-2026-0042A",  # letters after the number, and no hyphen: never a match
+        "NAR20260042",
     ]
     for reference in references:
         case = f.make_case(organisation=world.kommune)
@@ -292,6 +294,6 @@ def test_search_by_number_finds_what_the_regular_expression_finds(world, value):
 
     ends = _reference_end_q(prefix, number, vendor=connection.vendor)
     found = set(Case.objects.filter(ends).values_list("reference", flat=True))
-    pattern = f"{re.escape(prefix)}0*{number}$"
+    pattern = f"{re.escape(prefix)}0*{number}\\Z"
     assert found == {reference for reference in references if re.search(pattern, reference)}
     assert found  # every value above finds at least one
