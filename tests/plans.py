@@ -35,3 +35,12 @@ def plan_nodes(
     yield node, subplan
     for child in node.get("Plans", []):
         yield from plan_nodes(child, subplan)
+
+
+def analyse(*tables: str) -> None:
+    """ANALYZE `tables`. It writes pg_class in place, past the test's rollback: a test that
+    analyses uses the `analysed` fixture (tests/conftest.py), which leaves the statistics
+    of empty tables behind, since the case list's estimated count reads them."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")

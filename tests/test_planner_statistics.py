@@ -13,7 +13,6 @@ list's estimated count reads them."""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case, FollowUp
@@ -28,22 +27,6 @@ RESTING, LIVE = 600, 40
 
 def _estimate(sql, params=()):
     return plan_of(sql, params)["Plan Rows"]
-
-
-def _analyse(*tables):
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {table}")
-
-
-@pytest.fixture
-def analysed():
-    """ANALYZE for the test, and empty tables analysed after it."""
-    yield _analyse
-    PlanStep.objects.all().delete()
-    FollowUp.objects.all().delete()
-    Case.objects.all().delete()
-    _analyse("onboarding_planstep", "cases_followup", "cases_case")
 
 
 def test_open_follow_ups_not_resting_are_counted_right(world, analysed):

@@ -160,10 +160,10 @@ def test_a_status_filter_looks_among_the_newest_of_its_status(many, login):
     assert pages.case_list_count(response).startswith("Mer enn 4")
 
 
-def _of_school(world) -> QuerySet[Case]:
-    """The organisation filter's cases: the school's, or shared with it."""
-    school = Q(responsible_organisation=world.skole) | Q(shared_with=world.skole)
-    return Case.objects.filter(school).distinct()
+def _of_organisation(organisation) -> QuerySet[Case]:
+    """The organisation filter's cases: the organisation's, or shared with it."""
+    of_it = Q(responsible_organisation=organisation) | Q(shared_with=organisation)
+    return Case.objects.filter(of_it).distinct()
 
 
 @pytest.mark.parametrize("who", ["coordinator", "reader"])
@@ -176,7 +176,7 @@ def test_an_organisation_filter_probes_its_shares_in_the_window(many, login, who
     response, keys, _ = _keys_statement(client, url)
     assert "IS NOT NULL" in keys and "OFFSET 9" in keys and "EXISTS" not in keys
     listed = pages.case_list_ids(response)
-    assert listed == _newest_first(_of_school(many))[:4]
+    assert listed == _newest_first(_of_organisation(many.skole))[:4]
     assert listed[0] == newest_shared.pk
 
 
@@ -199,8 +199,7 @@ def test_an_organisation_filter_with_too_few_in_the_window_walks(many, login):
     url = reverse("cases:list") + f"?organisation={many.nav.pk}"
     response, (newest, walk), _ = _keys_statements(client, url)
     assert "IS NOT NULL" in newest and "IS NOT NULL" not in walk and "EXISTS" in walk
-    nav = Case.objects.filter(Q(responsible_organisation=many.nav) | Q(shared_with=many.nav))
-    assert pages.case_list_ids(response) == _newest_first(nav.distinct())[:4]
+    assert pages.case_list_ids(response) == _newest_first(_of_organisation(many.nav))[:4]
 
 
 def test_a_coordinator_without_such_a_filter_reads_no_window(many, login):
@@ -501,7 +500,7 @@ class ReachMachine(RuleBasedStateMachine):
 
     def _of_school(self, case: Case) -> bool:
         # The filter in Python over the prefetched rows, as the machine's rule is: the
-        # examples' `_of_school` is a query, which this would not check independently.
+        # examples' `_of_organisation` is a query, which this would not check independently.
         school = self.world.skole.pk
         shared = {org.pk for org in case.shared_with.all()}
         return case.responsible_organisation_id == school or school in shared

@@ -3,7 +3,6 @@ the references through the index of the number (migrations/0021), not by recheck
 reference that holds the number's digits. What it finds: tests/cases/test_search.py."""
 
 import pytest
-from django.db import connection
 
 from cases.models import Case
 from cases.search import _reference_end_q
@@ -13,26 +12,11 @@ from tests.plans import plan_nodes, plan_of
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-@pytest.fixture
-def analysed():
-    """ANALYZE for the test, and the empty table analysed after it: ANALYZE writes pg_class
-    in place, past the test's rollback, and later tests read the planner's estimates
-    (the case list's count above its cap, tests/cases/test_count_estimate.py)."""
-
-    def analyse() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case")
-
-    yield analyse
-    Case.objects.all().delete()
-    analyse()
-
-
 def test_postgresql_reads_the_number_from_its_index(analysed):
     Case.objects.filter(pk=f.make_case().pk).update(reference="IMP-7-0042")
     for n in range(300):  # many references holding "42" elsewhere than at their end
         Case.objects.filter(pk=f.make_case().pk).update(reference=f"NR-42{n:03d}-{n + 1000}")
-    analysed()
+    analysed("cases_case")
     query = Case.objects.filter(_reference_end_q("-", 42, vendor="postgresql"))
     assert list(query.values_list("reference", flat=True)) == ["IMP-7-0042"]
     query = query.values("pk")
