@@ -69,6 +69,8 @@ def pages() -> dict[str, tuple[str, str]]:
         "member, open": ("bench-member", "/cases/?status=open"),
         "member, closed": ("bench-member", "/cases/?status=closed"),
         "member, small": ("bench-small", "/cases/"),
+        "overdue": (coordinator, "/cases/?overdue=true"),
+        "member, overdue": ("bench-member", "/cases/?overdue=true"),
         "detail": (coordinator, f"/cases/{busiest}/"),
         "mine": (coordinator, "/cases/mine/"),
         "dashboard": (coordinator, "/dashboard/"),

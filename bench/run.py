@@ -391,6 +391,10 @@ def main() -> None:
             # A member of an organisation with no case yet: the rule's branches are read
             # from their own tables, not found by walking the newest cases.
             ("case list, member, small", small, "/cases/", None),
+            # Overdue follow-ups, a check box of the list: read from the cases' own
+            # next follow-up date and its index, a member's among the newest with one.
+            ("case list, overdue", coordinator, "/cases/?overdue=true", None),
+            ("case list, member, overdue", member, "/cases/?overdue=true", None),
             ("case detail", coordinator, f"/cases/{busiest}/", None),
             ("my work", coordinator, "/cases/mine/", None),
             ("dashboard", coordinator, "/dashboard/", None),

@@ -382,6 +382,10 @@ def seed(n: int) -> None:
     from contacts.occupation_tally import occupation_tally_recount
 
     occupation_tally_recount()
+    # Likewise each case's next follow-up date, which the services keep as they write.
+    from cases.followup_due import followup_due_sync
+
+    followup_due_sync()
 
 
 def skip_foreign_key_checks(cursor) -> None:

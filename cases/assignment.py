@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.events import case_event_record, case_lock, first_response_mark
+from cases.followup_due import followup_due_keep
 from cases.models import Case, CaseEvent, FollowUp
 from cases.registries import case_work_holders, case_work_return_hooks
 from contacts.models import CONSENT_SCOPE_FOR_KIND, Consent, Membership, Organisation
@@ -387,6 +388,7 @@ def case_work_return(*, case: Case, actor: User | None) -> int:
             FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
                 done_at=timezone.now(), done_by=actor
             )
+            followup_due_keep(Case.objects.filter(pk=case.pk))
             case_event_record(
                 case=case,
                 kind="cases.followup.completed",

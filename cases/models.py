@@ -120,6 +120,12 @@ class Case(models.Model):
     # change; null for cases opened before targets existed.
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The earliest due date of the case's open follow-ups, none without one, kept by
+    # cases.services (followup_due_keep): "overdue" is then a test of the case's own row,
+    # which the overdue filter reads from an index, instead of a probe of its follow-ups.
+    next_followup_due = models.DateField(
+        _("next follow-up due"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -141,6 +147,18 @@ class Case(models.Model):
                 fields=["first_response_due"],
                 condition=models.Q(first_response_at=None),
                 name="cases_case_response_due",
+            ),
+            # The overdue filter newest first (cases.selectors.case_overdue_q): the cases
+            # with an open follow-up, not closed (case_followup_open_q). Their date rides
+            # along, their status and what a member's rule reads of the row, so the walk
+            # and its window's edge (cases.paging) read the index alone. At a million
+            # cases 1,001 keys in 0.4 ms, against 21 ms probing the follow-ups
+            # (docs/benchmarks.md).
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["next_followup_due", "status", "responsible_organisation", "owner"],
+                condition=models.Q(next_followup_due__isnull=False) & ~models.Q(status="closed"),
+                name="cases_case_followup_due",
             ),
         ]
         constraints = [

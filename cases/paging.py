@@ -12,7 +12,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet, Subquery
 
 from cases.models import Case
-from cases.selectors import User, _any_of, _reach, _ReachBranch
+from cases.selectors import User, _any_of, _reach, _ReachBranch, case_followup_open_q
 
 # Up to this many cases in each way a member comes to see cases, the lists find them from
 # those ways' own tables; above it, by walking the newest cases (_paging_reach).
@@ -98,6 +98,7 @@ def case_list_pages(
     user: User,
     filtered: QuerySet[Case],
     status: str | None = None,
+    overdue: bool = False,
     filtered_per_row: QuerySet[Case] | None = None,
 ) -> CaseListPages:
     """`filtered` (every case, through the list's filters and in its order) narrowed to the
@@ -122,7 +123,12 @@ def case_list_pages(
     `status`, when the list is filtered by one: the window is then the newest cases of
     that status, so that a status of old cases (closed ones, at a million cases) still
     finds its page among them rather than among the newest cases of all. Any date gives a
-    first part of the list; the status only chooses one that holds enough of it."""
+    first part of the list; the status only chooses one that holds enough of it.
+
+    `overdue`, when the list holds only cases with an overdue follow-up: likewise among the
+    cases with an open follow-up (of the status, if one is chosen), read from their own
+    index. Overdue cases are seldom the newest ones: at a million cases 591 of the 5,000
+    newest open cases were, and bench-member saw 212 of them, too few for a page."""
     if filtered.query.is_empty():  # an invalid filter: nothing to read, nor to probe for
         return CaseListPages(Case.objects.none())
     reach = _paging_reach(user)
@@ -135,10 +141,13 @@ def case_list_pages(
         window = filtered_per_row
     else:  # a small reach, read from its branches; or nothing that would hash
         return CaseListPages(cases)
-    # The NEWEST_WINDOW-th newest date (of the status), read from an index alone (the
-    # date's, or the status's with its date): the dates come in the same sequence whatever
-    # order ties take. None with fewer cases: an empty window.
+    # The NEWEST_WINDOW-th newest date (of the status, of the cases with an open follow-up),
+    # read from an index alone (the date's, the status's with its date, or the open
+    # follow-ups'): the dates come in the same sequence whatever order ties take. None with
+    # fewer cases: an empty window.
     among = Case.objects.filter(status=status) if status else Case.objects.all()
+    if overdue:
+        among = among.filter(case_followup_open_q())
     since = among.order_by("-created_at").values("created_at")
     since = since[NEWEST_WINDOW - 1 : NEWEST_WINDOW]
     return CaseListPages(cases, window.filter(created_at__gte=Subquery(since)))

@@ -103,9 +103,9 @@ def _case_keys(condition: Q) -> QuerySet[Any, Any]:
 def exists_per_row(rows: QuerySet[Any, Any]) -> Q:
     """Whether `rows` (correlated to the case) has one, as "its first row IS NOT NULL": a
     scalar subquery is always a probe of its index per case, where PostgreSQL may hash the
-    whole table for an EXISTS (as case_overdue_flag says). For reading a few thousand
-    cases at most (cases.paging's window): per row, a probe costs more than a hash's
-    lookup."""
+    whole table for an EXISTS (it once hashed 48,746 overdue follow-ups for a page's 25
+    rows). For reading a few thousand cases at most (cases.paging's window): per row, a
+    probe costs more than a hash's lookup."""
     return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
 
 
@@ -320,34 +320,24 @@ def work_on_open_cases(items: QuerySet[_M]) -> QuerySet[_M]:
     return items.filter(rests=False)
 
 
-def _overdue_followups(today: date) -> QuerySet[FollowUp]:
-    # rests=False, though the case rows' own condition already leaves closed cases out: the
-    # partial index cases_followup_overdue holds only rows that do not rest.
-    return work_on_open_cases(
-        FollowUp.objects.filter(case_id=OuterRef("pk"), done_at__isnull=True, due_date__lt=today)
-    )
-
-
 def case_overdue_q(*, today: date) -> Q:
-    """Cases with an open follow-up past its date, closed cases never
-    (case_work_rests): the filter form of case_overdue_flag."""
-    return ~case_rests_q() & Q(Exists(_overdue_followups(today)))
+    """Cases with an open follow-up past its date, closed cases never (case_work_rests):
+    the case's own row says so (`next_followup_due`, kept by cases.followup_due), so a list
+    reads it per row and the overdue filter walks its index (cases_case_followup_due)."""
+    return case_followup_open_q() & Q(next_followup_due__lt=today)
+
+
+def case_followup_open_q() -> Q:
+    """Cases with an open follow-up that does not rest: those the overdue filter's index
+    holds (cases_case_followup_due), overdue or not yet."""
+    return Q(next_followup_due__isnull=False) & ~case_rests_q()
 
 
 def case_overdue_flag(*, today: date) -> m.Case:
-    """Per case row, as case_overdue_q: a closed case is not overdue, and is not probed.
-
-    For a page's rows, so a scalar subquery ("its first overdue follow-up IS NOT NULL")
-    rather than EXISTS: PostgreSQL may turn an EXISTS into a hash of every overdue
-    follow-up in the region, and did for 25 rows once the partial index made that look
-    cheap (48,746 rows at a million cases, 9 of the case list's 10 ms of SQL); a scalar
-    subquery is always a probe of the follow-ups' case index per row (docs/benchmarks.md)."""
-    # order_by(): without it the model's ordering (done_at, due_date) would sort each
-    # case's overdue follow-ups before taking one, where the first one found will do.
-    first_overdue = _overdue_followups(today).order_by().values("pk")[:1]
+    """case_overdue_q per case row, for a page's rows."""
     return m.Case(
-        m.When(case_rests_q(), then=m.Value(False)),
-        default=IsNull(Subquery(first_overdue), False),
+        m.When(case_overdue_q(today=today), then=m.Value(True)),
+        default=m.Value(False),
         output_field=m.BooleanField(),
     )
 

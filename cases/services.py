@@ -36,6 +36,7 @@ from cases.assignment import (
 from cases.events import case_event_record as case_event_record
 from cases.events import case_lock as case_lock
 from cases.events import first_response_mark
+from cases.followup_due import followup_due_keep
 from cases.models import Case, FollowUp, NewcomerMessage, Note, ReferenceCounter, Topic
 from cases.registries import case_rest_hooks, move_date_hooks
 from cases.selectors import case_can_manage, case_rests_q, case_work_rests
@@ -369,6 +370,7 @@ def followup_add(
     )
     followup.full_clean()
     followup.save()
+    followup_due_keep(Case.objects.filter(pk=case.pk))
     case_event_record(
         case=case,
         kind="cases.followup.added",
@@ -388,6 +390,7 @@ def followup_complete(*, followup: FollowUp, actor: User | None) -> FollowUp:
     )
     followup.refresh_from_db()
     if claimed:
+        followup_due_keep(Case.objects.filter(pk=followup.case_id))
         case_event_record(
             case=followup.case,
             kind="cases.followup.completed",

@@ -94,6 +94,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         filtered=case_filter.qs if valid else Case.objects.none(),
         status=chosen.get("status") or None,
+        overdue=bool(chosen.get("overdue")),
         filtered_per_row=case_filter.window_qs,  # None for an invalid form
     )
     # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).

@@ -4,8 +4,10 @@ from datetime import date
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cases import services as case_services
+from cases.followup_due import followup_due_keep
 from cases.models import Case, FollowUp
 from contacts.models import Consent, Membership, Newcomer, Organisation
 from contacts.phones import phone_search_key
@@ -77,7 +79,7 @@ def make_case(
 
 
 def make_followup(*, case: Case, assignee, due_date: date, title: str = "Call back") -> FollowUp:
-    return FollowUp.objects.create(
+    followup = FollowUp.objects.create(
         case=case,
         title=title,
         assignee=assignee,
@@ -85,6 +87,15 @@ def make_followup(*, case: Case, assignee, due_date: date, title: str = "Call ba
         created_by=assignee,
         rests=case.status == Case.Status.CLOSED,  # as cases.services.followup_add
     )
+    followup_due_keep(Case.objects.filter(pk=case.pk))  # as followup_add, too
+    return followup
+
+
+def mark_done(followup: FollowUp, *, at=None, by=None) -> None:
+    """The follow-up done at `at` (now by default), as followup_complete leaves it, without
+    its event on the timeline."""
+    FollowUp.objects.filter(pk=followup.pk).update(done_at=at or timezone.now(), done_by=by)
+    followup_due_keep(Case.objects.filter(pk=followup.case_id))
 
 
 def make_plan(*, case: Case, actor, move_date: date = date(2027, 4, 1)):

@@ -2,6 +2,8 @@
 stateful test (tests/cases/test_handoff_stateful.py) runs them after every step, the
 demo test once after seed_demo. Each returns readable lines, empty when all hold."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import timezone
@@ -188,4 +190,17 @@ def handoff_violations(*, users=None, case_ids=None) -> list[str]:
             ]
             if leaked:
                 problems.append(f"case {case.pk}: confidential notes {leaked} shown to {user.pk}")
-    return problems
+    return problems + next_followup_due_violations()
+
+
+def next_followup_due_violations() -> list[str]:
+    """Every case's kept next follow-up date (cases.followup_due) is the earliest due date
+    of its open follow-ups, worked out here from the rows; none without one."""
+    earliest: dict[int, date] = {}
+    for case_id, due in FollowUp.objects.filter(done_at=None).values_list("case_id", "due_date"):
+        earliest[case_id] = min(due, earliest.get(case_id, due))
+    return [
+        f"case {pk}: next follow-up due {kept}, its open follow-ups say {earliest.get(pk)}"
+        for pk, kept in Case.objects.values_list("pk", "next_followup_due")
+        if kept != earliest.get(pk)
+    ]

@@ -14,12 +14,14 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from cases.models import Case, FollowUp
+from cases.selectors import case_overdue_q
 from cases.services import case_change_status, followup_add
 from onboarding.models import OnboardingPlan, PlanStep, TemplateStep
 from onboarding.pdf import render_welcome_pack
 from onboarding.services import step_add
 from tests import factories as f
 from tests import pages
+from tests.handoff import next_followup_due_violations
 from tests.reminders.conftest import make_step
 
 
@@ -150,10 +152,42 @@ def test_sync_resting_work_sets_right_what_was_written_around_the_services(overd
     )
     out = StringIO()
     call_command("sync_resting_work", stdout=out)
-    assert out.getvalue().strip() == "Set 4 follow-ups and plan steps right."
+    assert out.getvalue().splitlines()[0] == "Set 4 follow-ups and plan steps right."
     for model, path in ((FollowUp, "case__status"), (PlanStep, "plan__case__status")):
         flags = model.objects.values_list("rests", path)
         assert all(rests == (status == Case.Status.CLOSED) for rests, status in flags)
     out = StringIO()
     call_command("sync_resting_work", stdout=out)
-    assert out.getvalue().strip() == "Set 0 follow-ups and plan steps right."
+    assert out.getvalue().splitlines()[0] == "Set 0 follow-ups and plan steps right."
+
+
+def test_sync_resting_work_sets_right_next_followup_dates_written_around_the_services(world):
+    """As the previous release's code would leave them: a follow-up added, one completed and
+    a date left behind, none through the services that keep the case's next follow-up
+    date (cases.followup_due)."""
+    today = timezone.localdate()
+    added = f.make_case(organisation=world.kommune)
+    completed = f.make_case(organisation=world.kommune)
+    stale = f.make_case(organisation=world.kommune)
+    kept = f.make_case(organisation=world.kommune)
+    f.make_followup(case=completed, assignee=world.owner, due_date=today - timedelta(days=3))
+    f.make_followup(case=kept, assignee=world.owner, due_date=today - timedelta(days=1))
+    FollowUp.objects.create(
+        case=added,
+        title="Ring",
+        assignee=world.owner,
+        due_date=today - timedelta(days=2),
+        created_by=world.owner,
+    )
+    FollowUp.objects.filter(case=completed).update(done_at=timezone.now())
+    Case.objects.filter(pk=stale.pk).update(next_followup_due=today - timedelta(days=9))
+    overdue = Case.objects.filter(case_overdue_q(today=today))
+    assert set(overdue.values_list("pk", flat=True)) == {completed.pk, stale.pk, kept.pk}
+    out = StringIO()
+    call_command("sync_resting_work", stdout=out)
+    assert out.getvalue().splitlines()[1] == "Set the next follow-up date of 3 cases right."
+    assert set(overdue.values_list("pk", flat=True)) == {added.pk, kept.pk}
+    assert next_followup_due_violations() == []
+    out = StringIO()
+    call_command("sync_resting_work", stdout=out)
+    assert out.getvalue().splitlines()[1] == "Set the next follow-up date of 0 cases right."

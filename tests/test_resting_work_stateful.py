@@ -51,6 +51,7 @@ from reports.selectors import followup_overdue_counts
 from reports.selectors.plans import onboarding_figures
 from tests import factories as f
 from tests.budget import examples
+from tests.handoff import next_followup_due_violations
 
 START = date(2026, 6, 10)  # a Wednesday
 CASES = 2
@@ -230,6 +231,8 @@ class RestingWorkMachine(RuleBasedStateMachine):
         for model, path in ((FollowUp, "case__status"), (PlanStep, "plan__case__status")):
             flags = model.objects.values_list("rests", path)
             assert all(rests == (status == Case.Status.CLOSED) for rests, status in flags)
+        # So does each case, of its next follow-up (cases.followup_due).
+        assert next_followup_due_violations() == []
         team = [s for s in steps if s[2] == TemplateStep.Doer.TEAM]
         with self._at(23):
             # "My work" and the digest, for each person.

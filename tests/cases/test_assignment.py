@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from cases import handling, services
 from cases.assignment import case_work_return
 from cases.models import Case, CaseEvent
-from cases.selectors import case_list_visible, my_followups_open
+from cases.selectors import case_list_visible, case_overdue_q, my_followups_open
 from contacts.models import Consent, Organisation
 from contacts.services import consent_record
 from onboarding import assignment as step_assignment
@@ -106,6 +107,28 @@ def test_unshare_returns_open_work_to_the_responsible_organisation(world):
     assert returned.data == {"followup": followup.pk, "from": world.reader.pk, "to": world.owner.pk}
     assert not _sees(world.reader, world.case)
     assert case_work_return(case=world.case, actor=None) == 0  # idempotent
+    assert handoff_violations() == []
+
+
+def test_open_work_nobody_could_take_back_is_closed_and_the_case_is_no_longer_overdue(world):
+    """Rule 3 in a team without anyone to return the work to: the follow-up is closed
+    rather than left with someone who no longer sees the case, and the case's next
+    follow-up date goes with it (cases.followup_due)."""
+    late = timezone.localdate() - timedelta(days=2)
+    followup = services.followup_add(
+        case=world.case, title="Ring", assignee=world.reader, due_date=late, actor=world.owner
+    )
+    world.case.refresh_from_db()
+    assert world.case.next_followup_due == late
+    world.case.shared_with.remove(world.skole)  # the reader no longer sees the case
+    Case.objects.filter(pk=world.case.pk).update(owner=None)
+    get_user_model().objects.exclude(pk=world.reader.pk).update(is_active=False)
+    case = Case.objects.get(pk=world.case.pk)
+    assert case_work_return(case=case, actor=None) == 1
+    followup.refresh_from_db()
+    case.refresh_from_db()
+    assert followup.done_at is not None and case.next_followup_due is None
+    assert not Case.objects.filter(case_overdue_q(today=timezone.localdate())).exists()
     assert handoff_violations() == []
 
 

@@ -49,9 +49,7 @@ def reach(world):
     followed = f.make_case(organisation=world.kommune)
     f.make_followup(case=followed, assignee=world.reader, due_date=timezone.localdate())
     done = f.make_case(organisation=world.kommune)  # a follow-up done gives no access
-    FollowUp.objects.filter(
-        pk=f.make_followup(case=done, assignee=world.reader, due_date=timezone.localdate()).pk
-    ).update(done_at=timezone.now())
+    f.mark_done(f.make_followup(case=done, assignee=world.reader, due_date=timezone.localdate()))
     owned = f.make_case(organisation=world.nav, owner=world.reader)
     world.reach = {world.case.pk, by_organisation.pk, shared.pk, followed.pk, owned.pk}
     return world
@@ -160,6 +158,24 @@ def test_a_status_filter_looks_among_the_newest_of_its_status(many, login):
     assert pages.case_list_count(response).startswith("Mer enn 4")
 
 
+def test_the_overdue_filter_looks_among_the_newest_with_an_open_followup(many, login):
+    """The reader's overdue cases are older than the window of the newest cases of all;
+    among the newest cases with an open follow-up the window holds more than the cap, and
+    alone gives the list."""
+    late = TODAY() - timedelta(days=1)
+    overdue = list(Case.objects.filter(pk__in=_visible(many.reader)))
+    for case in overdue:
+        f.make_followup(case=case, assignee=many.owner, due_date=late)
+    for _ in range(12):  # newer than every overdue case, with nothing due: the newest ten
+        f.make_case(organisation=many.skole)
+    client = login(many.reader)
+    response, keys, _ = _keys_statement(client, reverse("cases:list") + "?overdue=true")
+    assert "IS NOT NULL" in keys and "OFFSET 9" in keys  # the window alone answered
+    assert "next_followup_due" in keys
+    assert pages.case_list_ids(response) == _newest_first(overdue)[:4]
+    assert pages.case_list_count(response).startswith("Mer enn 4")
+
+
 def _of_organisation(organisation) -> QuerySet[Case]:
     """The organisation filter's cases: the organisation's, or shared with it."""
     of_it = Q(responsible_organisation=organisation) | Q(shared_with=organisation)
@@ -237,9 +253,7 @@ def test_the_window_probes_each_way_in(reach, login, monkeypatch):
     f.make_followup(case=f.make_case(organisation=kommune), assignee=reader, due_date=TODAY())
     f.make_case(organisation=reach.nav, owner=reader)
     done = f.make_case(organisation=kommune)
-    FollowUp.objects.filter(
-        pk=f.make_followup(case=done, assignee=reader, due_date=TODAY()).pk
-    ).update(done_at=timezone.now())
+    f.mark_done(f.make_followup(case=done, assignee=reader, due_date=TODAY()))
     # The window's sixth newest case, unseen, shares its date with a case seen: the window
     # (from that date on) holds both.
     Case.objects.filter(pk=older_seen.pk).update(created_at=unseen_at_edge.created_at)
@@ -345,8 +359,8 @@ class ReachMachine(RuleBasedStateMachine):
     open and done), to the cases' dates (ties included) and statuses, and to the limits.
     After each, for every persona: the cases case_list_for_paging gives are the rule's,
     written out here in Python from the rows, as is the rule probed per row; and the list's
-    pages newest first, with or without a status filter or the organisation filter, are
-    the first of those
+    pages newest first, with or without a status filter, the organisation filter or the
+    overdue filter, are the first of those
     (case_list_pages through the paginator, whose count stops at 1 or 3, in pages of 2,
     with the window of the newest where it finds enough)."""
 
@@ -408,21 +422,23 @@ class ReachMachine(RuleBasedStateMachine):
             case = Case.objects.get(pk=data.draw(st.sampled_from(self.cases)))
             (case.shared_with.add if shared else case.shared_with.remove)(self.orgs[org])
 
-    @rule(data=st.data(), person=st.integers(0, 4), done=st.booleans())
-    def followup_given(self, data, person: int, done: bool) -> None:
-        # Done at once, as often as not: a done follow-up must give no access.
+    @rule(data=st.data(), person=st.integers(0, 4), done=st.booleans(), late=st.booleans())
+    def followup_given(self, data, person: int, done: bool, late: bool) -> None:
+        # Done at once, as often as not: a done follow-up must give no access. Late or due
+        # today: only a late one makes its case overdue.
         if self.cases:
             case = Case.objects.get(pk=data.draw(st.sampled_from(self.cases)))
-            followup = f.make_followup(case=case, assignee=self.people[person], due_date=TODAY())
+            due = TODAY() - timedelta(days=1) if late else TODAY()
+            followup = f.make_followup(case=case, assignee=self.people[person], due_date=due)
             if done:
-                FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
+                f.mark_done(followup)
 
     @rule(data=st.data())
     def followup_done(self, data) -> None:
         open_ = list(FollowUp.objects.filter(done_at=None).values_list("pk", flat=True))
         if open_:
             pk = data.draw(st.sampled_from(open_))
-            FollowUp.objects.filter(pk=pk).update(done_at=timezone.now())
+            f.mark_done(FollowUp.objects.get(pk=pk))
 
     @rule(data=st.data(), minutes=st.integers(-2, 2))
     def date_changed(self, data, minutes: int) -> None:
@@ -480,23 +496,21 @@ class ReachMachine(RuleBasedStateMachine):
                     filtered = filtered.filter(status=status)
                 listed = paging.case_list_pages(user=person, filtered=filtered, status=among)
                 self._pages_are_the_first(listed, rows, (person.username, status))
-            # The organisation filter as the screen reads it: its shares probed per row in
-            # the window, for everyone who gets one.
-            for status in (None, Case.Status.OPEN):
-                data = {"organisation": str(self.world.skole.pk), "status": status or ""}
-                school = CaseFilter(data, Case.objects.all())
-                listed = paging.case_list_pages(
-                    user=person,
-                    filtered=school.qs,
-                    status=status,
-                    filtered_per_row=school.window_qs,
-                )
-                rows = [
-                    case
-                    for case in reached
-                    if self._of_school(case) and status in (None, case.status)
-                ]
-                self._pages_are_the_first(listed, rows, (person.username, "school", status))
+            # The organisation and overdue filters, given as the list's view gives them: the
+            # shares probed per row in the window, for everyone who gets one, and overdue
+            # cases looked for among the newest with an open follow-up.
+            for data, keep in (
+                ({"organisation": str(self.world.skole.pk)}, self._of_school),
+                ({"overdue": "true"}, self._overdue),
+            ):
+                for status in (None, Case.Status.OPEN):
+                    listed = _as_the_view_lists(person, {**data, "status": status or ""})
+                    rows = [c for c in reached if keep(c) and status in (None, c.status)]
+                    self._pages_are_the_first(listed, rows, (person.username, *data, status))
+
+    def _overdue(self, case: Case) -> bool:
+        # An open follow-up past its date, from the prefetched rows (no case here closes).
+        return any(fu.done_at is None and fu.due_date < TODAY() for fu in case.followups.all())
 
     def _of_school(self, case: Case) -> bool:
         # The filter in Python over the prefetched rows, as the machine's rule is: the
@@ -517,6 +531,18 @@ class ReachMachine(RuleBasedStateMachine):
         ]
         assert shown == expected[: self.cap], label
         assert paginator.is_capped == (len(expected) > self.cap), label
+
+
+def _as_the_view_lists(person, data: dict[str, str]):
+    """case_list_pages for the list's filters `data`, with the arguments its view gives."""
+    chosen = CaseFilter(data, Case.objects.all())
+    return paging.case_list_pages(
+        user=person,
+        filtered=chosen.qs,
+        status=data.get("status") or None,
+        overdue=bool(data.get("overdue")),
+        filtered_per_row=chosen.window_qs,
+    )
 
 
 # (the list's status filter, the status whose newest cases make the window)

@@ -1,16 +1,15 @@
-"""A page's rows probe the follow-ups per row on PostgreSQL, whatever the region holds.
+"""A page's rows read their overdue badge from the case's own row on PostgreSQL, whatever the
+region holds.
 
-The overdue badge of each row (cases.selectors.case_overdue_flag) must be looked up per
-row: as an EXISTS, PostgreSQL hashed every overdue follow-up in the region to flag 25
-rows (48,746 at a million cases: 9 of the case list's 10 ms of SQL, docs/benchmarks.md).
-These tests read the plan PostgreSQL chooses for the rows of the case list, "My work" and
-the API list, with many overdue follow-ups on other cases, when an index probe looks
-dear (random_page_cost): the wrong estimates that made the hash look cheap at a million
-cases, on a small database. A form PostgreSQL can hash is hashed then; a probe per row
-stays one."""
+The overdue badge of each row (cases.selectors.case_overdue_flag) is the case's next
+follow-up date (cases.followup_due) against today. Before, each row probed its follow-ups,
+and as an EXISTS PostgreSQL hashed every overdue follow-up in the region to flag 25 rows
+(48,746 at a million cases: 9 of the case list's 10 ms of SQL, docs/benchmarks.md). These
+tests read the plan PostgreSQL chooses for the rows of the case list, "My work" and the
+API list, with many overdue follow-ups on other cases, when an index probe looks dear
+(random_page_cost): no subplan reads overdue follow-ups at all."""
 
 import json
-import re
 from datetime import timedelta
 
 import pytest
@@ -28,27 +27,17 @@ OTHER_CASES = 40
 OVERDUE_EACH = 25
 
 
-def _followup_probe_faults(sql):
-    """What keeps the overdue flag of `sql`'s plan from being one index probe per row:
-    each subplan over overdue follow-ups (a condition on their due date) that is hashed,
-    or that sorts them before taking the first. Other subplans may hash: "follow-ups
-    assigned to me" of the visibility rule, for one.
-
-    A subplan node is named "SubPlan N" in the plan; where it is hashed, the expressions
-    that use it (VERBOSE shows them all) say "hashed SubPlan N"."""
+def _overdue_followup_subplans(sql):
+    """The subplans of `sql`'s plan that read follow-ups by their due date: overdue ones.
+    Other subplans may read follow-ups: "follow-ups assigned to me" of the visibility
+    rule, for one, by assignee. A subplan node is named "SubPlan N" in the plan."""
     plan = plan_of(sql, options="VERBOSE", settings={"random_page_cost": "1000"})
-    over_followups, sorting = set(), set()
-    for node, subplan in plan_nodes(plan):
-        over_due_dates = "due_date" in json.dumps(node)
-        if subplan and node.get("Relation Name") == "cases_followup" and over_due_dates:
-            over_followups.add(subplan)
-        if subplan and node.get("Node Type") == "Sort":
-            sorting.add(subplan)
-    text = json.dumps(plan)
-    hashed = {name for name in over_followups if re.search(rf"hashed {name}\b", text)}
     return sorted(
-        [f"hashed {name}" for name in hashed]
-        + [f"sorted {name}" for name in over_followups & sorting]
+        subplan
+        for node, subplan in plan_nodes(plan)
+        if subplan
+        and node.get("Relation Name") == "cases_followup"
+        and "due_date" in json.dumps(node)
     )
 
 
@@ -72,17 +61,14 @@ def crowded(world):
     return world
 
 
-def _row_queries(client, url):
+@pytest.mark.parametrize("url", ["/cases/", "/cases/mine/", "/api/v1/cases/"])
+def test_the_rows_overdue_flag_is_read_from_the_case(crowded, login, url):
+    client = login(crowded.owner)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    return [q["sql"] for q in ctx.captured_queries if "cases_followup" in q["sql"]]
-
-
-@pytest.mark.parametrize("url", ["/cases/", "/cases/mine/", "/api/v1/cases/"])
-def test_the_rows_overdue_flag_is_probed_per_row(crowded, login, url):
-    client = login(crowded.owner)
-    queries = [sql for sql in _row_queries(client, url) if '"has_overdue"' in sql]
+    queries = [q["sql"] for q in ctx.captured_queries if '"has_overdue"' in q["sql"]]
     assert queries, "the page read no overdue flag"
     for sql in queries:
-        assert _followup_probe_faults(sql) == [], sql
+        assert "next_followup_due" in sql
+        assert _overdue_followup_subplans(sql) == [], sql

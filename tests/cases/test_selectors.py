@@ -70,7 +70,7 @@ def test_my_cases_open_first_matches_sorting_every_open_case(world, seed):
                 done = f.make_followup(
                     case=case, assignee=world.owner, due_date=today - timedelta(days=2)
                 )
-                FollowUp.objects.filter(pk=done.pk).update(done_at=now)
+                f.mark_done(done, at=now)
             else:
                 f.make_followup(case=case, assignee=world.owner, due_date=today + timedelta(days=3))
     open_cases = Case.objects.filter(owner=world.owner).exclude(status="closed")

@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.models import Case, FollowUp, Topic
+from cases.models import Case, Topic
 from contacts.models import Municipality
 from onboarding.models import OnboardingPlan, PlanStep
 from tests import factories as f
@@ -198,7 +198,7 @@ def known(world, time_machine):
     f.make_followup(case=c2, assignee=world.owner, due_date=NOW.date() - timedelta(days=5))
     f.make_followup(case=c3, assignee=world.reader, due_date=NOW.date() + timedelta(days=5))
     done = f.make_followup(case=c4, assignee=world.owner, due_date=NOW.date() - timedelta(days=14))
-    FollowUp.objects.filter(pk=done.pk).update(done_at=NOW, done_by=world.owner)
+    f.mark_done(done, at=NOW, by=world.owner)
     place_plans(c2=c2, c3=c3, d1=d1, actor=world.owner)
     return SimpleNamespace(
         world=world, narvik=narvik, a=a, b=b, c1=c1, c2=c2, c3=c3, c4=c4, d1=d1, f1=f1
