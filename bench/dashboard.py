@@ -46,6 +46,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from cases.followup_due import followup_due_sync  # noqa: E402
 from cases.models import Case, FollowUp, Topic  # noqa: E402
 from contacts.models import Membership, Municipality, Newcomer, Organisation  # noqa: E402
 from outcomes.models import Answer, CheckIn, Theme, UnmetNeed  # noqa: E402
@@ -167,6 +168,7 @@ def seed(n: int, orgs: list[Organisation], owners: list) -> None:
                 for owner in [rng.choice(owners)]
             )
         print(f"  seeded {offset + size} cases", end="\r", flush=True)
+    followup_due_sync()  # the follow-ups were written in bulk, around the services
     print(f"seeded {n - have} cases in {time.perf_counter() - start:.1f} s")
 
 

@@ -48,6 +48,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import outbox.services  # noqa: E402
+from cases.followup_due import followup_due_sync  # noqa: E402
 from cases.models import Case, FollowUp  # noqa: E402
 from cases.workingtime import local_at  # noqa: E402
 from contacts.models import Membership, Newcomer, Organisation  # noqa: E402
@@ -133,6 +134,9 @@ def seed(items: int, due: int) -> None:
                 for i in range(start, min(start + BATCH, half))
             ]
         )
+    # The follow-ups were written in bulk, around the services that keep each case's
+    # next follow-up date.
+    followup_due_sync()
 
 
 def main() -> None:

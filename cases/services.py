@@ -384,6 +384,11 @@ def followup_add(
 @transaction.atomic
 def followup_complete(*, followup: FollowUp, actor: User | None) -> FollowUp:
     """Marks the follow-up done once; completing it again changes nothing."""
+    # The case first, as every service that changes its work locks it: the same order as
+    # closing it (a follow-up locked first, then the case, deadlocked against a close),
+    # and the case's next follow-up date worked out once any other change to its
+    # follow-ups has committed (two completions at once kept a date of neither).
+    case_lock(case=followup.case)
     now = timezone.now()
     claimed = FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
         done_at=now, done_by=actor
@@ -418,6 +423,7 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> i
     scopes = consent_scopes_active(newcomer=newcomer)
     kinds = [kind for kind, s in CONSENT_SCOPE_FOR_KIND.items() if s == scope]
     for case in Case.objects.filter(newcomer=newcomer).select_related("owner"):
+        case_lock(case=case)  # its work may go back (rule 3), as in the other services
         case_event_record(
             case=case, kind="contacts.consent.withdrawn", actor=actor, data={"scope": scope}
         )

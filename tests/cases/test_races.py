@@ -19,12 +19,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import services
 from cases.events import case_event_record
 from cases.models import Case, CaseEvent, FollowUp, Note
 from cases.services import case_change_status
 from contacts.models import Consent, Newcomer
 from onboarding.models import OnboardingPlan
 from tests import factories as f
+from tests.handoff import next_followup_due_violations
 
 pytestmark = [
     pytest.mark.postgres,
@@ -215,24 +217,12 @@ def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world
     closer: list[int] = []  # the closing thread's database process
     errors: list[Exception] = []
 
-    def closer_waits_for_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            for _attempt in range(200):
-                cursor.execute(
-                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", closer
-                )
-                row = cursor.fetchone()
-                if row and row[0] == "Lock":
-                    return True
-                time.sleep(0.05)
-        return False
-
     def complete() -> None:
         try:
             with transaction.atomic():
                 FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
                 completing.set()
-                assert closer_waits_for_a_lock(), "the close never waited for the follow-up"
+                assert _waits_for_a_lock(closer), "the close never waited for the follow-up"
                 case_event_record(case=world.case, kind="cases.followup.completed", actor=None)
         except Exception as exc:
             errors.append(exc)
@@ -269,3 +259,131 @@ def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world
     followup.refresh_from_db()
     assert followup.done_at is not None and followup.rests
     assert Case.objects.get(pk=world.case.pk).status == Case.Status.CLOSED
+
+
+def _waits_for_a_lock(pid: list[int]) -> bool:
+    """Whether the database process in `pid` comes to wait for a lock within 10 s."""
+    with connection.cursor() as cursor:
+        for _attempt in range(200):
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", pid)
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return True
+            time.sleep(0.05)
+    return False
+
+
+class _Handover:
+    """Where the first of two transactions lets the second start, and goes on only once
+    the second waits for a lock (`_one_then_other`)."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.second_pid: list[int] = []
+
+    def __call__(self) -> None:
+        self.started.set()
+        assert _waits_for_a_lock(self.second_pid), "the second never waited for the first"
+
+
+def _one_then_other(
+    first: Callable[[], object], second: Callable[[], object], handover: _Handover | None = None
+) -> list[Exception]:
+    """`first` in a transaction, and `second` started at its handover (by default once
+    `first` has run, before it commits); returns the errors of both."""
+    handover = handover or _Handover()
+    errors: list[Exception] = []
+
+    def run_first() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                if not handover.started.is_set():
+                    handover()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def run_second() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                handover.second_pid.append(cursor.fetchone()[0])
+            handover.started.wait(timeout=10)
+            second()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+def test_closing_a_case_while_a_follow_up_is_completed_through_the_services(world, monkeypatch):
+    """The services themselves: the close starts while the completion is about to set the
+    case's next follow-up date (after it has marked the follow-up done). Completing locks
+    the case first, as closing does, so the close waits, then commits; locking the
+    follow-up first, then the case, deadlocked against the close, which locks the case,
+    then the follow-ups to rest them."""
+    followup = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 6, 1))
+    handover = _Handover()
+    keep = services.followup_due_keep
+
+    def keep_once_the_close_has_started(cases):
+        handover()
+        return keep(cases)
+
+    monkeypatch.setattr(services, "followup_due_keep", keep_once_the_close_has_started)
+    errors = _one_then_other(
+        lambda: services.followup_complete(followup=followup, actor=world.owner),
+        lambda: case_change_status(
+            case=Case.objects.get(pk=world.case.pk),
+            status=Case.Status.CLOSED,
+            closing_reason="answered",
+            actor=world.owner,
+        ),
+        handover,
+    )
+    assert errors == []
+    followup.refresh_from_db()
+    case = Case.objects.get(pk=world.case.pk)
+    assert followup.done_at is not None and followup.rests
+    assert case.status == Case.Status.CLOSED and case.next_followup_due is None
+
+
+@pytest.mark.parametrize(
+    "first, second", [("complete", "complete"), ("add", "complete"), ("complete", "add")]
+)
+def test_two_changes_to_a_cases_follow_ups_at_once_keep_its_next_date(world, first, second):
+    """The case's next follow-up date (cases.followup_due) after two changes at once to its
+    follow-ups: each completes one of two, or adds an earlier one. Worked out while the
+    other change held the case, the date was of the follow-ups before that one committed:
+    the date of a follow-up done, or none beside one open and overdue."""
+    early = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 6, 1))
+    late = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 7, 1))
+    done = iter([early, late])
+
+    def change(kind: str):
+        def run() -> object:
+            if kind == "complete":
+                followup = FollowUp.objects.get(pk=next(done).pk)
+                return services.followup_complete(followup=followup, actor=None)
+            return services.followup_add(
+                case=Case.objects.get(pk=world.case.pk),
+                title="Ring",
+                assignee=world.owner,
+                due_date=date(2026, 5, 1),
+                actor=world.owner,
+            )
+
+        return run
+
+    assert _one_then_other(change(first), change(second)) == []
+    assert next_followup_due_violations() == []
