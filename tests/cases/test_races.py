@@ -211,50 +211,16 @@ def test_closing_a_case_while_its_follow_up_is_completed_does_not_deadlock(world
     FOR UPDATE the two waited on each other until PostgreSQL broke the deadlock (a 500 for
     one of them); FOR NO KEY UPDATE (cases.events.case_lock) lets the completion commit.
     The completion is written out here rather than called, to commit only once the close
-    waits for its row."""
+    waits for its row (the test below calls the services)."""
     followup = f.make_followup(case=world.case, assignee=world.owner, due_date=date(2026, 6, 1))
-    completing = threading.Event()
-    closer: list[int] = []  # the closing thread's database process
-    errors: list[Exception] = []
+    handover = _Handover()
 
     def complete() -> None:
-        try:
-            with transaction.atomic():
-                FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
-                completing.set()
-                assert _waits_for_a_lock(closer), "the close never waited for the follow-up"
-                case_event_record(case=world.case, kind="cases.followup.completed", actor=None)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        FollowUp.objects.filter(pk=followup.pk).update(done_at=timezone.now())
+        handover()  # the close starts, and waits for the follow-up's row
+        case_event_record(case=world.case, kind="cases.followup.completed", actor=None)
 
-    def close() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                closer.append(cursor.fetchone()[0])
-            completing.wait(timeout=10)
-            case_change_status(
-                case=Case.objects.get(pk=world.case.pk),
-                status=Case.Status.CLOSED,
-                closing_reason="answered",
-                actor=world.owner,
-            )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close), threading.Thread(target=complete)]
-    for thread in threads:
-        thread.start()
-        if thread is threads[0]:
-            while not closer and thread.is_alive():
-                time.sleep(0.01)
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
+    errors = _one_then_other(complete, lambda: _close(world), handover)
     assert errors == []
     followup.refresh_from_db()
     assert followup.done_at is not None and followup.rests
@@ -317,13 +283,25 @@ def _one_then_other(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    # The second first, to know its database process before the first hands over.
+    threads = [threading.Thread(target=run_second), threading.Thread(target=run_first)]
     for thread in threads:
         thread.start()
+        while thread is threads[0] and not handover.second_pid and thread.is_alive():
+            time.sleep(0.01)
     for thread in threads:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     return errors
+
+
+def _close(world) -> None:
+    case_change_status(
+        case=Case.objects.get(pk=world.case.pk),
+        status=Case.Status.CLOSED,
+        closing_reason="answered",
+        actor=world.owner,
+    )
 
 
 def test_closing_a_case_while_a_follow_up_is_completed_through_the_services(world, monkeypatch):
@@ -343,12 +321,7 @@ def test_closing_a_case_while_a_follow_up_is_completed_through_the_services(worl
     monkeypatch.setattr(services, "followup_due_keep", keep_once_the_close_has_started)
     errors = _one_then_other(
         lambda: services.followup_complete(followup=followup, actor=world.owner),
-        lambda: case_change_status(
-            case=Case.objects.get(pk=world.case.pk),
-            status=Case.Status.CLOSED,
-            closing_reason="answered",
-            actor=world.owner,
-        ),
+        lambda: _close(world),
         handover,
     )
     assert errors == []
