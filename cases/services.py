@@ -414,6 +414,10 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> i
     no longer see the case go back to the responsible organisation (cases.assignment,
     rule 3), on the timeline. Returns the number of consents withdrawn (0 when none was
     active)."""
+    # The newcomer first (then each case, as the other services lock them): a withdrawal
+    # of another scope at the same time waits, and then reads the consents this one left.
+    # Read before either committed, each kept an owner only the other's consent covered.
+    Newcomer.objects.select_for_update().filter(pk=newcomer.pk).first()
     now = timezone.now()
     withdrawn = Consent.objects.filter(newcomer=newcomer, scope=scope, withdrawn_at=None).update(
         withdrawn_at=now
@@ -422,7 +426,7 @@ def consent_withdraw(*, newcomer: Newcomer, scope: str, actor: User | None) -> i
         return 0
     scopes = consent_scopes_active(newcomer=newcomer)
     kinds = [kind for kind, s in CONSENT_SCOPE_FOR_KIND.items() if s == scope]
-    for case in Case.objects.filter(newcomer=newcomer).select_related("owner"):
+    for case in Case.objects.filter(newcomer=newcomer):
         case_lock(case=case)  # its work may go back (rule 3), as in the other services
         case_event_record(
             case=case, kind="contacts.consent.withdrawn", actor=actor, data={"scope": scope}

@@ -23,7 +23,7 @@ from cases import services
 from cases.events import case_event_record
 from cases.models import Case, CaseEvent, FollowUp, Note
 from cases.services import case_change_status
-from contacts.models import Consent, Newcomer
+from contacts.models import Consent, Membership, Newcomer
 from onboarding.models import OnboardingPlan
 from tests import factories as f
 from tests.handoff import next_followup_due_violations
@@ -360,3 +360,21 @@ def test_two_changes_to_a_cases_follow_ups_at_once_keep_its_next_date(world, fir
 
     assert _one_then_other(change(first), change(second)) == []
     assert next_followup_due_violations() == []
+
+
+def test_two_consents_withdrawn_at_once_each_read_what_the_other_left(world):
+    """The case's owner is in the municipality and the school, which the newcomer's two
+    consents cover. Withdrawn one after the other, the second withdrawal releases the
+    owner; withdrawn at once, the second read the first's consent as still given, and the
+    owner stayed with no consent covering them, unless it waits for the first (it locks
+    the newcomer first)."""
+    both = f.make_user(username="both", organisation=world.kommune)
+    Membership.objects.create(user=both, organisation=world.skole)
+    Case.objects.filter(pk=world.case.pk).update(owner=both)
+
+    def withdraw(scope: str):
+        return lambda: services.consent_withdraw(newcomer=world.newcomer, scope=scope, actor=None)
+
+    errors = _one_then_other(withdraw(Consent.Scope.MUNICIPALITY), withdraw(Consent.Scope.SCHOOL))
+    assert errors == []
+    assert Case.objects.get(pk=world.case.pk).owner_id is None
