@@ -120,8 +120,8 @@ class Case(models.Model):
     # change; null for cases opened before targets existed.
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    # The earliest due date of the case's open follow-ups, none without one, kept by
-    # cases.services (followup_due_keep): "overdue" is then a test of the case's own row,
+    # The earliest due date of the case's open follow-ups, none without one, kept by the
+    # services through cases.followup_due: "overdue" is then a test of the case's own row,
     # which the overdue filter reads from an index, instead of a probe of its follow-ups.
     next_followup_due = models.DateField(
         _("next follow-up due"), null=True, blank=True, editable=False
