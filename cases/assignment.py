@@ -375,9 +375,10 @@ def work_return_person(*, case: Case) -> User | None:
 def case_work_return(*, case: Case, actor: User | None) -> int:
     """Rule 3: open work held by someone who no longer sees the case goes back to the
     responsible organisation, each item on the timeline. Returns how many items moved.
-    Idempotent: a second run finds nothing to move."""
+    Idempotent: a second run finds nothing to move. Its callers hold the case's lock
+    (case_lock), taken before any of its work is written."""
     ids = case_organisation_ids(case=case)
-    moved = 0
+    moved = closed = 0
     for followup in case.followups.filter(done_at=None).select_related("assignee"):
         if user_sees_case(user=followup.assignee, case=case, organisation_ids=ids):
             continue
@@ -385,10 +386,9 @@ def case_work_return(*, case: Case, actor: User | None) -> int:
         if person is None:
             # Nobody in the team could hold it: closed rather than left with someone the
             # consent no longer covers.
-            FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
+            closed += FollowUp.objects.filter(pk=followup.pk, done_at=None).update(
                 done_at=timezone.now(), done_by=actor
             )
-            followup_due_keep(Case.objects.filter(pk=case.pk))
             case_event_record(
                 case=case,
                 kind="cases.followup.completed",
@@ -407,6 +407,8 @@ def case_work_return(*, case: Case, actor: User | None) -> int:
                 followup=followup,
             )
         moved += 1
+    if closed:  # once for all the follow-ups closed
+        followup_due_keep(Case.objects.filter(pk=case.pk))
     for hook in case_work_return_hooks:
         moved += hook(case, actor)
     return moved

@@ -11,6 +11,7 @@ from django.utils.choices import flatten_choices
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Topic
+from cases.paging import CaseListPages, case_list_pages
 from cases.registries import CaseListFilter, case_list_filters
 from cases.search import case_search
 from cases.selectors import User, case_overdue_q, exists_per_row
@@ -154,6 +155,21 @@ class CaseFilter(django_filters.FilterSet):
     @property
     def qs(self) -> QuerySet[Case]:
         return _stable_order(super().qs)
+
+    def list_pages(self, *, user: User) -> CaseListPages:
+        """What the case list pages through for `user` (cases.paging.case_list_pages), told
+        what it needs of the filters chosen: their cases, the status and overdue filters
+        its window is chosen by, and `window_qs`. Nothing for an invalid form."""
+        if self.is_bound and not self.is_valid():
+            return case_list_pages(user=user, filtered=Case.objects.none())
+        chosen = getattr(self.form, "cleaned_data", {})
+        return case_list_pages(
+            user=user,
+            filtered=self.qs,
+            status=chosen.get("status") or None,
+            overdue=bool(chosen.get("overdue")),
+            filtered_per_row=self.window_qs,
+        )
 
     @cached_property
     def window_qs(self) -> QuerySet[Case] | None:

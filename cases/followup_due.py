@@ -14,7 +14,11 @@ from cases.models import Case, FollowUp
 def followup_due_keep(cases: QuerySet[Case]) -> int:
     """Sets `next_followup_due` on `cases` from their open follow-ups (the earliest due
     date, none without one). Every change to whether a follow-up is open, or to its date,
-    calls it for its case, in the same transaction. Returns how many cases it wrote."""
+    calls it for its case, in the same transaction and under the case's lock
+    (cases.events.case_lock), taken before the follow-up is written: the date is then
+    worked out from follow-ups no other transaction is changing, and the locks come in the
+    order closing a case takes them (docs/benchmarks.md, "Overdue, read from each case's
+    next follow-up date"). Returns how many cases it wrote."""
     return cases.update(next_followup_due=Subquery(_earliest_open_due()))
 
 

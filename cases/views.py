@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cases import handling, paging, selectors, services
+from cases import handling, selectors, services
 from cases.filters import CaseFilter, case_filter_people
 from cases.forms import (
     CaseHandleForm,
@@ -88,15 +88,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Filters on every case, then the rule of who may see what, in the form that reads
     # fastest for this person (paging.case_list_pages).
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.all(), request=request)
-    valid = not case_filter.is_bound or case_filter.is_valid()
+    listed = case_filter.list_pages(user=request.user)
     chosen = getattr(case_filter.form, "cleaned_data", {})
-    listed = paging.case_list_pages(
-        user=request.user,
-        filtered=case_filter.qs if valid else Case.objects.none(),
-        status=chosen.get("status") or None,
-        overdue=bool(chosen.get("overdue")),
-        filtered_per_row=case_filter.window_qs,  # None for an invalid form
-    )
     # Only someone who sees every case gets an estimate (config.pagination.CappedPaginator).
     estimates = staff_access(request.user).sees_all
     # A search's matches are read newcomer by newcomer: counted apart, not ordered by key.

@@ -496,7 +496,7 @@ class ReachMachine(RuleBasedStateMachine):
                     filtered = filtered.filter(status=status)
                 listed = paging.case_list_pages(user=person, filtered=filtered, status=among)
                 self._pages_are_the_first(listed, rows, (person.username, status))
-            # The organisation and overdue filters, given as the list's view gives them: the
+            # The organisation and overdue filters, as the list's view pages them: the
             # shares probed per row in the window, for everyone who gets one, and overdue
             # cases looked for among the newest with an open follow-up.
             for data, keep in (
@@ -504,7 +504,8 @@ class ReachMachine(RuleBasedStateMachine):
                 ({"overdue": "true"}, self._overdue),
             ):
                 for status in (None, Case.Status.OPEN):
-                    listed = _as_the_view_lists(person, {**data, "status": status or ""})
+                    chosen = CaseFilter({**data, "status": status or ""}, Case.objects.all())
+                    listed = chosen.list_pages(user=person)
                     rows = [c for c in reached if keep(c) and status in (None, c.status)]
                     self._pages_are_the_first(listed, rows, (person.username, *data, status))
 
@@ -531,18 +532,6 @@ class ReachMachine(RuleBasedStateMachine):
         ]
         assert shown == expected[: self.cap], label
         assert paginator.is_capped == (len(expected) > self.cap), label
-
-
-def _as_the_view_lists(person, data: dict[str, str]):
-    """case_list_pages for the list's filters `data`, with the arguments its view gives."""
-    chosen = CaseFilter(data, Case.objects.all())
-    return paging.case_list_pages(
-        user=person,
-        filtered=chosen.qs,
-        status=data.get("status") or None,
-        overdue=bool(data.get("overdue")),
-        filtered_per_row=chosen.window_qs,
-    )
 
 
 # (the list's status filter, the status whose newest cases make the window)
